@@ -1,0 +1,1 @@
+//! Settings from flags / Action inputs / env / `.github/self-heal.toml` / defaults.

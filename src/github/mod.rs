@@ -1,0 +1,1 @@
+//! GitHub: event payloads, REST (runs, jobs, logs, pulls), publishing fixes, workflow commands.

@@ -1,0 +1,18 @@
+//! self-heal: repairs failing CI.
+//!
+//! The library is a pipeline of plain values (design.md section 2):
+//! logs → [`analyze::Analysis`] → repair attempts (recipe or LLM) → sandbox
+//! validation → approval → publish → [`report::Report`]. Nothing here knows
+//! about the command line; `main.rs` turns flags into a [`config::Config`].
+
+pub mod analyze;
+pub mod approve;
+pub mod config;
+pub mod demo;
+pub mod github;
+pub mod http;
+pub mod llm;
+pub mod logs;
+pub mod repair;
+pub mod report;
+pub mod validate;

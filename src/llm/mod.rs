@@ -1,0 +1,9 @@
+//! The model: an OpenAI-compatible chat completion per attempt.
+
+mod client;
+mod prompt;
+mod reply;
+
+pub use client::{LlmClient, LlmError, LlmSettings, Usage};
+pub use prompt::{build_prompt, PreviousAttempt, Prompt, PromptInput, Templates};
+pub use reply::{parse_reply, LlmReply};

@@ -1,0 +1,10 @@
+//! The repair loop and its parts: edits, path policy, recipes, context, memory.
+
+pub mod context;
+pub mod edits;
+pub mod memory;
+pub mod policy;
+pub mod recipes;
+
+pub use edits::{Edit, FileChange};
+pub use policy::PathPolicy;

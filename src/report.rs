@@ -1,0 +1,111 @@
+//! The run report (design.md 3.4) and the exit code it implies.
+
+use crate::analyze::Failure;
+use crate::repair::Edit;
+use crate::validate::Validation;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Validated and applied (working tree or PR).
+    Fixed,
+    /// Validated but not applied (dry run, or approval declined).
+    Proposed,
+    NotFixed,
+    Flaky,
+    Skipped,
+    NoFailures,
+    #[default]
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Fixed => "fixed",
+            Status::Proposed => "proposed",
+            Status::NotFixed => "not_fixed",
+            Status::Flaky => "flaky",
+            Status::Skipped => "skipped",
+            Status::NoFailures => "no_failures",
+            Status::Error => "error",
+        }
+    }
+
+    /// 0 for fixed/proposed/flaky/skipped/no_failures, 1 for not_fixed, 3 for error.
+    /// (2 is for bad usage or configuration, decided before a report exists.)
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Status::NotFixed => 1,
+            Status::Error => 3,
+            _ => 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptSource {
+    #[default]
+    Llm,
+    Recipe,
+    Memory,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Attempt {
+    pub n: u32,
+    pub source: AttemptSource,
+    pub diagnosis: String,
+    pub edits: Vec<Edit>,
+    pub validation: Validation,
+    /// Why the attempt failed before validation (edit did not apply, policy, bad reply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrInfo {
+    pub number: u64,
+    pub url: String,
+    pub branch: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LlmStats {
+    pub requests: u32,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Report {
+    pub status: Status,
+    pub reason: String,
+    pub failures: Vec<Failure>,
+    pub diagnosis: String,
+    pub attempts: Vec<Attempt>,
+    pub patch: String,
+    pub changed_files: Vec<String>,
+    pub pr: Option<PrInfo>,
+    pub llm: LlmStats,
+}
+
+impl Report {
+    pub fn new(status: Status, reason: impl Into<String>) -> Report {
+        Report { status, reason: reason.into(), ..Report::default() }
+    }
+
+    /// Writes the JSON atomically, creating parent directories.
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let json = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, json + "\n")?;
+        std::fs::rename(&tmp, path)
+    }
+}
