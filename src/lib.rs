@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod approve;
 pub mod config;
 pub mod demo;
+pub mod fsutil;
 pub mod github;
 pub mod http;
 pub mod llm;

@@ -95,7 +95,11 @@ pub struct Report {
 
 impl Report {
     pub fn new(status: Status, reason: impl Into<String>) -> Report {
-        Report { status, reason: reason.into(), ..Report::default() }
+        Report {
+            status,
+            reason: reason.into(),
+            ..Report::default()
+        }
     }
 
     /// Writes the JSON atomically, creating parent directories.

@@ -1,6 +1,9 @@
 //! Failure analysis: one parser per ecosystem, triage, excerpt under a budget.
 
+pub mod diagnostics;
 mod failure;
+pub mod go;
+pub mod rust;
 
 pub use failure::{Analysis, Failure, FailureKind};
 
@@ -18,7 +21,10 @@ pub struct AnalyzeOptions {
 
 impl Default for AnalyzeOptions {
     fn default() -> Self {
-        AnalyzeOptions { workdir: None, budget_tokens: 1500 }
+        AnalyzeOptions {
+            workdir: None,
+            budget_tokens: 1500,
+        }
     }
 }
 

@@ -28,7 +28,11 @@ pub enum LlmError {
     #[error("LLM endpoint rejected the key (HTTP {0})")]
     Auth(u16),
     #[error("LLM endpoint answered HTTP {status} after {attempts} tries: {message}")]
-    Status { status: u16, attempts: u32, message: String },
+    Status {
+        status: u16,
+        attempts: u32,
+        message: String,
+    },
     #[error("LLM request timed out after {0:?}")]
     Timeout(Duration),
     #[error("LLM reply is not usable: {0}")]

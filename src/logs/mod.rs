@@ -13,7 +13,10 @@ pub struct LogFile {
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
     #[error("cannot read {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("not a valid zip archive: {0}")]
     BadZip(String),
     #[error("unsafe path in zip archive: {0}")]

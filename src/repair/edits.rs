@@ -31,12 +31,19 @@ pub enum EditError {
     #[error("{path}: search text matches {count} times; it must match exactly once")]
     Ambiguous { path: String, count: usize },
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// Computes the changes `edits` make to the files under `root`, without writing.
 /// Edits to the same file apply in order.
-pub fn plan_edits(root: &Path, edits: &[Edit], policy: &PathPolicy) -> Result<Vec<FileChange>, EditError> {
+pub fn plan_edits(
+    root: &Path,
+    edits: &[Edit],
+    policy: &PathPolicy,
+) -> Result<Vec<FileChange>, EditError> {
     let _ = (root, edits, policy);
     todo!()
 }

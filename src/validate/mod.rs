@@ -59,7 +59,11 @@ pub struct Validation {
 }
 
 /// Runs the plan in `root` (the sandbox).
-pub async fn validate(root: &Path, plan: &ValidationPlan, runner: &Runner) -> Result<Validation, ValidateError> {
+pub async fn validate(
+    root: &Path,
+    plan: &ValidationPlan,
+    runner: &Runner,
+) -> Result<Validation, ValidateError> {
     let _ = (root, plan, runner);
     todo!()
 }
