@@ -17,7 +17,10 @@ pub enum HttpClientError {
 /// Roots come from the system store (honours `SSL_CERT_FILE`/`SSL_CERT_DIR`), so
 /// GitHub Enterprise with a private CA works. Redirects are not followed here: the
 /// log downloads must follow a 302 without the token, which the caller does itself.
-pub fn build_client(timeout: Duration) -> Result<reqwest::Client, HttpClientError> {
+///
+/// `require_roots`: fail when the system has no CA certificates. Off for plain
+/// `http://` endpoints (a local Ollama, the test fakes), which need none.
+pub fn build_client(timeout: Duration, require_roots: bool) -> Result<reqwest::Client, HttpClientError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = rustls::RootCertStore::empty();
     let loaded = rustls_native_certs::load_native_certs();
@@ -25,7 +28,7 @@ pub fn build_client(timeout: Duration) -> Result<reqwest::Client, HttpClientErro
         // A single unparsable certificate in the store must not take the others down.
         let _ = roots.add(cert);
     }
-    if roots.is_empty() {
+    if roots.is_empty() && require_roots {
         return Err(HttpClientError::NoCaCertificates);
     }
     let tls = rustls::ClientConfig::builder_with_provider(provider)

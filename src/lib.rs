@@ -14,6 +14,7 @@ pub mod github;
 pub mod http;
 pub mod llm;
 pub mod logs;
+pub mod pipeline;
 pub mod repair;
 pub mod report;
 pub mod validate;

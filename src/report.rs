@@ -51,7 +51,6 @@ pub enum AttemptSource {
     #[default]
     Llm,
     Recipe,
-    Memory,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -15,6 +15,18 @@ pub struct LlmSettings {
     pub max_retries: u32,
 }
 
+impl Default for LlmSettings {
+    fn default() -> Self {
+        LlmSettings {
+            base_url: String::new(),
+            api_key: String::new(),
+            model: String::new(),
+            timeout: Duration::from_secs(120),
+            max_retries: 4,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Usage {
     pub prompt_tokens: u64,
@@ -35,8 +47,9 @@ pub enum LlmError {
     },
     #[error("LLM request timed out after {0:?}")]
     Timeout(Duration),
-    #[error("LLM reply is not usable: {0}")]
-    BadReply(String),
+    /// The request succeeded (and cost tokens) but the content is not a usable reply.
+    #[error("LLM reply is not usable: {reason}")]
+    BadReply { reason: String, usage: Usage },
 }
 
 pub struct LlmClient {

@@ -5,6 +5,7 @@ pub mod edits;
 pub mod memory;
 pub mod policy;
 pub mod recipes;
+pub mod repair_loop;
 
 pub use edits::{Edit, FileChange};
 pub use policy::PathPolicy;

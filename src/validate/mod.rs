@@ -48,6 +48,8 @@ pub struct ValidationPlan {
     pub setup_command: Option<String>,
     /// Per command.
     pub timeout: Duration,
+    /// Run only the failing tests (the baseline that tells real failures from flaky ones).
+    pub scope_only: bool,
 }
 
 /// The outcome, as the report records it (design.md 3.4).

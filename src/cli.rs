@@ -1,0 +1,210 @@
+//! The command implementations: turn library values into terminal output and exit codes.
+
+use anyhow::Context;
+use self_heal::analyze::{self, Analysis, AnalyzeOptions};
+use self_heal::config::{ApproveMode, Config};
+use self_heal::pipeline::{self, ApprovalRequest, Interaction};
+use self_heal::report::{Report, Status};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Bad usage or configuration: exit 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);
+
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SELF_HEAL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn progress(line: &str) {
+    eprintln!("self-heal: {line}");
+}
+
+pub fn analyze(paths: &[PathBuf], json: bool, workdir: Option<PathBuf>, budget: usize) -> anyhow::Result<ExitCode> {
+    let mut files = Vec::new();
+    for p in paths {
+        if !p.exists() {
+            return Err(Usage(format!("{}: no such file or directory", p.display())).into());
+        }
+        files.extend(self_heal::logs::read_path(p).with_context(|| format!("cannot read {}", p.display()))?);
+    }
+    let workdir = match workdir {
+        Some(w) => Some(w),
+        None => std::env::current_dir().ok(),
+    };
+    let analysis = analyze::analyze(&files, &AnalyzeOptions { workdir, budget_tokens: budget });
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &analysis).context("cannot write JSON")?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", analysis_text(&analysis))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The human form of an analysis: one block per failure, then the excerpt size.
+pub fn analysis_text(a: &Analysis) -> String {
+    let mut s = String::new();
+    let n = a.failures.len();
+    s.push_str(&format!(
+        "{n} failure{} ({})\n",
+        if n == 1 { "" } else { "s" },
+        a.language.as_deref().unwrap_or("language unknown")
+    ));
+    if let Some(job) = &a.job {
+        s.push_str(&format!("job: {job}\n"));
+    }
+    if let Some(step) = &a.step {
+        s.push_str(&format!("step: {step}\n"));
+    }
+    if let Some(cmd) = &a.command {
+        s.push_str(&format!("command: {cmd}\n"));
+    }
+    for f in &a.failures {
+        let location = match (&f.file, f.line) {
+            (Some(file), Some(line)) => format!("{file}:{line}"),
+            (Some(file), None) => file.clone(),
+            _ => "-".into(),
+        };
+        s.push_str(&format!(
+            "\n{} [{}] {}\n  at {}\n  {}\n",
+            f.kind.as_str(),
+            f.tool,
+            f.test.as_deref().unwrap_or("-"),
+            location,
+            f.message
+        ));
+    }
+    s
+}
+
+/// Where the run's failures come from: local logs, else GitHub.
+async fn gather_logs(cfg: &Config) -> Result<Vec<self_heal::logs::LogFile>, Report> {
+    if cfg.logs.is_empty() {
+        return Err(Report::new(
+            Status::Error,
+            "nothing to repair: give --log with a CI log, or --run-id with a GitHub token and repo",
+        ));
+    }
+    pipeline::read_logs(cfg).map_err(|(status, reason)| Report::new(status, reason))
+}
+
+fn approve_fn(cfg: &Config, interactive: bool) -> impl Fn(&ApprovalRequest) -> Result<(), String> + Sync + '_ {
+    move |req: &ApprovalRequest| match req.mode {
+        ApproveMode::Auto => Ok(()),
+        ApproveMode::Prompt if !interactive => {
+            Err("no terminal to ask; use --yes, or `self-heal approve-ui` to review the pending fix".into())
+        }
+        ApproveMode::Prompt | ApproveMode::Web => {
+            let _ = cfg;
+            Err("approval not available".into())
+        }
+    }
+}
+
+pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
+    let interactive = std::io::stdin().is_terminal();
+    let approve = approve_fn(&cfg, interactive);
+    let ui = Interaction { interactive, progress: &progress, approve: &approve };
+    let report = match gather_logs(&cfg).await {
+        Ok(files) => {
+            let report = tokio::select! {
+                r = pipeline::repair_logs(&cfg, &files, &ui) => r,
+                _ = tokio::signal::ctrl_c() => Report::new(Status::Error, "interrupted; the working tree was not changed"),
+            };
+            report
+        }
+        Err(report) => report,
+    };
+    finish(&cfg, &report)
+}
+
+/// Prints the outcome, writes the report, and maps the status to the exit code.
+fn finish(cfg: &Config, report: &Report) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    print_report(&mut out, report, std::io::stdout().is_terminal())?;
+    report
+        .write(&cfg.report)
+        .with_context(|| format!("cannot write the report to {}", cfg.report.display()))?;
+    writeln!(out, "report: {}", cfg.report.display())?;
+    Ok(ExitCode::from(report.status.exit_code()))
+}
+
+fn print_report(out: &mut dyn Write, report: &Report, color: bool) -> std::io::Result<()> {
+    for f in &report.failures {
+        let loc = match (&f.file, f.line) {
+            (Some(file), Some(line)) => format!(" ({file}:{line})"),
+            (Some(file), None) => format!(" ({file})"),
+            _ => String::new(),
+        };
+        writeln!(out, "failure: {}{loc}: {}", f.test.as_deref().unwrap_or(f.kind.as_str()), f.message)?;
+    }
+    for a in &report.attempts {
+        let result = match (&a.error, a.validation.passed) {
+            (Some(e), _) => format!("rejected: {e}"),
+            (None, true) => "validated".into(),
+            (None, false) => "validation failed".into(),
+        };
+        writeln!(out, "attempt {} ({:?}): {result}", a.n, a.source)?;
+    }
+    if !report.diagnosis.is_empty() {
+        writeln!(out, "diagnosis: {}", report.diagnosis)?;
+    }
+    if !report.patch.is_empty() {
+        if color {
+            writeln!(out, "{}", colorize(&report.patch))?;
+        } else {
+            writeln!(out, "{}", report.patch)?;
+        }
+    }
+    if report.llm.requests > 0 {
+        writeln!(
+            out,
+            "model: {} request(s), {} prompt + {} completion tokens",
+            report.llm.requests, report.llm.prompt_tokens, report.llm.completion_tokens
+        )?;
+    }
+    writeln!(out, "status: {} ({})", report.status.as_str(), report.reason)
+}
+
+fn colorize(patch: &str) -> String {
+    patch
+        .lines()
+        .map(|l| {
+            if l.starts_with("+++") || l.starts_with("---") {
+                format!("\x1b[1m{l}\x1b[0m")
+            } else if l.starts_with('+') {
+                format!("\x1b[32m{l}\x1b[0m")
+            } else if l.starts_with('-') {
+                format!("\x1b[31m{l}\x1b[0m")
+            } else if l.starts_with("@@") {
+                format!("\x1b[36m{l}\x1b[0m")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub async fn check(cfg: Config) -> anyhow::Result<ExitCode> {
+    let _ = cfg;
+    println!("PASS config: settings resolved");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn approve_ui(cfg: Config, port: u16) -> anyhow::Result<ExitCode> {
+    let _ = (cfg, port);
+    Err(Usage("approve-ui: not yet wired".into()).into())
+}
+
+pub async fn demo(settings: crate::Settings) -> anyhow::Result<ExitCode> {
+    let _ = settings;
+    let _ = Path::new(".");
+    Err(Usage("demo: not yet wired".into()).into())
+}

@@ -1,0 +1,264 @@
+//! The attempt loop: recipes first, then one model request per attempt, each edit
+//! proven in a fresh sandbox copy. The user's working tree is never touched here.
+
+use super::context::{self, RepairContext};
+use super::edits::{self, Edit, FileChange};
+use super::policy::PathPolicy;
+use super::recipes;
+use crate::analyze::Analysis;
+use crate::llm::{self, LlmClient, LlmError, PreviousAttempt, PromptInput, Templates};
+use crate::report::{Attempt, AttemptSource, LlmStats, Status};
+use crate::validate::{self, Runner, Sandbox, Validation, ValidationPlan};
+use std::path::Path;
+
+/// Everything one repair needs, borrowed from the caller.
+pub struct LoopInput<'a> {
+    pub workdir: &'a Path,
+    pub analysis: &'a Analysis,
+    pub policy: &'a PathPolicy,
+    pub plan: &'a ValidationPlan,
+    pub runner: &'a Runner,
+    pub max_attempts: u32,
+    /// None: no model configured; only recipes can fix.
+    pub llm: Option<&'a LlmClient>,
+    pub templates: &'a Templates,
+    pub context_budget_chars: usize,
+    /// An earlier accepted fix for the same failure fingerprint.
+    pub memory_hint: Option<String>,
+    /// Masked out of everything sent to the model.
+    pub secrets: &'a [String],
+    /// Skip the baseline run that tells a real failure from a flaky one.
+    pub skip_baseline: bool,
+}
+
+/// A fix that passed validation; `changes` are relative to the workdir's current content.
+#[derive(Debug, Clone)]
+pub struct ValidatedFix {
+    pub source: AttemptSource,
+    pub diagnosis: String,
+    pub edits: Vec<Edit>,
+    pub changes: Vec<FileChange>,
+    pub validation: Validation,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoopOutcome {
+    /// `Fixed` here means "validated"; the caller decides between fixed and proposed.
+    pub status: Status,
+    pub reason: String,
+    pub attempts: Vec<Attempt>,
+    pub fix: Option<ValidatedFix>,
+    pub llm: LlmStats,
+}
+
+/// Progress lines for a human (the caller prints them to stderr or the Actions log).
+pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
+
+const NO_MODEL: &str = "no model configured: set openai-api-key (OpenAI), openai-base-url (any OpenAI-compatible server such as Ollama or vLLM) or github-token (GitHub Models)";
+
+pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcome {
+    let mut out = LoopOutcome {
+        status: Status::NotFixed,
+        reason: String::new(),
+        attempts: Vec::new(),
+        fix: None,
+        llm: LlmStats::default(),
+    };
+
+    if !input.skip_baseline && *input.runner != Runner::None {
+        progress("reproducing the failure in a sandbox");
+        match reproduce(input).await {
+            Ok(true) => {}
+            Ok(false) => {
+                out.status = Status::Flaky;
+                out.reason = "the failing tests pass on the unchanged code in a sandbox; the failure looks flaky or environment-specific".into();
+                return out;
+            }
+            Err(e) => {
+                out.status = Status::Error;
+                out.reason = format!("cannot reproduce the failure: {e}");
+                return out;
+            }
+        }
+    }
+
+    for fix in recipes::find(input.workdir, input.analysis) {
+        let n = out.attempts.len() as u32 + 1;
+        progress(&format!("attempt {n}: recipe {}", fix.recipe));
+        let (attempt, validated) = try_edits(input, n, AttemptSource::Recipe, fix.diagnosis, fix.edits).await;
+        out.attempts.push(attempt);
+        if let Some(v) = validated {
+            out.status = Status::Fixed;
+            out.reason = format!("deterministic fix ({}) validated", fix.recipe);
+            out.fix = Some(v);
+            return out;
+        }
+    }
+
+    let Some(llm_client) = input.llm else {
+        out.reason = if out.attempts.is_empty() {
+            format!("no deterministic fix applies and {NO_MODEL}")
+        } else {
+            format!("the deterministic fix did not validate and {NO_MODEL}")
+        };
+        return out;
+    };
+
+    let ctx = context::gather(input.workdir, input.analysis, input.context_budget_chars);
+    let mut previous: Vec<PreviousAttempt> = out
+        .attempts
+        .iter()
+        .map(|a| PreviousAttempt {
+            diagnosis: a.diagnosis.clone(),
+            edits: a.edits.clone(),
+            result: attempt_result(a),
+        })
+        .collect();
+
+    for llm_n in 1..=input.max_attempts {
+        let n = out.attempts.len() as u32 + 1;
+        progress(&format!("attempt {n}: asking the model ({llm_n}/{})", input.max_attempts));
+        let prompt = llm::build_prompt(input.templates, &prompt_input(input, &ctx, &previous));
+        let prompt = llm::Prompt {
+            system: crate::logs::mask(&prompt.system, input.secrets),
+            user: crate::logs::mask(&prompt.user, input.secrets),
+        };
+        out.llm.requests += 1;
+        let reply = match llm_client.complete(&prompt).await {
+            Ok(reply) => reply,
+            Err(LlmError::BadReply { reason, usage }) => {
+                add_usage(&mut out.llm, usage);
+                let attempt = Attempt {
+                    n,
+                    source: AttemptSource::Llm,
+                    error: Some(format!("the reply was not a usable edit: {reason}")),
+                    ..Attempt::default()
+                };
+                previous.push(PreviousAttempt {
+                    diagnosis: String::new(),
+                    edits: Vec::new(),
+                    result: attempt_result(&attempt),
+                });
+                out.attempts.push(attempt);
+                continue;
+            }
+            Err(e) => {
+                out.status = Status::Error;
+                out.reason = e.to_string();
+                return out;
+            }
+        };
+        add_usage(&mut out.llm, reply.usage);
+        let (attempt, validated) = try_edits(input, n, AttemptSource::Llm, reply.diagnosis, reply.edits).await;
+        previous.push(PreviousAttempt {
+            diagnosis: attempt.diagnosis.clone(),
+            edits: attempt.edits.clone(),
+            result: attempt_result(&attempt),
+        });
+        out.attempts.push(attempt);
+        if let Some(v) = validated {
+            out.status = Status::Fixed;
+            out.reason = format!("the model's fix validated on attempt {llm_n}");
+            out.fix = Some(v);
+            return out;
+        }
+    }
+    out.reason = match out.attempts.last() {
+        Some(last) => format!("no fix validated in {} attempts; last: {}", out.attempts.len(), first_line(&attempt_result(last))),
+        None => "no attempt was made".into(),
+    };
+    out
+}
+
+fn add_usage(stats: &mut LlmStats, usage: llm::Usage) {
+    stats.prompt_tokens += usage.prompt_tokens;
+    stats.completion_tokens += usage.completion_tokens;
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+}
+
+/// What the model is told about an attempt that failed.
+fn attempt_result(a: &Attempt) -> String {
+    match &a.error {
+        Some(e) => e.clone(),
+        None if a.validation.passed => "validation passed".into(),
+        None => format!(
+            "validation failed.\ncommands: {}\noutput:\n{}",
+            a.validation.commands.join(" && "),
+            a.validation.output_tail
+        ),
+    }
+}
+
+fn prompt_input(input: &LoopInput<'_>, ctx: &RepairContext, previous: &[PreviousAttempt]) -> PromptInput {
+    PromptInput {
+        excerpt: input.analysis.context.clone(),
+        failing_tests: input.analysis.failures.iter().filter_map(|f| f.test.clone()).collect(),
+        command: input.plan.test_command.clone().or_else(|| input.analysis.command.clone()),
+        files: ctx.files.iter().map(|f| (f.path.clone(), f.numbered.clone())).collect(),
+        instructions: ctx.instructions.clone(),
+        previous: previous.to_vec(),
+        memory_hint: input.memory_hint.clone(),
+    }
+}
+
+/// Runs the failing tests on the unchanged code: `true` when they still fail.
+async fn reproduce(input: &LoopInput<'_>) -> Result<bool, validate::ValidateError> {
+    let sandbox = Sandbox::create(input.workdir)?;
+    let plan = ValidationPlan { scope_only: true, ..input.plan.clone() };
+    let v = validate::validate(&sandbox.root, &plan, input.runner).await?;
+    Ok(!v.passed)
+}
+
+/// One attempt from the original files: plan the edits, write them into a fresh
+/// sandbox, validate there.
+async fn try_edits(
+    input: &LoopInput<'_>,
+    n: u32,
+    source: AttemptSource,
+    diagnosis: String,
+    edits_in: Vec<Edit>,
+) -> (Attempt, Option<ValidatedFix>) {
+    let mut attempt = Attempt { n, source, diagnosis, edits: edits_in, ..Attempt::default() };
+    if attempt.edits.is_empty() {
+        attempt.error = Some("the reply proposed no edits".into());
+        return (attempt, None);
+    }
+    let sandbox = match Sandbox::create(input.workdir) {
+        Ok(s) => s,
+        Err(e) => {
+            attempt.error = Some(e.to_string());
+            return (attempt, None);
+        }
+    };
+    let changes = match edits::plan_edits(&sandbox.root, &attempt.edits, input.policy) {
+        Ok(c) => c,
+        Err(e) => {
+            attempt.error = Some(format!("edit rejected: {e}"));
+            return (attempt, None);
+        }
+    };
+    if let Err(e) = edits::write_changes(&sandbox.root, &changes) {
+        attempt.error = Some(format!("cannot write the edit in the sandbox: {e}"));
+        return (attempt, None);
+    }
+    match validate::validate(&sandbox.root, input.plan, input.runner).await {
+        Ok(v) => {
+            attempt.validation = v.clone();
+            if v.passed {
+                let fix = ValidatedFix {
+                    source,
+                    diagnosis: attempt.diagnosis.clone(),
+                    edits: attempt.edits.clone(),
+                    changes,
+                    validation: v,
+                };
+                return (attempt, Some(fix));
+            }
+        }
+        Err(e) => attempt.error = Some(format!("validation could not run: {e}")),
+    }
+    (attempt, None)
+}
