@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The one test command (README "Testing"): installs what the tests need, then runs
+# formatting and lint checks, the whole Rust test suite (unit + integration, with real
+# pytest, git, fake GitHub and OpenAI servers on 127.0.0.1), the linters of what we
+# ship, and the Action end to end through act and a local Docker engine.
+#
+#   scripts/test.sh            everything
+#   SKIP_ACTION=1 scripts/test.sh   everything but the Docker/act part (faster local loop)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "installing test prerequisites"
+scripts/install-test-deps.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "cargo test"
+cargo test --locked --all-targets
+
+if [ "${SKIP_ACTION:-0}" != 1 ]; then
+  step "lint what we ship (action.yml, workflows, Dockerfile, shell)"
+  scripts/lint-shipped.sh
+  step "the Action as GitHub runs it (act + Docker)"
+  scripts/action-test.sh
+fi
+step "all tests passed"
