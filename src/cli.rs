@@ -17,26 +17,43 @@ pub struct Usage(pub String);
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SELF_HEAL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn progress(line: &str) {
     eprintln!("self-heal: {line}");
 }
 
-pub fn analyze(paths: &[PathBuf], json: bool, workdir: Option<PathBuf>, budget: usize) -> anyhow::Result<ExitCode> {
+pub fn analyze(
+    paths: &[PathBuf],
+    json: bool,
+    workdir: Option<PathBuf>,
+    budget: usize,
+) -> anyhow::Result<ExitCode> {
     let mut files = Vec::new();
     for p in paths {
         if !p.exists() {
             return Err(Usage(format!("{}: no such file or directory", p.display())).into());
         }
-        files.extend(self_heal::logs::read_path(p).with_context(|| format!("cannot read {}", p.display()))?);
+        files.extend(
+            self_heal::logs::read_path(p)
+                .with_context(|| format!("cannot read {}", p.display()))?,
+        );
     }
     let workdir = match workdir {
         Some(w) => Some(w),
         None => std::env::current_dir().ok(),
     };
-    let analysis = analyze::analyze(&files, &AnalyzeOptions { workdir, budget_tokens: budget });
+    let analysis = analyze::analyze(
+        &files,
+        &AnalyzeOptions {
+            workdir,
+            budget_tokens: budget,
+        },
+    );
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &analysis).context("cannot write JSON")?;
@@ -94,12 +111,16 @@ async fn gather_logs(cfg: &Config) -> Result<Vec<self_heal::logs::LogFile>, Repo
     pipeline::read_logs(cfg).map_err(|(status, reason)| Report::new(status, reason))
 }
 
-fn approve_fn(cfg: &Config, interactive: bool) -> impl Fn(&ApprovalRequest) -> Result<(), String> + Sync + '_ {
+fn approve_fn(
+    cfg: &Config,
+    interactive: bool,
+) -> impl Fn(&ApprovalRequest) -> Result<(), String> + Sync + '_ {
     move |req: &ApprovalRequest| match req.mode {
         ApproveMode::Auto => Ok(()),
-        ApproveMode::Prompt if !interactive => {
-            Err("no terminal to ask; use --yes, or `self-heal approve-ui` to review the pending fix".into())
-        }
+        ApproveMode::Prompt if !interactive => Err(
+            "no terminal to ask; use --yes, or `self-heal approve-ui` to review the pending fix"
+                .into(),
+        ),
         ApproveMode::Prompt | ApproveMode::Web => {
             let _ = cfg;
             Err("approval not available".into())
@@ -110,7 +131,11 @@ fn approve_fn(cfg: &Config, interactive: bool) -> impl Fn(&ApprovalRequest) -> R
 pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
     let interactive = std::io::stdin().is_terminal();
     let approve = approve_fn(&cfg, interactive);
-    let ui = Interaction { interactive, progress: &progress, approve: &approve };
+    let ui = Interaction {
+        interactive,
+        progress: &progress,
+        approve: &approve,
+    };
     let report = match gather_logs(&cfg).await {
         Ok(files) => {
             let report = tokio::select! {
@@ -142,7 +167,12 @@ fn print_report(out: &mut dyn Write, report: &Report, color: bool) -> std::io::R
             (Some(file), None) => format!(" ({file})"),
             _ => String::new(),
         };
-        writeln!(out, "failure: {}{loc}: {}", f.test.as_deref().unwrap_or(f.kind.as_str()), f.message)?;
+        writeln!(
+            out,
+            "failure: {}{loc}: {}",
+            f.test.as_deref().unwrap_or(f.kind.as_str()),
+            f.message
+        )?;
     }
     for a in &report.attempts {
         let result = match (&a.error, a.validation.passed) {
@@ -169,7 +199,12 @@ fn print_report(out: &mut dyn Write, report: &Report, color: bool) -> std::io::R
             report.llm.requests, report.llm.prompt_tokens, report.llm.completion_tokens
         )?;
     }
-    writeln!(out, "status: {} ({})", report.status.as_str(), report.reason)
+    writeln!(
+        out,
+        "status: {} ({})",
+        report.status.as_str(),
+        report.reason
+    )
 }
 
 fn colorize(patch: &str) -> String {
@@ -193,9 +228,19 @@ fn colorize(patch: &str) -> String {
 }
 
 pub async fn check(cfg: Config) -> anyhow::Result<ExitCode> {
-    let _ = cfg;
-    println!("PASS config: settings resolved");
-    Ok(ExitCode::SUCCESS)
+    let lines = self_heal::check::run_checks(&cfg).await;
+    let secrets = cfg.secrets();
+    for l in &lines {
+        println!("{}", self_heal::logs::mask(&l.to_string(), &secrets));
+    }
+    let failed = lines
+        .iter()
+        .any(|l| l.verdict == self_heal::check::Verdict::Fail);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 pub async fn approve_ui(cfg: Config, port: u16) -> anyhow::Result<ExitCode> {

@@ -19,7 +19,12 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("invalid value {value:?} for {name} (from {origin}): {expected}")]
-    Invalid { name: String, value: String, origin: String, expected: String },
+    Invalid {
+        name: String,
+        value: String,
+        origin: String,
+        expected: String,
+    },
     #[error("cannot read {path}: {reason}")]
     File { path: String, reason: String },
     #[error("{0}")]
@@ -195,7 +200,11 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn env(&self, key: &str) -> Option<String> {
-        self.sources.env.get(key).filter(|v| !v.trim().is_empty()).cloned()
+        self.sources
+            .env
+            .get(key)
+            .filter(|v| !v.trim().is_empty())
+            .cloned()
     }
 
     fn get(&self, name: &str) -> Option<(String, Origin)> {
@@ -203,7 +212,10 @@ impl Resolver<'_> {
             return Some((v.clone(), Origin::Flag));
         }
         let upper = name.to_ascii_uppercase();
-        for key in [format!("INPUT_{upper}"), format!("INPUT_{}", upper.replace('-', "_"))] {
+        for key in [
+            format!("INPUT_{upper}"),
+            format!("INPUT_{}", upper.replace('-', "_")),
+        ] {
             if let Some(v) = self.env(&key) {
                 return Some((v, Origin::Input(key)));
             }
@@ -218,7 +230,11 @@ impl Resolver<'_> {
                     toml::Value::String(s) => s.clone(),
                     toml::Value::Array(items) => items
                         .iter()
-                        .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
+                        .map(|i| {
+                            i.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| i.to_string())
+                        })
                         .collect::<Vec<_>>()
                         .join(","),
                     other => other.to_string(),
@@ -253,7 +269,9 @@ impl Resolver<'_> {
     }
 
     fn bool(&self, name: &str, default: bool) -> Result<bool, ConfigError> {
-        Ok(self.parse(name, "expected true or false", parse_bool)?.unwrap_or(default))
+        Ok(self
+            .parse(name, "expected true or false", parse_bool)?
+            .unwrap_or(default))
     }
 
     fn list(&self, name: &str) -> Vec<String> {
@@ -284,11 +302,16 @@ fn parse_secs(v: &str) -> Option<Duration> {
     } else {
         (v.strip_suffix('s').unwrap_or(v), 1)
     };
-    num.trim().parse::<u64>().ok().filter(|n| *n > 0).map(|n| Duration::from_secs(n * mult))
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(|n| Duration::from_secs(n * mult))
 }
 
 fn parse_url(v: &str) -> Option<String> {
-    (v.starts_with("http://") || v.starts_with("https://")).then(|| v.trim_end_matches('/').to_string())
+    (v.starts_with("http://") || v.starts_with("https://"))
+        .then(|| v.trim_end_matches('/').to_string())
 }
 
 /// Loads `.github/self-heal.toml` from `workdir`; missing is fine, malformed is an error.
@@ -300,7 +323,10 @@ fn load_file(workdir: &Path) -> Result<toml::Table, ConfigError> {
             reason: e.message().to_string(),
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(toml::Table::new()),
-        Err(e) => Err(ConfigError::File { path: path.display().to_string(), reason: e.to_string() }),
+        Err(e) => Err(ConfigError::File {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }),
     }
 }
 
@@ -308,7 +334,10 @@ impl Config {
     /// Resolves every setting. `cwd` anchors relative paths.
     pub fn resolve(sources: &Sources, cwd: &Path) -> Result<Config, ConfigError> {
         // The workdir decides where the config file is, so it can't come from the file.
-        let bootstrap = Resolver { sources, file: toml::Table::new() };
+        let bootstrap = Resolver {
+            sources,
+            file: toml::Table::new(),
+        };
         let workdir = bootstrap
             .string("workdir")
             .or_else(|| bootstrap.env("GITHUB_WORKSPACE"))
@@ -318,17 +347,29 @@ impl Config {
             return Err(ConfigError::Invalid {
                 name: "workdir".into(),
                 value: workdir.display().to_string(),
-                origin: bootstrap.get("workdir").map(|(_, o)| o.to_string()).unwrap_or("GITHUB_WORKSPACE".into()),
+                origin: bootstrap
+                    .get("workdir")
+                    .map(|(_, o)| o.to_string())
+                    .unwrap_or("GITHUB_WORKSPACE".into()),
                 expected: "not a directory".into(),
             });
         }
-        let r = Resolver { sources, file: load_file(&workdir)? };
+        let r = Resolver {
+            sources,
+            file: load_file(&workdir)?,
+        };
         let in_actions = r.env("GITHUB_ACTIONS").is_some_and(|v| v == "true");
 
         let github_token = r.string("github-token").or_else(|| r.env("GITHUB_TOKEN"));
-        let openai_api_key = r.string("openai-api-key").or_else(|| r.env("OPENAI_API_KEY"));
+        let openai_api_key = r
+            .string("openai-api-key")
+            .or_else(|| r.env("OPENAI_API_KEY"));
         let base_url = r
-            .parse("openai-base-url", "expected an http:// or https:// URL", parse_url)?
+            .parse(
+                "openai-base-url",
+                "expected an http:// or https:// URL",
+                parse_url,
+            )?
             .or_else(|| r.env("OPENAI_BASE_URL").and_then(|v| parse_url(&v)));
         let model = r.string("model");
         let llm = resolve_llm(base_url, openai_api_key, github_token.clone(), model);
@@ -341,7 +382,11 @@ impl Config {
                 "none" => Some(Publish::None),
                 _ => None,
             })?
-            .unwrap_or(if in_actions { Publish::Pr } else { Publish::None });
+            .unwrap_or(if in_actions {
+                Publish::Pr
+            } else {
+                Publish::None
+            });
         let yes = r.bool("yes", false)?;
         let approve = if yes {
             ApproveMode::Auto
@@ -352,42 +397,65 @@ impl Config {
                 "web" => Some(ApproveMode::Web),
                 _ => None,
             })?
-            .unwrap_or(if in_actions { ApproveMode::Auto } else { ApproveMode::Prompt })
+            .unwrap_or(if in_actions {
+                ApproveMode::Auto
+            } else {
+                ApproveMode::Prompt
+            })
         };
         let max_attempts = r
-            .parse("max-attempts", "expected a whole number from 1 to 10", |v| {
-                v.parse::<u32>().ok().filter(|n| (1..=10).contains(n))
-            })?
+            .parse(
+                "max-attempts",
+                "expected a whole number from 1 to 10",
+                |v| v.parse::<u32>().ok().filter(|n| (1..=10).contains(n)),
+            )?
             .unwrap_or(3);
         let validation = r
-            .parse("validation", "expected subprocess, docker or none", |v| match v {
-                "subprocess" => Some(ValidationMode::Subprocess),
-                "docker" => Some(ValidationMode::Docker),
-                "none" => Some(ValidationMode::None),
-                _ => None,
-            })?
+            .parse(
+                "validation",
+                "expected subprocess, docker or none",
+                |v| match v {
+                    "subprocess" => Some(ValidationMode::Subprocess),
+                    "docker" => Some(ValidationMode::Docker),
+                    "none" => Some(ValidationMode::None),
+                    _ => None,
+                },
+            )?
             .unwrap_or(ValidationMode::Subprocess);
-        let run_id = r
-            .parse("run-id", "expected a positive number", |v| v.parse::<u64>().ok().filter(|n| *n > 0))?;
+        let run_id = r.parse("run-id", "expected a positive number", |v| {
+            v.parse::<u64>().ok().filter(|n| *n > 0)
+        })?;
         let repo = r
             .parse("repo", "expected owner/name", |v| {
                 let mut parts = v.split('/');
                 match (parts.next(), parts.next(), parts.next()) {
-                    (Some(o), Some(n), None) if !o.is_empty() && !n.is_empty() => Some(v.to_string()),
+                    (Some(o), Some(n), None) if !o.is_empty() && !n.is_empty() => {
+                        Some(v.to_string())
+                    }
                     _ => None,
                 }
             })?
             .or_else(|| r.env("GITHUB_REPOSITORY"));
-        let report = r.string("report").map(|p| cwd.join(p)).unwrap_or_else(|| match r.env("RUNNER_TEMP") {
-            Some(tmp) if in_actions => PathBuf::from(tmp).join("self-heal").join("report.json"),
-            _ => workdir.join(".self-heal").join("report.json"),
-        });
-        let branch_prefix = r.string("branch-prefix").unwrap_or_else(|| "self-heal/".to_string());
+        let report =
+            r.string("report")
+                .map(|p| cwd.join(p))
+                .unwrap_or_else(|| match r.env("RUNNER_TEMP") {
+                    Some(tmp) if in_actions => {
+                        PathBuf::from(tmp).join("self-heal").join("report.json")
+                    }
+                    _ => workdir.join(".self-heal").join("report.json"),
+                });
+        let branch_prefix = r
+            .string("branch-prefix")
+            .unwrap_or_else(|| "self-heal/".to_string());
         if branch_prefix.contains(char::is_whitespace) || branch_prefix.contains("..") {
             return Err(ConfigError::Invalid {
                 name: "branch-prefix".into(),
                 value: branch_prefix,
-                origin: r.get("branch-prefix").map(|(_, o)| o.to_string()).unwrap_or_default(),
+                origin: r
+                    .get("branch-prefix")
+                    .map(|(_, o)| o.to_string())
+                    .unwrap_or_default(),
                 expected: "expected a valid git branch prefix".into(),
             });
         }
@@ -397,7 +465,10 @@ impl Config {
                 return Err(ConfigError::Invalid {
                     name: "allowed-paths".into(),
                     value: glob.clone(),
-                    origin: r.get("allowed-paths").map(|(_, o)| o.to_string()).unwrap_or_default(),
+                    origin: r
+                        .get("allowed-paths")
+                        .map(|(_, o)| o.to_string())
+                        .unwrap_or_default(),
                     expected: format!("expected glob patterns ({})", e.kind()),
                 });
             }
@@ -427,15 +498,25 @@ impl Config {
             exclude_workflows: r.list("exclude-workflows"),
             comment: r.bool("comment", false)?,
             test_timeout: r
-                .parse("test-timeout", "expected seconds (e.g. 600 or 10m)", parse_secs)?
+                .parse(
+                    "test-timeout",
+                    "expected seconds (e.g. 600 or 10m)",
+                    parse_secs,
+                )?
                 .unwrap_or(Duration::from_secs(600)),
             llm_timeout: r
                 .parse("llm-timeout", "expected seconds (e.g. 120)", parse_secs)?
                 .unwrap_or(Duration::from_secs(120)),
             context_tokens: r
-                .parse("context-tokens", "expected a number of tokens from 200 to 100000", |v| {
-                    v.parse::<usize>().ok().filter(|n| (200..=100_000).contains(n))
-                })?
+                .parse(
+                    "context-tokens",
+                    "expected a number of tokens from 200 to 100000",
+                    |v| {
+                        v.parse::<usize>()
+                            .ok()
+                            .filter(|n| (200..=100_000).contains(n))
+                    },
+                )?
                 .unwrap_or(1500),
             api_url: r
                 .env("GITHUB_API_URL")
@@ -477,14 +558,23 @@ fn resolve_llm(
             (provider, base, key.unwrap_or_default())
         }
         (None, Some(key), _) => (LlmProvider::OpenAi, OPENAI_BASE_URL.to_string(), key),
-        (None, None, Some(token)) => (LlmProvider::GitHubModels, GITHUB_MODELS_BASE_URL.to_string(), token),
+        (None, None, Some(token)) => (
+            LlmProvider::GitHubModels,
+            GITHUB_MODELS_BASE_URL.to_string(),
+            token,
+        ),
         (None, None, None) => return None,
     };
     let model = model.unwrap_or_else(|| match provider {
         LlmProvider::GitHubModels => "openai/gpt-4.1-mini".to_string(),
         _ => "gpt-4.1-mini".to_string(),
     });
-    Some(LlmEndpoint { provider, base_url, api_key, model })
+    Some(LlmEndpoint {
+        provider,
+        base_url,
+        api_key,
+        model,
+    })
 }
 
 #[cfg(test)]
@@ -493,8 +583,14 @@ mod tests {
 
     fn sources(flags: &[(&str, &str)], env: &[(&str, &str)]) -> Sources {
         Sources {
-            flags: flags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            flags: flags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
@@ -502,19 +598,34 @@ mod tests {
     fn precedence_flag_input_env_file_default() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(".github")).unwrap();
-        std::fs::write(dir.path().join(".github/self-heal.toml"), "max-attempts = 5\nbranch_prefix = \"fix/\"\n")
-            .unwrap();
+        std::fs::write(
+            dir.path().join(".github/self-heal.toml"),
+            "max-attempts = 5\nbranch_prefix = \"fix/\"\n",
+        )
+        .unwrap();
         let cfg = Config::resolve(&sources(&[], &[]), dir.path()).unwrap();
         assert_eq!(cfg.max_attempts, 5);
         assert_eq!(cfg.branch_prefix, "fix/");
-        let cfg = Config::resolve(&sources(&[], &[("SELF_HEAL_MAX_ATTEMPTS", "4")]), dir.path()).unwrap();
+        let cfg = Config::resolve(
+            &sources(&[], &[("SELF_HEAL_MAX_ATTEMPTS", "4")]),
+            dir.path(),
+        )
+        .unwrap();
         assert_eq!(cfg.max_attempts, 4);
-        let env = [("SELF_HEAL_MAX_ATTEMPTS", "4"), ("INPUT_MAX_ATTEMPTS", "3"), ("INPUT_MAX-ATTEMPTS", "2")];
+        let env = [
+            ("SELF_HEAL_MAX_ATTEMPTS", "4"),
+            ("INPUT_MAX_ATTEMPTS", "3"),
+            ("INPUT_MAX-ATTEMPTS", "2"),
+        ];
         let cfg = Config::resolve(&sources(&[], &env), dir.path()).unwrap();
-        assert_eq!(cfg.max_attempts, 2, "dash form of the input wins over the underscore form");
+        assert_eq!(
+            cfg.max_attempts, 2,
+            "dash form of the input wins over the underscore form"
+        );
         let cfg = Config::resolve(&sources(&[("max-attempts", "1")], &env), dir.path()).unwrap();
         assert_eq!(cfg.max_attempts, 1);
-        let cfg = Config::resolve(&sources(&[], &[("INPUT_MAX-ATTEMPTS", "")]), dir.path()).unwrap();
+        let cfg =
+            Config::resolve(&sources(&[], &[("INPUT_MAX-ATTEMPTS", "")]), dir.path()).unwrap();
         assert_eq!(cfg.max_attempts, 5, "an empty input counts as unset");
     }
 
@@ -534,12 +645,23 @@ mod tests {
             ("allowed-paths", "src/[a"),
             ("test-timeout", "0"),
         ] {
-            let err = Config::resolve(&sources(&[(name, value)], &[]), dir.path()).unwrap_err().to_string();
-            assert!(err.contains(name) && !err.contains('\n'), "{name}={value}: {err}");
+            let err = Config::resolve(&sources(&[(name, value)], &[]), dir.path())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(name) && !err.contains('\n'),
+                "{name}={value}: {err}"
+            );
         }
         std::fs::create_dir_all(dir.path().join(".github")).unwrap();
-        std::fs::write(dir.path().join(".github/self-heal.toml"), "max-attempts = [").unwrap();
-        let err = Config::resolve(&sources(&[], &[]), dir.path()).unwrap_err().to_string();
+        std::fs::write(
+            dir.path().join(".github/self-heal.toml"),
+            "max-attempts = [",
+        )
+        .unwrap();
+        let err = Config::resolve(&sources(&[], &[]), dir.path())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("self-heal.toml"), "{err}");
     }
 
@@ -552,27 +674,53 @@ mod tests {
         assert_eq!(llm.base_url, GITHUB_MODELS_BASE_URL);
         assert_eq!(llm.api_key, "ghs_x");
         assert_eq!(llm.model, "openai/gpt-4.1-mini");
-        let cfg = Config::resolve(&sources(&[], &[("GITHUB_TOKEN", "ghs_x"), ("OPENAI_API_KEY", "sk-1")]), dir.path())
-            .unwrap();
+        let cfg = Config::resolve(
+            &sources(
+                &[],
+                &[("GITHUB_TOKEN", "ghs_x"), ("OPENAI_API_KEY", "sk-1")],
+            ),
+            dir.path(),
+        )
+        .unwrap();
         let llm = cfg.llm.unwrap();
-        assert_eq!((llm.provider, llm.api_key.as_str()), (LlmProvider::OpenAi, "sk-1"));
-        let cfg = Config::resolve(&sources(&[("openai-base-url", "http://127.0.0.1:9/v1/")], &[]), dir.path()).unwrap();
+        assert_eq!(
+            (llm.provider, llm.api_key.as_str()),
+            (LlmProvider::OpenAi, "sk-1")
+        );
+        let cfg = Config::resolve(
+            &sources(&[("openai-base-url", "http://127.0.0.1:9/v1/")], &[]),
+            dir.path(),
+        )
+        .unwrap();
         let llm = cfg.llm.unwrap();
-        assert_eq!((llm.provider, llm.base_url.as_str()), (LlmProvider::Custom, "http://127.0.0.1:9/v1"));
-        assert!(Config::resolve(&sources(&[], &[]), dir.path()).unwrap().llm.is_none());
+        assert_eq!(
+            (llm.provider, llm.base_url.as_str()),
+            (LlmProvider::Custom, "http://127.0.0.1:9/v1")
+        );
+        assert!(Config::resolve(&sources(&[], &[]), dir.path())
+            .unwrap()
+            .llm
+            .is_none());
     }
 
     #[test]
     fn actions_defaults_differ_from_local() {
         let dir = tempfile::tempdir().unwrap();
         let local = Config::resolve(&sources(&[], &[]), dir.path()).unwrap();
-        assert_eq!((local.publish, local.approve), (Publish::None, ApproveMode::Prompt));
+        assert_eq!(
+            (local.publish, local.approve),
+            (Publish::None, ApproveMode::Prompt)
+        );
         assert_eq!(local.report, dir.path().join(".self-heal/report.json"));
         let env = [("GITHUB_ACTIONS", "true"), ("RUNNER_TEMP", "/tmp/rt")];
         let ci = Config::resolve(&sources(&[], &env), dir.path()).unwrap();
         assert_eq!((ci.publish, ci.approve), (Publish::Pr, ApproveMode::Auto));
         assert_eq!(ci.report, PathBuf::from("/tmp/rt/self-heal/report.json"));
-        let yes = Config::resolve(&sources(&[("yes", "true"), ("approve", "prompt")], &[]), dir.path()).unwrap();
+        let yes = Config::resolve(
+            &sources(&[("yes", "true"), ("approve", "prompt")], &[]),
+            dir.path(),
+        )
+        .unwrap();
         assert_eq!(yes.approve, ApproveMode::Auto);
     }
 }

@@ -20,7 +20,10 @@ pub enum HttpClientError {
 ///
 /// `require_roots`: fail when the system has no CA certificates. Off for plain
 /// `http://` endpoints (a local Ollama, the test fakes), which need none.
-pub fn build_client(timeout: Duration, require_roots: bool) -> Result<reqwest::Client, HttpClientError> {
+pub fn build_client(
+    timeout: Duration,
+    require_roots: bool,
+) -> Result<reqwest::Client, HttpClientError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = rustls::RootCertStore::empty();
     let loaded = rustls_native_certs::load_native_certs();

@@ -150,8 +150,10 @@ impl Settings {
             ("llm-timeout", &self.llm_timeout),
             ("context-tokens", &self.context_tokens),
         ];
-        let mut map: BTreeMap<String, String> =
-            pairs.iter().filter_map(|(k, v)| v.as_ref().map(|v| (k.to_string(), v.clone()))).collect();
+        let mut map: BTreeMap<String, String> = pairs
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| (k.to_string(), v.clone())))
+            .collect();
         if self.yes {
             map.insert("yes".into(), "true".into());
         }
@@ -160,7 +162,10 @@ impl Settings {
 
     /// Resolves the configuration; errors are usage errors (exit 2).
     fn resolve(&self) -> anyhow::Result<Config> {
-        let sources = Sources { flags: self.flags(), env: std::env::vars().collect() };
+        let sources = Sources {
+            flags: self.flags(),
+            env: std::env::vars().collect(),
+        };
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
         Config::resolve(&sources, &cwd).map_err(|e| anyhow::Error::new(cli::Usage(e.to_string())))
     }
@@ -171,7 +176,11 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            let code = if err.downcast_ref::<cli::Usage>().is_some() { 2 } else { 3 };
+            let code = if err.downcast_ref::<cli::Usage>().is_some() {
+                2
+            } else {
+                3
+            };
             eprintln!("self-heal: error: {}", one_line(&err));
             ExitCode::from(code)
         }
@@ -198,17 +207,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     match cli.command {
-        Command::Analyze { logs, json, workdir, context_tokens } => {
-            cli::analyze(&logs, json, workdir, context_tokens)
-        }
+        Command::Analyze {
+            logs,
+            json,
+            workdir,
+            context_tokens,
+        } => cli::analyze(&logs, json, workdir, context_tokens),
         Command::Run(settings) => {
             let cfg = settings.resolve()?;
             runtime.block_on(cli::run(cfg))
         }
-        Command::Check(settings) => {
-            let cfg = settings.resolve()?;
-            runtime.block_on(cli::check(cfg))
-        }
+        Command::Check(settings) => match settings.resolve() {
+            Ok(cfg) => runtime.block_on(cli::check(cfg)),
+            // `check` reports a bad setting as a FAIL line (exit 1), not as a usage error.
+            Err(e) => {
+                println!("FAIL config: {}", one_line(&e));
+                Ok(ExitCode::from(1))
+            }
+        },
         Command::ApproveUi { settings, port } => {
             let cfg = settings.resolve()?;
             runtime.block_on(cli::approve_ui(cfg, port))

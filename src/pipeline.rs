@@ -53,7 +53,10 @@ pub fn read_logs(cfg: &Config) -> Result<Vec<LogFile>, (Status, String)> {
 }
 
 pub fn analysis_options(cfg: &Config) -> AnalyzeOptions {
-    AnalyzeOptions { workdir: Some(cfg.workdir.clone()), budget_tokens: cfg.context_tokens }
+    AnalyzeOptions {
+        workdir: Some(cfg.workdir.clone()),
+        budget_tokens: cfg.context_tokens,
+    }
 }
 
 /// Runs the loop on logs already read. The working tree changes only when a fix
@@ -64,7 +67,10 @@ pub async fn repair_logs(cfg: &Config, log_files: &[LogFile], ui: &Interaction<'
 }
 
 pub async fn repair_analysis(cfg: &Config, analysis: &Analysis, ui: &Interaction<'_>) -> Report {
-    let mut report = Report { failures: analysis.failures.clone(), ..Report::default() };
+    let mut report = Report {
+        failures: analysis.failures.clone(),
+        ..Report::default()
+    };
     if analysis.failures.is_empty() {
         report.status = Status::NoFailures;
         report.reason = "the log shows no failure to repair".into();
@@ -82,18 +88,31 @@ pub async fn repair_analysis(cfg: &Config, analysis: &Analysis, ui: &Interaction
 
     let policy = match PathPolicy::new(&cfg.allowed_paths, cfg.allow_test_edits) {
         Ok(p) => p,
-        Err(e) => return Report { status: Status::Error, reason: e.to_string(), ..report },
+        Err(e) => {
+            return Report {
+                status: Status::Error,
+                reason: e.to_string(),
+                ..report
+            }
+        }
     };
     let runner = match cfg.validation {
         ValidationMode::Subprocess => Runner::Subprocess,
         ValidationMode::None => Runner::None,
         ValidationMode::Docker => Runner::Docker {
-            image: cfg.validation_image.clone().unwrap_or_else(|| default_image(analysis.language.as_deref())),
+            image: cfg
+                .validation_image
+                .clone()
+                .unwrap_or_else(|| default_image(analysis.language.as_deref())),
         },
     };
     let language = analysis.language.clone();
     let plan = ValidationPlan {
-        failing_tests: analysis.failures.iter().filter_map(|f| f.test.clone()).collect(),
+        failing_tests: analysis
+            .failures
+            .iter()
+            .filter_map(|f| f.test.clone())
+            .collect(),
         test_command: cfg
             .test_command
             .clone()
@@ -120,7 +139,13 @@ pub async fn repair_analysis(cfg: &Config, analysis: &Analysis, ui: &Interaction
                     },
                     http,
                 )),
-                Err(e) => return Report { status: Status::Error, reason: e.to_string(), ..report },
+                Err(e) => {
+                    return Report {
+                        status: Status::Error,
+                        reason: e.to_string(),
+                        ..report
+                    }
+                }
             }
         }
     };
@@ -203,7 +228,10 @@ pub fn apply_to_worktree(workdir: &Path, changes: &[FileChange]) -> Result<(), S
     for c in changes {
         let current = std::fs::read_to_string(workdir.join(&c.path)).ok();
         if current != c.before {
-            return Err(format!("{} changed while the fix was being validated", c.path));
+            return Err(format!(
+                "{} changed while the fix was being validated",
+                c.path
+            ));
         }
     }
     edits::write_changes(workdir, changes).map_err(|e| e.to_string())

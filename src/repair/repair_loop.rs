@@ -85,7 +85,8 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
     for fix in recipes::find(input.workdir, input.analysis) {
         let n = out.attempts.len() as u32 + 1;
         progress(&format!("attempt {n}: recipe {}", fix.recipe));
-        let (attempt, validated) = try_edits(input, n, AttemptSource::Recipe, fix.diagnosis, fix.edits).await;
+        let (attempt, validated) =
+            try_edits(input, n, AttemptSource::Recipe, fix.diagnosis, fix.edits).await;
         out.attempts.push(attempt);
         if let Some(v) = validated {
             out.status = Status::Fixed;
@@ -117,7 +118,10 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
 
     for llm_n in 1..=input.max_attempts {
         let n = out.attempts.len() as u32 + 1;
-        progress(&format!("attempt {n}: asking the model ({llm_n}/{})", input.max_attempts));
+        progress(&format!(
+            "attempt {n}: asking the model ({llm_n}/{})",
+            input.max_attempts
+        ));
         let prompt = llm::build_prompt(input.templates, &prompt_input(input, &ctx, &previous));
         let prompt = llm::Prompt {
             system: crate::logs::mask(&prompt.system, input.secrets),
@@ -149,7 +153,8 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
             }
         };
         add_usage(&mut out.llm, reply.usage);
-        let (attempt, validated) = try_edits(input, n, AttemptSource::Llm, reply.diagnosis, reply.edits).await;
+        let (attempt, validated) =
+            try_edits(input, n, AttemptSource::Llm, reply.diagnosis, reply.edits).await;
         previous.push(PreviousAttempt {
             diagnosis: attempt.diagnosis.clone(),
             edits: attempt.edits.clone(),
@@ -164,7 +169,11 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         }
     }
     out.reason = match out.attempts.last() {
-        Some(last) => format!("no fix validated in {} attempts; last: {}", out.attempts.len(), first_line(&attempt_result(last))),
+        Some(last) => format!(
+            "no fix validated in {} attempts; last: {}",
+            out.attempts.len(),
+            first_line(&attempt_result(last))
+        ),
         None => "no attempt was made".into(),
     };
     out
@@ -176,7 +185,10 @@ fn add_usage(stats: &mut LlmStats, usage: llm::Usage) {
 }
 
 fn first_line(s: &str) -> &str {
-    s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+    s.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
 }
 
 /// What the model is told about an attempt that failed.
@@ -192,12 +204,29 @@ fn attempt_result(a: &Attempt) -> String {
     }
 }
 
-fn prompt_input(input: &LoopInput<'_>, ctx: &RepairContext, previous: &[PreviousAttempt]) -> PromptInput {
+fn prompt_input(
+    input: &LoopInput<'_>,
+    ctx: &RepairContext,
+    previous: &[PreviousAttempt],
+) -> PromptInput {
     PromptInput {
         excerpt: input.analysis.context.clone(),
-        failing_tests: input.analysis.failures.iter().filter_map(|f| f.test.clone()).collect(),
-        command: input.plan.test_command.clone().or_else(|| input.analysis.command.clone()),
-        files: ctx.files.iter().map(|f| (f.path.clone(), f.numbered.clone())).collect(),
+        failing_tests: input
+            .analysis
+            .failures
+            .iter()
+            .filter_map(|f| f.test.clone())
+            .collect(),
+        command: input
+            .plan
+            .test_command
+            .clone()
+            .or_else(|| input.analysis.command.clone()),
+        files: ctx
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.numbered.clone()))
+            .collect(),
         instructions: ctx.instructions.clone(),
         previous: previous.to_vec(),
         memory_hint: input.memory_hint.clone(),
@@ -207,7 +236,10 @@ fn prompt_input(input: &LoopInput<'_>, ctx: &RepairContext, previous: &[Previous
 /// Runs the failing tests on the unchanged code: `true` when they still fail.
 async fn reproduce(input: &LoopInput<'_>) -> Result<bool, validate::ValidateError> {
     let sandbox = Sandbox::create(input.workdir)?;
-    let plan = ValidationPlan { scope_only: true, ..input.plan.clone() };
+    let plan = ValidationPlan {
+        scope_only: true,
+        ..input.plan.clone()
+    };
     let v = validate::validate(&sandbox.root, &plan, input.runner).await?;
     Ok(!v.passed)
 }
@@ -221,7 +253,13 @@ async fn try_edits(
     diagnosis: String,
     edits_in: Vec<Edit>,
 ) -> (Attempt, Option<ValidatedFix>) {
-    let mut attempt = Attempt { n, source, diagnosis, edits: edits_in, ..Attempt::default() };
+    let mut attempt = Attempt {
+        n,
+        source,
+        diagnosis,
+        edits: edits_in,
+        ..Attempt::default()
+    };
     if attempt.edits.is_empty() {
         attempt.error = Some("the reply proposed no edits".into());
         return (attempt, None);

@@ -1,4 +1,4 @@
 //! The one integration test binary: one module per area.
 
-mod support;
 mod cli;
+mod support;

@@ -5,7 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Env vars that would leak the developer's or CI's own setup into a test.
-const SCRUBBED_PREFIXES: &[&str] = &["GITHUB_", "INPUT_", "SELF_HEAL_", "OPENAI_", "RUNNER_", "ACTIONS_"];
+const SCRUBBED_PREFIXES: &[&str] = &[
+    "GITHUB_",
+    "INPUT_",
+    "SELF_HEAL_",
+    "OPENAI_",
+    "RUNNER_",
+    "ACTIONS_",
+];
 
 pub struct Test {
     pub dir: tempfile::TempDir,
@@ -24,8 +31,14 @@ pub struct Output {
 
 impl Output {
     pub fn report(&self, path: &Path) -> serde_json::Value {
-        let text = std::fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("no report at {}: {e}\nstdout:\n{}\nstderr:\n{}", path.display(), self.stdout, self.stderr));
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+            panic!(
+                "no report at {}: {e}\nstdout:\n{}\nstderr:\n{}",
+                path.display(),
+                self.stdout,
+                self.stderr
+            )
+        });
         serde_json::from_str(&text).expect("report is JSON")
     }
 }
@@ -38,7 +51,13 @@ impl Default for Test {
 
 impl Test {
     pub fn new() -> Test {
-        Test { dir: tempfile::tempdir().expect("tempdir"), args: Vec::new(), env: Vec::new(), stdin: None, cwd: None }
+        Test {
+            dir: tempfile::tempdir().expect("tempdir"),
+            args: Vec::new(),
+            env: Vec::new(),
+            stdin: None,
+            cwd: None,
+        }
     }
 
     /// A temp dir holding a copy of `sample_projects/<name>` at `<tmp>/repo`, a git repo.
@@ -47,7 +66,18 @@ impl Test {
         copy_dir(&sample_dir(name), &t.repo());
         git(&t.repo(), &["init", "-q", "-b", "main"]);
         git(&t.repo(), &["add", "-A"]);
-        git(&t.repo(), &["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "sample"]);
+        git(
+            &t.repo(),
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "commit",
+                "-qm",
+                "sample",
+            ],
+        );
         t
     }
 
@@ -65,7 +95,8 @@ impl Test {
     }
 
     pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, a: I) -> Test {
-        self.args.extend(a.into_iter().map(|s| s.as_ref().to_string()));
+        self.args
+            .extend(a.into_iter().map(|s| s.as_ref().to_string()));
         self
     }
 
@@ -86,7 +117,11 @@ impl Test {
 
     pub fn run(&self) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_self-heal"));
-        cmd.args(&self.args).current_dir(self.cwd.clone().unwrap_or_else(|| self.dir.path().to_path_buf()));
+        cmd.args(&self.args).current_dir(
+            self.cwd
+                .clone()
+                .unwrap_or_else(|| self.dir.path().to_path_buf()),
+        );
         for (k, _) in std::env::vars() {
             if SCRUBBED_PREFIXES.iter().any(|p| k.starts_with(p)) {
                 cmd.env_remove(&k);
@@ -96,7 +131,11 @@ impl Test {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        cmd.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn self-heal");
         if let Some(input) = &self.stdin {
@@ -134,8 +173,16 @@ pub fn fixtures_dir() -> PathBuf {
 }
 
 pub fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").args(args).current_dir(dir).output().expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -170,7 +217,11 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
                 stack.push(path);
             } else {
                 let bytes = if ft.is_symlink() {
-                    std::fs::read_link(&path).expect("link").to_string_lossy().as_bytes().to_vec()
+                    std::fs::read_link(&path)
+                        .expect("link")
+                        .to_string_lossy()
+                        .as_bytes()
+                        .to_vec()
                 } else {
                     std::fs::read(&path).expect("read")
                 };
@@ -183,5 +234,8 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 /// Like [`snapshot`] but without `.self-heal/` (report, memory) which a run may write.
 pub fn snapshot_sources(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    snapshot(dir).into_iter().filter(|(p, _)| !p.starts_with(".self-heal")).collect()
+    snapshot(dir)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with(".self-heal"))
+        .collect()
 }

@@ -1,0 +1,293 @@
+//! `self-heal check`: pre-flight of config, model endpoint and key, GitHub API, git and
+//! the validation tools. Each check is one PASS/FAIL/SKIP line; no check changes anything.
+
+use crate::config::{Config, LlmProvider, Publish, ValidationMode};
+use std::fmt;
+use std::path::Path;
+use std::process::Command;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Fail,
+    /// Not applicable to this configuration (does not fail the check).
+    Skip,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckLine {
+    pub verdict: Verdict,
+    pub what: &'static str,
+    pub detail: String,
+}
+
+impl fmt::Display for CheckLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = match self.verdict {
+            Verdict::Pass => "PASS",
+            Verdict::Fail => "FAIL",
+            Verdict::Skip => "SKIP",
+        };
+        write!(f, "{v} {}: {}", self.what, self.detail)
+    }
+}
+
+fn line(verdict: Verdict, what: &'static str, detail: impl Into<String>) -> CheckLine {
+    CheckLine {
+        verdict,
+        what,
+        detail: detail.into(),
+    }
+}
+
+/// Runs every check. Secrets never appear in the details.
+pub async fn run_checks(cfg: &Config) -> Vec<CheckLine> {
+    let mut out = vec![line(
+        Verdict::Pass,
+        "config",
+        format!(
+            "workdir {}, report {}",
+            cfg.workdir.display(),
+            cfg.report.display()
+        ),
+    )];
+    out.push(check_model(cfg).await);
+    out.push(check_github(cfg).await);
+    out.extend(check_git(cfg));
+    out.push(check_validation(cfg));
+    for log in &cfg.logs {
+        out.push(if log.exists() {
+            line(Verdict::Pass, "log", log.display().to_string())
+        } else {
+            line(
+                Verdict::Fail,
+                "log",
+                format!("{}: no such file or directory", log.display()),
+            )
+        });
+    }
+    out
+}
+
+async fn check_model(cfg: &Config) -> CheckLine {
+    let Some(llm) = &cfg.llm else {
+        return line(
+            Verdict::Fail,
+            "model",
+            "no model configured (only deterministic recipes can fix): set openai-api-key, openai-base-url or github-token",
+        );
+    };
+    let http = match crate::http::build_client(
+        std::time::Duration::from_secs(15),
+        llm.base_url.starts_with("https://"),
+    ) {
+        Ok(c) => c,
+        Err(e) => return line(Verdict::Fail, "model", e.to_string()),
+    };
+    // GitHub Models lists its catalog outside the inference path.
+    let url = match llm.provider {
+        LlmProvider::GitHubModels => llm.base_url.replace("/inference", "/catalog/models"),
+        _ => format!("{}/models", llm.base_url),
+    };
+    let mut req = http.get(&url);
+    if !llm.api_key.is_empty() {
+        req = req.bearer_auth(&llm.api_key);
+    }
+    let what = format!("{} (model {})", llm.base_url, llm.model);
+    match req.send().await {
+        Ok(resp) => match resp.status().as_u16() {
+            200..=299 => line(
+                Verdict::Pass,
+                "model",
+                format!("{what}: reachable, key accepted"),
+            ),
+            401 | 403 => line(
+                Verdict::Fail,
+                "model",
+                format!(
+                    "{what}: the key was rejected (HTTP {})",
+                    resp.status().as_u16()
+                ),
+            ),
+            code => line(
+                Verdict::Pass,
+                "model",
+                format!("{what}: reachable (HTTP {code} listing models; key not verified)"),
+            ),
+        },
+        Err(e) => line(
+            Verdict::Fail,
+            "model",
+            format!("{what}: unreachable ({})", without_url(e)),
+        ),
+    }
+}
+
+/// reqwest errors print the URL (which may carry a key in a query); keep the reason only.
+fn without_url(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut s = e.to_string();
+    let mut src = std::error::Error::source(&e);
+    while let Some(cause) = src {
+        s = format!("{s}: {cause}");
+        src = cause.source();
+    }
+    s
+}
+
+async fn check_github(cfg: &Config) -> CheckLine {
+    let needs_github = cfg.logs.is_empty() || cfg.publish != Publish::None;
+    let (Some(token), Some(repo)) = (&cfg.github_token, &cfg.repo) else {
+        let verdict = if needs_github && cfg.logs.is_empty() && cfg.run_id.is_some() {
+            Verdict::Fail
+        } else {
+            Verdict::Skip
+        };
+        return line(
+            verdict,
+            "github",
+            "no github-token and repo (needed for --run-id and PRs, not for --log)",
+        );
+    };
+    let http = match crate::http::build_client(
+        std::time::Duration::from_secs(15),
+        cfg.api_url.starts_with("https://"),
+    ) {
+        Ok(c) => c,
+        Err(e) => return line(Verdict::Fail, "github", e.to_string()),
+    };
+    let url = format!("{}/repos/{repo}", cfg.api_url);
+    let resp = http
+        .get(&url)
+        .bearer_auth(token)
+        .header("Accept", "application/vnd.github+json")
+        .header("X-GitHub-Api-Version", "2022-11-28")
+        .send()
+        .await;
+    match resp {
+        Ok(r) if r.status().is_success() => line(Verdict::Pass, "github", format!("{} reachable, {repo} readable", cfg.api_url)),
+        Ok(r) => line(
+            Verdict::Fail,
+            "github",
+            format!("{repo}: HTTP {} (check the token and its permissions: contents, pull-requests, actions)", r.status().as_u16()),
+        ),
+        Err(e) => line(Verdict::Fail, "github", format!("{} unreachable ({})", cfg.api_url, without_url(e))),
+    }
+}
+
+fn check_git(cfg: &Config) -> Vec<CheckLine> {
+    let version = Command::new("git").arg("--version").output();
+    let mut out = Vec::new();
+    match version {
+        Ok(o) if o.status.success() => out.push(line(
+            Verdict::Pass,
+            "git",
+            String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        )),
+        _ => {
+            out.push(line(Verdict::Fail, "git", "git not found on PATH"));
+            return out;
+        }
+    }
+    let inside = Command::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(&cfg.workdir)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    out.push(match (inside, cfg.publish) {
+        (true, _) => line(
+            Verdict::Pass,
+            "checkout",
+            format!("{} is a git work tree", cfg.workdir.display()),
+        ),
+        (false, Publish::None) => line(
+            Verdict::Skip,
+            "checkout",
+            format!(
+                "{} is not a git work tree (fine with publish none)",
+                cfg.workdir.display()
+            ),
+        ),
+        (false, _) => line(
+            Verdict::Fail,
+            "checkout",
+            format!(
+                "{} is not a git work tree; publish pr/branch needs one",
+                cfg.workdir.display()
+            ),
+        ),
+    });
+    out
+}
+
+fn check_validation(cfg: &Config) -> CheckLine {
+    match cfg.validation {
+        ValidationMode::None => line(
+            Verdict::Pass,
+            "validation",
+            "disabled by configuration (fixes are not proven)",
+        ),
+        ValidationMode::Docker => match Command::new("docker")
+            .args(["version", "--format", "{{.Server.Version}}"])
+            .output()
+        {
+            Ok(o) if o.status.success() => line(
+                Verdict::Pass,
+                "validation",
+                format!(
+                    "docker engine {}",
+                    String::from_utf8_lossy(&o.stdout).trim()
+                ),
+            ),
+            _ => line(
+                Verdict::Fail,
+                "validation",
+                "validation docker needs a reachable Docker engine",
+            ),
+        },
+        ValidationMode::Subprocess => {
+            let command = cfg
+                .test_command
+                .clone()
+                .or_else(|| crate::validate::detect_test_command(&cfg.workdir, None));
+            match command {
+                None => line(
+                    Verdict::Fail,
+                    "validation",
+                    "no test command found for this checkout; set test-command",
+                ),
+                Some(cmd) => match tool_for(&cmd, &cfg.workdir) {
+                    Ok(found) => line(Verdict::Pass, "validation", format!("`{cmd}` ({found})")),
+                    Err(why) => line(Verdict::Fail, "validation", format!("`{cmd}`: {why}")),
+                },
+            }
+        }
+    }
+}
+
+/// Checks that the program a test command starts exists (and pytest is importable).
+fn tool_for(cmd: &str, workdir: &Path) -> Result<String, String> {
+    let program = cmd
+        .split_whitespace()
+        .find(|w| !w.contains('='))
+        .unwrap_or("");
+    let path = which::which_in(program, std::env::var_os("PATH"), workdir)
+        .map_err(|_| format!("{program} not found on PATH"))?;
+    if cmd.contains("pytest") && (program.starts_with("python") || program == "pytest") {
+        let python = if program == "pytest" {
+            "python3"
+        } else {
+            program
+        };
+        let ok = Command::new(python)
+            .args(["-m", "pytest", "--version"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            return Err(format!(
+                "pytest is not installed for {python} (pip install pytest)"
+            ));
+        }
+    }
+    Ok(path.display().to_string())
+}
