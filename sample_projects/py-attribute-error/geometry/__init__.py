@@ -1,0 +1,1 @@
+from geometry.grid import distance, snap_down

@@ -1,0 +1,1 @@
+from series.window import deltas, pairs

@@ -1,0 +1,1 @@
+from settings.loader import load_json, load_toml

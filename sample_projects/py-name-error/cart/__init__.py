@@ -1,0 +1,1 @@
+from cart.core import cart_total, item_count

@@ -1,0 +1,1 @@
+from invoice.format import format_total, format_vat
