@@ -2,11 +2,11 @@
 
 use anyhow::Context;
 use self_heal::analyze::{self, Analysis, AnalyzeOptions};
-use self_heal::config::{ApproveMode, Config};
+use self_heal::config::{ApproveMode, Config, Sources};
 use self_heal::pipeline::{self, ApprovalRequest, Interaction};
 use self_heal::report::{Report, Status};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Bad usage or configuration: exit 2.
@@ -248,8 +248,64 @@ pub async fn approve_ui(cfg: Config, port: u16) -> anyhow::Result<ExitCode> {
     Err(Usage("approve-ui: not yet wired".into()).into())
 }
 
+/// Runs each embedded sample in its own temp dir and shows what happened.
 pub async fn demo(settings: crate::Settings) -> anyhow::Result<ExitCode> {
-    let _ = settings;
-    let _ = Path::new(".");
-    Err(Usage("demo: not yet wired".into()).into())
+    let mut worst = Status::Fixed;
+    for sample in self_heal::demo::SAMPLES {
+        let dir = tempfile::Builder::new()
+            .prefix("self-heal-demo-")
+            .tempdir()
+            .context("cannot create a temp dir for the demo")?;
+        sample
+            .write_to(dir.path())
+            .context("cannot write the demo sample")?;
+        let mut flags = settings.flags();
+        let workdir = dir.path().display().to_string();
+        for (k, v) in [
+            ("workdir", workdir.as_str()),
+            ("log", "ci.log"),
+            ("yes", "true"),
+            ("publish", "none"),
+            ("report", ".self-heal/report.json"),
+        ] {
+            flags.insert(k.to_string(), v.to_string());
+        }
+        let sources = Sources {
+            flags,
+            env: std::env::vars().collect(),
+        };
+        let cfg = Config::resolve(&sources, dir.path()).map_err(|e| Usage(e.to_string()))?;
+        if sample.needs_model && cfg.llm.is_none() {
+            println!("\n== {}: skipped (needs a model; set OPENAI_API_KEY, --openai-base-url or GITHUB_TOKEN)", sample.name);
+            continue;
+        }
+        println!(
+            "\n== {}: a failing project in {}",
+            sample.name,
+            dir.path().display()
+        );
+        let log = std::fs::read_to_string(dir.path().join("ci.log")).unwrap_or_default();
+        let failed = log
+            .lines()
+            .filter(|l| l.contains("FAILED ") || l.contains("ERROR "))
+            .count();
+        println!(
+            "its CI log has {} lines, {failed} failing test line(s)",
+            log.lines().count()
+        );
+        let code = run(cfg).await?;
+        let status = if code == ExitCode::SUCCESS {
+            Status::Fixed
+        } else {
+            Status::NotFixed
+        };
+        if status != Status::Fixed {
+            worst = status;
+        }
+        // Keep the directory when asked, so the fixed tree can be inspected.
+        if std::env::var_os("SELF_HEAL_DEMO_KEEP").is_some() {
+            println!("kept {}", dir.keep().display());
+        }
+    }
+    Ok(ExitCode::from(worst.exit_code()))
 }
