@@ -117,6 +117,12 @@ pub fn load(workdir: &Path) -> Result<Option<Proposal>, PendingError> {
             reason: format!("unsupported version {}", file.version),
         });
     }
+    if file.status != "proposed" {
+        return Err(PendingError::Invalid {
+            path: shown,
+            reason: format!("status is {:?}, not \"proposed\"", file.status),
+        });
+    }
     Ok(Some(Proposal {
         diagnosis: file.diagnosis,
         patch: file.patch,

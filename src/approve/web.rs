@@ -24,6 +24,8 @@ use tokio::sync::{oneshot, Notify};
 /// Reasons typed on the page are kept to this many characters in the report.
 const MAX_REASON: usize = 500;
 const DEFAULT_REJECT: &str = "rejected on the approval page";
+/// How long in-flight responses (the "Approved" page) get to finish after a decision.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The address to open: `http://127.0.0.1:PORT/?t=TOKEN`.
 pub fn page_url(addr: SocketAddr, token: &str) -> String {
@@ -74,7 +76,11 @@ pub async fn serve(
             // notify_one keeps a permit, so the signal is not lost if the server has
             // not polled its shutdown future yet. In-flight responses still complete.
             stop.notify_one();
-            server.await?;
+            // A client that never finishes its request must not keep us waiting:
+            // past the grace period the server future is dropped, closing it.
+            if let Ok(result) = tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await {
+                result?;
+            }
             decision.map_err(|_| std::io::Error::other("approval server dropped the decision"))
         }
     }
@@ -305,7 +311,7 @@ const CSS: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:0;background:
 main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:22px}h2{font-size:17px;margin-top:28px}\
 pre{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px;overflow:auto;font:13px/1.4 ui-monospace,monospace}\
 .diff span{display:block;white-space:pre}.add{background:#dafbe1}.del{background:#ffebe9}.hunk{color:#0550ae;background:#ddf4ff}\
-.meta{font-weight:600}table{border-collapse:collapse;background:#fff;width:100%}\
+.meta{font-weight:600}.diag{white-space:pre-wrap}table{border-collapse:collapse;background:#fff;width:100%}\
 td,th{border:1px solid #d0d7de;padding:6px 8px;text-align:left;vertical-align:top}\
 .pass{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}\
 .actions{display:flex;gap:16px;align-items:flex-end;margin-top:24px}.actions form{display:flex;gap:8px;align-items:center}\
@@ -359,7 +365,7 @@ pub fn render_page(proposal: &Proposal, token: &str) -> String {
          <meta name=viewport content=\"width=device-width,initial-scale=1\">\
          <title>self-heal: approve the fix?</title><style>{CSS}</style></head><body><main>\
          <h1>self-heal proposes a fix</h1>\
-         <h2>Diagnosis</h2><p>{diagnosis}</p>\
+         <h2>Diagnosis</h2><p class=diag>{diagnosis}</p>\
          <h2>Failures</h2>{failures}\
          <h2>Change</h2><ul>{files}</ul><pre class=diff>{diff}</pre>\
          <h2>Validation: <span class={verdict_class}>{verdict}</span></h2><ul>{commands}</ul>\
