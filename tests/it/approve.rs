@@ -107,6 +107,28 @@ fn prompt_without_terminal_declines_without_reading() {
     assert!(out.is_empty(), "nothing printed without a terminal");
 }
 
+struct BrokenPipe;
+
+impl std::io::Write for BrokenPipe {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn prompt_declines_when_the_fix_cannot_be_shown() {
+    let p = proposal("d");
+    let mut input = Cursor::new(b"y\n".to_vec());
+    let d = terminal::prompt(&p, "diff", &mut input, &mut BrokenPipe, true);
+    assert!(
+        matches!(&d, Decision::Declined(r) if r.starts_with("cannot show the fix")),
+        "{d:?}"
+    );
+}
+
 // ---------------------------------------------------------------- web
 
 struct Page {
