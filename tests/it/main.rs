@@ -2,3 +2,5 @@
 
 mod cli;
 mod support;
+
+mod approve;

@@ -3,7 +3,10 @@
 
 def pairs(xs):
     """Adjacent pairs: [1, 2, 3] -> [(1, 2), (2, 3)]."""
-    return [(xs[i], xs[i + 1]) for i in range(len(xs))]
+    out = []
+    for i in range(len(xs)):
+        out.append((xs[i], xs[i + 1]))
+    return out
 
 
 def deltas(xs):
