@@ -206,6 +206,12 @@ impl LlmClient {
     ///
     /// A reply that doesn't parse is `BadReply`, which carries the usage it cost.
     pub async fn complete(&self, prompt: &Prompt) -> Result<LlmReply, LlmError> {
+        self.complete_once(prompt)
+            .await
+            .map_err(|err| scrub_error(err, &self.secret))
+    }
+
+    async fn complete_once(&self, prompt: &Prompt) -> Result<LlmReply, LlmError> {
         if let Some(problem) = &self.key_problem {
             return Err(LlmError::Config(problem.clone()));
         }
@@ -275,7 +281,6 @@ impl LlmClient {
     }
 
     fn map_error(&self, err: OpenAIError) -> Mapped {
-        let scrub = |text: String| scrub_secret(&text, &self.secret);
         let mapped = match err {
             OpenAIError::Boxed(boxed) => match boxed.downcast::<TransportFailure>() {
                 Ok(failure) => match *failure {
@@ -287,31 +292,31 @@ impl LlmClient {
                     } => LlmError::Status {
                         status,
                         attempts,
-                        message: scrub(message),
+                        message,
                     },
                     TransportFailure::Timeout => LlmError::Timeout(self.timeout),
                     TransportFailure::Unreachable { attempts, message } => {
-                        LlmError::Unreachable(scrub(format!("{message} (after {attempts} tries)")))
+                        LlmError::Unreachable(format!("{message} (after {attempts} tries)"))
                     }
-                    TransportFailure::Build(message) => LlmError::Config(scrub(message)),
+                    TransportFailure::Build(message) => LlmError::Config(message),
                 },
-                Err(other) => LlmError::Unreachable(scrub(other.to_string())),
+                Err(other) => LlmError::Unreachable(other.to_string()),
             },
             // The body was read by us already, so this is a chat completion whose shape
             // async-openai's types don't accept (another provider's field values).
             OpenAIError::JSONDeserialize(_, body) => return Mapped::UntypedBody(body),
             OpenAIError::Reqwest(e) if e.is_builder() => {
-                LlmError::Config(scrub(error_chain(&e.without_url())))
+                LlmError::Config(error_chain(&e.without_url()))
             }
             OpenAIError::Reqwest(e) if e.is_timeout() => LlmError::Timeout(self.timeout),
-            OpenAIError::Reqwest(e) => LlmError::Unreachable(scrub(error_chain(&e.without_url()))),
+            OpenAIError::Reqwest(e) => LlmError::Unreachable(error_chain(&e.without_url())),
             OpenAIError::ApiError(api) => LlmError::Status {
                 status: api.status_code.as_u16(),
                 attempts: 1,
-                message: scrub(api.api_error.message),
+                message: api.api_error.message,
             },
-            OpenAIError::InvalidArgument(message) => LlmError::Config(scrub(message)),
-            other => LlmError::Unreachable(scrub(other.to_string())),
+            OpenAIError::InvalidArgument(message) => LlmError::Config(message),
+            other => LlmError::Unreachable(other.to_string()),
         };
         Mapped::Error(mapped)
     }
@@ -430,6 +435,29 @@ fn reply_from_content(content: &str, usage: Usage, truncated: bool) -> Result<Ll
             usage,
         }),
         Err(reason) => Err(LlmError::BadReply { reason, usage }),
+    }
+}
+
+/// Every text an error carries, with the key scrubbed out.
+fn scrub_error(err: LlmError, secret: &str) -> LlmError {
+    let scrub = |text: String| scrub_secret(&text, secret);
+    match err {
+        LlmError::Unreachable(message) => LlmError::Unreachable(scrub(message)),
+        LlmError::Status {
+            status,
+            attempts,
+            message,
+        } => LlmError::Status {
+            status,
+            attempts,
+            message: scrub(message),
+        },
+        LlmError::BadReply { reason, usage } => LlmError::BadReply {
+            reason: scrub(reason),
+            usage,
+        },
+        LlmError::Config(message) => LlmError::Config(scrub(message)),
+        other @ (LlmError::Auth(_) | LlmError::Timeout(_)) => other,
     }
 }
 
