@@ -104,7 +104,7 @@ pub enum LlmError {
     Unreachable(String),
     #[error("LLM endpoint rejected the key (HTTP {0})")]
     Auth(u16),
-    #[error("LLM endpoint answered HTTP {status} after {attempts} tries: {message}")]
+    #[error("LLM endpoint answered HTTP {status} after {}: {message}", tries(*attempts))]
     Status {
         status: u16,
         attempts: u32,
@@ -117,6 +117,14 @@ pub enum LlmError {
     BadReply { reason: String, usage: Usage },
     #[error("LLM settings are not usable: {0}")]
     Config(String),
+}
+
+fn tries(n: u32) -> String {
+    if n == 1 {
+        "1 try".to_string()
+    } else {
+        format!("{n} tries")
+    }
 }
 
 impl LlmError {
@@ -296,7 +304,7 @@ impl LlmClient {
                     },
                     TransportFailure::Timeout => LlmError::Timeout(self.timeout),
                     TransportFailure::Unreachable { attempts, message } => {
-                        LlmError::Unreachable(format!("{message} (after {attempts} tries)"))
+                        LlmError::Unreachable(format!("{message} (after {})", tries(attempts)))
                     }
                     TransportFailure::Build(message) => LlmError::Config(message),
                 },
@@ -524,6 +532,20 @@ enum TransportFailure {
     Build(String),
 }
 
+impl TransportFailure {
+    /// For logs: no server-provided text, which may echo the key.
+    fn brief(&self) -> String {
+        match self {
+            TransportFailure::Auth(status) | TransportFailure::Status { status, .. } => {
+                format!("HTTP {status}")
+            }
+            TransportFailure::Timeout => "timed out".to_string(),
+            TransportFailure::Unreachable { .. } => "connection failed".to_string(),
+            TransportFailure::Build(_) => "bad request".to_string(),
+        }
+    }
+}
+
 #[derive(Clone)]
 struct Transport {
     http: reqwest::Client,
@@ -629,7 +651,8 @@ impl Transport {
                 None => backoff(policy.base, policy.max_wait, attempts),
             };
             tracing::warn!(
-                "LLM request failed ({failure}); retry {attempts}/{} in {wait:?}",
+                "LLM request failed ({}); retry {attempts}/{} in {wait:?}",
+                failure.brief(),
                 policy.max_retries
             );
             tokio::time::sleep(wait).await;

@@ -380,7 +380,7 @@ async fn unreachable_endpoint() {
     s.max_retries = 1;
     let err = client(s).complete(&prompt()).await.expect_err("refused");
     assert!(matches!(err, LlmError::Unreachable(_)), "{err:?}");
-    assert!(err.to_string().contains("after 2 tries"), "{err}");
+    assert!(err.to_string().contains("(after 2 tries)"), "{err}");
 }
 
 #[tokio::test]
