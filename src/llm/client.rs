@@ -234,7 +234,7 @@ impl LlmClient {
                 Mapped::UntypedBody(body) => return reply_from_untyped(&body),
             };
             if let LlmError::Status {
-                status: 400,
+                status: 400 | 422,
                 message,
                 ..
             } = &err
@@ -262,11 +262,21 @@ impl LlmClient {
     }
 
     fn request(&self, prompt: &Prompt) -> CreateChatCompletionRequest {
+        let json_object = self.json_schema_refused.load(Ordering::Relaxed);
+        let mut system = prompt.system.clone();
+        // OpenAI refuses json_object unless the messages mention JSON; an overridden
+        // template might not.
+        if json_object
+            && !system.to_ascii_lowercase().contains("json")
+            && !prompt.user.to_ascii_lowercase().contains("json")
+        {
+            system.push_str("\n\nReply with a JSON object.");
+        }
         let messages: Vec<ChatCompletionRequestMessage> = vec![
-            ChatCompletionRequestSystemMessage::from(prompt.system.as_str()).into(),
+            ChatCompletionRequestSystemMessage::from(system).into(),
             ChatCompletionRequestUserMessage::from(prompt.user.as_str()).into(),
         ];
-        let response_format = if self.json_schema_refused.load(Ordering::Relaxed) {
+        let response_format = if json_object {
             ResponseFormat::JsonObject
         } else {
             ResponseFormat::JsonSchema {
@@ -307,6 +317,7 @@ impl LlmClient {
                         LlmError::Unreachable(format!("{message} (after {})", tries(attempts)))
                     }
                     TransportFailure::Build(message) => LlmError::Config(message),
+                    TransportFailure::Untyped(body) => return Mapped::UntypedBody(body),
                 },
                 Err(other) => LlmError::Unreachable(other.to_string()),
             },
@@ -530,6 +541,8 @@ enum TransportFailure {
     Unreachable { attempts: u32, message: String },
     #[error("{0}")]
     Build(String),
+    #[error("the response is not a standard chat completion")]
+    Untyped(String),
 }
 
 impl TransportFailure {
@@ -542,6 +555,7 @@ impl TransportFailure {
             TransportFailure::Timeout => "timed out".to_string(),
             TransportFailure::Unreachable { .. } => "connection failed".to_string(),
             TransportFailure::Build(_) => "bad request".to_string(),
+            TransportFailure::Untyped(_) => "non-standard response".to_string(),
         }
     }
 }
@@ -615,6 +629,15 @@ impl Transport {
                 Ok(Ok(response)) => {
                     let status = response.status;
                     if status.is_success() {
+                        // A body async-openai's types reject would be logged by it as an
+                        // error; hand it to the lenient reader instead.
+                        if serde_json::from_slice::<CreateChatCompletionResponse>(&response.body)
+                            .is_err()
+                        {
+                            return Err(TransportFailure::Untyped(
+                                String::from_utf8_lossy(&response.body).into_owned(),
+                            ));
+                        }
                         return Ok(rebuild(response));
                     }
                     let code = status.as_u16();

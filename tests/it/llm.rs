@@ -123,6 +123,29 @@ async fn refused_json_schema_falls_back_to_json_object_and_remembers() {
             Some("json_object".to_string())
         ]
     );
+    // json_object needs the word JSON in the messages; the test prompt lacks it.
+    let requests = fake.requests();
+    assert_eq!(requests[0].system_message(), "SYSTEM RULES");
+    assert!(requests[1]
+        .system_message()
+        .starts_with("SYSTEM RULES\n\nReply with a JSON object."));
+}
+
+#[tokio::test]
+async fn unprocessable_json_schema_also_falls_back() {
+    let fake = FakeOpenAi::start([
+        Reply::error(422, "json_schema response format is unsupported", None),
+        FakeOpenAi::reply_edits("ok", &[]),
+    ]);
+    let reply = client(settings(&fake.base_url()))
+        .complete(&prompt())
+        .await
+        .expect("reply");
+    assert_eq!(reply.diagnosis, "ok");
+    assert_eq!(
+        fake.requests()[1].response_format_type(),
+        Some("json_object")
+    );
 }
 
 #[tokio::test]
@@ -383,8 +406,46 @@ async fn unreachable_endpoint() {
     assert!(err.to_string().contains("(after 2 tries)"), "{err}");
 }
 
+/// Collects what tracing writes while a test runs.
+#[derive(Clone, Default)]
+struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+    }
+}
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLogs {
+    type Writer = CapturedLogs;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
 #[tokio::test]
-async fn api_key_never_appears_in_errors() {
+async fn api_key_never_appears_in_errors_or_logs() {
+    let logs = CapturedLogs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    // tokio::test runs on the current thread, so the default covers the client.
+    let _guard = tracing::subscriber::set_default(subscriber);
     let echo = format!("Incorrect API key provided: {KEY}. You can find your key at ...");
     let fake = FakeOpenAi::start([
         Reply::error(400, &echo, Some("invalid_api_key")),
@@ -413,6 +474,12 @@ async fn api_key_never_appears_in_errors() {
         Some(format!("Bearer {KEY}").as_str())
     );
     assert!(format!("{llm:?}").find(KEY).is_none());
+    let logs = logs.text();
+    assert!(
+        logs.contains("retry 1/2"),
+        "retries were not logged: {logs}"
+    );
+    assert!(!logs.contains("SECRET"), "key in logs: {logs}");
 }
 
 #[tokio::test]
