@@ -734,3 +734,47 @@ async fn built_prompt_reaches_the_server() {
     assert!(user.contains("tests/test_calc.py::test_add"));
     assert!(user.contains("   2|     return a - b"));
 }
+
+/// Raw HTTP/1.1 over a std socket: the fake must serve callers with no runtime, like
+/// the real binary started from a sync test.
+fn post_blocking(root: &str, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let addr = root.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the fake");
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer sync-key\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer
+}
+
+#[test]
+fn fake_serves_sync_callers_and_records_everything() {
+    let fake = FakeOpenAi::start([FakeOpenAi::reply_edits("sync", &[])]);
+    let answer = post_blocking(
+        &fake.root_url(),
+        "/chat/completions",
+        r#"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#,
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#"\"diagnosis\":\"sync\""#), "{answer}");
+    let missing = post_blocking(&fake.root_url(), "/v1/embeddings", "{}");
+    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+    let exhausted = post_blocking(&fake.root_url(), "/v1/chat/completions", "{}");
+    assert!(exhausted.starts_with("HTTP/1.1 500"), "{exhausted}");
+    assert!(
+        exhausted.contains("script exhausted at request 3"),
+        "{exhausted}"
+    );
+
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].authorization(), Some("Bearer sync-key"));
+    assert_eq!(requests[0].user_message(), "hi");
+    assert_eq!(requests[0].body["model"], "m");
+    assert_eq!(requests[1].path, "/v1/embeddings");
+}
