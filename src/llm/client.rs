@@ -18,7 +18,7 @@ use async_openai::types::chat::{
 };
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::{Duration, SystemTime};
 
 /// Low but not zero: a little freedom helps the model get out of a wrong first idea
@@ -147,9 +147,13 @@ pub struct LlmClient {
     secret: String,
     /// Set when the key can't be sent as a header; reported by `complete`.
     key_problem: Option<String>,
-    json_schema_refused: AtomicBool,
+    /// How far the provider pushed us down [`FORMATS`]: schema, then object, then none.
+    format_level: AtomicU8,
     temperature_refused: AtomicBool,
 }
+
+/// Response formats from best to most widely accepted.
+const FORMATS: [&str; 3] = ["json_schema", "json_object", "none"];
 
 impl std::fmt::Debug for LlmClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -199,7 +203,7 @@ impl LlmClient {
             timeout: settings.timeout,
             secret: key,
             key_problem,
-            json_schema_refused: AtomicBool::new(false),
+            format_level: AtomicU8::new(0),
             temperature_refused: AtomicBool::new(false),
         }
     }
@@ -209,8 +213,9 @@ impl LlmClient {
         &self.model
     }
 
-    /// One chat completion (one logical request; a provider refusing the JSON schema
-    /// format or the temperature costs one extra HTTP request, once per client).
+    /// One chat completion: one HTTP request, plus retries, plus one more for each
+    /// setting the provider refuses (JSON schema, then JSON object format, temperature);
+    /// a refusal is remembered for the client's later calls.
     ///
     /// A reply that doesn't parse is `BadReply`, which carries the usage it cost.
     pub async fn complete(&self, prompt: &Prompt) -> Result<LlmReply, LlmError> {
@@ -247,13 +252,14 @@ impl LlmClient {
                     self.temperature_refused.store(true, Ordering::Relaxed);
                     continue;
                 }
-                if refuses_json_schema(&message)
-                    && !self.json_schema_refused.load(Ordering::Relaxed)
-                {
+                let level = usize::from(self.format_level.load(Ordering::Relaxed));
+                if refuses_response_format(&message) && level + 1 < FORMATS.len() {
                     tracing::info!(
-                        "the LLM endpoint refuses response_format json_schema; using json_object"
+                        "the LLM endpoint refuses response_format {}; using {}",
+                        FORMATS[level],
+                        FORMATS[level + 1]
                     );
-                    self.json_schema_refused.store(true, Ordering::Relaxed);
+                    self.format_level.fetch_add(1, Ordering::Relaxed);
                     continue;
                 }
             }
@@ -262,11 +268,11 @@ impl LlmClient {
     }
 
     fn request(&self, prompt: &Prompt) -> CreateChatCompletionRequest {
-        let json_object = self.json_schema_refused.load(Ordering::Relaxed);
+        let level = self.format_level.load(Ordering::Relaxed);
         let mut system = prompt.system.clone();
         // OpenAI refuses json_object unless the messages mention JSON; an overridden
-        // template might not.
-        if json_object
+        // template might not, and without any format the model needs telling too.
+        if level > 0
             && !system.to_ascii_lowercase().contains("json")
             && !prompt.user.to_ascii_lowercase().contains("json")
         {
@@ -276,22 +282,22 @@ impl LlmClient {
             ChatCompletionRequestSystemMessage::from(system).into(),
             ChatCompletionRequestUserMessage::from(prompt.user.as_str()).into(),
         ];
-        let response_format = if json_object {
-            ResponseFormat::JsonObject
-        } else {
-            ResponseFormat::JsonSchema {
+        let response_format = match level {
+            0 => Some(ResponseFormat::JsonSchema {
                 json_schema: ResponseFormatJsonSchema {
                     description: Some("Root cause and minimal search/replace edits".into()),
                     name: SCHEMA_NAME.into(),
                     schema: reply_schema(),
                     strict: Some(true),
                 },
-            }
+            }),
+            1 => Some(ResponseFormat::JsonObject),
+            _ => None,
         };
         CreateChatCompletionRequest {
             messages,
             model: self.model.clone(),
-            response_format: Some(response_format),
+            response_format,
             temperature: (!self.temperature_refused.load(Ordering::Relaxed)).then_some(TEMPERATURE),
             stream: Some(false),
             ..Default::default()
@@ -347,7 +353,7 @@ enum Mapped {
 }
 
 /// Does a 400 say that the structured-output format is the problem?
-fn refuses_json_schema(lowercase_message: &str) -> bool {
+fn refuses_response_format(lowercase_message: &str) -> bool {
     [
         "response_format",
         "json_schema",

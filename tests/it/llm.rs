@@ -132,6 +132,33 @@ async fn refused_json_schema_falls_back_to_json_object_and_remembers() {
 }
 
 #[tokio::test]
+async fn provider_without_any_response_format_gets_none() {
+    let fake = FakeOpenAi::start([
+        FakeOpenAi::refuse_json_schema(),
+        Reply::error(400, "response_format is not supported by this server", None),
+        FakeOpenAi::reply_edits("plain", &[]),
+        FakeOpenAi::reply_edits("plain again", &[]),
+    ]);
+    let llm = client(settings(&fake.base_url()));
+    assert_eq!(
+        llm.complete(&prompt()).await.expect("reply").diagnosis,
+        "plain"
+    );
+    assert_eq!(
+        llm.complete(&prompt()).await.expect("reply").diagnosis,
+        "plain again"
+    );
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 4);
+    assert_eq!(requests[1].response_format_type(), Some("json_object"));
+    assert!(requests[2].body.get("response_format").is_none());
+    assert!(requests[3].body.get("response_format").is_none());
+    assert!(requests[3]
+        .system_message()
+        .contains("Reply with a JSON object."));
+}
+
+#[tokio::test]
 async fn unprocessable_json_schema_also_falls_back() {
     let fake = FakeOpenAi::start([
         Reply::error(422, "json_schema response format is unsupported", None),
