@@ -169,7 +169,7 @@ impl LlmClient {
     pub fn new(settings: LlmSettings, http: reqwest::Client) -> Self {
         // A trailing newline from a secrets file is the usual way a key goes bad.
         let key = settings.api_key.trim().to_string();
-        let key_problem = http::HeaderValue::from_str(&format!("Bearer {key}"))
+        let key_problem = ::http::HeaderValue::from_str(&format!("Bearer {key}"))
             .err()
             .map(|_| "the API key contains characters not allowed in an HTTP header".to_string());
         // async-openai builds the header with `unwrap`; never hand it a key that would panic.
@@ -707,7 +707,7 @@ async fn exchange(
 }
 
 fn rebuild(buffered: Buffered) -> reqwest::Response {
-    let mut response = http::Response::new(buffered.body);
+    let mut response = ::http::Response::new(buffered.body);
     *response.status_mut() = buffered.status;
     *response.version_mut() = buffered.version;
     *response.headers_mut() = buffered.headers;
