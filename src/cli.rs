@@ -2,8 +2,9 @@
 
 use anyhow::Context;
 use self_heal::analyze::{self, Analysis, AnalyzeOptions};
+use self_heal::approve::{self, Decision, Proposal};
 use self_heal::config::{ApproveMode, Config, Sources};
-use self_heal::pipeline::{self, ApprovalRequest, Interaction};
+use self_heal::pipeline;
 use self_heal::report::{Report, Status};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -111,42 +112,63 @@ async fn gather_logs(cfg: &Config) -> Result<Vec<self_heal::logs::LogFile>, Repo
     pipeline::read_logs(cfg).map_err(|(status, reason)| Report::new(status, reason))
 }
 
-fn approve_fn(
-    cfg: &Config,
-    interactive: bool,
-) -> impl Fn(&ApprovalRequest) -> Result<(), String> + Sync + '_ {
-    move |req: &ApprovalRequest| match req.mode {
-        ApproveMode::Auto => Ok(()),
-        ApproveMode::Prompt if !interactive => Err(
-            "no terminal to ask; use --yes, or `self-heal approve-ui` to review the pending fix"
-                .into(),
-        ),
-        ApproveMode::Prompt | ApproveMode::Web => {
-            let _ = cfg;
-            Err("approval not available".into())
+pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
+    let report = tokio::select! {
+        r = repair(&cfg) => r,
+        // Ctrl-C can only land between steps: the final write is synchronous.
+        _ = tokio::signal::ctrl_c() => Report::new(Status::Error, "interrupted; the working tree was not changed"),
+    };
+    finish(&cfg, &report)
+}
+
+async fn repair(cfg: &Config) -> Report {
+    let files = match gather_logs(cfg).await {
+        Ok(files) => files,
+        Err(report) => return report,
+    };
+    let repaired = pipeline::repair_logs(cfg, &files, &progress).await;
+    let Some(proposal) = repaired.proposal() else {
+        return repaired.report;
+    };
+    let decision = if cfg.dry_run {
+        None
+    } else {
+        Some(ask_approval(cfg, &proposal).await)
+    };
+    pipeline::conclude(cfg, repaired, decision, &progress)
+}
+
+async fn ask_approval(cfg: &Config, proposal: &Proposal) -> Decision {
+    match cfg.approve {
+        ApproveMode::Auto => Decision::Approved,
+        ApproveMode::Prompt => {
+            let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+            let diff = colorize(&proposal.patch);
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            approve::terminal::prompt(
+                proposal,
+                &diff,
+                &mut input,
+                &mut std::io::stderr(),
+                interactive,
+            )
         }
+        ApproveMode::Web => match serve_page(proposal).await {
+            Ok(d) => d,
+            Err(e) => Decision::Declined(format!("approval page failed: {e}")),
+        },
     }
 }
 
-pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
-    let interactive = std::io::stdin().is_terminal();
-    let approve = approve_fn(&cfg, interactive);
-    let ui = Interaction {
-        interactive,
-        progress: &progress,
-        approve: &approve,
-    };
-    let report = match gather_logs(&cfg).await {
-        Ok(files) => {
-            let report = tokio::select! {
-                r = pipeline::repair_logs(&cfg, &files, &ui) => r,
-                _ = tokio::signal::ctrl_c() => Report::new(Status::Error, "interrupted; the working tree was not changed"),
-            };
-            report
-        }
-        Err(report) => report,
-    };
-    finish(&cfg, &report)
+async fn serve_page(proposal: &Proposal) -> std::io::Result<Decision> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    let token = approve::new_token()?;
+    progress(&format!(
+        "review the fix at {}",
+        approve::web::page_url(listener.local_addr()?, &token)
+    ));
+    approve::web::serve(proposal, listener, token).await
 }
 
 /// Prints the outcome, writes the report, and maps the status to the exit code.
@@ -244,8 +266,40 @@ pub async fn check(cfg: Config) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn approve_ui(cfg: Config, port: u16) -> anyhow::Result<ExitCode> {
-    let _ = (cfg, port);
-    Err(Usage("approve-ui: not yet wired".into()).into())
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+    let token = approve::new_token().context("cannot create the page token")?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
+    if approve::pending::load(&cfg.workdir)
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        println!(
+            "review the pending fix at {}",
+            approve::web::page_url(addr, &token)
+        );
+    }
+    let outcome = tokio::select! {
+        r = approve::approve_ui(&cfg.workdir, listener, token) => r.context("approve-ui failed")?,
+        _ = tokio::signal::ctrl_c() => {
+            println!("interrupted; the pending fix was kept");
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    match outcome {
+        approve::ApproveUiOutcome::NothingPending => {
+            println!("nothing pending: run `self-heal run` first (a declined or unapproved fix is kept for approve-ui)");
+        }
+        approve::ApproveUiOutcome::Applied(paths) => println!("applied: {}", paths.join(", ")),
+        approve::ApproveUiOutcome::Declined(why) => {
+            println!("rejected ({why}); the fix stays pending")
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs each embedded sample in its own temp dir and shows what happened.

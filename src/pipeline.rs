@@ -1,39 +1,45 @@
 //! `self-heal run`: config → logs → analysis → repair loop → approval → apply/publish → report.
 
 use crate::analyze::{self, Analysis, AnalyzeOptions};
-use crate::config::{ApproveMode, Config, ValidationMode};
+use crate::approve::{pending, Decision, Proposal};
+use crate::config::{Config, ValidationMode};
 use crate::llm::{LlmClient, LlmSettings, Templates};
 use crate::logs::{self, LogFile};
-use crate::repair::edits::{self, FileChange};
+use crate::repair::edits;
 use crate::repair::memory::{self, Memory, MemoryEntry};
 use crate::repair::repair_loop::{self, LoopInput, Progress, ValidatedFix};
 use crate::repair::PathPolicy;
 use crate::report::{Report, Status};
 use crate::validate::{self, Runner, ValidationPlan};
-use std::path::Path;
 
 /// A run that could not start: bad usage or configuration (exit 2), nothing changed.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// How the user is reached for approval and progress.
-pub struct Interaction<'a> {
-    /// stdin is a terminal (the `prompt` approval can ask).
-    pub interactive: bool,
-    pub progress: Progress<'a>,
-    /// Asks the user to approve a validated fix; returns Ok(()) or the reason it was declined.
-    pub approve: &'a (dyn Fn(&ApprovalRequest) -> Result<(), String> + Sync),
+/// The outcome of the loop before anything is applied: the report so far and,
+/// when one validated, the fix waiting for approval.
+pub struct Repaired {
+    pub report: Report,
+    pub fix: Option<ValidatedFix>,
+    pub fingerprint: String,
 }
 
-/// What the user is shown before anything is written.
-pub struct ApprovalRequest<'a> {
-    pub mode: ApproveMode,
-    pub diagnosis: &'a str,
-    pub patch: &'a str,
-    pub changes: &'a [FileChange],
-    pub analysis: &'a Analysis,
-    pub fix: &'a ValidatedFix,
+impl Repaired {
+    /// What the approval step shows the user.
+    pub fn proposal(&self) -> Option<Proposal> {
+        self.fix.as_ref().map(|fix| proposal_of(&self.report, fix))
+    }
+}
+
+fn proposal_of(report: &Report, fix: &ValidatedFix) -> Proposal {
+    Proposal {
+        diagnosis: fix.diagnosis.clone(),
+        patch: report.patch.clone(),
+        changes: fix.changes.clone(),
+        failures: report.failures.clone(),
+        validation: fix.validation.clone(),
+    }
 }
 
 /// Reads the `log` setting's files (text, directory, zip), masking secrets.
@@ -59,14 +65,41 @@ pub fn analysis_options(cfg: &Config) -> AnalyzeOptions {
     }
 }
 
-/// Runs the loop on logs already read. The working tree changes only when a fix
-/// validated, was approved, and publish is `none` (local use).
-pub async fn repair_logs(cfg: &Config, log_files: &[LogFile], ui: &Interaction<'_>) -> Report {
+/// Runs the loop on logs already read; see [`repair_analysis`].
+pub async fn repair_logs(cfg: &Config, log_files: &[LogFile], progress: Progress<'_>) -> Repaired {
     let analysis = analyze::analyze(log_files, &analysis_options(cfg));
-    repair_analysis(cfg, &analysis, ui).await
+    repair_analysis(cfg, &analysis, progress).await
 }
 
-pub async fn repair_analysis(cfg: &Config, analysis: &Analysis, ui: &Interaction<'_>) -> Report {
+/// Runs the loop; the working tree is not touched. A validated fix comes back with
+/// status `proposed` until [`conclude`] applies it.
+pub async fn repair_analysis(
+    cfg: &Config,
+    analysis: &Analysis,
+    progress: Progress<'_>,
+) -> Repaired {
+    let fingerprint = memory::fingerprint(analysis);
+    match repair_report(cfg, analysis, &fingerprint, progress).await {
+        Ok((report, fix)) => Repaired {
+            report,
+            fix,
+            fingerprint,
+        },
+        Err(report) => Repaired {
+            report,
+            fix: None,
+            fingerprint,
+        },
+    }
+}
+
+/// `Err` carries a report that ends the run before any attempt.
+async fn repair_report(
+    cfg: &Config,
+    analysis: &Analysis,
+    fingerprint: &str,
+    progress: Progress<'_>,
+) -> Result<(Report, Option<ValidatedFix>), Report> {
     let mut report = Report {
         failures: analysis.failures.clone(),
         ..Report::default()
@@ -74,7 +107,7 @@ pub async fn repair_analysis(cfg: &Config, analysis: &Analysis, ui: &Interaction
     if analysis.failures.is_empty() {
         report.status = Status::NoFailures;
         report.reason = "the log shows no failure to repair".into();
-        return report;
+        return Err(report);
     }
     if !analysis.failures.iter().any(|f| f.kind.is_fixable()) {
         let kinds: Vec<&str> = analysis.failures.iter().map(|f| f.kind.as_str()).collect();
@@ -83,18 +116,12 @@ pub async fn repair_analysis(cfg: &Config, analysis: &Analysis, ui: &Interaction
             "the failure is not in the code ({}); a code edit cannot repair it",
             dedup(kinds).join(", ")
         );
-        return report;
+        return Err(report);
     }
 
     let policy = match PathPolicy::new(&cfg.allowed_paths, cfg.allow_test_edits) {
         Ok(p) => p,
-        Err(e) => {
-            return Report {
-                status: Status::Error,
-                reason: e.to_string(),
-                ..report
-            }
-        }
+        Err(e) => return Err(Report::new(Status::Error, e.to_string())),
     };
     let runner = match cfg.validation {
         ValidationMode::Subprocess => Runner::Subprocess,
@@ -129,30 +156,19 @@ pub async fn repair_analysis(cfg: &Config, analysis: &Analysis, ui: &Interaction
         Some(endpoint) => {
             let https = endpoint.base_url.starts_with("https://");
             match crate::http::build_client(cfg.llm_timeout, https) {
-                Ok(http) => Some(LlmClient::new(
-                    LlmSettings {
-                        base_url: endpoint.base_url.clone(),
-                        api_key: endpoint.api_key.clone(),
-                        model: endpoint.model.clone(),
-                        timeout: cfg.llm_timeout,
-                        ..LlmSettings::default()
-                    },
-                    http,
-                )),
-                Err(e) => {
-                    return Report {
-                        status: Status::Error,
-                        reason: e.to_string(),
-                        ..report
-                    }
+                Ok(http) => {
+                    let mut settings =
+                        LlmSettings::new(&endpoint.base_url, &endpoint.api_key, &endpoint.model);
+                    settings.timeout = cfg.llm_timeout;
+                    Some(LlmClient::new(settings, http))
                 }
+                Err(e) => return Err(Report::new(Status::Error, e.to_string())),
             }
         }
     };
 
-    let mut memory = Memory::load(&cfg.workdir);
-    let fingerprint = memory::fingerprint(analysis);
-    let memory_hint = memory.lookup(&fingerprint).map(memory::hint);
+    let memory = Memory::load(&cfg.workdir);
+    let memory_hint = memory.lookup(fingerprint).map(memory::hint);
     let templates = Templates::load(&cfg.workdir);
     let secrets = cfg.secrets();
     let input = LoopInput {
@@ -168,73 +184,95 @@ pub async fn repair_analysis(cfg: &Config, analysis: &Analysis, ui: &Interaction
         context_budget_chars: cfg.context_tokens * 4 * 4,
         memory_hint,
         secrets: &secrets,
+        allow_test_edits: cfg.allow_test_edits,
         skip_baseline: false,
     };
-    let outcome = repair_loop::repair(&input, ui.progress).await;
+    let outcome = repair_loop::repair(&input, progress).await;
     report.attempts = outcome.attempts;
     report.llm = outcome.llm;
     report.status = outcome.status;
     report.reason = outcome.reason;
     let Some(fix) = outcome.fix else {
-        return report;
+        return Ok((report, None));
     };
-
+    report.status = Status::Proposed;
     report.diagnosis = fix.diagnosis.clone();
     report.patch = edits::unified_diff(&fix.changes);
     report.changed_files = fix.changes.iter().map(|c| c.path.clone()).collect();
-    if cfg.dry_run {
-        report.status = Status::Proposed;
-        report.reason = format!("{}; dry run, nothing changed", report.reason);
-    } else {
-        let request = ApprovalRequest {
-            mode: cfg.approve,
-            diagnosis: &fix.diagnosis,
-            patch: &report.patch,
-            changes: &fix.changes,
-            analysis,
-            fix: &fix,
-        };
-        match (ui.approve)(&request) {
-            Ok(()) => match apply_to_worktree(&cfg.workdir, &fix.changes) {
-                Ok(()) => {
-                    report.status = Status::Fixed;
-                    report.reason = format!("{}; applied to the working tree", report.reason);
-                }
-                Err(e) => {
-                    report.status = Status::Error;
-                    report.reason = format!("validated fix not applied: {e}");
-                }
-            },
-            Err(why) => {
-                report.status = Status::Proposed;
-                report.reason = format!("{}; not applied: {why}", report.reason);
+    Ok((report, Some(fix)))
+}
+
+/// Applies an approved fix to the working tree (local use), or keeps it pending
+/// (`.self-heal/pending.json`) when declined, and records the outcome in memory.
+/// `decision` is None for a dry run: nothing is written at all.
+pub fn conclude(
+    cfg: &Config,
+    repaired: Repaired,
+    decision: Option<Decision>,
+    progress: Progress<'_>,
+) -> Report {
+    let Repaired {
+        mut report,
+        fix,
+        fingerprint,
+    } = repaired;
+    let Some(fix) = fix else {
+        return report;
+    };
+    let proposal = proposal_of(&report, &fix);
+    match decision {
+        None => {
+            report.status = Status::Proposed;
+            report.reason = format!("{}; dry run, nothing changed", report.reason);
+            return report;
+        }
+        // The same all-or-nothing write approve-ui uses: refuses if a file changed meanwhile.
+        Some(Decision::Approved) => match pending::apply(&cfg.workdir, &proposal) {
+            Ok(_) => {
+                report.status = Status::Fixed;
+                report.reason = format!("{}; applied to the working tree", report.reason);
             }
+            Err(e) => {
+                report.status = Status::Error;
+                report.reason = format!("validated fix not applied: {e}");
+            }
+        },
+        Some(Decision::Declined(why)) => {
+            report.status = Status::Proposed;
+            report.reason = match pending::save(&cfg.workdir, &proposal) {
+                Ok(_) => format!(
+                    "{}; not applied ({why}); review it with `self-heal approve-ui`",
+                    report.reason
+                ),
+                Err(e) => format!(
+                    "{}; not applied ({why}); could not save it for approve-ui: {e}",
+                    report.reason
+                ),
+            };
         }
     }
+    remember(cfg, &fingerprint, &report, &fix, progress);
+    report
+}
+
+/// Records the outcome so a later failure with the same fingerprint gets it as a hint.
+pub fn remember(
+    cfg: &Config,
+    fingerprint: &str,
+    report: &Report,
+    fix: &ValidatedFix,
+    progress: Progress<'_>,
+) {
+    let mut memory = Memory::load(&cfg.workdir);
     memory.record(MemoryEntry {
-        fingerprint,
+        fingerprint: fingerprint.to_string(),
         outcome: report.status.as_str().to_string(),
         diagnosis: fix.diagnosis.clone(),
         edits: fix.edits.clone(),
     });
     if let Err(e) = memory.save(&cfg.workdir) {
-        (ui.progress)(&format!("warning: cannot save .self-heal/memory.json: {e}"));
+        progress(&format!("warning: cannot save .self-heal/memory.json: {e}"));
     }
-    report
-}
-
-/// Writes validated changes, refusing if a file changed since the sandbox was copied.
-pub fn apply_to_worktree(workdir: &Path, changes: &[FileChange]) -> Result<(), String> {
-    for c in changes {
-        let current = std::fs::read_to_string(workdir.join(&c.path)).ok();
-        if current != c.before {
-            return Err(format!(
-                "{} changed while the fix was being validated",
-                c.path
-            ));
-        }
-    }
-    edits::write_changes(workdir, changes).map_err(|e| e.to_string())
 }
 
 fn default_image(language: Option<&str>) -> String {

@@ -34,45 +34,6 @@ pub enum Decision {
     Declined(String),
 }
 
-/// The `approve` setting (design.md 3.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ApproveMode {
-    /// Apply without asking (Actions, `--yes`).
-    Auto,
-    /// `y/N` on the terminal; declines without a TTY.
-    #[default]
-    Prompt,
-    /// A page on 127.0.0.1 with Approve / Reject buttons.
-    Web,
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("approve must be auto, prompt or web, not {0:?}")]
-pub struct BadApproveMode(pub String);
-
-impl std::str::FromStr for ApproveMode {
-    type Err = BadApproveMode;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "auto" => Ok(ApproveMode::Auto),
-            "prompt" => Ok(ApproveMode::Prompt),
-            "web" => Ok(ApproveMode::Web),
-            _ => Err(BadApproveMode(s.to_string())),
-        }
-    }
-}
-
-impl ApproveMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApproveMode::Auto => "auto",
-            ApproveMode::Prompt => "prompt",
-            ApproveMode::Web => "web",
-        }
-    }
-}
-
 /// A fresh random token for one approval page (32 hex digits from the OS RNG).
 pub fn new_token() -> Result<String, std::io::Error> {
     let mut bytes = [0u8; 16];
@@ -129,18 +90,6 @@ pub async fn approve_ui(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mode_parses_the_documented_values_only() {
-        assert_eq!("auto".parse::<ApproveMode>().unwrap(), ApproveMode::Auto);
-        assert_eq!(" Web ".parse::<ApproveMode>().unwrap(), ApproveMode::Web);
-        assert_eq!(
-            "prompt".parse::<ApproveMode>().unwrap(),
-            ApproveMode::Prompt
-        );
-        let err = "yes".parse::<ApproveMode>().unwrap_err().to_string();
-        assert!(err.contains("auto, prompt or web"), "{err}");
-    }
 
     #[test]
     fn tokens_are_hex_and_differ() {

@@ -5,5 +5,7 @@ mod prompt;
 mod reply;
 
 pub use client::{LlmClient, LlmError, LlmSettings, Usage};
-pub use prompt::{build_prompt, PreviousAttempt, Prompt, PromptInput, Templates};
+pub use prompt::{
+    build_prompt, fence, PreviousAttempt, Prompt, PromptInput, Templates, OVERRIDE_DIR,
+};
 pub use reply::{parse_reply, LlmReply};

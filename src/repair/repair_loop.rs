@@ -27,6 +27,8 @@ pub struct LoopInput<'a> {
     pub memory_hint: Option<String>,
     /// Masked out of everything sent to the model.
     pub secrets: &'a [String],
+    /// Tell the model it may edit tests (the path policy enforces it either way).
+    pub allow_test_edits: bool,
     /// Skip the baseline run that tells a real failure from a flaky one.
     pub skip_baseline: bool,
 }
@@ -230,6 +232,7 @@ fn prompt_input(
         instructions: ctx.instructions.clone(),
         previous: previous.to_vec(),
         memory_hint: input.memory_hint.clone(),
+        allow_test_edits: input.allow_test_edits,
     }
 }
 

@@ -150,7 +150,7 @@ async fn start(p: Proposal) -> Page {
         base: format!("http://{addr}"),
         token,
         task,
-        client: self_heal::http::build_client(Duration::from_secs(10)).unwrap(),
+        client: self_heal::http::build_client(Duration::from_secs(10), false).unwrap(),
     }
 }
 
@@ -495,7 +495,7 @@ async fn approve_ui_applies_the_pending_fix_on_approval() {
     let t = token.clone();
     let task = tokio::spawn(async move { approve::approve_ui(&root, listener, t).await });
 
-    let client = self_heal::http::build_client(Duration::from_secs(10)).unwrap();
+    let client = self_heal::http::build_client(Duration::from_secs(10), false).unwrap();
     let html = client
         .get(format!("{base}/?t={token}"))
         .send()

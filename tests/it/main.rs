@@ -1,6 +1,7 @@
 //! The one integration test binary: one module per area.
 
-mod cli;
 mod support;
 
 mod approve;
+mod cli;
+mod llm;
