@@ -96,8 +96,10 @@ pub struct EventPayload {
     pub action: Option<String>,
     #[serde(default)]
     pub workflow_run: Option<WorkflowRun>,
+    /// An object in `workflow_run` events, the workflow's path (a string) in
+    /// `workflow_dispatch` events: kept untyped and read by [`EventPayload::workflow_info`].
     #[serde(default)]
-    pub workflow: Option<WorkflowInfo>,
+    pub workflow: Option<Value>,
     /// `workflow_dispatch` inputs: strings, or booleans/numbers for typed inputs.
     #[serde(default)]
     pub inputs: Option<serde_json::Map<String, Value>>,
@@ -105,6 +107,19 @@ pub struct EventPayload {
     pub repository: Option<RepoRef>,
     #[serde(default)]
     pub sender: Option<Actor>,
+}
+
+impl EventPayload {
+    pub fn workflow_info(&self) -> Option<WorkflowInfo> {
+        match self.workflow.as_ref()? {
+            Value::String(path) => Some(WorkflowInfo {
+                name: None,
+                path: Some(path.clone()),
+            }),
+            v @ Value::Object(_) => serde_json::from_value(v.clone()).ok(),
+            _ => None,
+        }
+    }
 }
 
 /// The loop guards (design.md 3.2 `branch-prefix`, `exclude-workflows`) and our bot logins.
@@ -201,7 +216,7 @@ pub fn resolve_trigger(
                     "workflow_run event action is {action:?}, not \"completed\""
                 )));
             }
-            let workflow_name = run_workflow_name(&run, p.workflow.as_ref());
+            let workflow_name = run_workflow_name(&run, p.workflow_info().as_ref());
             if let Some(reason) = skip_reason_with(&run, workflow_name.as_deref(), guards) {
                 return Ok(Trigger::Skip(reason));
             }

@@ -365,7 +365,7 @@ pub fn create_fix_commit(req: &PublishRequest) -> Result<FixCommit, PublishError
     })
 }
 
-/// `git push <remote> <sha>:refs/heads/<branch>` with the token in the environment.
+/// `git push <remote's push URL> <sha>:refs/heads/<branch>` with the token in the environment.
 pub fn push_commit(
     workdir: &Path,
     remote: &str,
@@ -376,7 +376,9 @@ pub fn push_commit(
         dir: workdir,
         secrets: secret_forms(token),
     };
-    let url = git.run(&["remote", "get-url", remote], &[], None)?;
+    // Pushing to the URL rather than the remote's name keeps git from creating a
+    // remote-tracking ref in the checkout: the user's refs stay as they were.
+    let url = git.run(&["remote", "get-url", "--push", remote], &[], None)?;
     let existing = std::env::var("GIT_CONFIG_COUNT")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
@@ -385,7 +387,7 @@ pub fn push_commit(
     let refspec = format!("{}:refs/heads/{}", commit.sha, commit.branch);
     // --no-verify: a pre-push hook is repository code, and it would run with the
     // token in its environment.
-    git.run(&["push", "--no-verify", remote, &refspec], &env, None)
+    git.run(&["push", "--no-verify", &url, &refspec], &env, None)
         .map_err(|e| match e {
             PublishError::Git { stderr, .. } => PublishError::PushRejected {
                 branch: commit.branch.clone(),
