@@ -9,9 +9,13 @@ use std::path::Path;
 /// Appends `name<<DELIM\nvalue\nDELIM` entries to the `GITHUB_OUTPUT` file. The heredoc
 /// form carries multiline values; the delimiter is derived from random-ish state and
 /// checked against every value, so a value can never end the block early.
-pub fn write_outputs(path: &Path, outputs: &[(&str, &str)]) -> std::io::Result<()> {
+pub fn write_outputs<N: AsRef<str>, V: AsRef<str>>(
+    path: &Path,
+    outputs: &[(N, V)],
+) -> std::io::Result<()> {
     let mut text = String::new();
     for (name, value) in outputs {
+        let (name, value) = (name.as_ref(), value.as_ref());
         if name.is_empty() || name.contains(['\n', '\r', '<', '=']) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -95,6 +99,45 @@ pub fn endgroup() -> &'static str {
     "::endgroup::"
 }
 
+/// The step outputs of design.md 3.3, from the report and the paths it and the patch
+/// were written to. Empty values are still written so `steps.x.outputs.y` is defined.
+pub fn action_outputs(
+    report: &Report,
+    report_path: &str,
+    patch_path: &str,
+) -> Vec<(String, String)> {
+    let (pr_url, pr_number, branch) = match &report.pr {
+        Some(pr) => (pr.url.clone(), pr.number.to_string(), pr.branch.clone()),
+        None => (String::new(), String::new(), String::new()),
+    };
+    vec![
+        ("status".into(), report.status.as_str().into()),
+        ("pr-url".into(), pr_url),
+        ("pr-number".into(), pr_number),
+        ("branch".into(), branch),
+        ("diagnosis".into(), report.diagnosis.clone()),
+        ("report".into(), report_path.into()),
+        ("patch".into(), patch_path.into()),
+    ]
+}
+
+/// One `::error` line per located failure (file known), at most `max` of them:
+/// the runner shows only the first few annotations per step anyway.
+pub fn failure_annotations(failures: &[crate::analyze::Failure], max: usize) -> Vec<String> {
+    failures
+        .iter()
+        .filter_map(|f| {
+            let file = f.file.as_deref()?;
+            let msg = match &f.test {
+                Some(t) => format!("{t}: {}", f.message),
+                None => f.message.clone(),
+            };
+            Some(error_annotation(file, f.line, &msg))
+        })
+        .take(max)
+        .collect()
+}
+
 /// The job summary: status, failures, diagnosis, diff, validation, PR.
 pub fn summary_markdown(report: &Report, run_url: Option<&str>) -> String {
     let mut out = format!("## self-heal: {}\n\n", report.status.as_str());
@@ -151,6 +194,26 @@ mod tests {
         assert_eq!(
             error_annotation("a,b:c.py", Some(3), "50% done\nnext"),
             "::error file=a%2Cb%3Ac.py,line=3::50%25 done%0Anext"
+        );
+    }
+
+    #[test]
+    fn annotations_only_for_located_failures() {
+        use crate::analyze::Failure;
+        let located = Failure {
+            file: Some("src/a.py".into()),
+            line: Some(4),
+            test: Some("t::x".into()),
+            message: "boom".into(),
+            ..Failure::default()
+        };
+        let loose = Failure {
+            message: "somewhere".into(),
+            ..Failure::default()
+        };
+        assert_eq!(
+            failure_annotations(&[loose, located.clone(), located], 1),
+            vec!["::error file=src/a.py,line=4::t::x: boom".to_string()]
         );
     }
 

@@ -578,6 +578,103 @@ async fn client_create_pull_422_no_commits() {
     assert!(matches!(e, GithubError::NoCommitsBetween { .. }), "{e}");
 }
 
+#[tokio::test]
+async fn fetch_reports_the_job_log_error_when_the_archive_fails_too() {
+    let fake = FakeGithub::start();
+    fake.inject("blob_job", Reply::status(410));
+    // No archive configured: the run-logs blob answers 404.
+    let e = fetch_failed_logs(&client(&fake), REPO, RUN_ID)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, GithubError::LogsExpired { status: 410, .. }),
+        "the first (job log) error wins: {e}"
+    );
+    assert_eq!(
+        fake.requests_to("run_logs").len(),
+        1,
+        "the archive was tried"
+    );
+    assert_no_token_at_blob_host(&fake);
+}
+
+#[tokio::test]
+async fn fetch_keeps_the_logs_it_got_and_warns_about_the_rest() {
+    let fake = FakeGithub::start();
+    fake.add_failed_job(777, "lint", "Run ruff", "E501 line too long\n");
+    fake.inject("job_logs", Reply::status(410));
+    let fetched = fetch_failed_logs(&client(&fake), REPO, RUN_ID)
+        .await
+        .expect("partial logs are still useful");
+    assert_eq!(fetched.failed_jobs.len(), 2);
+    assert_eq!(fetched.failed_jobs[1].failed_steps[0].name, "Run ruff");
+    assert_eq!(fetched.logs.len(), 1);
+    assert_eq!(fetched.logs[0].job.as_deref(), Some("lint"));
+    assert_eq!(fetched.logs[0].step.as_deref(), Some("Run ruff"));
+    assert_eq!(fetched.warnings.len(), 2, "{:?}", fetched.warnings);
+    assert!(
+        fetched.warnings[0].contains("logs expired"),
+        "{:?}",
+        fetched.warnings
+    );
+}
+
+#[tokio::test]
+async fn fetched_run_goes_through_the_guards_for_dispatch() {
+    let fake = FakeGithub::start();
+    fake.patch_run(|r| r["head_branch"] = json!("self-heal/5-abc"));
+    let run = client(&fake).get_run(REPO, RUN_ID).await.expect("run");
+    let reason = self_heal::github::skip_reason(&run, &Guards::default()).expect("skipped");
+    assert!(reason.contains("loop guard"), "{reason}");
+    fake.patch_run(|r| {
+        r["head_branch"] = json!("main");
+        r["conclusion"] = json!("success");
+    });
+    let run = client(&fake).get_run(REPO, RUN_ID).await.expect("run");
+    assert!(self_heal::github::skip_reason(&run, &Guards::default()).is_some());
+}
+
+#[tokio::test]
+async fn client_honours_an_enterprise_base_path() {
+    let fake = FakeGithub::start();
+    let base = format!("{}/api/v3", fake.url);
+    let c = GithubClient::from_env_values(Some(&base), TOKEN, Duration::from_secs(20))
+        .expect("client")
+        .with_retry(fast_retry());
+    let fetched = fetch_failed_logs(&c, REPO, RUN_ID).await.expect("fetch");
+    assert_eq!(fetched.logs.len(), 1);
+    for r in fake
+        .requests()
+        .iter()
+        .filter(|r| !r.route.starts_with("blob_"))
+    {
+        assert!(r.path.starts_with("/api/v3/repos/"), "{}", r.path);
+    }
+}
+
+#[tokio::test]
+async fn client_updates_pulls_and_dispatches_workflows() {
+    let fake = FakeGithub::start();
+    let n = fake.add_pull("self-heal/1-a", "old", "open");
+    let c = client(&fake);
+    let pr = c
+        .update_pull(REPO, n, None, Some("new body"))
+        .await
+        .expect("patched");
+    assert_eq!(pr.body.as_deref(), Some("new body"));
+    let sent = fake.requests_to("update_pull")[0].json();
+    assert_eq!(sent, json!({"body": "new body"}), "title untouched");
+
+    let mut inputs = serde_json::Map::new();
+    inputs.insert("reason".into(), json!("self-heal"));
+    c.dispatch_workflow(REPO, "ci.yml", "self-heal/1-a", &inputs)
+        .await
+        .expect("dispatched");
+    let d = &fake.requests_to("dispatch")[0];
+    assert!(d.path.ends_with("/actions/workflows/ci.yml/dispatches"));
+    assert_eq!(d.json()["ref"], json!("self-heal/1-a"));
+}
+
 // ---------------------------------------------------------------- publish
 
 fn git(dir: &Path, args: &[&str]) -> String {

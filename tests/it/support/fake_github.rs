@@ -229,6 +229,20 @@ impl FakeGithub {
         }
     }
 
+    /// Adds another failed job whose step `step` (number 3) failed.
+    pub fn add_failed_job(&self, id: u64, name: &str, step: &str, log: &str) {
+        let mut st = self.lock();
+        let mut j = st.jobs[1].clone();
+        j["id"] = json!(id);
+        j["name"] = json!(name);
+        j["steps"] = json!([
+            {"name": "Set up job", "status": "completed", "conclusion": "success", "number": 1},
+            {"name": step, "status": "completed", "conclusion": "failure", "number": 3}
+        ]);
+        st.jobs.push(j);
+        st.job_logs.insert(id, log.to_string());
+    }
+
     pub fn set_job_log(&self, job_id: u64, text: &str) {
         self.lock().job_logs.insert(job_id, text.to_string());
     }
@@ -381,7 +395,9 @@ async fn api_handler(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let path = uri.path().to_string();
+    // GitHub Enterprise serves the API under `/api/v3`; accept both layouts.
+    let path = uri.path();
+    let path = path.strip_prefix("/api/v3").unwrap_or(path).to_string();
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     let route = route_of(&method, &segs);
     let injected = {
