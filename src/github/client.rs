@@ -59,6 +59,8 @@ pub enum GithubError {
     PrCreationForbidden { message: String },
     #[error("logs expired or not found for {what} (HTTP {status}): GitHub keeps logs for a limited time")]
     LogsExpired { what: String, status: u16 },
+    #[error("the log download for {what} was refused by the storage host (HTTP {status}): its signed URL may have expired; retry the run")]
+    LogDownloadRefused { what: String, status: u16 },
     #[error(
         "not found (404): {what}: check the repository, the run id and the token's access{}",
         api_suffix(message)
@@ -478,6 +480,7 @@ impl GithubClient {
         let resp = self.send(Method::GET, path, Body::None).await?;
         let mut current = self.url(path)?;
         let mut resp = resp;
+        let mut from_blob_host = false;
         // The API hop carries the token; every later hop goes to a pre-signed URL
         // on another host and must not.
         for _hop in 0..5 {
@@ -508,12 +511,21 @@ impl GithubClient {
                     .get(next.clone())
                     .send()
                     .await
-                    .map_err(|e| transport_error(&what, &e))?;
+                    // The pre-signed URL's query is a credential: keep it out of errors.
+                    .map_err(|e| transport_error(&what, &e.without_url()))?;
                 current = next;
+                from_blob_host = true;
                 continue;
             }
             if matches!(status, StatusCode::NOT_FOUND | StatusCode::GONE) {
                 return Err(GithubError::LogsExpired {
+                    what: what.trim_start_matches("GET ").to_string(),
+                    status: status.as_u16(),
+                });
+            }
+            if from_blob_host && !status.is_success() {
+                // Our token was not sent there, so a 401/403 is the signed URL expiring.
+                return Err(GithubError::LogDownloadRefused {
                     what: what.trim_start_matches("GET ").to_string(),
                     status: status.as_u16(),
                 });
@@ -554,6 +566,28 @@ impl GithubClient {
             }
         }
         Ok(all)
+    }
+
+    /// The open PRs a run belongs to: the run's `pull_requests`, or, as that list is
+    /// empty for PRs from forks, the open PRs whose head is the run's `head_sha`.
+    pub async fn pulls_for_run(
+        &self,
+        repo: &str,
+        run: &WorkflowRun,
+    ) -> Result<Vec<u64>, GithubError> {
+        if !run.pull_requests.is_empty() {
+            return Ok(run.pull_requests.iter().map(|p| p.number).collect());
+        }
+        let Some(sha) = run.head_sha.as_deref().filter(|s| !s.is_empty()) else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .list_pulls(repo, None, "open")
+            .await?
+            .into_iter()
+            .filter(|p| p.head.as_ref().and_then(|h| h.sha.as_deref()) == Some(sha))
+            .map(|p| p.number)
+            .collect())
     }
 
     /// The open self-heal PR whose body carries this fingerprint's marker, if any.
@@ -763,7 +797,7 @@ async fn read_capped(
                 out.extend_from_slice(&chunk);
             }
             Ok(None) => return Ok(out),
-            Err(e) => return Err(transport_error(what, &e)),
+            Err(e) => return Err(transport_error(what, &e.without_url())),
         }
     }
 }

@@ -238,6 +238,8 @@ impl Git<'_> {
             .arg(self.dir)
             .args(args)
             .env("GIT_TERMINAL_PROMPT", "0")
+            // Changed paths are file names, never globs.
+            .env("GIT_LITERAL_PATHSPECS", "1")
             .env("LC_ALL", "C")
             .stdin(if stdin.is_some() {
                 Stdio::piped()
@@ -399,6 +401,37 @@ pub fn push_commit(
         .map(|_| ())
 }
 
+/// Pushes the commit; if the branch already exists on the remote (a re-run for the
+/// same run and sha, or a human's commits on it), pushes to `<branch>-2`, `-3`, ...
+/// instead: a fix branch is never force-pushed over someone's work.
+pub fn push_to_free_branch(
+    workdir: &Path,
+    remote: &str,
+    mut commit: FixCommit,
+    token: &str,
+) -> Result<FixCommit, PublishError> {
+    let base = commit.branch.clone();
+    let mut n = 1;
+    loop {
+        match push_commit(workdir, remote, &commit, token) {
+            Err(PublishError::PushRejected { stderr, .. })
+                if n < 5 && branch_exists_rejection(&stderr) =>
+            {
+                n += 1;
+                commit.branch = format!("{base}-{n}");
+            }
+            other => return other.map(|()| commit),
+        }
+    }
+}
+
+fn branch_exists_rejection(stderr: &str) -> bool {
+    // git's wording for a non-fast-forward update of an existing ref.
+    stderr.contains("[rejected]")
+        || stderr.contains("non-fast-forward")
+        || stderr.contains("fetch first")
+}
+
 /// Commit, push, and (for [`PublishMode::Pr`]) open or reuse the PR. If an open PR
 /// already carries the same fingerprint, comment on it instead and push nothing.
 pub async fn publish(
@@ -427,8 +460,7 @@ pub async fn publish(
     let owned = req.clone();
     let commit = tokio::task::spawn_blocking(move || {
         let commit = create_fix_commit(&owned)?;
-        push_commit(&owned.workdir, &owned.remote, &commit, &owned.token)?;
-        Ok::<_, PublishError>(commit)
+        push_to_free_branch(&owned.workdir, &owned.remote, commit, &owned.token)
     })
     .await
     .map_err(|e| PublishError::Task(e.to_string()))??;

@@ -384,6 +384,41 @@ async fn client_expired_logs_have_a_clear_reason() {
 }
 
 #[tokio::test]
+async fn client_blob_host_refusal_is_not_a_permission_problem() {
+    let fake = FakeGithub::start();
+    fake.inject("blob_job", Reply::status(403));
+    let e = client(&fake)
+        .download_job_log(REPO, FAILED_JOB_ID)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, GithubError::LogDownloadRefused { status: 403, .. }),
+        "{e}"
+    );
+    assert!(!e.to_string().contains("actions: read"), "{e}");
+    assert!(!e.to_string().contains("urlSignature"), "{e}");
+}
+
+#[tokio::test]
+async fn client_finds_the_pr_of_a_fork_run_by_head_sha() {
+    let fake = FakeGithub::start();
+    let n = fake.add_pull("feature", "from a fork", "open");
+    let pr_sha = fake.pulls()[0]["head"]["sha"]
+        .as_str()
+        .expect("sha")
+        .to_string();
+    let c = client(&fake);
+    let mut run = c.get_run(REPO, RUN_ID).await.expect("run");
+    assert!(run.pull_requests.is_empty());
+    assert_eq!(
+        c.pulls_for_run(REPO, &run).await.expect("pulls"),
+        Vec::<u64>::new()
+    );
+    run.head_sha = Some(pr_sha);
+    assert_eq!(c.pulls_for_run(REPO, &run).await.expect("pulls"), vec![n]);
+}
+
+#[tokio::test]
 async fn client_401_says_token() {
     let fake = FakeGithub::start();
     fake.inject(
@@ -1026,6 +1061,89 @@ async fn publish_failure_never_shows_the_token() {
     let config = std::fs::read_to_string(r.work.join(".git/config")).expect("config");
     assert!(!config.contains("extraheader"));
     assert!(fake.requests_to("create_pull").is_empty());
+}
+
+#[tokio::test]
+async fn publish_never_overwrites_an_existing_branch() {
+    let fake = FakeGithub::start();
+    let r = repos();
+    let branch = branch_name("self-heal/", RUN_ID, &r.head[..7]);
+    // Someone's unrelated commit already sits on the branch name we would use.
+    let tree = git(&r.bare, &["rev-parse", "main^{tree}"]);
+    let theirs = git(&r.bare, &["commit-tree", tree.trim(), "-m", "theirs"]);
+    git(
+        &r.bare,
+        &["update-ref", &format!("refs/heads/{branch}"), theirs.trim()],
+    );
+    let out = publish(
+        &client(&fake),
+        REPO,
+        &request(&r, "fp", "b"),
+        PublishMode::Branch,
+    )
+    .await
+    .expect("pushed");
+    let PublishOutcome::Branch { commit } = out else {
+        panic!("expected branch only")
+    };
+    assert_eq!(commit.branch, format!("{branch}-2"));
+    assert_eq!(
+        git(&r.bare, &["rev-parse", &format!("refs/heads/{branch}")]).trim(),
+        theirs.trim()
+    );
+    let ours = git(&r.bare, &["rev-parse", &format!("refs/heads/{branch}-2")]);
+    assert_eq!(ours.trim(), commit.sha);
+}
+
+#[tokio::test]
+async fn publish_adds_new_files_and_keeps_the_executable_bit() {
+    let fake = FakeGithub::start();
+    let r = repos();
+    use std::os::unix::fs::PermissionsExt;
+    let script = r.work.join("run.sh");
+    std::fs::write(&script, "#!/bin/sh\nexit 1\n").expect("write");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    git(&r.work, &["add", "run.sh"]);
+    git(&r.work, &["commit", "-q", "-m", "script", "--", "run.sh"]);
+    let mut req = request(&r, "fp", "b");
+    req.short_sha = String::new();
+    req.sign_off = false;
+    req.changes = vec![
+        FileChange {
+            path: "run.sh".into(),
+            before: None,
+            after: "#!/bin/sh\nexit 0\n".into(),
+        },
+        FileChange {
+            path: "src/[new]*.py".into(),
+            before: None,
+            after: "X = 1\n".into(),
+        },
+    ];
+    let out = publish(&client(&fake), REPO, &req, PublishMode::Branch)
+        .await
+        .expect("pushed");
+    let PublishOutcome::Branch { commit } = out else {
+        panic!("expected branch only")
+    };
+    let head = git(&r.work, &["rev-parse", "HEAD"]);
+    assert!(
+        commit.branch.ends_with(&head.trim()[..7]),
+        "{}",
+        commit.branch
+    );
+    let tree = git(&r.bare, &["ls-tree", "-r", &commit.sha]);
+    assert!(
+        tree.lines()
+            .any(|l| l.starts_with("100755") && l.ends_with("\trun.sh")),
+        "{tree}"
+    );
+    assert!(
+        tree.lines().any(|l| l.ends_with("\tsrc/[new]*.py")),
+        "{tree}"
+    );
+    let msg = git(&r.bare, &["log", "-1", "--format=%B", &commit.sha]);
+    assert!(!msg.contains("Signed-off-by"), "{msg}");
 }
 
 #[tokio::test]
