@@ -122,6 +122,9 @@ pub enum PublishError {
     },
     #[error(transparent)]
     Github(#[from] GithubError),
+    /// The branch is on the remote (a PR can be opened by hand); the API call failed.
+    #[error("pushed branch {branch}, but could not open the pull request: {source}")]
+    PullRequest { branch: String, source: GithubError },
     #[error("publishing task failed: {0}")]
     Task(String),
 }
@@ -479,7 +482,11 @@ pub async fn publish(
                 draft: req.pr.draft,
             },
         )
-        .await?;
+        .await
+        .map_err(|source| PublishError::PullRequest {
+            branch: commit.branch.clone(),
+            source,
+        })?;
     Ok(PublishOutcome::PullRequest {
         commit,
         pr: opened.pr,

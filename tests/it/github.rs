@@ -1026,6 +1026,8 @@ async fn publish_403_on_pr_explains_the_repository_setting() {
         s.contains("Allow GitHub Actions to create and approve pull requests"),
         "{s}"
     );
+    // The branch made it to the remote; the message says so, so it can be used by hand.
+    assert!(s.contains("pushed branch self-heal/"), "{s}");
     assert!(!s.contains(TOKEN));
     assert_no_token_in_git_config(&r.work);
 }
@@ -1144,6 +1146,82 @@ async fn publish_adds_new_files_and_keeps_the_executable_bit() {
     );
     let msg = git(&r.bare, &["log", "-1", "--format=%B", &commit.sha]);
     assert!(!msg.contains("Signed-off-by"), "{msg}");
+}
+
+#[tokio::test]
+async fn publish_sends_the_token_only_as_gits_extraheader() {
+    let fake = FakeGithub::start();
+    let r = repos();
+    let url = format!("{}/octo-org/octo-repo.git", fake.url);
+    git(&r.work, &["remote", "set-url", "origin", &url]);
+    // What actions/checkout persists: it must be replaced, not sent next to ours.
+    git(
+        &r.work,
+        &[
+            "config",
+            &format!("http.{}/.extraheader", fake.url),
+            "AUTHORIZATION: basic b2xkOm9sZA==",
+        ],
+    );
+    let e = publish(
+        &client(&fake),
+        REPO,
+        &request(&r, "fp", "b"),
+        PublishMode::Branch,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, PublishError::PushRejected { .. }), "{e}");
+    assert!(!format!("{e} {e:?}").contains(TOKEN));
+
+    let seen = fake.requests_to("git_info_refs");
+    assert!(!seen.is_empty(), "git never reached the fake");
+    assert!(
+        seen[0].path.contains("service=git-receive-pack"),
+        "{}",
+        seen[0].path
+    );
+    let auth: Vec<&str> = seen[0]
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    // base64("x-access-token:" + TOKEN)
+    let expected = format!(
+        "basic {}",
+        String::from_utf8(
+            Command::new("base64")
+                .arg("-w0")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .and_then(|mut c| {
+                    use std::io::Write;
+                    c.stdin
+                        .take()
+                        .expect("stdin")
+                        .write_all(format!("x-access-token:{TOKEN}").as_bytes())?;
+                    c.wait_with_output()
+                })
+                .expect("base64 runs")
+                .stdout
+        )
+        .expect("ascii")
+    );
+    assert_eq!(auth.len(), 1, "exactly one Authorization header: {auth:?}");
+    assert!(
+        auth[0].eq_ignore_ascii_case(&expected),
+        "{} vs {expected}",
+        auth[0]
+    );
+
+    let config = std::fs::read_to_string(r.work.join(".git/config")).expect("config");
+    assert!(!config.contains(TOKEN));
+    assert!(
+        config.contains("b2xkOm9sZA=="),
+        "the user's own config is left as it was"
+    );
 }
 
 #[tokio::test]

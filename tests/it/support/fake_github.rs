@@ -351,6 +351,8 @@ fn route_of(method: &Method, segs: &[&str]) -> &'static str {
         ("PATCH", ["repos", _, _, "pulls", _]) => "update_pull",
         ("POST", ["repos", _, _, "issues", _, "comments"]) => "create_comment",
         ("POST", ["repos", _, _, "actions", "workflows", _, "dispatches"]) => "dispatch",
+        // git's smart-HTTP discovery: recorded to see what git sends, then refused.
+        ("GET", [.., "info", "refs"]) => "git_info_refs",
         ("GET", ["job", _]) => "blob_job",
         ("GET", ["run", _]) => "blob_run",
         _ => "unknown",
