@@ -72,6 +72,11 @@ pub enum GithubError {
         wait_secs: u64,
         max_secs: u64,
     },
+    #[error(
+        "GitHub's secondary rate limit stopped {what}: wait a few minutes before the next run{}",
+        api_suffix(message)
+    )]
+    SecondaryRateLimit { what: String, message: String },
     #[error("GitHub server error {status} on {what} after {attempts} attempts")]
     Server {
         what: String,
@@ -398,7 +403,7 @@ impl GithubClient {
         body: Body<'_>,
         need: Permission,
     ) -> Result<String, GithubError> {
-        let what = format!("{method} {path}");
+        let what = format!("{method} /{path}");
         let resp = self.send(method, path, body).await?;
         let status = resp.status();
         let text = read_text(resp, &what).await?;
@@ -415,7 +420,7 @@ impl GithubClient {
         body: Body<'_>,
         need: Permission,
     ) -> Result<T, GithubError> {
-        let what = format!("{method} {path}");
+        let what = format!("{method} /{path}");
         let text = self.call(method, path, body, need).await?;
         serde_json::from_str(&text).map_err(|e| GithubError::BadResponse {
             what,
@@ -836,6 +841,13 @@ fn status_error(status: StatusCode, what: &str, text: &str, need: Permission) ->
     let message = api_message(text);
     match status.as_u16() {
         401 => GithubError::Unauthorized { what: what.into() },
+        // A secondary rate limit sent without Retry-After/x-ratelimit headers.
+        403 if message.to_ascii_lowercase().contains("rate limit") => {
+            GithubError::SecondaryRateLimit {
+                what: what.into(),
+                message,
+            }
+        }
         403 => GithubError::Forbidden {
             what: what.into(),
             permission: need,
@@ -899,6 +911,18 @@ mod tests {
         let s = e.to_string();
         assert!(s.contains("`actions: read`"), "{s}");
         assert!(s.contains("Resource not accessible"), "{s}");
+    }
+
+    #[test]
+    fn secondary_rate_limit_is_not_a_permission_problem() {
+        let e = status_error(
+            StatusCode::FORBIDDEN,
+            "GET /x",
+            r#"{"message":"You have exceeded a secondary rate limit."}"#,
+            Permission::ActionsRead,
+        );
+        assert!(matches!(e, GithubError::SecondaryRateLimit { .. }), "{e}");
+        assert!(!e.to_string().contains("actions: read"));
     }
 
     #[test]
