@@ -1,1 +1,20 @@
 //! GitHub: event payloads, REST (runs, jobs, logs, pulls), publishing fixes, workflow commands.
+
+pub mod client;
+pub mod event;
+pub mod fetch;
+pub mod pr_body;
+pub mod publish;
+pub mod workflow_commands;
+
+pub use client::{
+    fingerprint_marker, GithubClient, GithubError, Job, NewPull, OpenedPull, Permission,
+    PullRequest, RetryPolicy, Step,
+};
+pub use event::{resolve_trigger, skip_reason, EventError, Guards, RunRef, Trigger, WorkflowRun};
+pub use fetch::{fetch_failed_logs, FailedJob, FailedStep, FetchedRun};
+pub use pr_body::PrBody;
+pub use publish::{
+    publish, BotIdentity, FixCommit, PrContent, PublishError, PublishMode, PublishOutcome,
+    PublishRequest,
+};

@@ -4,4 +4,5 @@ mod support;
 
 mod approve;
 mod cli;
+mod github;
 mod llm;
