@@ -3,8 +3,9 @@
 use anyhow::Context;
 use self_heal::analyze::{self, Analysis, AnalyzeOptions};
 use self_heal::approve::{self, Decision, Proposal};
-use self_heal::config::{ApproveMode, Config, Sources};
+use self_heal::config::{ApproveMode, Config, Publish, Sources};
 use self_heal::pipeline;
+use self_heal::remote::{self, Source, SourceError};
 use self_heal::report::{Report, Status};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -101,41 +102,75 @@ pub fn analysis_text(a: &Analysis) -> String {
     s
 }
 
-/// Where the run's failures come from: local logs, else GitHub.
-async fn gather_logs(cfg: &Config) -> Result<Vec<self_heal::logs::LogFile>, Report> {
-    if cfg.logs.is_empty() {
-        return Err(Report::new(
-            Status::Error,
-            "nothing to repair: give --log with a CI log, or --run-id with a GitHub token and repo",
-        ));
-    }
-    pipeline::read_logs(cfg).map_err(|(status, reason)| Report::new(status, reason))
-}
-
 pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
-    let report = tokio::select! {
+    if cfg.in_actions {
+        // Workflow command: fold the progress lines in the Actions log.
+        println!(
+            "{}",
+            self_heal::github::workflow_commands::group("self-heal: repair")
+        );
+        for s in cfg.secrets() {
+            println!("{}", self_heal::github::workflow_commands::add_mask(&s));
+        }
+    }
+    let outcome = tokio::select! {
         r = repair(&cfg) => r,
         // Ctrl-C can only land between steps: the final write is synchronous.
-        _ = tokio::signal::ctrl_c() => Report::new(Status::Error, "interrupted; the working tree was not changed"),
+        _ = tokio::signal::ctrl_c() => Ok((Report::new(Status::Error, "interrupted; the working tree was not changed"), None)),
     };
-    finish(&cfg, &report)
+    if cfg.in_actions {
+        println!("{}", self_heal::github::workflow_commands::endgroup());
+    }
+    let (report, run_url) = outcome.map_err(|e| anyhow::Error::new(Usage(e)))?;
+    finish(&cfg, &report, run_url.as_deref())
 }
 
-async fn repair(cfg: &Config) -> Report {
-    let files = match gather_logs(cfg).await {
-        Ok(files) => files,
-        Err(report) => return report,
+/// The loop from the configured source to the final report; `Err` is a usage error.
+async fn repair(cfg: &Config) -> Result<(Report, Option<String>), String> {
+    let source = match remote::resolve_source(cfg, &progress).await {
+        Ok(s) => s,
+        Err(SourceError::Usage(msg)) => return Err(msg),
+        Err(SourceError::Report(r)) => return Ok((r, None)),
     };
-    let repaired = pipeline::repair_logs(cfg, &files, &progress).await;
-    let Some(proposal) = repaired.proposal() else {
-        return repaired.report;
-    };
-    let decision = if cfg.dry_run {
-        None
-    } else {
-        Some(ask_approval(cfg, &proposal).await)
-    };
-    pipeline::conclude(cfg, repaired, decision, &progress)
+    match source {
+        Source::Local(files) => {
+            let repaired = pipeline::repair_logs(cfg, &files, &progress).await;
+            let Some(proposal) = repaired.proposal() else {
+                return Ok((repaired.report, None));
+            };
+            let decision = if cfg.dry_run {
+                None
+            } else {
+                Some(ask_approval(cfg, &proposal).await)
+            };
+            Ok((pipeline::conclude(cfg, repaired, decision, &progress), None))
+        }
+        Source::Remote(run) => {
+            let run_url = run.run_url().map(str::to_string);
+            let repaired = pipeline::repair_logs(cfg, &run.fetched.logs, &progress).await;
+            let Some(proposal) = repaired.proposal() else {
+                return Ok((repaired.report, run_url));
+            };
+            if cfg.dry_run {
+                let mut report = pipeline::conclude(cfg, repaired, None, &progress);
+                remote::comment_proposal(cfg, &run, &mut report).await;
+                return Ok((report, run_url));
+            }
+            let decision = ask_approval(cfg, &proposal).await;
+            let report = match (decision, cfg.publish) {
+                (decision, Publish::None) => {
+                    pipeline::conclude(cfg, repaired, Some(decision), &progress)
+                }
+                (Decision::Approved, _) => remote::publish_fix(cfg, &run, repaired).await,
+                (Decision::Declined(why), _) => {
+                    let mut report = repaired.report;
+                    report.reason = format!("{}; not published ({why})", report.reason);
+                    report
+                }
+            };
+            Ok((report, run_url))
+        }
+    }
 }
 
 async fn ask_approval(cfg: &Config, proposal: &Proposal) -> Decision {
@@ -171,14 +206,32 @@ async fn serve_page(proposal: &Proposal) -> std::io::Result<Decision> {
     approve::web::serve(proposal, listener, token).await
 }
 
-/// Prints the outcome, writes the report, and maps the status to the exit code.
-fn finish(cfg: &Config, report: &Report) -> anyhow::Result<ExitCode> {
+/// Prints the outcome, writes the report (and the patch beside it), reports to the
+/// workflow in Actions, and maps the status to the exit code.
+fn finish(cfg: &Config, report: &Report, run_url: Option<&str>) -> anyhow::Result<ExitCode> {
+    let secrets = cfg.secrets();
+    let mut text = Vec::new();
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    print_report(&mut text, report, color)?;
     let mut out = std::io::stdout().lock();
-    print_report(&mut out, report, std::io::stdout().is_terminal())?;
+    // Belt and braces: nothing printed may carry a token, whatever a log or model said.
+    out.write_all(self_heal::logs::mask(&String::from_utf8_lossy(&text), &secrets).as_bytes())?;
     report
         .write(&cfg.report)
         .with_context(|| format!("cannot write the report to {}", cfg.report.display()))?;
+    let patch_path = cfg.report.with_file_name("fix.patch");
+    if !report.patch.is_empty() {
+        std::fs::write(&patch_path, &report.patch)
+            .with_context(|| format!("cannot write the patch to {}", patch_path.display()))?;
+    }
     writeln!(out, "report: {}", cfg.report.display())?;
+    if cfg.in_actions {
+        let commands = remote::report_to_workflow(cfg, report, &patch_path, run_url)
+            .context("cannot write the step outputs or summary")?;
+        for c in commands {
+            writeln!(out, "{c}")?;
+        }
+    }
     Ok(ExitCode::from(report.status.exit_code()))
 }
 

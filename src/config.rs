@@ -172,6 +172,10 @@ pub struct Config {
     pub event_name: Option<String>,
     pub event_path: Option<PathBuf>,
     pub server_url: String,
+    /// `GITHUB_OUTPUT`: step outputs file (Actions only).
+    pub github_output: Option<PathBuf>,
+    /// `GITHUB_STEP_SUMMARY`: job summary file (Actions only).
+    pub step_summary: Option<PathBuf>,
 }
 
 impl Config {
@@ -529,6 +533,8 @@ impl Config {
                 .env("GITHUB_SERVER_URL")
                 .and_then(|v| parse_url(&v))
                 .unwrap_or_else(|| "https://github.com".to_string()),
+            github_output: r.env("GITHUB_OUTPUT").map(PathBuf::from),
+            step_summary: r.env("GITHUB_STEP_SUMMARY").map(PathBuf::from),
             workdir,
         })
     }

@@ -16,6 +16,7 @@ pub mod http;
 pub mod llm;
 pub mod logs;
 pub mod pipeline;
+pub mod remote;
 pub mod repair;
 pub mod report;
 pub mod validate;

@@ -1,0 +1,307 @@
+//! The GitHub side of `self-heal run`: which run to repair, its failed jobs' logs,
+//! publishing a validated fix as a branch or pull request, and the workflow's outputs.
+
+use crate::config::{Config, Publish};
+use crate::github::client::GithubClient;
+use crate::github::event::{self, Guards, RunRef, Trigger};
+use crate::github::fetch::{self, FetchedRun};
+use crate::github::pr_body::PrBody;
+use crate::github::publish::{
+    self, BotIdentity, PrContent, PublishMode, PublishOutcome, PublishRequest,
+};
+use crate::github::workflow_commands as wf;
+use crate::logs::{self, LogFile};
+use crate::pipeline::Repaired;
+use crate::report::{PrInfo, Report, Status};
+use std::path::Path;
+use std::time::Duration;
+
+/// A run fetched from GitHub, ready to analyse.
+pub struct RemoteRun {
+    pub client: GithubClient,
+    pub repo: String,
+    pub run: RunRef,
+    pub fetched: FetchedRun,
+}
+
+impl RemoteRun {
+    pub fn run_url(&self) -> Option<&str> {
+        self.fetched
+            .run
+            .html_url
+            .as_deref()
+            .or(self.run.html_url.as_deref())
+    }
+}
+
+/// What the run command should do, decided from the event and settings.
+pub enum Source {
+    Local(Vec<LogFile>),
+    Remote(Box<RemoteRun>),
+}
+
+/// A reason the run cannot start (usage: exit 2) or ended early (a report).
+pub enum SourceError {
+    Usage(String),
+    Report(Report),
+}
+
+fn guards(cfg: &Config) -> Guards {
+    Guards {
+        branch_prefix: cfg.branch_prefix.clone(),
+        exclude_workflows: cfg.exclude_workflows.clone(),
+        bot_logins: event::default_bot_logins(),
+    }
+}
+
+/// Local `log` files win; otherwise the event / `run-id` names a run to fetch.
+pub async fn resolve_source(
+    cfg: &Config,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Source, SourceError> {
+    if !cfg.logs.is_empty() {
+        return crate::pipeline::read_logs(cfg)
+            .map(Source::Local)
+            .map_err(|(status, reason)| SourceError::Report(Report::new(status, reason)));
+    }
+    let event_json = match &cfg.event_path {
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                return Err(SourceError::Usage(format!(
+                    "cannot read GITHUB_EVENT_PATH {}: {e}",
+                    p.display()
+                )))
+            }
+        },
+        None => None,
+    };
+    let trigger = event::resolve_trigger(
+        cfg.event_name.as_deref(),
+        event_json.as_deref(),
+        cfg.run_id,
+        &guards(cfg),
+    )
+    .map_err(|e| SourceError::Usage(format!("{e}; or give --log with a CI log")))?;
+    let run = match trigger {
+        Trigger::Skip(reason) => {
+            return Err(SourceError::Report(Report::new(Status::Skipped, reason)))
+        }
+        Trigger::Repair(run) => run,
+    };
+    let repo = run
+        .repository
+        .clone()
+        .or_else(|| cfg.repo.clone())
+        .ok_or_else(|| {
+            SourceError::Usage("no repository: set repo (owner/name) or GITHUB_REPOSITORY".into())
+        })?;
+    let token = cfg.github_token.clone().ok_or_else(|| {
+        SourceError::Usage(
+            "no GitHub token: set github-token or GITHUB_TOKEN to fetch the run".into(),
+        )
+    })?;
+    let client = GithubClient::from_env_values(Some(&cfg.api_url), &token, Duration::from_secs(60))
+        .map_err(|e| SourceError::Report(Report::new(Status::Error, e.to_string())))?;
+    progress(&format!("fetching run {} of {repo}", run.run_id));
+    let fetched = fetch::fetch_failed_logs(&client, &repo, run.run_id)
+        .await
+        .map_err(|e| {
+            SourceError::Report(Report::new(
+                Status::Error,
+                format!("run {}: {e}", run.run_id),
+            ))
+        })?;
+    if run.needs_guard_check {
+        if let Some(reason) = event::skip_reason(&fetched.run, &guards(cfg)) {
+            return Err(SourceError::Report(Report::new(Status::Skipped, reason)));
+        }
+    }
+    for w in &fetched.warnings {
+        progress(&format!("warning: {w}"));
+    }
+    let mut fetched = fetched;
+    let secrets = cfg.secrets();
+    for f in &mut fetched.logs {
+        f.text = logs::mask(&f.text, &secrets);
+    }
+    Ok(Source::Remote(Box::new(RemoteRun {
+        client,
+        repo,
+        run,
+        fetched,
+    })))
+}
+
+/// Publishes an approved, validated fix as a branch or PR; the checkout is not modified.
+pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -> Report {
+    let Repaired {
+        mut report,
+        fix,
+        fingerprint,
+    } = repaired;
+    let Some(fix) = fix else {
+        return report;
+    };
+    let mode = match cfg.publish {
+        Publish::Pr => PublishMode::Pr,
+        Publish::Branch => PublishMode::Branch,
+        Publish::None => return report,
+    };
+    let token = cfg
+        .pr_token
+        .clone()
+        .or_else(|| cfg.github_token.clone())
+        .unwrap_or_default();
+    let head_sha = remote
+        .fetched
+        .run
+        .head_sha
+        .clone()
+        .or_else(|| remote.run.head_sha.clone())
+        .unwrap_or_default();
+    let base_branch = cfg
+        .base_branch
+        .clone()
+        .or_else(|| remote.fetched.run.head_branch.clone())
+        .or_else(|| remote.run.head_branch.clone())
+        .unwrap_or_else(|| "main".into());
+    let branch = publish::branch_name(&cfg.branch_prefix, remote.run.run_id, short(&head_sha));
+    let body = PrBody::from_report(
+        &report,
+        remote.run_url(),
+        Some(remote.run.run_id),
+        &branch,
+        &fingerprint,
+    )
+    .render();
+    let title = format!("self-heal: {}", first_sentence(&fix.diagnosis));
+    let request = PublishRequest {
+        workdir: cfg.workdir.clone(),
+        changes: fix.changes.clone(),
+        run_id: remote.run.run_id,
+        short_sha: short(&head_sha).to_string(),
+        commit_message: format!(
+            "{title}\n\n{}\n\nFailed run: {}",
+            fix.diagnosis,
+            remote.run_url().unwrap_or("")
+        ),
+        sign_off: cfg.sign_off,
+        bot: BotIdentity::default(),
+        token,
+        remote: "origin".into(),
+        base_branch,
+        branch_prefix: cfg.branch_prefix.clone(),
+        pr: PrContent {
+            title,
+            body,
+            fingerprint,
+            draft: false,
+        },
+    };
+    match publish::publish(&remote.client, &remote.repo, &request, mode).await {
+        Ok(PublishOutcome::Branch { commit }) => {
+            report.status = Status::Fixed;
+            report.reason = format!("{}; pushed branch {}", report.reason, commit.branch);
+            report.pr = Some(PrInfo {
+                number: 0,
+                url: String::new(),
+                branch: commit.branch,
+            });
+        }
+        Ok(PublishOutcome::PullRequest { commit, pr, reused }) => {
+            report.status = Status::Fixed;
+            let verb = if reused { "updated" } else { "opened" };
+            report.reason = format!("{}; {verb} pull request #{}", report.reason, pr.number);
+            report.pr = Some(PrInfo {
+                number: pr.number,
+                url: pr.html_url.clone(),
+                branch: commit.branch,
+            });
+        }
+        Ok(PublishOutcome::Commented { pr, comment_url }) => {
+            report.status = Status::Fixed;
+            report.reason = format!(
+                "{}; pull request #{} already proposes a fix for this failure, commented there ({comment_url})",
+                report.reason, pr.number
+            );
+            report.pr = Some(PrInfo {
+                number: pr.number,
+                url: pr.html_url.clone(),
+                branch: pr.head_ref().unwrap_or_default().to_string(),
+            });
+        }
+        Err(e) => {
+            report.status = Status::Error;
+            report.reason = format!("validated fix not published: {e}");
+        }
+    }
+    report
+}
+
+/// Dry run on a pull request's build with `comment: true`: post the proposal there.
+pub async fn comment_proposal(cfg: &Config, remote: &RemoteRun, report: &mut Report) {
+    if !cfg.comment || report.patch.is_empty() {
+        return;
+    }
+    let mut numbers = remote.run.pr_numbers.clone();
+    if numbers.is_empty() {
+        numbers = remote
+            .client
+            .pulls_for_run(&remote.repo, &remote.fetched.run)
+            .await
+            .unwrap_or_default();
+    }
+    let Some(number) = numbers.first() else {
+        return;
+    };
+    let body = format!(
+        "**self-heal** (dry run) proposes this fix for the failed run:\n\n{}",
+        PrBody::from_report(report, remote.run_url(), Some(remote.run.run_id), "", "").render()
+    );
+    if let Err(e) = remote
+        .client
+        .create_issue_comment(&remote.repo, *number, &body)
+        .await
+    {
+        report.reason = format!("{}; could not comment on #{number}: {e}", report.reason);
+    }
+}
+
+/// Outputs, job summary, annotations and masks for the workflow (GitHub Actions only).
+/// Returns the lines to print to the Actions log (workflow commands).
+pub fn report_to_workflow(
+    cfg: &Config,
+    report: &Report,
+    patch_path: &Path,
+    run_url: Option<&str>,
+) -> Result<Vec<String>, std::io::Error> {
+    let mut commands: Vec<String> = cfg.secrets().iter().map(|s| wf::add_mask(s)).collect();
+    commands.extend(wf::failure_annotations(&report.failures, 10));
+    if let Some(out) = &cfg.github_output {
+        let outputs = wf::action_outputs(
+            report,
+            &cfg.report.display().to_string(),
+            &patch_path.display().to_string(),
+        );
+        wf::write_outputs(out, &outputs)?;
+    }
+    if let Some(summary) = &cfg.step_summary {
+        wf::append_summary(summary, &wf::summary_markdown(report, run_url))?;
+    }
+    Ok(commands)
+}
+
+fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(7)]
+}
+
+fn first_sentence(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("").trim();
+    let end = line.find(". ").map(|i| i + 1).unwrap_or(line.len());
+    let mut t: String = line[..end].chars().take(72).collect();
+    if t.is_empty() {
+        t = "fix the failing CI run".into();
+    }
+    t
+}
