@@ -4,6 +4,8 @@ use super::edits::Edit;
 use crate::analyze::Analysis;
 use std::path::Path;
 
+pub mod levenshtein;
+
 /// A fix found without a model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecipeFix {
