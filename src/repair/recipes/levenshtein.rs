@@ -1,61 +1,65 @@
 //! CPython's "Did you mean" suggestion, reproduced exactly.
 //!
-//! This mirrors `Lib/traceback.py` (`_levenshtein_distance`, `_compute_suggestion_error`,
-//! CPython 3.12+), itself a port of `Python/suggestions.c`: a weighted Levenshtein distance
-//! where a case-only change costs less than any other edit, and a cap on how much of the
-//! name may change. Matching CPython matters: the recipe should propose the very name a
-//! plain Python traceback would print, so users see the fix they would have made.
+//! This mirrors `Python/suggestions.c` (`levenshtein_distance`, `calculate_suggestions`),
+//! which is what prints `Did you mean: 'x'?` under a plain traceback in CPython 3.10-3.13
+//! (3.13's `traceback` calls the same C code through `_suggestions`). It is a weighted
+//! Levenshtein distance over the UTF-8 bytes, where an ASCII case change costs less than any
+//! other edit, with a cap on how much of the name may change. `Lib/traceback.py` of 3.12
+//! carries a pure-Python copy that also caps the distance at the wrong name's length; the
+//! interpreter's own printing doesn't, so neither do we (3.12 itself suggests `add` for `ad`).
+//! Matching CPython matters: the recipe proposes the very name a plain Python run would.
 
-/// Cost of an insertion, deletion or substitution of a different letter.
+/// Cost of an insertion, deletion or substitution of a different byte.
 pub const MOVE_COST: usize = 2;
-/// Cost of substituting a letter by itself in another case.
+/// Cost of substituting an ASCII letter by itself in the other case.
 pub const CASE_COST: usize = 1;
-/// Names (and candidates) longer than this are never compared.
+/// Past their common prefix and suffix, names longer than this (in bytes) are never compared.
 pub const MAX_STRING_SIZE: usize = 40;
-/// CPython gives up when there are more candidates than this.
+/// CPython gives up on a candidate list this long.
 pub const MAX_CANDIDATE_ITEMS: usize = 750;
 
-fn substitution_cost(a: char, b: char) -> usize {
+fn substitution_cost(a: u8, b: u8) -> usize {
     if a == b {
         return 0;
     }
-    // Python's `str.lower` on one character can yield several; compare the full lowering.
-    if a.to_lowercase().eq(b.to_lowercase()) {
+    if a.eq_ignore_ascii_case(&b) {
         return CASE_COST;
     }
     MOVE_COST
 }
 
-/// `traceback._levenshtein_distance(a, b, max_cost)`: the weighted distance, or any value
+/// `levenshtein_distance` of `Python/suggestions.c`: the weighted distance, or any value
 /// above `max_cost` once the distance is known to exceed it.
 pub fn distance(a: &str, b: &str, max_cost: usize) -> usize {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
     if a == b {
         return 0;
     }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // Trim common prefix and suffix (Python indexes code points, so we do too).
-    let mut pre = 0;
-    while pre < a.len() && pre < b.len() && a[pre] == b[pre] {
-        pre += 1;
+    while let (Some(x), Some(y)) = (a.first(), b.first()) {
+        if x != y {
+            break;
+        }
+        a = &a[1..];
+        b = &b[1..];
     }
-    let (a, b) = (&a[pre..], &b[pre..]);
-    let mut post = 0;
-    while post < a.len() && post < b.len() && a[a.len() - 1 - post] == b[b.len() - 1 - post] {
-        post += 1;
+    while let (Some(x), Some(y)) = (a.last(), b.last()) {
+        if x != y {
+            break;
+        }
+        a = &a[..a.len() - 1];
+        b = &b[..b.len() - 1];
     }
-    let (mut a, mut b) = (&a[..a.len() - post], &b[..b.len() - post]);
     if a.is_empty() || b.is_empty() {
         return MOVE_COST * (a.len() + b.len());
     }
     if a.len() > MAX_STRING_SIZE || b.len() > MAX_STRING_SIZE {
-        return max_cost + 1;
+        return max_cost.saturating_add(1);
     }
     if b.len() < a.len() {
         std::mem::swap(&mut a, &mut b);
     }
     if (b.len() - a.len()) * MOVE_COST > max_cost {
-        return max_cost + 1;
+        return max_cost.saturating_add(1);
     }
     let mut row: Vec<usize> = (1..=a.len()).map(|i| i * MOVE_COST).collect();
     let mut result = 0;
@@ -69,12 +73,10 @@ pub fn distance(a: &str, b: &str, max_cost: usize) -> usize {
             let insert_delete = result.min(distance) + MOVE_COST;
             result = insert_delete.min(substitute);
             row[index] = result;
-            if result < minimum {
-                minimum = result;
-            }
+            minimum = minimum.min(result);
         }
         if minimum > max_cost {
-            return max_cost + 1;
+            return max_cost.saturating_add(1);
         }
     }
     result
@@ -87,35 +89,27 @@ pub struct Suggestion {
     pub distance: usize,
 }
 
-/// The closest candidate the way `traceback._compute_suggestion_error` picks it: candidates
-/// in the given order, the first one at the minimal distance wins, at most a third of the
-/// characters may change, the wrong name itself is never suggested, and nothing is searched
-/// past [`MAX_CANDIDATE_ITEMS`] candidates or for names over [`MAX_STRING_SIZE`].
+/// `calculate_suggestions` of `Python/suggestions.c`: candidates in the given order, the
+/// first one at the minimal distance wins, at most about a third of the bytes may change,
+/// the wrong name itself is never suggested, and a list of [`MAX_CANDIDATE_ITEMS`] or more
+/// is not searched at all.
 pub fn suggest<'a, I>(wrong: &str, candidates: I) -> Option<Suggestion>
 where
     I: IntoIterator<Item = &'a str>,
     I::IntoIter: ExactSizeIterator,
 {
     let candidates = candidates.into_iter();
-    if candidates.len() > MAX_CANDIDATE_ITEMS {
+    if candidates.len() >= MAX_CANDIDATE_ITEMS {
         return None;
     }
-    let wrong_len = wrong.chars().count();
-    if wrong_len > MAX_STRING_SIZE {
-        return None;
-    }
-    let mut best_distance = wrong_len;
+    let mut best_distance = usize::MAX;
     let mut best: Option<&str> = None;
     for candidate in candidates {
         if candidate == wrong {
             continue;
         }
-        let max_distance = (candidate.chars().count() + wrong_len + 3) * MOVE_COST / 6;
-        // CPython computes `best_distance - 1` in Python ints; at 0 nothing can beat it.
-        let Some(beaten) = best_distance.checked_sub(1) else {
-            continue;
-        };
-        let max_distance = max_distance.min(beaten);
+        let max_distance = (wrong.len() + candidate.len() + 3) * MOVE_COST / 6;
+        let max_distance = max_distance.min(best_distance - 1);
         let current = distance(wrong, candidate, max_distance);
         if current > max_distance {
             continue;
@@ -150,7 +144,7 @@ mod tests {
         assert!(distance("abcdef", "uvwxyz", 3) > 3);
     }
 
-    // Suggestions CPython 3.12 prints for these (checked with CPython 3.12's `traceback._levenshtein_distance`).
+    // Suggestions CPython prints for these (checked with 3.11-3.13 `python3 -c`).
     #[test]
     fn known_cpython_suggestions() {
         assert_eq!(
@@ -165,12 +159,14 @@ mod tests {
         assert_eq!(sugg("prnt", &["print", "int"]).as_deref(), Some("print"));
         // `a` and `b` are too different from `xy` to be suggested.
         assert_eq!(sugg("xy", &["a", "b"]), None);
+        // The interpreter suggests `add` for `ad` (3.12's pure-Python copy would not).
+        assert_eq!(sugg("ad", &["add"]).as_deref(), Some("add"));
         // The wrong name itself is skipped (GH-88821).
         assert_eq!(sugg("foo", &["foo"]), None);
         // First at the minimal distance wins.
         assert_eq!(sugg("abcd", &["abcde", "abcdf"]).as_deref(), Some("abcde"));
-        // Short names get a small budget: one insertion is already too much for `ab`.
-        assert_eq!(sugg("ab", &["abc"]), None);
+        // Short names get a small budget: two insertions are too much for `ab`.
+        assert_eq!(sugg("ab", &["abcd"]), None);
     }
 
     #[test]
@@ -183,8 +179,14 @@ mod tests {
             suggest("totl", with_match[..10].iter().map(String::as_str)).map(|s| s.name),
             Some("total".into())
         );
+        // Only what differs past the common prefix/suffix counts against the size limit.
         let long = "a".repeat(MAX_STRING_SIZE + 1);
-        let cand = format!("{long}b");
-        assert_eq!(sugg(&long, &[cand.as_str()]), None);
+        let near = format!("{long}b");
+        assert_eq!(
+            sugg(&long, &[near.as_str()]).as_deref(),
+            Some(near.as_str())
+        );
+        let far = "b".repeat(MAX_STRING_SIZE + 1);
+        assert_eq!(distance(&long, &far, 1000), 1001);
     }
 }
