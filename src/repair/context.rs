@@ -101,21 +101,43 @@ pub(crate) fn read_repo_file(root: &Path, rel: &str) -> Option<RepoFile> {
 }
 
 /// Makes a path from a log relative to `root`: relative paths as they are, absolute ones
-/// when they lie under the root (a CI runner's checkout path never does locally).
+/// when they lie under the root, else by their longest suffix found in the checkout.
 pub(crate) fn relative_to_root(root: &Path, path: &str) -> Option<String> {
     let p = Path::new(path);
     if !p.is_absolute() {
         return Some(path.trim_start_matches("./").to_string());
     }
-    let canon = p.canonicalize().ok()?;
-    let inner = canon.strip_prefix(root).ok()?;
-    Some(
-        inner
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
+    if let Some(inner) = p
+        .canonicalize()
+        .ok()
+        .and_then(|c| c.strip_prefix(root).ok().map(Path::to_path_buf))
+    {
+        return Some(
+            inner
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+        );
+    }
+    suffix_in_root(root, path)
+}
+
+/// A path from another machine (the CI runner's `/home/runner/work/r/r/pkg/m.py`) mapped into
+/// the checkout by its longest suffix that names a file there. Interpreter paths
+/// (`site-packages`, `lib/python3.x`) are never mapped.
+pub(crate) fn suffix_in_root(root: &Path, path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
+    if parts
+        .iter()
+        .any(|p| *p == "site-packages" || *p == "dist-packages" || p.starts_with("python3"))
+    {
+        return None;
+    }
+    (0..parts.len()).find_map(|k| {
+        let rel = parts[k..].join("/");
+        read_repo_file(root, &rel).map(|f| f.rel)
+    })
 }
 
 /// The repository file of a dotted module name: `a/b.py` or `a/b/__init__.py`, also under

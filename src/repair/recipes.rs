@@ -8,7 +8,7 @@
 //! script (`ast`, run with the project's `python3`), or from a plain text scan when no
 //! interpreter is available. The fix still goes through sandbox validation like any other.
 
-use super::context::{module_file, read_repo_file, relative_to_root, RepoFile};
+use super::context::{module_file, read_repo_file, relative_to_root, suffix_in_root, RepoFile};
 use super::edits::Edit;
 use crate::analyze::Analysis;
 use regex::Regex;
@@ -241,7 +241,7 @@ fn diagnose(names: &Names, file: &str, line: usize, message: &str) -> Option<Fin
             .find(|&i| !sites(lines[i], &wrong, SiteKind::Name).is_empty())?;
     }
 
-    let (candidates, what): (Vec<String>, String) = match &problem {
+    let (candidates, what): (Option<Vec<String>>, String) = match &problem {
         Problem::Name { .. } => {
             let scope = names.scope(&src, line);
             // Python/suggestions.c: the function's locals, then `self.<name>`, then globals,
@@ -277,10 +277,10 @@ fn diagnose(names: &Names, file: &str, line: usize, message: &str) -> Option<Fin
                 Some(rel) => read_repo_file(names.root, &rel).and_then(|f| names.module_names(&f)),
                 None => names.installed_module_names(module),
             };
-            (names_of?, format!("an attribute of module `{module}`"))
+            (names_of, format!("an attribute of module `{module}`"))
         }
         Problem::ObjectAttr { ty, .. } => (
-            names.class_attrs(&src, ty)?,
+            names.class_attrs(&src, ty),
             format!("an attribute of `{ty}`"),
         ),
         Problem::Import { module, path, .. } => {
@@ -288,20 +288,17 @@ fn diagnose(names: &Names, file: &str, line: usize, message: &str) -> Option<Fin
                 .or_else(|| path.as_deref().and_then(|p| suffix_in_root(names.root, p)))?;
             let f = read_repo_file(names.root, &rel)?;
             (
-                names.module_names(&f)?,
+                names.module_names(&f),
                 format!("a name defined in `{module}`"),
             )
         }
     };
-    let suggestion = match hint {
-        Some(h)
-            if h != wrong
-                && (candidates.iter().any(|c| c == &h)
-                    || matches!(problem, Problem::Name { .. })) =>
-        {
-            h
-        }
-        _ => levenshtein::suggest(&wrong, candidates.iter().map(String::as_str))?.name,
+    // CPython's own hint (plain tracebacks) is taken unless the names we know contradict it.
+    let suggestion = match (hint, candidates) {
+        (Some(h), None) if h != wrong => h,
+        (Some(h), Some(c)) if h != wrong && c.contains(&h) => h,
+        (_, Some(c)) => levenshtein::suggest(&wrong, c.iter().map(String::as_str))?.name,
+        (_, None) => return None,
     };
     if suggestion == wrong {
         return None;
@@ -373,16 +370,6 @@ fn plain_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
-}
-
-/// A path from a log (perhaps the CI runner's absolute path) mapped into the checkout by
-/// its longest suffix that exists there.
-fn suffix_in_root(root: &Path, path: &str) -> Option<String> {
-    let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
-    (0..parts.len()).find_map(|k| {
-        let rel = parts[k..].join("/");
-        read_repo_file(root, &rel).map(|f| f.rel)
-    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -984,8 +971,14 @@ impl Names<'_> {
         strings(self.run(&["dir", module])?.get("names"))
     }
 
-    /// Attributes of class `ty`: defined in the failing file, else in exactly one repository file.
+    /// Attributes of class `ty`: defined in the failing file, else in exactly one repository
+    /// file, else a builtin type (`list`, `str`, `dict`...) as the interpreter knows it.
     fn class_attrs(&self, here: &RepoFile, ty: &str) -> Option<Vec<String>> {
+        self.repo_class_attrs(here, ty)
+            .or_else(|| strings(self.run(&["builtin_type", ty])?.get("names")))
+    }
+
+    fn repo_class_attrs(&self, here: &RepoFile, ty: &str) -> Option<Vec<String>> {
         let re = Regex::new(&format!(r"(?m)^\s*class\s+{}\b", regex::escape(ty))).ok()?;
         let file = if re.is_match(&here.text) {
             here.clone()

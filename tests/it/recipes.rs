@@ -287,6 +287,41 @@ fn object_attribute_from_a_class_in_another_file() {
 }
 
 #[test]
+fn builtin_type_attribute() {
+    heal(
+        &[
+            INIT,
+            (
+                "calc/bag.py",
+                "def collect(xs):\n    out = []\n    for x in xs:\n        out.apend(x)\n    return out\n",
+            ),
+            (
+                "tests/test_bag.py",
+                "from calc.bag import collect\n\n\ndef test_collect():\n    assert collect([1]) == [1]\n",
+            ),
+        ],
+        "tests/test_bag.py::test_collect",
+        "AttributeError",
+        "append",
+        "out.append(x)",
+    );
+}
+
+#[test]
+fn ci_runner_paths_are_mapped_into_the_checkout() {
+    let dir = project(&[INIT, ("calc/core.py", CORE)]);
+    let a = failing(
+        "/home/runner/work/proj/proj/calc/core.py",
+        5,
+        "NameError: name 'reslt' is not defined",
+    );
+    let fixes = recipes::find(dir.path(), &a);
+    assert_eq!(fixes.len(), 1, "{fixes:?}");
+    assert_eq!(fixes[0].edits[0].path, "calc/core.py");
+    assert_eq!(fixes[0].edits[0].replace, "    return result");
+}
+
+#[test]
 fn import_of_misspelt_name_fixes_import_and_uses() {
     let fix = heal(
         &[
@@ -637,7 +672,9 @@ fn suggestions_match_cpython() {
         cands.sort();
         cands.dedup();
         // The interpreter must raise a NameError for the wrong name: not a keyword, not defined.
-        let keywords = ["as", "if", "in", "is", "or", "and", "def", "del", "for", "not", "try"];
+        let keywords = [
+            "as", "if", "in", "is", "or", "and", "def", "del", "for", "not", "try",
+        ];
         if cands.contains(&wrong) || keywords.contains(&wrong.as_str()) {
             continue;
         }

@@ -170,8 +170,9 @@ mod tests {
     }
 
     #[test]
-    fn too_many_candidates_or_too_long_name_give_nothing() {
-        let many: Vec<String> = (0..=MAX_CANDIDATE_ITEMS).map(|i| format!("n{i}")).collect();
+    fn too_many_candidates_give_nothing_and_size_limit_applies_past_affixes() {
+        // CPython refuses a list of exactly MAX_CANDIDATE_ITEMS (`>=` in suggestions.c).
+        let many: Vec<String> = (0..MAX_CANDIDATE_ITEMS).map(|i| format!("n{i}")).collect();
         let mut with_match = many.clone();
         with_match[0] = "total".into();
         assert_eq!(suggest("totl", with_match.iter().map(String::as_str)), None);

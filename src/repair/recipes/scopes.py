@@ -4,6 +4,7 @@
 #   scope FILE LINE   locals/globals/builtins visible at LINE, and self's attributes in a method
 #   names FILE        the module's top-level names (what `dir(module)` holds, minus imports' side effects)
 #   class FILE NAME   the attributes an instance of class NAME defined in FILE would have
+#   builtin_type NAME dir() of a builtin type (`list`, `str`, ...)
 #   dir MODULE        dir() of an importable (installed) module
 #
 # The names are listed in the order CPython would search them, because the first name at
@@ -209,6 +210,11 @@ def main(argv):
         tree = parse(argv[2])
         cls = find_class(tree, argv[3])
         return {"found": cls is not None, "attrs": instance_dir(tree, cls) if cls else []}
+    if mode == "builtin_type":
+        t = getattr(builtins, argv[2], None)
+        if not isinstance(t, type):
+            return {"error": "not a builtin type: " + argv[2]}
+        return {"names": dir(t)}
     if mode == "dir":
         import importlib
         return {"names": dir(importlib.import_module(argv[2]))}
