@@ -262,9 +262,10 @@ fn diagnose(names: &Names, file: &str, line: usize, message: &str) -> Option<Fin
                     .map(|s| (s.name, "a module global"))
                     .or_else(|| by_list(&scope.builtins).map(|s| (s.name, "a builtin"))),
             };
+            // The interpreter's own hint in the log wins; we describe it if we found it too.
             let (suggestion, what) = match (hint, computed) {
-                (Some(h), Some((_, what))) if h != wrong => (h, what),
-                (Some(h), None) if h != wrong => (h, "named by CPython's hint"),
+                (Some(h), Some((c, what))) if h != wrong && h == c => (h, what),
+                (Some(h), _) if h != wrong => (h, "named by CPython's own hint in the log"),
                 (_, Some(c)) => c,
                 _ => return None,
             };
@@ -397,7 +398,6 @@ fn kind_of(attribute: bool, import: bool) -> SiteKind {
 fn sites(line: &str, name: &str, kind: SiteKind) -> Vec<usize> {
     let mut idents = Vec::new();
     scan_code(line, 0, &mut idents);
-    let bytes = line.as_bytes();
     let prev_char = |i: usize| line[..i].trim_end().chars().last();
     let next_two = |i: usize| {
         let rest = line[i..].trim_start();
@@ -428,7 +428,6 @@ fn sites(line: &str, name: &str, kind: SiteKind) -> Vec<usize> {
             }
         })
         .map(|(start, _)| start)
-        .filter(|&s| s < bytes.len())
         .collect()
 }
 
