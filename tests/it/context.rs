@@ -251,3 +251,17 @@ fn class_based_and_parametrized_test_ids() {
         "imports, the class line, the method"
     );
 }
+
+#[test]
+fn ci_runner_paths_map_into_the_checkout_but_interpreter_paths_do_not() {
+    let dir = sample();
+    let a = failure(
+        None,
+        Some("/home/runner/work/proj/proj/calc/core.py"),
+        Some(5),
+    );
+    assert_eq!(paths(&gather(dir.path(), &a, 10_000)), vec!["calc/core.py"]);
+    let dir = project(&[("json/decoder.py", "X = 1\n")]);
+    let a = failure(None, Some("/usr/lib/python3.11/json/decoder.py"), Some(1));
+    assert!(gather(dir.path(), &a, 10_000).files.is_empty());
+}
