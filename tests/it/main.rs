@@ -1,5 +1,7 @@
 //! The one integration test binary: one module per area.
 
+mod context;
+mod recipes;
 mod support;
 
 mod approve;

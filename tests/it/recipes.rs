@@ -1,0 +1,734 @@
+//! The "Did you mean" recipe on real tiny Python projects: the failure is produced by a real
+//! pytest run, the recipe's edit is applied, and pytest must then pass.
+
+use self_heal::analyze::{Analysis, Failure, FailureKind};
+use self_heal::repair::recipes::{self, levenshtein, RecipeFix, RecipeOptions};
+use self_heal::repair::Edit;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn python() -> PathBuf {
+    which::which("python3")
+        .expect("python3 is required for these tests (scripts/test.sh installs it)")
+}
+
+fn require_pytest() {
+    let ok = Command::new(python())
+        .args(["-m", "pytest", "--version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        ok,
+        "pytest is missing: install it with `python3 -m pip install pytest` (scripts/test.sh does this)"
+    );
+}
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+/// Runs the real pytest in `dir`; (passed, output).
+fn pytest(dir: &Path) -> (bool, String) {
+    require_pytest();
+    let out = Command::new(python())
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        .current_dir(dir)
+        // Stale bytecode of a same-second, same-size edit would hide the fix.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("run pytest");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// The failure as the pytest parser reports it: the deepest `file:line:` frame inside the
+/// project, and the `E   SomeError: ...` line as the message.
+fn failure_from_pytest(dir: &Path, output: &str, test: Option<&str>) -> Failure {
+    let frame = regex::Regex::new(r"(?m)^(\S+\.py):(\d+): ").expect("regex");
+    let (file, line) = frame
+        .captures_iter(output)
+        .filter(|c| dir.join(&c[1]).is_file() && !c[1].starts_with('/'))
+        .map(|c| (c[1].to_string(), c[2].parse::<u32>().expect("line")))
+        .last()
+        .unwrap_or_else(|| panic!("no project frame in pytest output:\n{output}"));
+    let message = output
+        .lines()
+        .find_map(|l| {
+            let l = l.strip_prefix("E")?.trim();
+            l.contains("Error:").then(|| l.to_string())
+        })
+        .unwrap_or_else(|| panic!("no error line in pytest output:\n{output}"));
+    Failure {
+        kind: FailureKind::TestFailure,
+        tool: "pytest".into(),
+        test: test.map(str::to_string),
+        file: Some(file),
+        line: Some(line),
+        message,
+    }
+}
+
+fn analysis(failures: Vec<Failure>) -> Analysis {
+    Analysis {
+        language: Some("python".into()),
+        failures,
+        ..Analysis::default()
+    }
+}
+
+/// Plain string replacement, as the edit engine does it: `search` must match exactly once.
+fn apply(dir: &Path, edits: &[Edit]) {
+    for e in edits {
+        let path = dir.join(&e.path);
+        let text = std::fs::read_to_string(&path).expect("read edited file");
+        assert_eq!(
+            text.matches(&e.search).count(),
+            1,
+            "search must match once in {}: {:?}",
+            e.path,
+            e.search
+        );
+        std::fs::write(&path, text.replacen(&e.search, &e.replace, 1)).expect("write");
+    }
+}
+
+/// Full cycle: pytest fails with `error`, the recipe suggests `name`, its edits put `fragment`
+/// in place, and applying them makes pytest pass. Returns the fix for further checks.
+fn heal(files: &[(&str, &str)], test: &str, error: &str, name: &str, fragment: &str) -> RecipeFix {
+    let dir = project(files);
+    let (passed, out) = pytest(dir.path());
+    assert!(!passed, "project should fail before the fix:\n{out}");
+    assert!(out.contains(error), "expected {error} in:\n{out}");
+    let failure = failure_from_pytest(dir.path(), &out, Some(test));
+    assert!(
+        !failure.message.contains("Did you mean"),
+        "pytest must not print the hint; the recipe computes it: {}",
+        failure.message
+    );
+    let fixes = recipes::find(dir.path(), &analysis(vec![failure.clone()]));
+    let fix = fixes
+        .first()
+        .unwrap_or_else(|| panic!("no recipe for {failure:?}"))
+        .clone();
+    assert_eq!(fix.recipe, "python-did-you-mean");
+    assert!(
+        fix.edits.iter().any(|e| e.replace.contains(fragment)),
+        "edits should contain {fragment:?}: {:?}",
+        fix.edits
+    );
+    assert!(
+        fix.diagnosis.contains(&format!("`{name}`")),
+        "{}",
+        fix.diagnosis
+    );
+    apply(dir.path(), &fix.edits);
+    let (passed, out) = pytest(dir.path());
+    assert!(passed, "pytest should pass after {:?}:\n{out}", fix.edits);
+    fix
+}
+
+const INIT: (&str, &str) = ("calc/__init__.py", "");
+
+#[test]
+fn local_variable_typo_is_fixed_on_its_line() {
+    let fix = heal(
+        &[
+            INIT,
+            (
+                "calc/core.py",
+                "def total(items):\n    result = 0\n    for item in items:\n        result += item\n    return reslt\n",
+            ),
+            (
+                "tests/test_calc.py",
+                "from calc.core import total\n\n\ndef test_total():\n    assert total([1, 2, 3]) == 6\n",
+            ),
+        ],
+        "tests/test_calc.py::test_total",
+        "NameError",
+        "result",
+        "    return result",
+    );
+    assert_eq!(
+        fix.edits,
+        vec![Edit {
+            path: "calc/core.py".into(),
+            search: "    return reslt".into(),
+            replace: "    return result".into(),
+        }]
+    );
+    assert!(
+        fix.diagnosis.contains("calc/core.py:5"),
+        "{}",
+        fix.diagnosis
+    );
+}
+
+#[test]
+fn global_function_typo() {
+    heal(
+        &[
+            INIT,
+            (
+                "calc/core.py",
+                "def double(x):\n    return x * 2\n\n\ndef double_all(xs):\n    out = []\n    for x in xs:\n        out.append(doubel(x))\n    return out\n",
+            ),
+            (
+                "tests/test_calc.py",
+                "from calc.core import double_all\n\n\ndef test_double_all():\n    assert double_all([1, 2]) == [2, 4]\n",
+            ),
+        ],
+        "tests/test_calc.py::test_double_all",
+        "NameError",
+        "double",
+        "double(x)",
+    );
+}
+
+#[test]
+fn builtin_typo() {
+    heal(
+        &[
+            INIT,
+            ("calc/stats.py", "def mean(xs):\n    return sum(xs) / lenn(xs)\n"),
+            (
+                "tests/test_stats.py",
+                "from calc.stats import mean\n\n\ndef test_mean():\n    assert mean([1, 2, 3]) == 2\n",
+            ),
+        ],
+        "tests/test_stats.py::test_mean",
+        "NameError",
+        "len",
+        "len(xs)",
+    );
+}
+
+#[test]
+fn installed_module_attribute() {
+    let fix = heal(
+        &[
+            INIT,
+            (
+                "calc/geo.py",
+                "import math\n\n\ndef hypot(a, b):\n    return math.sqr(a * a + b * b)\n",
+            ),
+            (
+                "tests/test_geo.py",
+                "from calc.geo import hypot\n\n\ndef test_hypot():\n    assert hypot(3, 4) == 5\n",
+            ),
+        ],
+        "tests/test_geo.py::test_hypot",
+        "AttributeError",
+        "sqrt",
+        "math.sqrt(",
+    );
+    assert!(
+        fix.diagnosis.contains("AttributeError"),
+        "{}",
+        fix.diagnosis
+    );
+}
+
+#[test]
+fn repo_module_attribute() {
+    heal(
+        &[
+            INIT,
+            ("calc/rates.py", "VAT_RATE = 0.2\n\n\ndef vat(x):\n    return x * VAT_RATE\n"),
+            (
+                "calc/price.py",
+                "from calc import rates\n\n\ndef gross(net):\n    return net + rates.vatt(net)\n",
+            ),
+            (
+                "tests/test_price.py",
+                "from calc.price import gross\n\n\ndef test_gross():\n    assert gross(100) == 120\n",
+            ),
+        ],
+        "tests/test_price.py::test_gross",
+        "AttributeError",
+        "vat",
+        "rates.vat(",
+    );
+}
+
+#[test]
+fn object_attribute_from_a_class_in_another_file() {
+    heal(
+        &[
+            INIT,
+            (
+                "calc/bank.py",
+                "class Account:\n    def __init__(self, owner):\n        self.owner = owner\n        self.balance = 0\n\n    def deposit(self, amount):\n        self.balance += amount\n",
+            ),
+            (
+                "calc/report.py",
+                "def summary(acct):\n    return f\"{acct.owner}: {acct.balanse}\"\n",
+            ),
+            (
+                "tests/test_report.py",
+                "from calc.bank import Account\nfrom calc.report import summary\n\n\ndef test_summary():\n    a = Account(\"ann\")\n    a.deposit(5)\n    assert summary(a) == \"ann: 5\"\n",
+            ),
+        ],
+        "tests/test_report.py::test_summary",
+        "AttributeError",
+        "balance",
+        "acct.balance",
+    );
+}
+
+#[test]
+fn builtin_type_attribute() {
+    heal(
+        &[
+            INIT,
+            (
+                "calc/bag.py",
+                "def collect(xs):\n    out = []\n    for x in xs:\n        out.apend(x)\n    return out\n",
+            ),
+            (
+                "tests/test_bag.py",
+                "from calc.bag import collect\n\n\ndef test_collect():\n    assert collect([1]) == [1]\n",
+            ),
+        ],
+        "tests/test_bag.py::test_collect",
+        "AttributeError",
+        "append",
+        "out.append(x)",
+    );
+}
+
+#[test]
+fn ci_runner_paths_are_mapped_into_the_checkout() {
+    let dir = project(&[INIT, ("calc/core.py", CORE)]);
+    let a = failing(
+        "/home/runner/work/proj/proj/calc/core.py",
+        5,
+        "NameError: name 'reslt' is not defined",
+    );
+    let fixes = recipes::find(dir.path(), &a);
+    assert_eq!(fixes.len(), 1, "{fixes:?}");
+    assert_eq!(fixes[0].edits[0].path, "calc/core.py");
+    assert_eq!(fixes[0].edits[0].replace, "    return result");
+}
+
+#[test]
+fn import_of_misspelt_name_fixes_import_and_uses() {
+    let fix = heal(
+        &[
+            INIT,
+            ("calc/core.py", "def add(a, b):\n    return a + b\n"),
+            (
+                "tests/test_add.py",
+                "from calc.core import ad\n\n\ndef test_add():\n    assert ad(1, 2) == 3\n",
+            ),
+        ],
+        "tests/test_add.py",
+        "ImportError",
+        "add",
+        "import add",
+    );
+    assert_eq!(fix.edits.len(), 2, "{:?}", fix.edits);
+    assert_eq!(fix.edits[0].replace, "from calc.core import add");
+}
+
+#[test]
+fn package_relative_import_typo() {
+    heal(
+        &[
+            ("calc/__init__.py", "from .core import totl\n"),
+            ("calc/core.py", "def total(xs):\n    return sum(xs)\n"),
+            (
+                "tests/test_pkg.py",
+                "import calc\n\n\ndef test_total():\n    assert calc.total([1, 2]) == 3\n",
+            ),
+        ],
+        "tests/test_pkg.py",
+        "ImportError",
+        "total",
+        "import total",
+    );
+}
+
+#[test]
+fn method_name_missing_self_gets_self_prefix() {
+    heal(
+        &[
+            INIT,
+            (
+                "calc/counter.py",
+                "class Counter:\n    def __init__(self):\n        self.count = 0\n\n    def bump(self):\n        self.count = count + 1\n        return self.count\n",
+            ),
+            (
+                "tests/test_counter.py",
+                "from calc.counter import Counter\n\n\ndef test_bump():\n    assert Counter().bump() == 1\n",
+            ),
+        ],
+        "tests/test_counter.py::test_bump",
+        "NameError",
+        "self.count",
+        "self.count + 1",
+    );
+}
+
+fn failing(file: &str, line: u32, message: &str) -> Analysis {
+    analysis(vec![Failure {
+        kind: FailureKind::TestFailure,
+        tool: "pytest".into(),
+        test: Some("tests/test_calc.py::test_total".into()),
+        file: Some(file.into()),
+        line: Some(line),
+        message: message.into(),
+    }])
+}
+
+const CORE: &str = "def total(items):\n    result = 0\n    for item in items:\n        result += item\n    return reslt\n\n\ndef other():\n    return zzqqxx\n";
+
+#[test]
+fn no_close_name_means_no_recipe() {
+    let dir = project(&[INIT, ("calc/core.py", CORE)]);
+    let a = failing("calc/core.py", 9, "NameError: name 'zzqqxx' is not defined");
+    assert!(recipes::find(dir.path(), &a).is_empty());
+}
+
+#[test]
+fn name_not_on_the_reported_line_means_no_recipe() {
+    let dir = project(&[INIT, ("calc/core.py", CORE)]);
+    let a = failing("calc/core.py", 2, "NameError: name 'reslt' is not defined");
+    assert!(recipes::find(dir.path(), &a).is_empty());
+    // A line past the end, a file outside the project, or an unrelated error: nothing either.
+    let a = failing("calc/core.py", 99, "NameError: name 'reslt' is not defined");
+    assert!(recipes::find(dir.path(), &a).is_empty());
+    let a = failing("../core.py", 5, "NameError: name 'reslt' is not defined");
+    assert!(recipes::find(dir.path(), &a).is_empty());
+    let a = failing("calc/core.py", 5, "AssertionError: assert 1 == 2");
+    assert!(recipes::find(dir.path(), &a).is_empty());
+}
+
+#[test]
+fn plain_traceback_hint_is_used() {
+    let dir = project(&[
+        INIT,
+        (
+            "calc/core.py",
+            "def total(items):\n    result = 0\n    resulz = 1\n    return reslt\n",
+        ),
+    ]);
+    // CPython's own hint wins over our computation (here both candidates are close).
+    let a = failing(
+        "calc/core.py",
+        4,
+        "NameError: name 'reslt' is not defined. Did you mean: 'resulz'?",
+    );
+    let fixes = recipes::find(dir.path(), &a);
+    assert_eq!(fixes[0].edits[0].replace, "    return resulz");
+}
+
+#[test]
+fn widens_search_until_unique_and_skips_strings_and_comments() {
+    let src = "def f(a):\n    return totl  # totl\n\n\ndef g(a):\n    return totl  # totl\n\n\ntotal = 1\n";
+    let dir = project(&[INIT, ("calc/core.py", src)]);
+    let a = failing("calc/core.py", 6, "NameError: name 'totl' is not defined");
+    let fixes = recipes::find(dir.path(), &a);
+    let edit = &fixes[0].edits[0];
+    assert_eq!(src.matches(&edit.search).count(), 1, "{edit:?}");
+    assert!(edit.search.contains("def g(a):"), "{edit:?}");
+    assert!(
+        edit.replace.contains("    return total  # totl"),
+        "{edit:?}"
+    );
+    let applied = src.replacen(&edit.search, &edit.replace, 1);
+    assert!(
+        applied.contains("def f(a):\n    return totl  # totl"),
+        "f untouched"
+    );
+}
+
+#[test]
+fn several_typos_are_offered_together_first() {
+    let src = "def total(items):\n    result = 0\n    return reslt\n\n\ndef size(xs):\n    return lenn(xs)\n";
+    let dir = project(&[INIT, ("calc/core.py", src)]);
+    let mut a = failing("calc/core.py", 3, "NameError: name 'reslt' is not defined");
+    a.failures
+        .extend(failing("calc/core.py", 7, "NameError: name 'lenn' is not defined").failures);
+    let fixes = recipes::find(dir.path(), &a);
+    assert_eq!(fixes.len(), 3, "{fixes:?}");
+    assert_eq!(fixes[0].edits.len(), 2);
+    let mut text = src.to_string();
+    for e in &fixes[0].edits {
+        assert_eq!(text.matches(&e.search).count(), 1);
+        text = text.replacen(&e.search, &e.replace, 1);
+    }
+    assert!(
+        text.contains("return result") && text.contains("return len(xs)"),
+        "{text}"
+    );
+}
+
+/// Without an interpreter the text scan finds the same names in plain code.
+#[test]
+fn text_scan_fallback_matches_the_ast_answer() {
+    let src = "import math\n\nRATE = 2\n\n\nclass Calc:\n    def __init__(self):\n        self.value = 0\n\n    def scaled(self, factor):\n        bonus = factor * RATE\n        return self.valeu * bonus\n\n\ndef mean(xs):\n    acc = sum(xs)\n    return acc / lenn(xs) + RATEE + accc\n";
+    let dir = project(&[INIT, ("calc/core.py", src)]);
+    let cases = [
+        (17, "NameError: name 'lenn' is not defined", "len(xs)"),
+        (17, "NameError: name 'RATEE' is not defined", "+ RATE +"),
+        (17, "NameError: name 'accc' is not defined", "+ acc\n"),
+        (
+            12,
+            "AttributeError: 'Calc' object has no attribute 'valeu'",
+            "self.value",
+        ),
+    ];
+    let no_python = RecipeOptions {
+        python: None,
+        ..RecipeOptions::default()
+    };
+    for (line, msg, want) in cases {
+        let a = failing("calc/core.py", line, msg);
+        for opts in [RecipeOptions::default(), no_python.clone()] {
+            let fixes = recipes::find_with(dir.path(), &a, &opts);
+            let fix = fixes
+                .first()
+                .unwrap_or_else(|| panic!("no fix for {msg} with {opts:?}"));
+            let applied = src.replacen(&fix.edits[0].search, &fix.edits[0].replace, 1);
+            assert!(applied.contains(want), "{msg} ({opts:?}): {applied}");
+        }
+    }
+    // An installed module's names need an interpreter: no guess without one.
+    let a = failing(
+        "calc/core.py",
+        1,
+        "AttributeError: module 'math' has no attribute 'mth'",
+    );
+    assert!(recipes::find_with(dir.path(), &a, &no_python).is_empty());
+}
+
+/// Asks the interpreter itself: each wrong name is evaluated with exactly the candidates as
+/// globals (and no builtins), and the `Did you mean` CPython prints for the NameError is
+/// read back. That is the C code (`Python/suggestions.c`) on every version from 3.10 on.
+/// Distances of ASCII pairs are compared with `traceback._levenshtein_distance` where the
+/// interpreter has it (3.12+), else with its 3.12 source below (a port of the C function).
+const CPYTHON_CHECK: &str = r#"
+import io, json, sys
+_MAX_STRING_SIZE = 40
+_MOVE_COST = 2
+_CASE_COST = 1
+def _substitution_cost(ch_a, ch_b):
+    if ch_a == ch_b:
+        return 0
+    if ch_a.lower() == ch_b.lower():
+        return _CASE_COST
+    return _MOVE_COST
+def _levenshtein_distance(a, b, max_cost):
+    if a == b:
+        return 0
+    pre = 0
+    while a[pre:] and b[pre:] and a[pre] == b[pre]:
+        pre += 1
+    a = a[pre:]
+    b = b[pre:]
+    post = 0
+    while a[:post or None] and b[:post or None] and a[post-1] == b[post-1]:
+        post -= 1
+    a = a[:post or None]
+    b = b[:post or None]
+    if not a or not b:
+        return _MOVE_COST * (len(a) + len(b))
+    if len(a) > _MAX_STRING_SIZE or len(b) > _MAX_STRING_SIZE:
+        return max_cost + 1
+    if len(b) < len(a):
+        a, b = b, a
+    if (len(b) - len(a)) * _MOVE_COST > max_cost:
+        return max_cost + 1
+    row = list(range(_MOVE_COST, _MOVE_COST * (len(a) + 1), _MOVE_COST))
+    result = 0
+    for bindex in range(len(b)):
+        bchar = b[bindex]
+        distance = result = bindex * _MOVE_COST
+        minimum = sys.maxsize
+        for index in range(len(a)):
+            substitute = distance + _substitution_cost(bchar, a[index])
+            distance = row[index]
+            insert_delete = min(result, distance) + _MOVE_COST
+            result = min(insert_delete, substitute)
+            row[index] = result
+            if result < minimum:
+                minimum = result
+        if minimum > max_cost:
+            return max_cost + 1
+    return result
+import traceback
+if hasattr(traceback, "_levenshtein_distance"):
+    _levenshtein_distance = traceback._levenshtein_distance
+    sys.stderr.write("distances from traceback._levenshtein_distance\n")
+
+def printed_suggestion(wrong, cands):
+    g = {"__builtins__": {}}
+    for c in cands:
+        g[c] = 1
+    try:
+        exec(compile(wrong, "<case>", "eval"), g)
+    except NameError as e:
+        buf, old = io.StringIO(), sys.stderr
+        sys.stderr = buf
+        try:
+            sys.excepthook(type(e), e, e.__traceback__)
+        finally:
+            sys.stderr = old
+        parts = buf.getvalue().rsplit("Did you mean: ", 1)
+        return parts[1].split("'")[1] if len(parts) == 2 else None
+    raise SystemExit("no NameError for %r" % wrong)
+
+cases = json.loads(sys.stdin.read())
+out = []
+for wrong, cands, pairs in cases:
+    out.append([printed_suggestion(wrong, cands), [_levenshtein_distance(a, b, m) for a, b, m in pairs]])
+print(json.dumps(out))
+"#;
+
+#[test]
+fn suggestions_match_cpython() {
+    // Deterministic pseudo-random identifiers around a few seeds, with case changes,
+    // swaps, insertions and deletions, like real typos.
+    let seeds = [
+        "total",
+        "result",
+        "items",
+        "sqrt",
+        "balance",
+        "calculate_tax",
+        "Account",
+        "x",
+        "ab",
+        "len",
+        "getUserName",
+        "MAX_SIZE",
+        "données",
+        "parse_json_response",
+        "i",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rand = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mutate = |s: &str, rand: &mut dyn FnMut(usize) -> usize| -> String {
+        let mut c: Vec<char> = s.chars().collect();
+        let letters: Vec<char> = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ_".chars().collect();
+        for _ in 0..(1 + rand(3)) {
+            match rand(4) {
+                0 if !c.is_empty() => {
+                    let i = rand(c.len());
+                    c[i] = if c[i].is_lowercase() {
+                        c[i].to_ascii_uppercase()
+                    } else {
+                        c[i].to_ascii_lowercase()
+                    };
+                }
+                1 if c.len() > 1 => {
+                    c.remove(rand(c.len()));
+                }
+                2 if c.len() > 1 => {
+                    let i = rand(c.len() - 1);
+                    c.swap(i, i + 1);
+                }
+                _ => {
+                    let at = rand(c.len() + 1);
+                    c.insert(at, letters[rand(letters.len())]);
+                }
+            }
+        }
+        let s: String = c.into_iter().collect();
+        // No leading underscore: CPython 3.13 hides such names from attribute suggestions.
+        if s.chars().next().is_some_and(|ch| ch.is_alphabetic()) {
+            s
+        } else {
+            format!("a{s}")
+        }
+    };
+    let mut cases = Vec::new();
+    for round in 0..60 {
+        let seed = seeds[round % seeds.len()];
+        let wrong = mutate(seed, &mut rand);
+        let mut cands: Vec<String> = (0..(1 + rand(8)))
+            .map(|_| mutate(seed, &mut rand))
+            .collect();
+        cands.push(seeds[rand(seeds.len())].to_string());
+        if rand(2) == 0 {
+            cands.push(seed.to_string());
+        }
+        cands.sort();
+        cands.dedup();
+        // The interpreter must raise a NameError for the wrong name: not a keyword, not defined.
+        let keywords = [
+            "as", "if", "in", "is", "or", "and", "def", "del", "for", "not", "try",
+        ];
+        if cands.contains(&wrong) || keywords.contains(&wrong.as_str()) {
+            continue;
+        }
+        // The Python copy of the distance counts code points, the C one bytes: compare on ASCII.
+        let pairs: Vec<(String, String, usize)> = cands
+            .iter()
+            .filter(|c| c.is_ascii() && wrong.is_ascii())
+            .map(|c| (wrong.clone(), c.clone(), rand(20)))
+            .collect();
+        cases.push((wrong, cands, pairs));
+    }
+    let mut child = Command::new(python())
+        .args(["-c", CPYTHON_CHECK])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run python");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(serde_json::to_string(&cases).expect("json").as_bytes())
+            .expect("write cases");
+    }
+    let out = child.wait_with_output().expect("python output");
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected: Vec<(Option<String>, Vec<usize>)> =
+        serde_json::from_slice(&out.stdout).expect("python json");
+    let mut suggested = 0;
+    for ((wrong, cands, pairs), (want, dists)) in cases.iter().zip(expected) {
+        // The interpreter's globals list starts with the `__builtins__` we gave it.
+        let globals: Vec<&str> = std::iter::once("__builtins__")
+            .chain(cands.iter().map(String::as_str))
+            .collect();
+        let got = levenshtein::suggest(wrong, globals.iter().copied()).map(|s| s.name);
+        assert_eq!(got, want, "suggestion for {wrong:?} among {cands:?}");
+        suggested += usize::from(got.is_some());
+        for ((a, b, max), want) in pairs.iter().zip(dists) {
+            assert_eq!(
+                levenshtein::distance(a, b, *max),
+                want,
+                "distance({a:?}, {b:?}, {max})"
+            );
+        }
+    }
+    // The generated cases must exercise both outcomes to mean anything.
+    assert!(
+        suggested > 10 && suggested < cases.len(),
+        "{suggested} of {}",
+        cases.len()
+    );
+}
