@@ -405,8 +405,3 @@ mod tests {
     }
 }
 
-/// The earlier fix, worded for the prompt.
-pub fn hint(entry: &MemoryEntry) -> String {
-    let _ = entry;
-    todo!()
-}

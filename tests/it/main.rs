@@ -1,10 +1,10 @@
 //! The one integration test binary: one module per area.
 
-mod context;
-mod recipes;
 mod support;
 
 mod approve;
 mod cli;
+mod context;
 mod github;
 mod llm;
+mod recipes;
