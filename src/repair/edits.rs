@@ -41,7 +41,9 @@ pub enum EditError {
     },
     #[error("{path}: file does not exist; an edit of a new file needs an empty search")]
     MissingFile { path: String },
-    #[error("{path}: file already exists and is not empty; an empty search only creates new files")]
+    #[error(
+        "{path}: file already exists and is not empty; an empty search only creates new files"
+    )]
     FileExists { path: String },
     #[error("{path}: not a UTF-8 text file")]
     NotText { path: String },
@@ -147,7 +149,11 @@ fn load(norm: &str, abs: PathBuf) -> Result<Working, EditError> {
     // ignores a stray `\r`).
     let newlines = text.matches('\n').count();
     let crlf = newlines > 0 && text.matches("\r\n").count() == newlines;
-    let text = if crlf { text.replace("\r\n", "\n") } else { text };
+    let text = if crlf {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
     Ok(Working {
         path: norm.to_string(),
         before,
@@ -232,7 +238,11 @@ fn trim_blank_lines(text: &str) -> (Vec<&str>, usize, usize) {
     if lead == lines.len() {
         return (Vec::new(), lead, 0);
     }
-    let trail = lines.iter().rev().take_while(|l| l.trim().is_empty()).count();
+    let trail = lines
+        .iter()
+        .rev()
+        .take_while(|l| l.trim().is_empty())
+        .count();
     (lines[lead..lines.len() - trail].to_vec(), lead, trail)
 }
 

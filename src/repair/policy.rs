@@ -231,8 +231,7 @@ fn glob_name_match(pattern: &str, name: &str) -> bool {
         return pattern == name;
     }
     let (first, last) = (segs[0], segs[segs.len() - 1]);
-    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last)
-    {
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
         return false;
     }
     let mut pos = first.len();
@@ -268,9 +267,7 @@ pub fn is_test_file(norm: &str) -> bool {
         "py" => stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest",
         "go" => stem.ends_with("_test"),
         "rb" => stem.ends_with("_spec") || stem.ends_with("_test"),
-        "java" | "kt" => {
-            stem.ends_with("Test") || stem.ends_with("Tests")
-        }
+        "java" | "kt" => stem.ends_with("Test") || stem.ends_with("Tests"),
         _ => {
             // `x.test.js`, `x.spec.tsx`, ...: a `test`/`spec` segment before the extension.
             let mut segs = name.split('.');

@@ -29,7 +29,11 @@ pub struct Container {
 }
 
 impl Container {
-    pub async fn start(docker: &Path, image: &str, root: &Path) -> Result<Container, ValidateError> {
+    pub async fn start(
+        docker: &Path,
+        image: &str,
+        root: &Path,
+    ) -> Result<Container, ValidateError> {
         let docker = docker.to_string_lossy().into_owned();
         // The docker client needs DOCKER_HOST & co, never our secrets.
         let env = exec::scrubbed_env();
@@ -50,9 +54,17 @@ impl Container {
             &env,
         )
         .await?;
-        let id = create.trim().lines().last().unwrap_or("").trim().to_string();
+        let id = create
+            .trim()
+            .lines()
+            .last()
+            .unwrap_or("")
+            .trim()
+            .to_string();
         if id.is_empty() {
-            return Err(ValidateError::Docker("docker create printed no container id".into()));
+            return Err(ValidateError::Docker(
+                "docker create printed no container id".into(),
+            ));
         }
         let container = Container { docker, id, env };
         let src = format!("{}/.", root.display());
@@ -96,7 +108,13 @@ impl Container {
     }
 
     pub async fn remove(self) {
-        let _ = plumbing(&self.docker, &["rm", "-f", &self.id], Path::new("."), &self.env).await;
+        let _ = plumbing(
+            &self.docker,
+            &["rm", "-f", &self.id],
+            Path::new("."),
+            &self.env,
+        )
+        .await;
     }
 }
 
@@ -135,6 +153,9 @@ mod tests {
             .err()
             .expect("must fail");
         let msg = err.to_string();
-        assert!(msg.starts_with("docker validation unavailable: docker create"), "{msg}");
+        assert!(
+            msg.starts_with("docker validation unavailable: docker create"),
+            "{msg}"
+        );
     }
 }

@@ -171,9 +171,7 @@ pub fn is_secret_env(name: &str) -> bool {
     ];
     // Action inputs and our own settings are never needed by a test suite, and
     // either may hold a key under any name.
-    n.starts_with("INPUT_")
-        || n.starts_with("SELF_HEAL_")
-        || MARKERS.iter().any(|m| n.contains(m))
+    n.starts_with("INPUT_") || n.starts_with("SELF_HEAL_") || MARKERS.iter().any(|m| n.contains(m))
 }
 
 /// The environment given to validation commands: ours minus secrets, plus

@@ -9,8 +9,8 @@
 
 mod docker;
 mod exec;
-pub mod scope;
 mod sandbox;
+pub mod scope;
 
 pub use exec::{is_secret_env, HEAD_BYTES, TAIL_BYTES};
 pub use sandbox::Sandbox;
@@ -150,7 +150,11 @@ pub async fn baseline_failures(
     let timeout = effective_timeout(plan.timeout);
     let executor = Executor::start(root, runner).await?;
     let mut result = Ok(None);
-    let setup_ok = match plan.setup_command.as_deref().filter(|c| !c.trim().is_empty()) {
+    let setup_ok = match plan
+        .setup_command
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+    {
         Some(setup) => match executor.exec(setup, timeout).await {
             Ok(o) => o.exit.success(),
             Err(e) => {
@@ -246,9 +250,10 @@ fn judge(step: Step, out: &Outcome, plan: &ValidationPlan) -> (bool, Option<Stri
             if out.exit != Exit::Code(1) {
                 return (false, Some("full test command failed".to_string()));
             }
-            let Some(failed) =
-                scope::pytest_failures(&out.capture.report_lines, out.capture.summary_line.as_deref())
-            else {
+            let Some(failed) = scope::pytest_failures(
+                &out.capture.report_lines,
+                out.capture.summary_line.as_deref(),
+            ) else {
                 return (
                     false,
                     Some("full test command failed (its failing tests could not be read)".into()),

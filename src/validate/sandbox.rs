@@ -97,9 +97,8 @@ fn copy_symlink(
     };
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(&link_to, dst).map_err(|e| {
-            ValidateError::Sandbox(format!("cannot link {}: {e}", dst.display()))
-        })?;
+        std::os::unix::fs::symlink(&link_to, dst)
+            .map_err(|e| ValidateError::Sandbox(format!("cannot link {}: {e}", dst.display())))?;
     }
     #[cfg(not(unix))]
     {

@@ -5,9 +5,11 @@ use std::collections::BTreeMap;
 
 /// Quotes `s` for `sh` (single quotes, `'` as `'\''`), leaving plain words bare.
 pub fn sh_quote(s: &str) -> String {
+    // `#` only starts a comment at the start of a word.
     let plain = !s.is_empty()
+        && !s.starts_with('#')
         && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,#".contains(c));
     if plain {
         s.to_string()
     } else {
@@ -251,7 +253,10 @@ mod tests {
 
     #[test]
     fn go_ids_group_by_package() {
-        let ids = vec!["pkg/calc TestAdd".to_string(), "pkg/calc.TestSub/neg".to_string()];
+        let ids = vec![
+            "pkg/calc TestAdd".to_string(),
+            "pkg/calc.TestSub/neg".to_string(),
+        ];
         assert_eq!(
             scope(Some("go"), &ids).as_deref(),
             Some("go test -run '^(TestAdd|TestSub)$' ./pkg/calc")

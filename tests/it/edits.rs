@@ -95,7 +95,9 @@ fn policy_accepts_and_normalises_ordinary_paths() {
         (".github/dependabot.yml", ".github/dependabot.yml"),
         ("environment.py", "environment.py"),
     ] {
-        let got = p.check(root, given).unwrap_or_else(|e| panic!("{given}: {e}"));
+        let got = p
+            .check(root, given)
+            .unwrap_or_else(|e| panic!("{given}: {e}"));
         assert_eq!(got, root.join(want), "{given}");
     }
 }
@@ -115,7 +117,10 @@ fn policy_follows_symlinks_of_existing_ancestors() {
     let p = PathPolicy::new(&[], false).expect("policy");
 
     assert!(
-        matches!(p.check(root, "escape/x.py"), Err(PolicyError::OutsideRepo(_))),
+        matches!(
+            p.check(root, "escape/x.py"),
+            Err(PolicyError::OutsideRepo(_))
+        ),
         "a new file under a symlink to outside must be rejected"
     );
     assert!(matches!(
@@ -123,11 +128,20 @@ fn policy_follows_symlinks_of_existing_ancestors() {
         Err(PolicyError::OutsideRepo(_))
     ));
     assert!(
-        matches!(p.check(root, "gh/workflows/ci.yml"), Err(PolicyError::Protected(_))),
+        matches!(
+            p.check(root, "gh/workflows/ci.yml"),
+            Err(PolicyError::Protected(_))
+        ),
         "a link to a protected directory is protected"
     );
-    assert!(matches!(p.check(root, "dangling"), Err(PolicyError::OutsideRepo(_))));
-    assert!(p.check(root, "code/app.py").is_ok(), "links inside the tree are fine");
+    assert!(matches!(
+        p.check(root, "dangling"),
+        Err(PolicyError::OutsideRepo(_))
+    ));
+    assert!(
+        p.check(root, "code/app.py").is_ok(),
+        "links inside the tree are fine"
+    );
 }
 
 #[test]
@@ -155,7 +169,10 @@ fn policy_test_files_need_allow_test_edits() {
             matches!(strict.check(root, t), Err(PolicyError::TestFile(_))),
             "{t} is a test file"
         );
-        assert!(lax.check(root, t).is_ok(), "{t} allowed with allow-test-edits");
+        assert!(
+            lax.check(root, t).is_ok(),
+            "{t} allowed with allow-test-edits"
+        );
     }
     for code in [
         "calc/core.py",
@@ -165,7 +182,10 @@ fn policy_test_files_need_allow_test_edits() {
         "src/latest.js",
         "src/lib.rs",
     ] {
-        assert!(strict.check(root, code).is_ok(), "{code} is not a test file");
+        assert!(
+            strict.check(root, code).is_ok(),
+            "{code} is not a test file"
+        );
     }
 }
 
@@ -175,7 +195,12 @@ fn policy_allowed_globs() {
     let root = dir.path();
     let p = PathPolicy::new(&["src/**/*.py".into(), "lib".into(), "docs/".into()], false)
         .expect("policy");
-    for ok in ["src/a.py", "src/x/y/z.py", "lib/anything.txt", "docs/a/b.md"] {
+    for ok in [
+        "src/a.py",
+        "src/x/y/z.py",
+        "lib/anything.txt",
+        "docs/a/b.md",
+    ] {
         assert!(p.check(root, ok).is_ok(), "{ok} matches");
     }
     for no in ["src/a.txt", "setup.py", "library/x.py", "documents/x"] {
@@ -201,7 +226,11 @@ fn policy_allowed_globs() {
 #[test]
 fn exact_edit_applies_once() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "calc/core.py", "def add(a, b):\n    return a - b\n");
+    write(
+        dir.path(),
+        "calc/core.py",
+        "def add(a, b):\n    return a - b\n",
+    );
     let changes = plan_edits(
         dir.path(),
         &[edit("calc/core.py", "return a - b", "return a + b")],
@@ -231,8 +260,12 @@ fn whitespace_tolerant_match_keeps_file_indentation() {
     // The model quoted the method without its class indentation, with a trailing space.
     let search = "def div(self, a, b):\n    if b == 0:  \n        return None\n    return a // b\n";
     let replace = "def div(self, a, b):\n    if b == 0:\n        raise ZeroDivisionError(\"b\")\n    return a / b\n";
-    let changes =
-        plan_edits(dir.path(), &[edit("calc.py", search, replace)], &any_policy()).expect("plan");
+    let changes = plan_edits(
+        dir.path(),
+        &[edit("calc.py", search, replace)],
+        &any_policy(),
+    )
+    .expect("plan");
     assert_eq!(
         changes[0].after,
         "class Calc:\n    def div(self, a, b):\n        if b == 0:\n            raise ZeroDivisionError(\"b\")\n        return a / b\n"
@@ -318,8 +351,8 @@ fn empty_search_creates_only_new_files() {
     assert_eq!(changes[0].before, None);
     assert_eq!(changes[0].after, "VALUE = 1\n");
     assert_eq!(changes[1].before.as_deref(), Some(""));
-    let err = plan_edits(dir.path(), &[edit("exists.py", "", "y")], &any_policy())
-        .expect_err("exists");
+    let err =
+        plan_edits(dir.path(), &[edit("exists.py", "", "y")], &any_policy()).expect_err("exists");
     assert!(matches!(err, EditError::FileExists { .. }), "{err}");
     let err = plan_edits(dir.path(), &[edit("missing.py", "x", "y")], &any_policy())
         .expect_err("missing");
@@ -342,7 +375,11 @@ fn crlf_files_stay_crlf() {
 #[test]
 fn multiple_edits_to_one_file_apply_in_order() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "m.py", "def f():\n    return 1\n\ndef g():\n    return 2\n");
+    write(
+        dir.path(),
+        "m.py",
+        "def f():\n    return 1\n\ndef g():\n    return 2\n",
+    );
     let changes = plan_edits(
         dir.path(),
         &[
@@ -373,7 +410,10 @@ fn policy_errors_stop_planning() {
     .expect_err("protected");
     assert!(matches!(err, EditError::Policy(PolicyError::Protected(_))));
     let err = plan_edits(dir.path(), &[edit("../x.py", "", "x")], &strict).expect_err("out");
-    assert!(matches!(err, EditError::Policy(PolicyError::OutsideRepo(_))));
+    assert!(matches!(
+        err,
+        EditError::Policy(PolicyError::OutsideRepo(_))
+    ));
 }
 
 // ---------------------------------------------------------------- diffs
@@ -410,9 +450,15 @@ fn unified_diff_applies_with_git() {
     )
     .expect("plan");
     let diff = unified_diff(&changes);
-    assert!(diff.contains("--- a/calc/core.py\n+++ b/calc/core.py\n"), "{diff}");
+    assert!(
+        diff.contains("--- a/calc/core.py\n+++ b/calc/core.py\n"),
+        "{diff}"
+    );
     assert!(diff.contains("--- /dev/null\n+++ b/pkg/new.py\n"), "{diff}");
-    assert!(diff.contains("@@ -2,7 +2,7 @@"), "3 lines of context: {diff}");
+    assert!(
+        diff.contains("@@ -2,7 +2,7 @@"),
+        "3 lines of context: {diff}"
+    );
     fs::write(root.join("fix.patch"), &diff).expect("write patch");
     let check = git(root, &["apply", "--check", "fix.patch"]);
     assert!(
@@ -446,13 +492,19 @@ fn write_changes_writes_all_files() {
     write(root, "a.py", "a = 1\n");
     let changes = plan_edits(
         root,
-        &[edit("a.py", "a = 1", "a = 2"), edit("new/b.py", "", "b = 1\n")],
+        &[
+            edit("a.py", "a = 1", "a = 2"),
+            edit("new/b.py", "", "b = 1\n"),
+        ],
         &any_policy(),
     )
     .expect("plan");
     write_changes(root, &changes).expect("write");
     assert_eq!(fs::read_to_string(root.join("a.py")).expect("a"), "a = 2\n");
-    assert_eq!(fs::read_to_string(root.join("new/b.py")).expect("b"), "b = 1\n");
+    assert_eq!(
+        fs::read_to_string(root.join("new/b.py")).expect("b"),
+        "b = 1\n"
+    );
 }
 
 #[cfg(unix)]
@@ -466,7 +518,10 @@ fn write_changes_keeps_permissions() {
     let changes =
         plan_edits(root, &[edit("run.sh", "echo 1", "echo 2")], &any_policy()).expect("plan");
     write_changes(root, &changes).expect("write");
-    let mode = fs::metadata(root.join("run.sh")).expect("meta").permissions().mode();
+    let mode = fs::metadata(root.join("run.sh"))
+        .expect("meta")
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o755);
 }
 
@@ -478,7 +533,10 @@ fn write_changes_refuses_when_a_file_changed_since_planning() {
     write(root, "b.py", "b = 1\n");
     let changes = plan_edits(
         root,
-        &[edit("a.py", "a = 1", "a = 2"), edit("b.py", "b = 1", "b = 2")],
+        &[
+            edit("a.py", "a = 1", "a = 2"),
+            edit("b.py", "b = 1", "b = 2"),
+        ],
         &any_policy(),
     )
     .expect("plan");
@@ -515,14 +573,21 @@ fn write_changes_rolls_back_after_a_midway_failure() {
     let err = write_changes(root, &changes).expect_err("must fail");
     let msg = err.to_string();
     assert!(matches!(err, EditError::WriteFailed { .. }), "{msg}");
-    assert!(msg.contains("2 file(s) already written were restored"), "{msg}");
+    assert!(
+        msg.contains("2 file(s) already written were restored"),
+        "{msg}"
+    );
     assert_eq!(fs::read_to_string(root.join("a.py")).expect("a"), "a = 1\n");
     assert!(!root.join("blocker").exists(), "created file removed");
     let left: Vec<_> = fs::read_dir(root)
         .expect("ls")
         .map(|e| e.expect("entry").file_name())
         .collect();
-    assert_eq!(left, vec![std::ffi::OsString::from("a.py")], "no temp files left");
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("a.py")],
+        "no temp files left"
+    );
 }
 
 #[test]

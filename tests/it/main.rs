@@ -1,5 +1,5 @@
 //! The one integration test binary: one module per area.
 
-mod support;
 mod edits;
+mod support;
 mod validate;
