@@ -149,6 +149,7 @@ async fn repair_report(
         setup_command: cfg.setup_command.clone(),
         timeout: cfg.test_timeout,
         scope_only: false,
+        pre_existing_failures: Vec::new(),
     };
 
     let llm_client = match &cfg.llm {

@@ -5,6 +5,8 @@ mod support;
 mod approve;
 mod cli;
 mod context;
+mod edits;
 mod github;
 mod llm;
 mod recipes;
+mod validate;

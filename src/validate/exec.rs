@@ -1,0 +1,326 @@
+//! Running one validation command: `sh -c`, scrubbed environment, own process
+//! group killed on timeout, output streamed into a bounded head + tail buffer.
+
+use std::collections::VecDeque;
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::AsyncReadExt;
+
+/// Bytes kept from the start of the output.
+pub const HEAD_BYTES: usize = 2 * 1024;
+/// Bytes kept from the end of the output.
+pub const TAIL_BYTES: usize = 8 * 1024;
+/// How long to keep reading after the command ended (a background process may
+/// hold the pipe open).
+const DRAIN_GRACE: Duration = Duration::from_secs(2);
+/// At most this many `FAILED`/`ERROR` lines are remembered.
+const MAX_REPORT_LINES: usize = 10_000;
+/// Longest line considered when looking for `FAILED`/`ERROR` lines.
+const MAX_LINE: usize = 4 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    Code(i32),
+    Signal(i32),
+    TimedOut(Duration),
+}
+
+impl Exit {
+    pub fn success(&self) -> bool {
+        matches!(self, Exit::Code(0))
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Exit::Code(c) => format!("exit code {c}"),
+            Exit::Signal(s) => format!("killed by signal {s}"),
+            Exit::TimedOut(d) => format!("timed out after {}s", d.as_secs()),
+        }
+    }
+}
+
+/// What a command printed, bounded: the first and last bytes, and the pytest
+/// report lines (`FAILED x::y`, `ERROR x`) and summary line seen anywhere.
+#[derive(Debug, Default)]
+pub struct Capture {
+    head: Vec<u8>,
+    tail: VecDeque<u8>,
+    total: u64,
+    line: Vec<u8>,
+    line_overflow: bool,
+    pub report_lines: Vec<String>,
+    pub summary_line: Option<String>,
+}
+
+impl Capture {
+    pub fn push(&mut self, mut bytes: &[u8]) {
+        self.total += bytes.len() as u64;
+        self.scan_lines(bytes);
+        if self.head.len() < HEAD_BYTES {
+            let n = (HEAD_BYTES - self.head.len()).min(bytes.len());
+            self.head.extend_from_slice(&bytes[..n]);
+            bytes = &bytes[n..];
+        }
+        if bytes.len() >= TAIL_BYTES {
+            self.tail.clear();
+            self.tail.extend(&bytes[bytes.len() - TAIL_BYTES..]);
+        } else {
+            let over = (self.tail.len() + bytes.len()).saturating_sub(TAIL_BYTES);
+            self.tail.drain(..over);
+            self.tail.extend(bytes);
+        }
+    }
+
+    fn scan_lines(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if b == b'\n' {
+                self.finish_line();
+            } else if self.line.len() < MAX_LINE {
+                self.line.push(b);
+            } else {
+                self.line_overflow = true;
+            }
+        }
+    }
+
+    fn finish_line(&mut self) {
+        let line = String::from_utf8_lossy(&self.line);
+        let line = line.trim_end_matches('\r');
+        if !self.line_overflow {
+            if (line.starts_with("FAILED ") || line.starts_with("ERROR "))
+                && self.report_lines.len() < MAX_REPORT_LINES
+            {
+                self.report_lines.push(line.to_string());
+            } else if is_pytest_summary(line) {
+                self.summary_line = Some(line.to_string());
+            }
+        }
+        self.line.clear();
+        self.line_overflow = false;
+    }
+
+    /// Flushes a last line without a newline.
+    pub fn finish(&mut self) {
+        if !self.line.is_empty() {
+            self.finish_line();
+        }
+    }
+
+    /// Head, a marker for what was dropped, and tail, as lossy UTF-8.
+    pub fn text(&self) -> String {
+        let tail: Vec<u8> = self.tail.iter().copied().collect();
+        let kept = (self.head.len() + tail.len()) as u64;
+        if kept >= self.total {
+            let mut all = self.head.clone();
+            all.extend_from_slice(&tail);
+            return String::from_utf8_lossy(&all).into_owned();
+        }
+        format!(
+            "{}\n[... {} bytes omitted ...]\n{}",
+            String::from_utf8_lossy(&self.head),
+            self.total - kept,
+            String::from_utf8_lossy(&tail)
+        )
+    }
+
+    /// The last `n` bytes as lossy UTF-8.
+    pub fn last(&self, n: usize) -> String {
+        let tail: Vec<u8> = self.tail.iter().copied().collect();
+        let all = if (self.head.len() + tail.len()) as u64 >= self.total {
+            let mut a = self.head.clone();
+            a.extend_from_slice(&tail);
+            a
+        } else {
+            tail
+        };
+        let from = all.len().saturating_sub(n);
+        String::from_utf8_lossy(&all[from..]).into_owned()
+    }
+}
+
+/// pytest's closing line: `2 failed, 3 passed in 0.12s` (with or without `=`).
+fn is_pytest_summary(line: &str) -> bool {
+    let l = line.trim().trim_matches('=').trim();
+    (l.contains(" passed") || l.contains(" failed") || l.contains(" error"))
+        && l.contains(" in ")
+        && l.ends_with('s')
+        && l.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+pub struct Outcome {
+    pub exit: Exit,
+    pub capture: Capture,
+}
+
+/// True for variables that may carry credentials; they never reach a test command.
+pub fn is_secret_env(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    const MARKERS: &[&str] = &[
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "API-KEY",
+        "APIKEY",
+        "ACCESS_KEY",
+        "PRIVATE_KEY",
+        "CREDENTIAL",
+    ];
+    // Action inputs and our own settings are never needed by a test suite, and
+    // either may hold a key under any name.
+    n.starts_with("INPUT_") || n.starts_with("SELF_HEAL_") || MARKERS.iter().any(|m| n.contains(m))
+}
+
+/// The environment given to validation commands: ours minus secrets, plus
+/// `PYTHONDONTWRITEBYTECODE=1`.
+pub fn scrubbed_env() -> Vec<(OsString, OsString)> {
+    let mut env: Vec<(OsString, OsString)> = std::env::vars_os()
+        .filter(|(k, v)| {
+            let name = k.to_string_lossy();
+            // A git `http.extraheader` passed through GIT_CONFIG_VALUE_n holds a token.
+            let carries_auth = v
+                .to_string_lossy()
+                .to_ascii_lowercase()
+                .contains("authorization:");
+            !is_secret_env(&name) && !carries_auth
+        })
+        .collect();
+    env.push(("PYTHONDONTWRITEBYTECODE".into(), "1".into()));
+    env
+}
+
+/// Runs `program args` in `cwd` with `env` only, stdout and stderr merged by the
+/// caller's script, in a new process group that is killed when the command ends,
+/// times out or this future is dropped.
+pub async fn run(
+    program: &str,
+    args: &[String],
+    cwd: &Path,
+    env: &[(OsString, OsString)],
+    timeout: Duration,
+) -> std::io::Result<Outcome> {
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    #[cfg(unix)]
+    cmd.process_group(0);
+    let mut child = cmd.spawn()?;
+    let group = GroupGuard(child.id(), std::cell::Cell::new(false));
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+
+    let mut capture = Capture::default();
+    let mut out_buf = vec![0u8; 16 * 1024];
+    let mut err_buf = vec![0u8; 16 * 1024];
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut status = None;
+    let mut timed_out = false;
+    let mut drain_until: Option<tokio::time::Instant> = None;
+
+    loop {
+        if stdout.is_none() && stderr.is_none() && status.is_some() {
+            break;
+        }
+        let until = drain_until.unwrap_or(deadline);
+        tokio::select! {
+            r = read_some(&mut stdout, &mut out_buf) => match r {
+                Some(n) => capture.push(&out_buf[..n]),
+                None => stdout = None,
+            },
+            r = read_some(&mut stderr, &mut err_buf) => match r {
+                Some(n) => capture.push(&err_buf[..n]),
+                None => stderr = None,
+            },
+            s = child.wait(), if status.is_none() => {
+                status = Some(s?);
+                // Leftover background processes of the command go with it.
+                group.kill();
+                drain_until = Some(tokio::time::Instant::now() + DRAIN_GRACE);
+            },
+            _ = tokio::time::sleep_until(until) => {
+                if status.is_none() {
+                    timed_out = true;
+                    group.kill();
+                    let _ = child.start_kill();
+                    status = Some(child.wait().await?);
+                }
+                break;
+            },
+        }
+    }
+    capture.finish();
+    let exit = if timed_out {
+        Exit::TimedOut(timeout)
+    } else {
+        exit_of(status)
+    };
+    Ok(Outcome { exit, capture })
+}
+
+fn exit_of(status: Option<std::process::ExitStatus>) -> Exit {
+    let Some(status) = status else {
+        return Exit::Code(-1);
+    };
+    if let Some(c) = status.code() {
+        return Exit::Code(c);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(s) = status.signal() {
+            return Exit::Signal(s);
+        }
+    }
+    Exit::Code(-1)
+}
+
+async fn read_some<R: tokio::io::AsyncRead + Unpin>(
+    r: &mut Option<R>,
+    buf: &mut [u8],
+) -> Option<usize> {
+    match r {
+        Some(r) => match r.read(buf).await {
+            Ok(0) | Err(_) => None,
+            Ok(n) => Some(n),
+        },
+        None => std::future::pending().await,
+    }
+}
+
+/// Kills the command's whole process group (its pid is the group id), also when
+/// the validation future is dropped mid-way (Ctrl-C).
+struct GroupGuard(Option<u32>, std::cell::Cell<bool>);
+
+impl GroupGuard {
+    /// Once only: after that the group id may be reused by an unrelated process.
+    fn kill(&self) {
+        if self.1.replace(true) {
+            return;
+        }
+        #[cfg(unix)]
+        if let Some(pid) = self.0.and_then(|p| i32::try_from(p).ok()) {
+            if pid > 0 {
+                // SAFETY: kill(2) with a negative pid signals a process group; it
+                // touches no memory of ours.
+                unsafe {
+                    libc::kill(-pid, libc::SIGKILL);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

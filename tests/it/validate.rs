@@ -1,0 +1,607 @@
+//! Sandbox copies and validation with real commands (real pytest on tiny projects).
+
+use self_heal::repair::edits::{plan_edits, write_changes, Edit};
+use self_heal::repair::policy::PathPolicy;
+use self_heal::validate::{
+    baseline_failures, detect_test_command, is_secret_env, scope, validate, Runner, Sandbox,
+    ValidateError, ValidationPlan, DISABLED,
+};
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    fs::write(p, text).expect("write");
+}
+
+/// The interpreter validation uses must have pytest; the test script installs it.
+fn require_pytest() -> &'static str {
+    let py = scope::python();
+    let ok = Command::new(py)
+        .args(["-m", "pytest", "--version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        ok,
+        "pytest is missing for `{py}`: install it with `{py} -m pip install pytest` (scripts/test.sh does)"
+    );
+    py
+}
+
+/// A project whose `add` is wrong: tests/test_calc.py::test_add fails, test_sub passes.
+fn calc_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "calc/__init__.py", "");
+    write(
+        root,
+        "calc/core.py",
+        "def add(a, b):\n    return a - b\n\n\ndef sub(a, b):\n    return a - b\n",
+    );
+    write(
+        root,
+        "tests/test_calc.py",
+        "from calc.core import add, sub\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_sub():\n    assert sub(5, 3) == 2\n",
+    );
+    write(root, "pytest.ini", "[pytest]\npythonpath = .\n");
+    dir
+}
+
+fn plan_for(tests: &[&str]) -> ValidationPlan {
+    ValidationPlan {
+        failing_tests: tests.iter().map(|s| s.to_string()).collect(),
+        language: Some("python".into()),
+        timeout: Duration::from_secs(120),
+        ..Default::default()
+    }
+}
+
+fn fix_add(root: &Path) {
+    let policy = PathPolicy::new(&[], false).expect("policy");
+    let changes = plan_edits(
+        root,
+        &[Edit {
+            path: "calc/core.py".into(),
+            search: "def add(a, b):\n    return a - b".into(),
+            replace: "def add(a, b):\n    return a + b".into(),
+        }],
+        &policy,
+    )
+    .expect("plan");
+    write_changes(root, &changes).expect("write");
+}
+
+fn has_pycache(root: &Path) -> bool {
+    walk(root).iter().any(|p| p.ends_with("__pycache__"))
+}
+
+fn walk(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).expect("read_dir").flatten() {
+            let p = e.path();
+            if e.file_type().expect("type").is_dir() {
+                stack.push(p.clone());
+            }
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn failing_test_fails_validation_with_its_output() {
+    let py = require_pytest();
+    let project = calc_project();
+    let sandbox = Sandbox::create(project.path()).expect("sandbox");
+    let v = validate(
+        &sandbox.root,
+        &plan_for(&["tests/test_calc.py::test_add"]),
+        &Runner::Subprocess,
+    )
+    .await
+    .expect("validate");
+    assert!(!v.passed);
+    assert_eq!(
+        v.commands,
+        vec![format!(
+            "{py} -m pytest -q -p no:cacheprovider tests/test_calc.py::test_add"
+        )],
+        "stops after the scoped run fails"
+    );
+    assert!(
+        v.output_tail.contains("assert -1 == 5"),
+        "{}",
+        v.output_tail
+    );
+    assert!(v.output_tail.contains("1 failed"), "{}", v.output_tail);
+    assert!(v.output_tail.contains("[exit code 1]"), "{}", v.output_tail);
+}
+
+#[tokio::test]
+async fn fixed_code_passes_scoped_then_full_run() {
+    let py = require_pytest();
+    let project = calc_project();
+    let sandbox = Sandbox::create(project.path()).expect("sandbox");
+    fix_add(&sandbox.root);
+    let v = validate(
+        &sandbox.root,
+        &plan_for(&["tests/test_calc.py::test_add"]),
+        &Runner::Subprocess,
+    )
+    .await
+    .expect("validate");
+    assert!(v.passed, "{}", v.output_tail);
+    assert_eq!(
+        v.commands,
+        vec![
+            format!("{py} -m pytest -q -p no:cacheprovider tests/test_calc.py::test_add"),
+            format!("{py} -m pytest -q"),
+        ]
+    );
+    assert!(v.output_tail.contains("2 passed"), "{}", v.output_tail);
+    assert!(
+        !has_pycache(&sandbox.root),
+        "PYTHONDONTWRITEBYTECODE=1 is set"
+    );
+    // The checkout itself is untouched.
+    assert!(fs::read_to_string(project.path().join("calc/core.py"))
+        .expect("read")
+        .contains("return a - b\n\n\ndef sub"));
+}
+
+#[tokio::test]
+async fn full_command_failures_are_tolerated_only_if_pre_existing() {
+    require_pytest();
+    let project = calc_project();
+    // A test that fails regardless of the fix (e.g. needs a service CI has).
+    write(
+        project.path(),
+        "tests/test_env.py",
+        "def test_needs_service():\n    assert False, 'no service here'\n",
+    );
+    let sandbox = Sandbox::create(project.path()).expect("sandbox");
+
+    // On the unchanged tree, the baseline names both failing tests.
+    let mut base = baseline_failures(&sandbox.root, &plan_for(&[]), &Runner::Subprocess)
+        .await
+        .expect("baseline")
+        .expect("parsable pytest report");
+    base.sort();
+    assert_eq!(
+        base,
+        vec![
+            "tests/test_calc.py::test_add".to_string(),
+            "tests/test_env.py::test_needs_service".to_string()
+        ]
+    );
+
+    fix_add(&sandbox.root);
+    let strict = plan_for(&["tests/test_calc.py::test_add"]);
+    let v = validate(&sandbox.root, &strict, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed, "a failure not known before must fail validation");
+    assert!(
+        v.output_tail
+            .contains("full test command fails on: tests/test_env.py::test_needs_service"),
+        "{}",
+        v.output_tail
+    );
+
+    let tolerant = ValidationPlan {
+        pre_existing_failures: vec!["tests/test_env.py::test_needs_service".into()],
+        ..strict.clone()
+    };
+    let v = validate(&sandbox.root, &tolerant, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{}", v.output_tail);
+    assert_eq!(v.commands.len(), 2);
+    assert!(v
+        .output_tail
+        .contains("accepted: the full command fails only on tests that already failed before"));
+
+    // Same run but the report lines are switched off: failures can't be read → fail.
+    let unreadable = ValidationPlan {
+        test_command: Some(format!("{} -m pytest -q -rN", scope::python())),
+        ..tolerant.clone()
+    };
+    let v = validate(&sandbox.root, &unreadable, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed);
+    assert!(
+        v.output_tail.contains("could not be read"),
+        "{}",
+        v.output_tail
+    );
+}
+
+#[tokio::test]
+async fn timeout_kills_the_whole_process_group() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = ValidationPlan {
+        // The background sleep is a grandchild: it must die with the group.
+        test_command: Some("sleep 300 & echo $! > bg.pid; sleep 300".into()),
+        timeout: Duration::from_secs(1),
+        ..Default::default()
+    };
+    let v = validate(dir.path(), &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed);
+    assert!(
+        v.output_tail.contains("[timed out after 1s]"),
+        "{}",
+        v.output_tail
+    );
+    let pid = fs::read_to_string(dir.path().join("bg.pid")).expect("pid file");
+    let stat = Path::new("/proc").join(pid.trim()).join("stat");
+    // Killed: gone, or a zombie until its new parent reaps it.
+    let mut alive = true;
+    for _ in 0..50 {
+        match fs::read_to_string(&stat) {
+            Err(_) => alive = false,
+            Ok(s) => alive = !s.split(") ").nth(1).is_some_and(|r| r.starts_with('Z')),
+        }
+        if !alive {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!alive, "background sleep {} survived", pid.trim());
+}
+
+#[tokio::test]
+async fn secrets_never_reach_the_command_environment() {
+    // Unique names so no other test of this binary reads them.
+    let secrets = [
+        ("VALIDATE_TEST_GITHUB_TOKEN", "sentinel-token-1"),
+        ("VALIDATE_TEST_OPENAI_API_KEY", "sentinel-key-2"),
+        ("VALIDATE_TEST_DB_PASSWORD", "sentinel-password-3"),
+        ("VALIDATE_TEST_CLIENT_SECRET", "sentinel-secret-4"),
+        ("INPUT_VALIDATE-TEST-KEY", "sentinel-input-5"),
+        ("SELF_HEAL_VALIDATE_TEST_KEY", "sentinel-setting-6"),
+        (
+            "VALIDATE_TEST_GIT_HEADER",
+            "AUTHORIZATION: bearer sentinel-7",
+        ),
+    ];
+    for (k, v) in secrets {
+        std::env::set_var(k, v);
+    }
+    std::env::set_var("VALIDATE_TEST_PLAIN", "visible");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = ValidationPlan {
+        test_command: Some("env > env.txt".into()),
+        timeout: Duration::from_secs(30),
+        ..Default::default()
+    };
+    let v = validate(dir.path(), &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{}", v.output_tail);
+    let env = fs::read_to_string(dir.path().join("env.txt")).expect("env.txt");
+    assert!(
+        env.contains("VALIDATE_TEST_PLAIN=visible"),
+        "ordinary variables pass"
+    );
+    assert!(env.contains("PYTHONDONTWRITEBYTECODE=1"));
+    assert!(env.lines().any(|l| l.starts_with("PATH=")));
+    for (k, v) in secrets {
+        assert!(
+            !env.contains(v),
+            "{k} leaked into the command's environment"
+        );
+    }
+
+    for name in [
+        "GITHUB_TOKEN",
+        "INPUT_GITHUB-TOKEN",
+        "INPUT_GITHUB_TOKEN",
+        "OPENAI_API_KEY",
+        "INPUT_OPENAI-API-KEY",
+        "SELF_HEAL_GITHUB_TOKEN",
+        "SELF_HEAL_OPENAI_API_KEY",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+        "AWS_SECRET_ACCESS_KEY",
+        "PGPASSWORD",
+    ] {
+        assert!(is_secret_env(name), "{name}");
+    }
+    for name in [
+        "PATH",
+        "HOME",
+        "LANG",
+        "GITHUB_WORKSPACE",
+        "CI",
+        "PYTHONPATH",
+    ] {
+        assert!(!is_secret_env(name), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn output_is_capped_to_head_and_tail() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = ValidationPlan {
+        // ~1.9 MB of output, then a last line and a failure.
+        test_command: Some(
+            "i=0; while [ $i -lt 20000 ]; do echo \"line $i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"; i=$((i+1)); done; echo LAST-LINE >&2; exit 3"
+                .into(),
+        ),
+        timeout: Duration::from_secs(120),
+        ..Default::default()
+    };
+    let v = validate(dir.path(), &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed);
+    assert!(
+        v.output_tail.len() < 12 * 1024,
+        "{} bytes",
+        v.output_tail.len()
+    );
+    assert!(v.output_tail.contains("line 0 "), "head kept");
+    assert!(
+        v.output_tail.contains("LAST-LINE\n[exit code 3]"),
+        "tail kept, stderr merged"
+    );
+    assert!(v.output_tail.contains("bytes omitted"));
+}
+
+#[tokio::test]
+async fn setup_runs_first_and_its_failure_stops_validation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = ValidationPlan {
+        setup_command: Some("echo ready > setup.txt".into()),
+        test_command: Some("test -f setup.txt".into()),
+        timeout: Duration::from_secs(30),
+        ..Default::default()
+    };
+    let v = validate(dir.path(), &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{}", v.output_tail);
+    assert_eq!(
+        v.commands,
+        vec!["echo ready > setup.txt", "test -f setup.txt"]
+    );
+
+    let broken = ValidationPlan {
+        setup_command: Some("echo cannot install >&2; exit 7".into()),
+        ..plan
+    };
+    let v = validate(dir.path(), &broken, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed);
+    assert_eq!(v.commands.len(), 1);
+    assert!(v.output_tail.contains("cannot install"));
+    assert!(v.output_tail.contains("setup command failed"));
+}
+
+#[tokio::test]
+async fn validation_none_is_a_marked_skip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let v = validate(dir.path(), &plan_for(&["t.py::x"]), &Runner::None)
+        .await
+        .expect("validate");
+    assert!(v.passed);
+    assert!(v.commands.is_empty());
+    assert_eq!(v.output_tail, DISABLED);
+}
+
+#[tokio::test]
+async fn nothing_to_run_fails_with_a_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let v = validate(dir.path(), &ValidationPlan::default(), &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed);
+    assert!(v.output_tail.contains("set test-command"));
+}
+
+#[cfg(unix)]
+#[test]
+fn sandbox_respects_ignores_and_keeps_modes_and_inner_links() {
+    use std::os::unix::fs::PermissionsExt;
+    let outside = tempfile::tempdir().expect("tempdir");
+    write(outside.path(), "secret.txt", "outside");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, ".gitignore", "build/\n*.log\n");
+    write(root, "pkg/.gitignore", "local.cfg\n");
+    write(root, ".ignore", "scratch/\n");
+    write(root, "src/app.py", "print(1)\n");
+    write(root, "build/out.bin", "binary");
+    write(root, "debug.log", "log");
+    write(root, "pkg/local.cfg", "cfg");
+    write(root, "pkg/keep.cfg", "cfg");
+    write(root, "scratch/tmp.txt", "tmp");
+    write(root, ".git/config", "[core]");
+    write(root, ".self-heal/memory.json", "{}");
+    write(root, ".github/workflows/ci.yml", "on: push");
+    write(root, "run.sh", "#!/bin/sh\necho hi\n");
+    fs::set_permissions(root.join("run.sh"), fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::os::unix::fs::symlink("src/app.py", root.join("app_link.py")).expect("link");
+    std::os::unix::fs::symlink(root.join("src"), root.join("abs_src")).expect("link");
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), root.join("leak.txt"))
+        .expect("link");
+
+    let sandbox = Sandbox::create(root).expect("sandbox");
+    let s = &sandbox.root;
+    for kept in [
+        ".gitignore",
+        "src/app.py",
+        "pkg/keep.cfg",
+        ".github/workflows/ci.yml",
+        "run.sh",
+    ] {
+        assert!(s.join(kept).is_file(), "{kept} copied");
+    }
+    for skipped in [
+        "build",
+        "debug.log",
+        "pkg/local.cfg",
+        "scratch",
+        ".git",
+        ".self-heal",
+        "leak.txt",
+    ] {
+        assert!(
+            fs::symlink_metadata(s.join(skipped)).is_err(),
+            "{skipped} must not be copied"
+        );
+    }
+    let mode = fs::metadata(s.join("run.sh"))
+        .expect("meta")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o755, "executable kept");
+    let link = fs::read_link(s.join("app_link.py")).expect("relative link kept as link");
+    assert_eq!(link, Path::new("src/app.py"));
+    let abs = fs::read_link(s.join("abs_src")).expect("absolute link kept as link");
+    assert!(
+        abs.starts_with(s),
+        "absolute link re-pointed into the sandbox: {abs:?}"
+    );
+    assert_eq!(
+        fs::read_to_string(s.join("abs_src/app.py")).expect("via link"),
+        "print(1)\n"
+    );
+
+    let path = s.clone();
+    drop(sandbox);
+    assert!(!path.exists(), "sandbox removed on drop");
+}
+
+#[test]
+fn sandbox_of_a_missing_dir_is_an_error() {
+    let err = Sandbox::create(Path::new("/nonexistent/self-heal-test"))
+        .err()
+        .expect("must fail");
+    assert!(matches!(err, ValidateError::Sandbox(_)), "{err}");
+}
+
+#[test]
+fn detects_test_commands_by_project_files() {
+    let py = scope::python();
+    type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>, Option<String>);
+    let cases: &[Case] = &[
+        (
+            &[("pytest.ini", "[pytest]\n")],
+            None,
+            Some(format!("{py} -m pytest -q")),
+        ),
+        (
+            &[("pyproject.toml", "[tool.pytest.ini_options]\n")],
+            None,
+            Some(format!("{py} -m pytest -q")),
+        ),
+        (
+            &[("setup.cfg", "[tool:pytest]\n")],
+            None,
+            Some(format!("{py} -m pytest -q")),
+        ),
+        (
+            &[("test_x.py", "")],
+            None,
+            Some(format!("{py} -m pytest -q")),
+        ),
+        (
+            &[("go.mod", "module x\n")],
+            None,
+            Some("go test ./...".into()),
+        ),
+        (
+            &[("Cargo.toml", "[package]\n")],
+            None,
+            Some("cargo test".into()),
+        ),
+        (
+            &[("package.json", r#"{"scripts":{"test":"jest"}}"#)],
+            None,
+            Some("npm test".into()),
+        ),
+        (
+            &[(
+                "package.json",
+                r#"{"scripts":{"test":"echo \"Error: no test specified\" && exit 1"}}"#,
+            )],
+            None,
+            None,
+        ),
+        (
+            &[("pom.xml", "<project/>")],
+            None,
+            Some("mvn -q -B test".into()),
+        ),
+        (&[("build.gradle", "")], None, Some("gradle test".into())),
+        (
+            &[("build.gradle.kts", ""), ("gradlew", "#!/bin/sh\n")],
+            None,
+            Some("./gradlew test".into()),
+        ),
+        // The declared language is looked at first.
+        (
+            &[("go.mod", "module x\n"), ("tests/x.py", "")],
+            Some("go"),
+            Some("go test ./...".into()),
+        ),
+        (&[("README.md", "hi")], None, None),
+    ];
+    for (files, lang, want) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in *files {
+            write(dir.path(), name, text);
+        }
+        assert_eq!(
+            detect_test_command(dir.path(), *lang).as_ref(),
+            want.as_ref(),
+            "{files:?}"
+        );
+    }
+}
+
+#[test]
+fn scoped_commands_per_language() {
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let py = scope::python();
+    assert_eq!(
+        scope::scope(
+            Some("python"),
+            &ids(&["tests/t.py::test_a", "tests/t.py::test_p[1 2]"])
+        ),
+        Some(format!(
+            "{py} -m pytest -q -p no:cacheprovider tests/t.py::test_a 'tests/t.py::test_p[1 2]'"
+        ))
+    );
+    assert_eq!(
+        scope::scope(
+            Some("go"),
+            &ids(&["example.com/m/calc TestAdd", "example.com/m/calc TestSub"])
+        ),
+        Some("go test -run '^(TestAdd|TestSub)$' example.com/m/calc".into())
+    );
+    assert_eq!(
+        scope::scope(Some("rust"), &ids(&["tests::adds"])),
+        Some("cargo test tests::adds".into())
+    );
+    assert_eq!(
+        scope::scope(Some("javascript"), &ids(&["sum adds 1 + 2"])),
+        Some(r"npx jest -t '^(sum adds 1 \+ 2)$'".into())
+    );
+    assert_eq!(
+        scope::scope(Some("java"), &ids(&["com.x.CalcTest#adds"])),
+        Some("mvn -q -B test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=CalcTest#adds".into())
+    );
+    assert_eq!(scope::scope(Some("python"), &[]), None);
+    assert_eq!(scope::scope(Some("cobol"), &ids(&["x"])), None);
+}
