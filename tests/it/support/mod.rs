@@ -1,2 +1,3 @@
 //! Test support: fake servers on 127.0.0.1 and a harness that runs the real binary.
 #![allow(dead_code)]
+pub mod bugswarm;
