@@ -28,6 +28,8 @@ fn split_numbered(file: &str) -> (Option<i64>, String) {
 pub(super) fn arrange(entries: Vec<(String, String)>) -> Vec<LogFile> {
     let mut jobs_with_steps: HashSet<String> = HashSet::new();
     let mut top_level_jobs: HashSet<String> = HashSet::new();
+    // A job folder sorts where its top-level `<n>_<job>.txt` would.
+    let mut job_order: std::collections::HashMap<String, i64> = Default::default();
     for (name, _) in &entries {
         match name.split_once('/') {
             Some((job, rest)) if !rest.is_empty() => {
@@ -35,7 +37,11 @@ pub(super) fn arrange(entries: Vec<(String, String)>) -> Vec<LogFile> {
             }
             _ => {
                 if !name.starts_with(LEGACY_PREFIX) {
-                    top_level_jobs.insert(split_numbered(name).1);
+                    let (n, job) = split_numbered(name);
+                    if let Some(n) = n {
+                        job_order.entry(job.clone()).or_insert(n);
+                    }
+                    top_level_jobs.insert(job);
                 }
             }
         }
@@ -49,7 +55,7 @@ pub(super) fn arrange(entries: Vec<(String, String)>) -> Vec<LogFile> {
                 let (n, step) = split_numbered(file);
                 out.push((
                     (
-                        i64::MAX,
+                        job_order.get(job).copied().unwrap_or(i64::MAX),
                         job.to_string(),
                         n.unwrap_or(i64::MAX),
                         name.clone(),
