@@ -38,18 +38,39 @@ fn run_logs_zip_layout() {
         ("0_test (3.11).txt", &failing),
         ("-2147483648_test (3.11).txt", &failing),
         ("test (3.11)/", ""),
-        ("test (3.11)/1_Set up job.txt", &stamped(&["Current runner version: '2.311.0'"])),
+        (
+            "test (3.11)/1_Set up job.txt",
+            &stamped(&["Current runner version: '2.311.0'"]),
+        ),
         ("test (3.11)/3_Run tests.txt", &failing),
         ("lint/2_Run ruff.txt", &stamped(&["All checks passed!"])),
     ]);
     let logs = read_zip_bytes(&bytes).unwrap();
     let names: Vec<_> = logs
         .iter()
-        .map(|l| format!("{}|{}", l.job.as_deref().unwrap_or("-"), l.step.as_deref().unwrap_or("-")))
+        .map(|l| {
+            format!(
+                "{}|{}",
+                l.job.as_deref().unwrap_or("-"),
+                l.step.as_deref().unwrap_or("-")
+            )
+        })
         .collect();
     // The job file and its legacy duplicate repeat the step files: dropped.
-    assert_eq!(names, vec!["test (3.11)|Set up job", "test (3.11)|Run tests", "lint|Run ruff"]);
-    assert!(logs[1].text.starts_with("##[group]Run python -m pytest -q\n"), "timestamps stripped");
+    assert_eq!(
+        names,
+        vec![
+            "test (3.11)|Set up job",
+            "test (3.11)|Run tests",
+            "lint|Run ruff"
+        ]
+    );
+    assert!(
+        logs[1]
+            .text
+            .starts_with("##[group]Run python -m pytest -q\n"),
+        "timestamps stripped"
+    );
     let a = self_heal::analyze::analyze(&logs, &Default::default());
     assert_eq!(a.failures.len(), 1, "not double counted: {:?}", a.failures);
     assert_eq!(a.job.as_deref(), Some("test (3.11)"));
@@ -61,7 +82,10 @@ fn run_logs_zip_layout() {
 fn zip_without_step_folders_uses_job_files() {
     let bytes = zip_of(&[
         ("0_build.txt", &stamped(&["FAILED tests/a.py::test_a - x"])),
-        ("-2147483648_build.txt", &stamped(&["FAILED tests/a.py::test_a - x"])),
+        (
+            "-2147483648_build.txt",
+            &stamped(&["FAILED tests/a.py::test_a - x"]),
+        ),
     ]);
     let logs = read_zip_bytes(&bytes).unwrap();
     assert_eq!(logs.len(), 1);
@@ -71,7 +95,13 @@ fn zip_without_step_folders_uses_job_files() {
 
 #[test]
 fn hostile_zip_entries_are_refused() {
-    for name in ["../evil.txt", "job/../../evil.txt", "/etc/passwd", "C:/x.txt", "..\\x.txt"] {
+    for name in [
+        "../evil.txt",
+        "job/../../evil.txt",
+        "/etc/passwd",
+        "C:/x.txt",
+        "..\\x.txt",
+    ] {
         let bytes = zip_of(&[("0_ok.txt", "fine\n"), (name, "bad\n")]);
         match read_zip_bytes(&bytes) {
             Err(LogError::UnsafePath(p)) => assert_eq!(p, name),
@@ -79,10 +109,17 @@ fn hostile_zip_entries_are_refused() {
         }
     }
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    w.add_symlink("job/1_link.txt", "/etc/passwd", SimpleFileOptions::default())
-        .unwrap();
+    w.add_symlink(
+        "job/1_link.txt",
+        "/etc/passwd",
+        SimpleFileOptions::default(),
+    )
+    .unwrap();
     let bytes = w.finish().unwrap().into_inner();
-    assert!(matches!(read_zip_bytes(&bytes), Err(LogError::UnsafePath(_))));
+    assert!(matches!(
+        read_zip_bytes(&bytes),
+        Err(LogError::UnsafePath(_))
+    ));
 }
 
 #[test]
@@ -96,14 +133,23 @@ fn zip_bomb_stops_at_the_cap() {
         other => panic!("expected TooLarge, got {:?}", other.map(|v| v.len())),
     }
     // Under the cap it reads.
-    assert_eq!(read_zip_bytes_with_limit(&bytes, 16 << 20).unwrap().len(), 1);
+    assert_eq!(
+        read_zip_bytes_with_limit(&bytes, 16 << 20).unwrap().len(),
+        1
+    );
 }
 
 #[test]
 fn corrupt_zip_is_bad_zip() {
     let mut bytes = zip_of(&[("0_job.txt", "hello\n")]);
-    assert!(matches!(read_zip_bytes(b"PK\x03\x04garbage"), Err(LogError::BadZip(_))));
-    assert!(matches!(read_zip_bytes(b"not a zip"), Err(LogError::BadZip(_))));
+    assert!(matches!(
+        read_zip_bytes(b"PK\x03\x04garbage"),
+        Err(LogError::BadZip(_))
+    ));
+    assert!(matches!(
+        read_zip_bytes(b"not a zip"),
+        Err(LogError::BadZip(_))
+    ));
     // Flip bytes in the compressed data: CRC or inflate error, not a panic.
     let n = bytes.len();
     for b in &mut bytes[30..n / 2] {
@@ -116,7 +162,11 @@ fn corrupt_zip_is_bad_zip() {
 fn read_path_handles_text_dir_and_zip() {
     let dir = tempfile::tempdir().unwrap();
     let text = dir.path().join("ci.log");
-    std::fs::write(&text, format!("{TS}\x1b[31mFAILED\x1b[0m tests/a.py::t - boom\r\n")).unwrap();
+    std::fs::write(
+        &text,
+        format!("{TS}\x1b[31mFAILED\x1b[0m tests/a.py::t - boom\r\n"),
+    )
+    .unwrap();
     let logs = read_path(&text).unwrap();
     assert_eq!(logs[0].text, "FAILED tests/a.py::t - boom\n");
 
@@ -126,8 +176,15 @@ fn read_path_handles_text_dir_and_zip() {
     std::fs::write(steps.join("build/10_Complete job.txt"), "c\n").unwrap();
     std::fs::write(steps.join("1_build.txt"), "whole job\n").unwrap();
     let logs = read_path(&steps).unwrap();
-    let steps_seen: Vec<_> = logs.iter().map(|l| l.step.clone().unwrap_or_default()).collect();
-    assert_eq!(steps_seen, vec!["Run tests", "Complete job"], "numeric step order, job file dropped");
+    let steps_seen: Vec<_> = logs
+        .iter()
+        .map(|l| l.step.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        steps_seen,
+        vec!["Run tests", "Complete job"],
+        "numeric step order, job file dropped"
+    );
 
     let z = dir.path().join("logs.zip");
     std::fs::write(&z, zip_of(&[("0_job.txt", "x\n")])).unwrap();

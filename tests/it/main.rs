@@ -1,5 +1,5 @@
 //! The one integration test binary: one module per area.
 
 mod analyze;
-mod support;
 mod logs;
+mod support;

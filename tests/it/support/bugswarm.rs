@@ -40,7 +40,13 @@ pub fn own_name(id: &str) -> String {
         }
     }
     let s = s.trim().trim_end_matches(".py").replace('/', ".");
-    let cut = ["::", "›", "."]
+    // `#` separates only in identifiers (Java), not in prose titles (mocha's `... #0`).
+    let seps: &[&str] = if s.contains(' ') {
+        &["::", "›", "."]
+    } else {
+        &["::", "›", ".", "#"]
+    };
+    let cut = seps
         .iter()
         .filter_map(|sep| s.rfind(sep).map(|i| i + sep.len()))
         .max()
