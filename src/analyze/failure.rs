@@ -60,6 +60,22 @@ pub struct Failure {
     pub line: Option<u32>,
     /// One-line error message (exception type and text, compiler message).
     pub message: String,
+    /// How many more identical failures (same tool, test, place, message) the
+    /// log held; they are collapsed into this one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub repeats: u32,
+    /// The file is not in the checkout (`AnalyzeOptions::workdir`): the path
+    /// is kept as the log printed it (minus runner prefixes) but should not be edited.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub outside_repo: bool,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The result of reading one CI log (design.md 3.5).

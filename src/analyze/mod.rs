@@ -1,13 +1,29 @@
 //! Failure analysis: one parser per ecosystem, triage, excerpt under a budget.
+//!
+//! The [`Engine`] takes cleaned lines one at a time and keeps bounded state,
+//! so a log of any size is analysed in constant memory ([`analyze_reader`]);
+//! [`analyze`] runs the same engine over logs already in memory.
 
 pub mod diagnostics;
+pub mod excerpt;
 mod failure;
+pub mod generic;
 pub mod go;
+pub mod java;
+pub mod js;
+pub mod paths;
+pub mod python;
 pub mod rust;
+mod sink;
+pub mod triage;
 
 pub use failure::{Analysis, Failure, FailureKind};
+pub use sink::{MAX_DETAILS, MAX_FAILURES};
 
-use crate::logs::LogFile;
+use crate::logs::{Cleaner, LogFile};
+use sink::{Found, Sink, Tier};
+use std::collections::VecDeque;
+use std::io::BufRead;
 use std::path::PathBuf;
 
 /// Knobs for [`analyze`].
@@ -30,6 +46,349 @@ impl Default for AnalyzeOptions {
 
 /// Finds every failure in the given logs (already read and cleaned by [`crate::logs`]).
 pub fn analyze(logs: &[LogFile], opts: &AnalyzeOptions) -> Analysis {
-    let _ = (logs, opts);
-    todo!("issue 4 helper")
+    let mut e = Engine::new();
+    for f in logs {
+        e.start_file(f.job.clone(), f.step.clone());
+        for l in f.text.split('\n') {
+            e.raw_line(crate::logs::clean::truncate(l, crate::logs::MAX_LINE));
+        }
+    }
+    e.finish(opts)
+}
+
+/// Analyses one raw log text (cleaning included).
+pub fn analyze_text(text: &str, opts: &AnalyzeOptions) -> Analysis {
+    analyze(
+        &[LogFile {
+            job: None,
+            step: None,
+            text: text.to_string(),
+        }],
+        opts,
+    )
+}
+
+/// Streams a raw log (any size) through the analysis in bounded memory.
+pub fn analyze_reader<R: BufRead>(r: R, opts: &AnalyzeOptions) -> std::io::Result<Analysis> {
+    let mut e = Engine::new();
+    e.start_file(None, None);
+    crate::logs::for_each_line(r, |l| e.raw_line(l))?;
+    Ok(e.finish(opts))
+}
+
+/// Bytes of cleaned text handed to each whole-text parser (go, rust,
+/// diagnostics) at a time; consecutive chunks overlap by [`OVERLAP_LINES`].
+const CHUNK_BYTES: usize = 1 << 20;
+const OVERLAP_LINES: usize = 40;
+/// Lines of the current step kept for the no-failure excerpt.
+const TAIL_LINES: usize = 60;
+/// Most lines of a `Run` step's script kept as its command.
+const MAX_COMMAND_LINES: usize = 40;
+
+#[derive(Debug, Default, Clone)]
+struct FileInfo {
+    job: Option<String>,
+    step: Option<String>,
+    /// The first step of this file that ended with `##[error]`.
+    failed_title: Option<String>,
+    failed_command: Option<String>,
+    exit_code: Option<String>,
+    /// The last step seen, for logs whose failure has no `##[error]` marker.
+    last_title: Option<String>,
+    last_command: Option<String>,
+    had_error: bool,
+}
+
+/// The streaming analysis: feed lines, then [`Engine::finish`].
+pub struct Engine {
+    cleaner: Cleaner,
+    python: python::Python,
+    java: java::Java,
+    js: js::Js,
+    generic: generic::Generic,
+    chunk: String,
+    /// Offsets of line starts in `chunk` (for the overlap).
+    chunk_lines: VecDeque<usize>,
+    sink: Sink,
+    files: Vec<FileInfo>,
+    /// Inside the header group of a `Run` step (script, shell, env).
+    in_run_header: bool,
+    cmd_lines: Vec<String>,
+    cmd_done: bool,
+    tail: VecDeque<String>,
+    failed_tail: Option<Vec<String>>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Engine {
+    pub fn new() -> Self {
+        Engine {
+            cleaner: Cleaner::new(),
+            python: python::Python::new(),
+            java: java::Java::new(),
+            js: js::Js::new(),
+            generic: generic::Generic::new(),
+            chunk: String::new(),
+            chunk_lines: VecDeque::new(),
+            sink: Sink::default(),
+            files: Vec::new(),
+            in_run_header: false,
+            cmd_lines: Vec::new(),
+            cmd_done: true,
+            tail: VecDeque::new(),
+            failed_tail: None,
+        }
+    }
+
+    /// Starts a new input file (a job or step log); flushes the previous one.
+    pub fn start_file(&mut self, job: Option<String>, step: Option<String>) {
+        if !self.files.is_empty() {
+            self.end_file();
+        }
+        self.cleaner = Cleaner::new();
+        self.sink.origin = self.files.len();
+        self.files.push(FileInfo {
+            job,
+            step,
+            ..Default::default()
+        });
+    }
+
+    fn end_file(&mut self) {
+        self.flush_chunk();
+        self.chunk.clear();
+        self.chunk_lines.clear();
+        self.python.finish(&mut self.sink);
+        self.java.finish(&mut self.sink);
+        self.js.finish(&mut self.sink);
+        self.generic.finish(&mut self.sink);
+        self.finish_command();
+        self.in_run_header = false;
+        if self.failed_tail.is_none() {
+            // Keep the end of the first file in case nothing fails explicitly.
+            if self.files.last().is_some_and(|f| f.had_error) || self.files.len() == 1 {
+                self.failed_tail = Some(self.tail.iter().cloned().collect());
+            }
+        }
+        self.tail.clear();
+    }
+
+    /// Feeds one raw line (cleaning included).
+    pub fn raw_line(&mut self, raw: &str) {
+        if self.files.is_empty() {
+            self.start_file(None, None);
+        }
+        let mut cleaner = std::mem::take(&mut self.cleaner);
+        if let Some(l) = cleaner.line(raw) {
+            self.line(&l);
+        }
+        self.cleaner = cleaner;
+    }
+
+    fn finish_command(&mut self) {
+        if self.cmd_done {
+            return;
+        }
+        self.cmd_done = true;
+        let cmd = self.cmd_lines.join("\n");
+        let info = self.files.last_mut().expect("a file is open");
+        info.last_command = (!cmd.trim().is_empty()).then_some(cmd);
+    }
+
+    /// Feeds one cleaned line.
+    fn line(&mut self, l: &str) {
+        if let Some(title) = l.strip_prefix("##[group]") {
+            if let Some(first) = title.strip_prefix("Run ") {
+                self.finish_command();
+                let info = self.files.last_mut().expect("a file is open");
+                info.last_title = Some(title.to_string());
+                info.last_command = Some(first.to_string());
+                self.in_run_header = true;
+                self.cmd_lines.clear();
+                self.cmd_done = false;
+                self.tail.clear();
+            }
+            self.generic.line(l, &mut self.sink);
+            return;
+        }
+        if self.in_run_header {
+            if l == "##[endgroup]" {
+                self.in_run_header = false;
+                self.finish_command();
+            } else if !self.cmd_done {
+                if l.starts_with("shell: ") {
+                    self.finish_command();
+                } else if l == "with:" || l == "env:" {
+                    // An action step: its "command" is the action reference.
+                    self.cmd_done = true;
+                    self.cmd_lines.clear();
+                    let info = self.files.last_mut().expect("a file is open");
+                    info.last_command = None;
+                } else if self.cmd_lines.len() < MAX_COMMAND_LINES {
+                    self.cmd_lines.push(l.to_string());
+                }
+            }
+            return;
+        }
+        if l == "##[endgroup]" {
+            return;
+        }
+        if let Some(msg) = l.strip_prefix("##[error]") {
+            let info = self.files.last_mut().expect("a file is open");
+            info.had_error = true;
+            if info.failed_title.is_none() && info.exit_code.is_none() {
+                info.failed_title = info.last_title.clone();
+                info.failed_command = info.last_command.clone();
+                if self.failed_tail.is_none() {
+                    self.failed_tail = Some(self.tail.iter().cloned().collect());
+                }
+            }
+            if let Some(code) = msg.strip_prefix("Process completed with exit code ") {
+                if info.exit_code.is_none() {
+                    info.exit_code = Some(code.trim_end_matches('.').to_string());
+                }
+            }
+            self.generic.line(l, &mut self.sink);
+            return;
+        }
+        if self.tail.len() == TAIL_LINES {
+            self.tail.pop_front();
+        }
+        self.tail.push_back(l.to_string());
+
+        self.python.line(l, &mut self.sink);
+        self.java.line(l, &mut self.sink);
+        self.js.line(l, &mut self.sink);
+        self.generic.line(l, &mut self.sink);
+
+        self.chunk_lines.push_back(self.chunk.len());
+        self.chunk.push_str(l);
+        self.chunk.push('\n');
+        if self.chunk.len() >= CHUNK_BYTES {
+            self.flush_chunk();
+            // Keep the last lines so a report cut by the chunk edge is seen whole next time.
+            while self.chunk_lines.len() > OVERLAP_LINES {
+                self.chunk_lines.pop_front();
+            }
+            let start = self
+                .chunk_lines
+                .front()
+                .copied()
+                .unwrap_or(self.chunk.len());
+            self.chunk.drain(..start);
+            for o in self.chunk_lines.iter_mut() {
+                *o -= start;
+            }
+        }
+    }
+
+    fn flush_chunk(&mut self) {
+        if self.chunk.is_empty() {
+            return;
+        }
+        for p in [go::parse, rust::parse, diagnostics::parse] {
+            for f in p(&self.chunk) {
+                let tier = if f.kind == FailureKind::Unknown {
+                    Tier::Weak
+                } else {
+                    Tier::Strong
+                };
+                self.sink.push(Found::new(f, tier));
+            }
+        }
+    }
+
+    /// Ends the input and builds the [`Analysis`].
+    pub fn finish(mut self, opts: &AnalyzeOptions) -> Analysis {
+        if self.files.is_empty() {
+            self.start_file(None, None);
+        }
+        self.end_file();
+        let dropped = self.sink.dropped;
+        let mut items = std::mem::take(&mut self.sink.items);
+        // Overlapping chunks report some whole-text findings twice: the sink
+        // counted them as repeats, which they are not.
+        let has_strong = items.iter().any(|f| f.tier == Tier::Strong);
+        if has_strong {
+            items.retain(|f| f.tier == Tier::Strong);
+        }
+        let files = &self.files;
+        // The file the failures came from decides job/step/command.
+        let origin = items
+            .first()
+            .map(|f| f.origin)
+            .or_else(|| files.iter().position(|f| f.had_error))
+            .unwrap_or(files.len().saturating_sub(1));
+        let info = files.get(origin).cloned().unwrap_or_default();
+        let command = info.failed_command.clone().or(info.last_command.clone());
+        for f in items.iter_mut() {
+            let fi = files.get(f.origin);
+            let cmd = fi.and_then(|i| i.failed_command.as_deref().or(i.last_command.as_deref()));
+            triage::triage(f, cmd);
+            normalise_path(&mut f.failure, opts.workdir.as_deref());
+        }
+        let step = info
+            .step
+            .clone()
+            .or(info.failed_title.clone())
+            .or(info.last_title.clone());
+        let header = excerpt::Header {
+            job: info.job.as_deref(),
+            step: step.as_deref(),
+            command: command.as_deref(),
+            exit_code: info.exit_code.as_deref(),
+            dropped,
+        };
+        let tail = self.failed_tail.clone().unwrap_or_default();
+        let context = excerpt::build(&header, &items, &tail, opts.budget_tokens);
+        let language = language_of(&items);
+        Analysis {
+            language,
+            failures: items.into_iter().map(|f| f.failure).collect(),
+            context,
+            job: info.job,
+            step,
+            command,
+        }
+    }
+}
+
+fn normalise_path(f: &mut Failure, workdir: Option<&std::path::Path>) {
+    let Some(file) = f.file.take() else { return };
+    let p = paths::normalize(&file);
+    if let Some(w) = workdir {
+        f.outside_repo = !paths::exists_in(w, &p);
+    } else if p.starts_with('/') {
+        f.outside_repo = true;
+    }
+    f.file = Some(p);
+}
+
+/// The language most failures belong to, by the tool that reported them.
+fn language_of(items: &[Found]) -> Option<String> {
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for f in items {
+        let lang = match f.failure.tool.as_str() {
+            "pytest" | "unittest" | "python" | "mypy" | "flake8" | "ruff" | "black" | "isort"
+            | "pylint" | "pep8" | "pycodestyle" => "python",
+            "maven" | "gradle" | "junit" | "javac" | "surefire" | "failsafe" | "ant" => "java",
+            "jest" | "vitest" | "mocha" | "tsc" | "eslint" | "prettier" | "node" | "npm" => {
+                "javascript"
+            }
+            "go" | "go test" | "go vet" | "govet" | "golangci-lint" | "gofmt" => "go",
+            "cargo" | "rustc" | "clippy" | "rustfmt" | "cargo test" => "rust",
+            _ => continue,
+        };
+        match counts.iter_mut().find(|(l, _)| *l == lang) {
+            Some(c) => c.1 += 1,
+            None => counts.push((lang, 1)),
+        }
+    }
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts.first().map(|(l, _)| l.to_string())
 }

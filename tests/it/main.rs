@@ -2,11 +2,13 @@
 
 mod support;
 
+mod analyze;
 mod approve;
 mod cli;
 mod context;
 mod edits;
 mod github;
 mod llm;
+mod logs;
 mod recipes;
 mod validate;

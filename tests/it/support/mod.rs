@@ -1,6 +1,7 @@
 //! Test support: fake servers on 127.0.0.1 and a harness that runs the real binary.
 #![allow(dead_code)]
 
+pub mod bugswarm;
 pub mod fake_github;
 pub mod fake_openai;
 pub mod harness;

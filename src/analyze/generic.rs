@@ -1,0 +1,156 @@
+//! The fallback for any tool: per step, error-looking lines with a little
+//! context, the `##[error]` annotations and the exit code. Its findings are
+//! weak: they are reported only when no parser recognised its tool's output.
+
+use super::sink::{Found, Sink, Tier};
+use super::{Failure, FailureKind};
+use std::collections::VecDeque;
+
+const RING: usize = 6;
+const MAX_SNIPPET_LINES: usize = 24;
+
+#[derive(Debug, Default)]
+pub struct Generic {
+    /// Recent lines of the current step (context before an error line).
+    ring: VecDeque<String>,
+    /// Error lines (with context) seen in the current step.
+    snippet: Vec<String>,
+    /// Lines still to copy after the last error line.
+    after: usize,
+    last_error: Option<String>,
+    step: Option<String>,
+}
+
+/// Lines that say something failed, in the forms tools actually print.
+pub fn is_error_line(l: &str) -> bool {
+    let t = l.trim_start();
+    if t.len() < 4 {
+        return false;
+    }
+    let b = t.as_bytes();
+    if matches!(b[0], b'e' | b'E' | b'f' | b'F' | b'n' | b'[' | b'C' | b'U')
+        && (t.starts_with("error")
+            || t.starts_with("Error")
+            || t.starts_with("ERROR")
+            || t.starts_with("fatal:")
+            || t.starts_with("FATAL")
+            || t.starts_with("npm ERR!")
+            || t.starts_with("[ERROR]")
+            || t.starts_with("E: ")
+            || t.starts_with("FAILURE:")
+            || t.starts_with("FAIL ")
+            || t.starts_with("FAILED")
+            || t.starts_with("Could not ")
+            || t.starts_with("Unable to "))
+    {
+        return true;
+    }
+    let has = |n: &[u8]| memchr::memmem::find(b, n).is_some();
+    has(b"error:")
+        || has(b"Error:")
+        || has(b" failed")
+        || has(b"No space left on device")
+        || has(b"command not found")
+}
+
+impl Generic {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn push_ring(&mut self, l: &str) {
+        if self.ring.len() == RING {
+            if let Some(mut s) = self.ring.pop_front() {
+                s.clear();
+                s.push_str(l);
+                self.ring.push_back(s);
+                return;
+            }
+        }
+        self.ring.push_back(l.to_string());
+    }
+
+    pub fn line(&mut self, l: &str, out: &mut Sink) {
+        if let Some(title) = l.strip_prefix("##[group]") {
+            if title.starts_with("Run ") {
+                self.step = Some(title.to_string());
+                self.snippet.clear();
+                self.ring.clear();
+                self.after = 0;
+                self.last_error = None;
+            }
+            return;
+        }
+        if let Some(msg) = l.strip_prefix("##[error]") {
+            self.error_annotation(msg.trim(), out);
+            return;
+        }
+        if self.after > 0 {
+            self.after -= 1;
+            if self.snippet.len() < MAX_SNIPPET_LINES {
+                self.snippet.push(l.to_string());
+            }
+        } else if is_error_line(l) {
+            if self.snippet.len() < MAX_SNIPPET_LINES {
+                if !self.snippet.is_empty() {
+                    self.snippet.push("…".into());
+                }
+                // Two lines of context before, two after.
+                let skip = self.ring.len().saturating_sub(2);
+                let ctx: Vec<String> = self.ring.iter().skip(skip).cloned().collect();
+                self.snippet.extend(ctx);
+                self.snippet.push(l.to_string());
+                self.after = 2;
+            } else {
+                // Keep the newest error visible: replace the tail.
+                let n = self.snippet.len();
+                self.snippet[n - 1] = l.to_string();
+            }
+            self.last_error = Some(l.trim().to_string());
+        }
+        self.push_ring(l);
+    }
+
+    fn error_annotation(&mut self, msg: &str, out: &mut Sink) {
+        let exit = msg
+            .strip_prefix("Process completed with exit code ")
+            .map(|c| c.trim_end_matches('.').to_string());
+        let message = match (&exit, &self.last_error) {
+            (Some(_), Some(e)) => e.clone(),
+            (Some(code), None) => format!("step failed with exit code {code}"),
+            (None, _) => msg.to_string(),
+        };
+        let mut details = Vec::new();
+        if let Some(s) = &self.step {
+            details.push(s.clone());
+        }
+        if self.snippet.is_empty() {
+            // No error-looking line: the last lines before the failure are the evidence.
+            details.extend(self.ring.iter().cloned());
+        }
+        details.extend(self.snippet.iter().cloned());
+        if exit.is_none() || self.snippet.is_empty() {
+            // The annotation itself is the evidence (cancellation, timeouts, action errors).
+            details.push(format!("##[error]{msg}"));
+        }
+        if let Some(code) = &exit {
+            details.push(format!("exit code {code}"));
+        }
+        let f = Failure {
+            kind: FailureKind::Unknown,
+            tool: "ci".into(),
+            message,
+            ..Default::default()
+        };
+        let mut found = Found::new(f, Tier::Weak);
+        found.details = details;
+        out.push(found);
+        self.snippet.clear();
+        self.last_error = None;
+    }
+
+    pub fn finish(&mut self, _out: &mut Sink) {
+        self.snippet.clear();
+        self.ring.clear();
+    }
+}

@@ -1,0 +1,270 @@
+//! JavaScript/TypeScript test runners: jest (`FAIL file` + `● title`
+//! blocks), vitest (`FAIL file > suite > test`, `❯ file:line:col`) and mocha
+//! (the numbered list after `N failing`).
+//!
+//! Test ids are the runner's full title: jest `describe › test`, vitest
+//! `suite > test`, mocha the title parts joined by spaces. The location is
+//! the first stack frame outside `node_modules` and node internals.
+
+use super::paths;
+use super::sink::{Found, Sink, Tier, MAX_DETAILS};
+use super::{Failure, FailureKind};
+use std::collections::HashSet;
+
+const MAX_SEEN: usize = 5000;
+
+#[derive(Debug, Default)]
+struct JsTest {
+    tool: &'static str,
+    id: String,
+    suite_file: Option<String>,
+    message: Option<String>,
+    loc: Option<(String, u32)>,
+    details: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Js {
+    /// The jest/vitest suite file of the `FAIL` line above.
+    suite: Option<String>,
+    cur: Option<JsTest>,
+    /// jest prints each failure twice (inline and in its summary).
+    seen: HashSet<String>,
+    /// mocha: entries still expected after `N failing`, and the entry being read.
+    mocha_left: u32,
+    mocha_title_open: bool,
+    mocha_indent: usize,
+}
+
+/// `at fn (path:12:5)` / `at path:12:5` / `❯ path:12:5` → (path, line) when
+/// the path is the project's.
+fn js_frame(s: &str) -> Option<(String, u32)> {
+    let t = s.trim_start();
+    let t = t.strip_prefix("at ").or_else(|| t.strip_prefix("❯ "))?;
+    let loc = match (t.rfind('('), t.ends_with(')')) {
+        (Some(i), true) => &t[i + 1..t.len() - 1],
+        _ => t,
+    };
+    let mut it = loc.rsplitn(3, ':');
+    let a = it.next()?;
+    let b = it.next()?;
+    let (path, line) = match it.next() {
+        Some(p) if b.chars().all(|c| c.is_ascii_digit()) => (p, b),
+        _ => (b, a),
+    };
+    let line: u32 = line.trim().parse().ok()?;
+    let path = path.strip_prefix("file://").unwrap_or(path);
+    if path.starts_with("node:")
+        || path.starts_with("internal/")
+        || path.contains("node_modules/")
+        || path.contains(' ')
+    {
+        return None;
+    }
+    Some((paths::normalize(path), line))
+}
+
+impl Js {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn emit(&mut self, out: &mut Sink) {
+        let Some(t) = self.cur.take() else { return };
+        let (file, line) = match (&t.loc, &t.suite_file) {
+            (Some((p, l)), _) => (Some(p.clone()), Some(*l)),
+            (None, Some(f)) => (Some(paths::normalize(f)), None),
+            _ => (None, None),
+        };
+        let f = Failure {
+            kind: FailureKind::TestFailure,
+            tool: t.tool.into(),
+            test: Some(t.id),
+            file,
+            line,
+            message: t.message.unwrap_or_else(|| "failed".into()),
+            ..Default::default()
+        };
+        let mut found = Found::new(f, Tier::Strong);
+        found.details = t.details;
+        out.push(found);
+    }
+
+    fn start(&mut self, tool: &'static str, id: String, out: &mut Sink) {
+        self.emit(out);
+        // Mocha titles grow after this point and are listed once: no dedupe.
+        if tool != "mocha" {
+            let key = format!(
+                "{tool}\u{0}{}\u{0}{id}",
+                self.suite.as_deref().unwrap_or("")
+            );
+            if self.seen.contains(&key) {
+                return;
+            }
+            if self.seen.len() < MAX_SEEN {
+                self.seen.insert(key);
+            }
+        }
+        self.cur = Some(JsTest {
+            tool,
+            id,
+            suite_file: self.suite.clone(),
+            ..Default::default()
+        });
+    }
+
+    /// Feeds one cleaned line.
+    pub fn line(&mut self, l: &str, out: &mut Sink) {
+        let t = l.trim_start();
+        if t.is_empty() {
+            if self.mocha_title_open {
+                self.mocha_title_open = false;
+            }
+            return;
+        }
+        // Mocha: `  2 failing` opens the numbered list.
+        if let Some(n) = t.strip_suffix(" failing") {
+            if let Ok(n) = n.trim().parse::<u32>() {
+                self.emit(out);
+                self.mocha_left = n;
+                return;
+            }
+        }
+        if self.mocha_left > 0 || self.cur.as_ref().is_some_and(|c| c.tool == "mocha") {
+            if self.mocha_line(l, t, out) {
+                return;
+            }
+        }
+        // jest `FAIL path (1.2 s)` / vitest ` FAIL  path > suite > test`.
+        if let Some(rest) = t.strip_prefix("FAIL ") {
+            let rest = rest.trim();
+            if let Some((file, title)) = rest.split_once(" > ") {
+                self.suite = Some(file.trim().to_string());
+                self.start("vitest", title.trim().to_string(), out);
+                return;
+            }
+            // `FAIL  e2e  path (40 s)`: a project name may precede the path.
+            let head = rest.split(" (").next().unwrap_or(rest).trim();
+            let file = head.rsplit(' ').next().unwrap_or(head);
+            if !file.is_empty() {
+                self.emit(out);
+                self.suite = Some(file.to_string());
+            }
+            return;
+        }
+        if t.starts_with("PASS ")
+            || t.starts_with("Test Suites:")
+            || t.starts_with("Summary of all failing tests")
+        {
+            self.emit(out);
+            if t.starts_with("PASS ") {
+                self.suite = None;
+            }
+            return;
+        }
+        if let Some(title) = t.strip_prefix("● ") {
+            let title = title.trim();
+            // Console output and late-log warnings are not failures.
+            if title == "Console"
+                || self.suite.is_none()
+                || title.starts_with("Cannot log after tests are done")
+                || title.is_empty()
+            {
+                self.emit(out);
+                return;
+            }
+            let id = if title == "Test suite failed to run" {
+                format!("{} › {title}", self.suite.as_deref().unwrap_or(""))
+            } else {
+                title.to_string()
+            };
+            self.start("jest", id, out);
+            return;
+        }
+        if let Some(c) = self.cur.as_mut() {
+            Self::detail(c, t);
+        }
+    }
+
+    fn detail(c: &mut JsTest, t: &str) {
+        if let Some(loc) = js_frame(t) {
+            if c.loc.is_none() {
+                c.loc = Some(loc);
+            }
+            if c.details.len() < MAX_DETAILS {
+                c.details.push(t.to_string());
+            }
+            return;
+        }
+        if t.starts_with("at ") {
+            return;
+        }
+        if c.message.is_none() {
+            c.message = Some(t.to_string());
+        } else if c.details.len() < MAX_DETAILS {
+            c.details.push(t.to_string());
+        }
+    }
+
+    /// One line of mocha's failure list; false when it is not one.
+    fn mocha_line(&mut self, l: &str, t: &str, out: &mut Sink) -> bool {
+        let indent = l.len() - t.len();
+        // `  1) Suite` starts an entry.
+        if let Some((num, rest)) = t.split_once(") ") {
+            if !num.is_empty()
+                && num.chars().all(|c| c.is_ascii_digit())
+                && self.mocha_left > 0
+                && indent <= 4
+            {
+                self.mocha_left -= 1;
+                let title = rest.trim();
+                self.start("mocha", title.trim_end_matches(':').to_string(), out);
+                self.mocha_title_open = !title.ends_with(':');
+                self.mocha_indent = indent;
+                return true;
+            }
+        }
+        let Some(c) = self.cur.as_mut().filter(|c| c.tool == "mocha") else {
+            return false;
+        };
+        if indent <= self.mocha_indent {
+            // Back at the list's margin: the entry is over.
+            self.mocha_title_open = false;
+            self.emit(out);
+            return false;
+        }
+        if self.mocha_title_open {
+            // Title parts continue until one ends with `:`.
+            c.id.push(' ');
+            c.id.push_str(t.trim_end_matches(':'));
+            if t.ends_with(':') {
+                self.mocha_title_open = false;
+            }
+            return true;
+        }
+        Self::detail(c, t);
+        if self.mocha_left == 0 && c.details.len() >= MAX_DETAILS {
+            self.emit(out);
+        }
+        true
+    }
+
+    pub fn finish(&mut self, out: &mut Sink) {
+        self.emit(out);
+        self.suite = None;
+        self.seen.clear();
+        self.mocha_left = 0;
+        self.mocha_title_open = false;
+    }
+}
+
+/// Parses a whole cleaned text (tests and small inputs).
+pub fn parse(text: &str) -> Vec<Failure> {
+    let mut sink = Sink::default();
+    let mut p = Js::new();
+    for l in text.lines() {
+        p.line(l, &mut sink);
+    }
+    p.finish(&mut sink);
+    sink.items.into_iter().map(|f| f.failure).collect()
+}

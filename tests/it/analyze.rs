@@ -1,0 +1,224 @@
+//! Log analysis on real logs: the BugSwarm fixtures scored against their
+//! recorded failing tests, plus the whole pipeline (read → analyze → excerpt).
+
+use crate::support::bugswarm;
+use self_heal::analyze::{analyze, analyze_reader, analyze_text, AnalyzeOptions, FailureKind};
+use self_heal::logs::LogFile;
+
+#[test]
+fn own_name_matches_both_notations() {
+    use bugswarm::own_name;
+    assert_eq!(
+        own_name("tests.test_core::test_sys[ok 2:30pm now-x]"),
+        "test_sys"
+    );
+    assert_eq!(
+        own_name("tests/test_core.py::test_sys[ok 2:30pm now-x]"),
+        "test_sys"
+    );
+    assert_eq!(
+        own_name("(tests.bert_corrector_test)"),
+        "bert_corrector_test"
+    );
+    assert_eq!(
+        own_name("tests/bert_corrector_test.py"),
+        "bert_corrector_test"
+    );
+    assert_eq!(own_name("noAssert(com.x.Java1_3ValidatorTest)"), "noAssert");
+    assert_eq!(own_name("com.x.Test.putBytes"), "putBytes");
+    assert_eq!(own_name("a › b › c d"), "c d");
+    assert_eq!(
+        own_name("Lookup should lookup seed:"),
+        "Lookup should lookup seed"
+    );
+}
+
+#[test]
+fn bugswarm_recall_and_precision() {
+    let (groups, total, misses) = bugswarm::evaluate();
+    let table = bugswarm::markdown(&groups, &total);
+    println!("{table}");
+    for m in &misses {
+        println!("{m}");
+    }
+    assert_eq!(total.logs, 41, "every fixture log is scored");
+    assert!(
+        total.recall() >= 0.95,
+        "recall {:.3} < 0.95\n{table}\n{}",
+        total.recall(),
+        misses.join("\n")
+    );
+    assert!(
+        total.precision() >= 0.95,
+        "precision {:.3} < 0.95\n{table}\n{}",
+        total.precision(),
+        misses.join("\n")
+    );
+}
+
+#[test]
+fn python_fixtures_point_at_code() {
+    // Every pytest/unittest fixture yields failures with a file and line.
+    for c in bugswarm::cases()
+        .iter()
+        .filter(|c| c.log.starts_with("python/"))
+    {
+        let path = bugswarm::fixtures_dir()
+            .join("ci-logs/bugswarm")
+            .join(&c.log);
+        let logs = self_heal::logs::read_path(&path).expect("readable");
+        let a = analyze(&logs, &AnalyzeOptions::default());
+        assert_eq!(a.language.as_deref(), Some("python"), "{}", c.log);
+        assert!(!a.failures.is_empty(), "{}", c.log);
+        for f in &a.failures {
+            assert!(f.file.is_some(), "{}: {f:?}", c.log);
+            let file = f.file.as_deref().unwrap_or_default();
+            assert!(
+                !file.starts_with("/home/runner/work/"),
+                "{}: runner prefix kept: {file}",
+                c.log
+            );
+        }
+        assert!(a.command.is_some(), "{}: failed step's command", c.log);
+    }
+}
+
+const PYTEST_LOG: &str = "\
+2024-01-01T00:00:00.0000000Z ##[group]Run python -m pytest -q
+2024-01-01T00:00:00.0000000Z \x1b[36;1mpython -m pytest -q\x1b[0m
+2024-01-01T00:00:00.0000000Z shell: /usr/bin/bash -e {0}
+2024-01-01T00:00:00.0000000Z env:
+2024-01-01T00:00:00.0000000Z   pythonLocation: /opt/hostedtoolcache/Python/3.11.4/x64
+2024-01-01T00:00:00.0000000Z ##[endgroup]
+2024-01-01T00:00:01.0000000Z F.                                                                       [100%]
+2024-01-01T00:00:01.0000000Z =================================== FAILURES ===================================
+2024-01-01T00:00:01.0000000Z ___________________________________ test_add ___________________________________
+2024-01-01T00:00:01.0000000Z 
+2024-01-01T00:00:01.0000000Z     def test_add():
+2024-01-01T00:00:01.0000000Z >       assert add(1, 2) == 3
+2024-01-01T00:00:01.0000000Z 
+2024-01-01T00:00:01.0000000Z tests/test_calc.py:4: 
+2024-01-01T00:00:01.0000000Z _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _
+2024-01-01T00:00:01.0000000Z 
+2024-01-01T00:00:01.0000000Z     def add(a, b):
+2024-01-01T00:00:01.0000000Z >       return a - b
+2024-01-01T00:00:01.0000000Z E       AssertionError: wrong
+2024-01-01T00:00:01.0000000Z 
+2024-01-01T00:00:01.0000000Z /home/runner/work/calc/calc/calc.py:2: AssertionError
+2024-01-01T00:00:01.0000000Z =========================== short test summary info ============================
+2024-01-01T00:00:01.0000000Z FAILED tests/test_calc.py::test_add - AssertionError: wrong
+2024-01-01T00:00:01.0000000Z 1 failed, 1 passed in 0.02s
+2024-01-01T00:00:01.0000000Z ##[error]Process completed with exit code 1.
+2024-01-01T00:00:01.0000000Z Post job cleanup.
+2024-01-01T00:00:01.0000000Z [command]/usr/bin/git version
+";
+
+#[test]
+fn analyze_single_job_log() {
+    let a = analyze_text(PYTEST_LOG, &AnalyzeOptions::default());
+    assert_eq!(a.language.as_deref(), Some("python"));
+    assert_eq!(a.command.as_deref(), Some("python -m pytest -q"));
+    assert_eq!(a.step.as_deref(), Some("Run python -m pytest -q"));
+    assert_eq!(a.failures.len(), 1, "{:?}", a.failures);
+    let f = &a.failures[0];
+    assert_eq!(f.kind, FailureKind::TestFailure);
+    assert_eq!(f.test.as_deref(), Some("tests/test_calc.py::test_add"));
+    assert_eq!((f.file.as_deref(), f.line), (Some("calc.py"), Some(2)));
+    assert!(a
+        .context
+        .starts_with("step: Run python -m pytest -q\ncommand: python -m pytest -q"));
+    assert!(a.context.contains("tests/test_calc.py::test_add"));
+    assert!(a.context.contains(">       return a - b"));
+    assert!(!a.context.contains("git version"), "post-job noise dropped");
+    // The streaming entry point agrees with the in-memory one.
+    let s = analyze_reader(PYTEST_LOG.as_bytes(), &AnalyzeOptions::default()).unwrap();
+    assert_eq!(s, a);
+}
+
+#[test]
+fn workdir_marks_paths_outside_the_checkout() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("tests")).unwrap();
+    std::fs::write(dir.path().join("tests/test_calc.py"), "").unwrap();
+    let opts = AnalyzeOptions {
+        workdir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let a = analyze_text(PYTEST_LOG, &opts);
+    // calc.py is not in this checkout: kept, but marked.
+    assert_eq!(a.failures[0].file.as_deref(), Some("calc.py"));
+    assert!(a.failures[0].outside_repo);
+    std::fs::write(dir.path().join("calc.py"), "").unwrap();
+    let a = analyze_text(PYTEST_LOG, &opts);
+    assert!(!a.failures[0].outside_repo);
+}
+
+#[test]
+fn step_files_pick_job_step_and_command() {
+    let logs = vec![
+        LogFile {
+            job: Some("test".into()),
+            step: Some("Set up job".into()),
+            text: "Current runner version: '2.300.0'\n".into(),
+        },
+        LogFile {
+            job: Some("test".into()),
+            step: Some("Run tests".into()),
+            text: self_heal::logs::clean_text(PYTEST_LOG),
+        },
+    ];
+    let a = analyze(&logs, &AnalyzeOptions::default());
+    assert_eq!(a.job.as_deref(), Some("test"));
+    assert_eq!(a.step.as_deref(), Some("Run tests"));
+    assert_eq!(a.command.as_deref(), Some("python -m pytest -q"));
+}
+
+#[test]
+fn excerpt_respects_budget_and_keeps_every_failure() {
+    let mut log = String::from("##[group]Run pytest\npytest\nshell: bash\n##[endgroup]\n");
+    for i in 0..40 {
+        log.push_str(&format!(
+            "FAILED tests/test_many.py::test_{i} - AssertionError: value {i} was wrong in a fairly long message\n"
+        ));
+    }
+    // One failure repeated many times collapses to one entry with a count.
+    for _ in 0..500 {
+        log.push_str("FAILED tests/test_rep.py::test_same - boom\n");
+    }
+    log.push_str("##[error]Process completed with exit code 1.\n");
+    let small = AnalyzeOptions {
+        budget_tokens: 300,
+        ..Default::default()
+    };
+    let a = analyze_text(&log, &small);
+    assert_eq!(a.failures.len(), 41);
+    assert!(excerpt_tokens(&a.context) <= 300, "{}", a.context.len());
+    assert!(a.context.starts_with("step: Run pytest\ncommand: pytest"));
+    assert!(a.context.contains("… and "), "says how many did not fit");
+    let big = analyze_text(&log, &AnalyzeOptions::default());
+    assert!(excerpt_tokens(&big.context) <= 1500);
+    for i in 0..40 {
+        assert!(
+            big.context.contains(&format!("test_{i}:")),
+            "test_{i} missing"
+        );
+    }
+    assert!(big.context.contains("test_same: boom"));
+}
+
+fn excerpt_tokens(s: &str) -> usize {
+    self_heal::analyze::excerpt::tokens(s)
+}
+
+#[test]
+fn no_failure_shows_end_of_failed_step() {
+    let log = "##[group]Run ./build.sh\n./build.sh\nshell: bash\n##[endgroup]\nstep one ok\nsomething odd happened\n##[error]Process completed with exit code 7.\n";
+    let a = analyze_text(log, &AnalyzeOptions::default());
+    assert_eq!(a.command.as_deref(), Some("./build.sh"));
+    assert!(a.context.contains("exit code: 7"));
+    assert!(
+        a.context.contains("something odd happened"),
+        "{}",
+        a.context
+    );
+}
