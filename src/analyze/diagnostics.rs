@@ -1,4 +1,7 @@
-//! Parser stub (owned by the diagnostics helper).
+//! Compiler and linter diagnostics of other ecosystems.
+
+pub mod eval;
+pub(crate) mod util;
 
 use super::Failure;
 
