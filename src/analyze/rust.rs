@@ -352,12 +352,18 @@ impl RustParser {
 
     fn emit_pending(&mut self) {
         let Some(p) = self.pending.take() else { return };
-        if p.file.is_none() && !p.severity_error {
-            return; // cargo's own notes (`warning: profiles for the non root package ...`)
+        // Without a location only cargo's own dependency errors and coded rustc
+        // errors are ours: other tools print `error: ...` lines too.
+        if p.file.is_none()
+            && !(p.severity_error
+                && (p.header.starts_with("error[")
+                    || classify_unlocated(&p.header) == FailureKind::Dependency))
+        {
+            return;
         }
         let tool = if p.clippy { "clippy" } else { "rustc" };
-        let kind = if p.file.is_none() {
-            classify_unlocated(&p.header)
+        let kind = if p.file.is_none() && classify_unlocated(&p.header) == FailureKind::Dependency {
+            FailureKind::Dependency
         } else if p.clippy {
             FailureKind::Lint
         } else if p.severity_error {
@@ -446,7 +452,7 @@ fn classify_unlocated(header: &str) -> FailureKind {
     if DEPENDENCY.iter().any(|d| header.contains(d)) {
         FailureKind::Dependency
     } else {
-        FailureKind::Unknown
+        FailureKind::CompileError
     }
 }
 

@@ -1,7 +1,7 @@
 //! Go parser against go-junit-report's fixtures: each `NNN-*.txt` go test output
 //! and the JUnit report it should give.
 
-use self_heal::analyze::diagnostics::eval::{go_found, junit_expected, Counts};
+use self_heal::analyze::diagnostics::eval::go_fixtures;
 use self_heal::analyze::go;
 use std::path::PathBuf;
 
@@ -17,59 +17,20 @@ pub fn fixtures_dir() -> PathBuf {
     PathBuf::from("/work/shared/fixtures")
 }
 
-/// (input name, input text, report xml) for every go-test fixture.
-fn go_fixtures() -> Vec<(String, String, String)> {
-    let dir = fixtures_dir().join("go-test/testdata");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".txt"))
-        .collect();
-    names.sort();
-    let mut out = Vec::new();
-    for n in names {
-        let report = dir.join(format!("{}-report.xml", &n[..3]));
-        let Ok(xml) = std::fs::read_to_string(&report) else {
-            continue;
-        };
-        let text = std::fs::read_to_string(dir.join(&n)).expect("fixture readable");
-        out.push((n, text, xml));
-    }
-    out
-}
-
 #[test]
 fn go_junit_fixtures_recall_and_precision() {
-    let fixtures = go_fixtures();
-    assert!(
-        fixtures.len() >= 40,
-        "expected the go-test fixtures, found {}",
-        fixtures.len()
-    );
-    let mut total = Counts::default();
-    let mut misses = Vec::new();
-    for (name, text, xml) in &fixtures {
-        let expected = junit_expected(xml);
-        let found = go_found(text);
-        total.add(&expected, &found);
-        if expected != found {
-            misses.push(format!(
-                "{name}: missing {:?} extra {:?}",
-                expected.difference(&found).collect::<Vec<_>>(),
-                found.difference(&expected).collect::<Vec<_>>()
-            ));
-        }
-    }
+    let dir = fixtures_dir().join("go-test/testdata");
+    let (total, files, diffs) =
+        go_fixtures(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     eprintln!(
-        "go-test: expected {} found {} matched {}; recall {:.3} precision {:.3}\n{}",
+        "go-test: {files} fixtures, expected {} found {} matched {}; recall {:.3} precision {:.3}\n{diffs:#?}",
         total.expected,
         total.found,
         total.matched,
         total.recall(),
         total.precision(),
-        misses.join("\n")
     );
+    assert!(files >= 40, "expected the go-test fixtures, found {files}");
     assert!(total.expected > 30, "the reports should list failures");
     assert!(total.recall() >= 0.95, "recall {:.3}", total.recall());
     assert!(

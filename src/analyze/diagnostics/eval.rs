@@ -1,8 +1,71 @@
 //! Scoring the parsers against the labelled fixtures (`go-test/`, `compiler-diagnostics/`).
 //! Shared by the integration tests and `examples/eval_diagnostics.rs` so both report the same figures.
 
-use crate::analyze::{go, Failure, FailureKind};
+use crate::analyze::{diagnostics, go, rust, Failure, FailureKind};
 use std::collections::BTreeSet;
+use std::path::Path;
+
+/// All three of our parsers on one text, as the dispatcher runs them.
+pub fn parse_all(text: &str) -> Vec<Failure> {
+    let mut v = go::parse(text);
+    v.extend(rust::parse(text));
+    v.extend(diagnostics::parse(text));
+    v
+}
+
+/// Scores every `TOOL.in`/`TOOL.ok` pair in `dir` (the `compiler-diagnostics` fixtures), sorted by tool.
+pub fn diagnostics_fixtures(dir: &Path) -> std::io::Result<Vec<(String, ToolScore)>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("in") {
+            continue;
+        }
+        let ok_path = path.with_extension("ok");
+        let Ok(ok) = std::fs::read_to_string(&ok_path) else {
+            continue;
+        };
+        let input = std::fs::read_to_string(&path)?;
+        let tool = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push((tool, score(&ok, &parse_all(&input))));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Go-test fixtures in `dir` (`NNN-*.txt` with `NNN-report.xml`): totals and
+/// the fixtures whose failures differ (name, missing, extra).
+pub fn go_fixtures(
+    dir: &Path,
+) -> std::io::Result<(Counts, usize, Vec<(String, Vec<GoKey>, Vec<GoKey>)>)> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".txt") && n.len() > 3)
+        .collect();
+    names.sort();
+    let (mut total, mut files, mut diffs) = (Counts::default(), 0, Vec::new());
+    for n in names {
+        let Ok(xml) = std::fs::read_to_string(dir.join(format!("{}-report.xml", &n[..3]))) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(dir.join(&n))?;
+        let (expected, found) = (junit_expected(&xml), go_found(&text));
+        total.add(&expected, &found);
+        files += 1;
+        if expected != found {
+            diffs.push((
+                n,
+                expected.difference(&found).cloned().collect(),
+                found.difference(&expected).cloned().collect(),
+            ));
+        }
+    }
+    Ok((total, files, diffs))
+}
 
 /// What a go test run should report: failing tests, packages that didn't
 /// build, packages that failed outside any test.
@@ -179,9 +242,11 @@ pub fn read_ok(ok: &str) -> Vec<Expected> {
     out
 }
 
-/// Whitespace-collapsed, lower-cased: errorformat keeps column padding we don't.
+/// Whitespace-collapsed, lower-cased, parentheses dropped: errorformat keeps
+/// eslint's column padding where we print `msg (rule)`.
 pub fn normalize(s: &str) -> String {
-    s.split_whitespace()
+    s.replace(['(', ')'], " ")
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()

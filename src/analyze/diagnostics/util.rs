@@ -20,9 +20,23 @@ pub(crate) fn clip(s: &str) -> String {
     format!("{}…", &s[..end])
 }
 
-/// Lines without their terminator (`\n` or `\r\n`).
+/// Longest line prefix the parsers look at. Every format we read puts its
+/// location and message first; cutting here bounds the regex work per line.
+pub(crate) const MAX_LINE: usize = 16 * 1024;
+
+/// Lines without their terminator (`\n` or `\r\n`), cut to [`MAX_LINE`] bytes.
 pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l))
+    text.split('\n').map(|l| {
+        let l = l.strip_suffix('\r').unwrap_or(l);
+        if l.len() <= MAX_LINE {
+            return l;
+        }
+        let mut end = MAX_LINE;
+        while !l.is_char_boundary(end) {
+            end -= 1;
+        }
+        &l[..end]
+    })
 }
 
 /// Parses a decimal line/column number; `None` on overflow or garbage.
@@ -45,6 +59,15 @@ mod tests {
         let c = clip(&s);
         assert!(c.len() <= MAX_MESSAGE + '…'.len_utf8());
         assert!(c.ends_with('…'));
+    }
+
+    #[test]
+    fn long_lines_are_cut_on_a_char_boundary() {
+        let s = format!("{}\nb", "é".repeat(MAX_LINE));
+        let v: Vec<_> = lines(&s).collect();
+        assert_eq!(v.len(), 2);
+        assert!(v[0].len() <= MAX_LINE && v[0].len() > MAX_LINE - 4);
+        assert_eq!(v[1], "b");
     }
 
     #[test]
