@@ -28,7 +28,11 @@ pub fn parse(text: &str) -> Vec<Failure> {
 
 /// `file.ts(12,5): error TS2322: msg`, `X.cs(229,30): warning CS0618: msg [proj]`.
 static PAREN_LOC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(.+?)\((\d+)(?:,(\d+))?(?:,\d+,\d+)?\): ?(error|warning|info)(?: ([A-Za-z]+)(\d+))?: ?(.*)$")
+    // A path has no spaces unless it starts with a drive letter; text before it
+    // (`##[error]pkg: [task] src/x.ts(4,30): ...`) is skipped.
+    Regex::new(
+        r#"^(?:.*\s)?((?:[A-Za-z]:\\[^:*?"<>|]+?)|[^\s:*?"<>|()]+)\((\d+)(?:,(\d+))?(?:,\d+,\d+)?\): ?(error|warning|info)(?: ([A-Za-z]+)(\d+))?: ?(.*)$"#,
+    )
         .expect("static regex")
 });
 /// tsc `--pretty`: `src/x.ts:12:5 - error TS2322: msg`.
@@ -180,12 +184,14 @@ impl DiagParser {
             }
         } else if t.contains(": line ") && t.contains(", col ") {
             if let Some(c) = ESLINT_COMPACT.captures(t) {
+                let sev = if &c[4] == "Warning" { "warning: " } else { "" };
+                let msg = clip(&format!("{sev}{}", &c[5]));
                 self.push(
                     FailureKind::Lint,
                     "eslint",
                     Some(&c[1]),
                     num(&c[2]),
-                    clip(&c[5]),
+                    msg,
                     true,
                 );
             }
@@ -212,9 +218,11 @@ impl DiagParser {
             }
             _ => (msg, None),
         };
+        // eslint warnings don't fail a run by themselves; say so for whoever ranks failures.
+        let sev = if &c[3] == "warning" { "warning: " } else { "" };
         let msg = match rule {
-            Some(r) => format!("{text} ({r})"),
-            None => text,
+            Some(r) => format!("{sev}{text} ({r})"),
+            None => format!("{sev}{text}"),
         };
         self.push(
             FailureKind::Lint,
@@ -379,10 +387,12 @@ impl DiagParser {
 
     fn gcc(&mut self, t: &str) {
         let Some(c) = GCC.captures(t) else { return };
-        if is_skipped_ext(&c[1]) || c[1].contains(' ') {
+        // javac shares this shape and belongs to the Java parser; warnings only
+        // fail a C build under -Werror, which prints them as errors.
+        let error = c[4].ends_with("error");
+        if !error || is_skipped_ext(&c[1]) || is_jvm(&c[1]) || c[1].contains(' ') {
             return;
         }
-        let error = c[4].ends_with("error");
         let kind = if error {
             FailureKind::CompileError
         } else {
@@ -436,6 +446,12 @@ impl DiagParser {
         self.errors.truncate(MAX_FAILURES);
         self.errors
     }
+}
+
+fn is_jvm(path: &str) -> bool {
+    [".java", ".kt", ".kts", ".scala", ".groovy"]
+        .iter()
+        .any(|e| path.ends_with(e))
 }
 
 /// Locations in Go and Rust files belong to the Go and Rust parsers.

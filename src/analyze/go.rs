@@ -50,7 +50,11 @@ static FRAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// `ok  \tpkg\t0.1s`, `FAIL\tpkg [build failed]`.
 static SUMMARY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(ok|FAIL)\s+(\S+)(?:\s+(.*))?$").expect("static regex"));
+    // The duration, `(cached)` or `[build failed]` after the package tells go's line from jest's `FAIL src/x.test.js`.
+    LazyLock::new(|| {
+        Regex::new(r"^(ok|FAIL)\s+(\S+)\s+((?:\d+(?:\.\d+)?s|\(cached\)|\[(?:build|setup) failed\]|\[no test files\]).*)$")
+            .expect("static regex")
+    });
 /// golangci-lint ends each finding with the linter's name: `... (errcheck)`.
 static LINTER_SUFFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\([a-z][a-z0-9_-]*\)$").expect("static regex"));
