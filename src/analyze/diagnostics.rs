@@ -19,7 +19,7 @@ pub fn parse(text: &str) -> Vec<Failure> {
     let mut p = DiagParser::default();
     for line in lines(text) {
         p.line(line);
-        if p.errors.len() + p.warnings.len() >= MAX_FAILURES {
+        if p.errors.len() >= MAX_FAILURES {
             break;
         }
     }
@@ -165,10 +165,10 @@ impl DiagParser {
                     true,
                 );
             }
-        } else if b == b'e' && t.starts_with("error:") && self.black(t) {
-            // handled
-        } else if t.contains("): ") && t.contains('(') && self.paren_loc(t) {
-            // handled
+        } else if (b == b'e' && t.starts_with("error:") && self.black(t))
+            || (t.contains("): ") && t.contains('(') && self.paren_loc(t))
+        {
+            // Both parse as they test: nothing left to do.
         } else if t.contains(" - error TS") || t.contains(" - warning TS") {
             if let Some(c) = TSC_PRETTY.captures(t) {
                 let msg = clip(&format!("{} {}: {}", &c[4], &c[5], &c[6]));
@@ -434,7 +434,7 @@ impl DiagParser {
             if !dup(&self.errors) {
                 self.errors.push(f);
             }
-        } else {
+        } else if self.warnings.len() < MAX_FAILURES {
             self.warnings.push(f);
         }
     }

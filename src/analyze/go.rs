@@ -177,8 +177,6 @@ struct Event {
     action: Option<String>,
     #[serde(rename = "Package")]
     package: Option<String>,
-    #[serde(rename = "ImportPath")]
-    import_path: Option<String>,
     #[serde(rename = "Output")]
     output: Option<String>,
 }
@@ -198,7 +196,6 @@ impl GoParser {
         let Some(output) = ev.output else { return };
         // build-output events (Go 1.24+) carry compiler output outside any test package.
         let key = if ev.action.as_deref() == Some("build-output") {
-            let _ = ev.import_path;
             String::new()
         } else {
             ev.package.unwrap_or_default()
@@ -466,17 +463,18 @@ impl GoParser {
     /// failing test failed outside any test (init, TestMain, late panic).
     fn flush(&mut self, mut st: PkgState, pkg: Option<&str>, failed: bool) {
         let order = std::mem::take(&mut st.failed_order);
+        // Tests with a failing subtest, found in one pass (no pairwise comparison).
+        let parents: HashSet<&str> = order
+            .iter()
+            .flat_map(|n| n.match_indices('/').map(move |(i, _)| &n[..i]))
+            .collect();
         let mut any = false;
         for name in &order {
             let Some(info) = st.tests.remove(name) else {
                 continue;
             };
             any = true;
-            let has_sub = order.iter().any(|o| {
-                o.len() > name.len()
-                    && o.starts_with(name.as_str())
-                    && o[name.len()..].starts_with('/')
-            });
+            let has_sub = parents.contains(name.as_str());
             let message = info.message.unwrap_or_else(|| {
                 if has_sub {
                     "subtest failed".into()

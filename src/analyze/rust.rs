@@ -8,6 +8,7 @@
 use super::diagnostics::util::{clip, lines, num, MAX_FAILURES};
 use super::{Failure, FailureKind};
 use regex::Regex;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// Failures in cleaned log text (timestamps, ANSI and CR progress already removed).
@@ -15,7 +16,7 @@ pub fn parse(text: &str) -> Vec<Failure> {
     let mut p = RustParser::default();
     for line in lines(text) {
         p.line(line);
-        if p.out.len() >= MAX_FAILURES {
+        if p.errors.len() >= MAX_FAILURES {
             break;
         }
     }
@@ -95,13 +96,13 @@ enum PanicText {
 #[derive(Default)]
 struct RustParser {
     failed_tests: Vec<String>,
+    failed_set: HashSet<String>,
     section: Option<String>,
     panics: Vec<Panic>,
     panic_text: Option<PanicText>,
     pending: Option<Pending>,
     errors: Vec<Failure>,
     warnings: Vec<Failure>,
-    out: Vec<Failure>,
 }
 
 impl RustParser {
@@ -241,19 +242,39 @@ impl RustParser {
     }
 
     fn fail_test(&mut self, name: String) {
-        if self.failed_tests.len() < MAX_TESTS && !self.failed_tests.contains(&name) {
+        if self.failed_tests.len() < MAX_TESTS && self.failed_set.insert(name.clone()) {
             self.failed_tests.push(name);
         }
     }
 
     /// End of one test binary's run: pair each failing test with its panic.
     fn flush_tests(&mut self) {
+        self.failed_set.clear();
+        // Index unclaimed panics by section and by thread so pairing stays linear.
+        let mut by_section: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_thread: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in self.panics.iter().enumerate().rev() {
+            if p.used {
+                continue;
+            }
+            if let Some(s) = &p.section {
+                by_section.entry(s.as_str()).or_default().push(i);
+            }
+            by_thread.entry(p.thread.as_str()).or_default().push(i);
+        }
+        let mut claimed: HashSet<usize> = HashSet::new();
+        let mut failures = Vec::new();
         for name in std::mem::take(&mut self.failed_tests) {
-            let idx = self
-                .panics
-                .iter()
-                .position(|p| !p.used && p.section.as_deref() == Some(name.as_str()))
-                .or_else(|| self.panics.iter().position(|p| !p.used && p.thread == name));
+            let take = |m: &mut HashMap<&str, Vec<usize>>| {
+                let v = m.get_mut(name.as_str())?;
+                while let Some(i) = v.pop() {
+                    if !claimed.contains(&i) {
+                        return Some(i);
+                    }
+                }
+                None
+            };
+            let idx = take(&mut by_section).or_else(|| take(&mut by_thread));
             let mut f = Failure {
                 kind: FailureKind::TestFailure,
                 tool: "cargo".into(),
@@ -261,16 +282,24 @@ impl RustParser {
                 message: "test failed".into(),
                 ..Default::default()
             };
-            if let Some(p) = idx.and_then(|i| self.panics.get_mut(i)) {
-                p.used = true;
+            if let Some(p) = idx.and_then(|i| self.panics.get(i)) {
                 f.file = Some(p.file.clone());
                 f.line = p.line;
                 if !p.message.is_empty() {
                     f.message = p.message.clone();
                 }
             }
-            self.errors.push(f);
+            if let Some(i) = idx {
+                claimed.insert(i);
+            }
+            failures.push(f);
         }
+        for i in claimed {
+            if let Some(p) = self.panics.get_mut(i) {
+                p.used = true;
+            }
+        }
+        self.errors.append(&mut failures);
         self.section = None;
     }
 
@@ -330,7 +359,7 @@ impl RustParser {
             };
             if error {
                 self.errors.push(f);
-            } else {
+            } else if self.warnings.len() < MAX_FAILURES {
                 self.warnings.push(f);
             }
         }
@@ -385,7 +414,7 @@ impl RustParser {
         };
         if p.severity_error {
             self.errors.push(f);
-        } else {
+        } else if self.warnings.len() < MAX_FAILURES {
             self.warnings.push(f);
         }
     }
@@ -410,10 +439,9 @@ impl RustParser {
                 ..Default::default()
             });
         }
-        let mut out = std::mem::take(&mut self.out);
-        out.append(&mut self.errors);
+        let mut out = std::mem::take(&mut self.errors);
         if out.is_empty() {
-            out.append(&mut self.warnings);
+            out = std::mem::take(&mut self.warnings);
         }
         out.truncate(MAX_FAILURES);
         out

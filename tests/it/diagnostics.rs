@@ -189,3 +189,28 @@ fn a_million_identical_failures_are_capped() {
     let f = rust::parse(&text);
     assert_eq!(f.len(), 1, "a repeated test name is one failure");
 }
+
+#[test]
+fn many_distinct_failures_stay_linear() {
+    // Pairing tests with panics and parents with subtests must not compare every pair:
+    // 40k distinct names would take minutes if it did.
+    let mut rust_log = String::new();
+    let mut go_log = String::new();
+    for i in 0..40_000 {
+        rust_log.push_str(&format!("test t{i} ... FAILED\n"));
+        go_log.push_str(&format!("--- FAIL: TestX/sub{i} (0.00s)\n"));
+    }
+    for i in 0..40_000 {
+        rust_log.push_str(&format!(
+            "---- t{i} stdout ----\nthread 't{i}' panicked at src/a.rs:{}:1:\nboom\n",
+            i + 1
+        ));
+    }
+    rust_log.push_str("test result: FAILED.\n");
+    go_log.push_str("FAIL\tex/m\t0.1s\n");
+    let r = rust::parse(&rust_log);
+    assert_eq!(r.len(), 10_000, "capped at the failure limit");
+    assert_eq!(r[9_999].line, Some(10_000), "each test keeps its own panic");
+    let g = go::parse(&go_log);
+    assert_eq!(g.len(), 10_000);
+}

@@ -20,8 +20,8 @@ pub fn fixtures_dir() -> PathBuf {
 #[test]
 fn go_junit_fixtures_recall_and_precision() {
     let dir = fixtures_dir().join("go-test/testdata");
-    let (total, files, diffs) =
-        go_fixtures(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let ev = go_fixtures(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let (total, files, diffs) = (ev.counts, ev.files, ev.diffs);
     eprintln!(
         "go-test: {files} fixtures, expected {} found {} matched {}; recall {:.3} precision {:.3}\n{diffs:#?}",
         total.expected,

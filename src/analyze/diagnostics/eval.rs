@@ -36,35 +36,50 @@ pub fn diagnostics_fixtures(dir: &Path) -> std::io::Result<Vec<(String, ToolScor
     Ok(out)
 }
 
-/// Go-test fixtures in `dir` (`NNN-*.txt` with `NNN-report.xml`): totals and
-/// the fixtures whose failures differ (name, missing, extra).
-pub fn go_fixtures(
-    dir: &Path,
-) -> std::io::Result<(Counts, usize, Vec<(String, Vec<GoKey>, Vec<GoKey>)>)> {
+/// A go-test fixture whose reported failures differ from its JUnit report.
+#[derive(Debug, Clone)]
+pub struct GoDiff {
+    pub name: String,
+    pub missing: Vec<GoKey>,
+    pub extra: Vec<GoKey>,
+}
+
+/// Totals over the go-test fixtures.
+#[derive(Debug, Clone, Default)]
+pub struct GoEval {
+    pub counts: Counts,
+    /// Fixtures scored (those with a report).
+    pub files: usize,
+    pub diffs: Vec<GoDiff>,
+}
+
+/// Go-test fixtures in `dir` (`NNN-*.txt` with `NNN-report.xml`).
+pub fn go_fixtures(dir: &Path) -> std::io::Result<GoEval> {
     let mut names: Vec<String> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".txt") && n.len() > 3)
         .collect();
     names.sort();
-    let (mut total, mut files, mut diffs) = (Counts::default(), 0, Vec::new());
+    let mut ev = GoEval::default();
     for n in names {
-        let Ok(xml) = std::fs::read_to_string(dir.join(format!("{}-report.xml", &n[..3]))) else {
+        let Some(prefix) = n.get(..3) else { continue };
+        let Ok(xml) = std::fs::read_to_string(dir.join(format!("{prefix}-report.xml"))) else {
             continue;
         };
         let text = std::fs::read_to_string(dir.join(&n))?;
         let (expected, found) = (junit_expected(&xml), go_found(&text));
-        total.add(&expected, &found);
-        files += 1;
+        ev.counts.add(&expected, &found);
+        ev.files += 1;
         if expected != found {
-            diffs.push((
-                n,
-                expected.difference(&found).cloned().collect(),
-                found.difference(&expected).cloned().collect(),
-            ));
+            ev.diffs.push(GoDiff {
+                name: n,
+                missing: expected.difference(&found).cloned().collect(),
+                extra: found.difference(&expected).cloned().collect(),
+            });
         }
     }
-    Ok((total, files, diffs))
+    Ok(ev)
 }
 
 /// What a go test run should report: failing tests, packages that didn't
