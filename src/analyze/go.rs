@@ -168,6 +168,8 @@ struct GoParser {
     build: Option<BuildBlock>,
     build_pkgs: HashSet<String>,
     partial: HashMap<String, String>,
+    /// Inside gotestsum's `=== FAIL: pkg TestX` summary: the package its output belongs to.
+    gotestsum: Option<String>,
     out: Vec<GoFailure>,
 }
 
@@ -189,7 +191,8 @@ impl GoParser {
                 return;
             }
         }
-        self.text_line("", line);
+        let key = self.gotestsum.clone().unwrap_or_default();
+        self.text_line(&key, line);
     }
 
     fn event(&mut self, ev: Event) {
@@ -254,6 +257,27 @@ impl GoParser {
             self.build = None;
         }
 
+        // gotestsum's summary: `=== FAIL: example.com/m/pkg TestX (0.00s)`, output below it.
+        if let Some(rest) = t.strip_prefix("=== FAIL: ") {
+            let mut it = rest.split_whitespace();
+            if let (Some(pkg), Some(name)) = (it.next(), it.next()) {
+                if !name.starts_with('(') {
+                    let st = self.pkgs.entry(pkg.to_string()).or_default();
+                    let info = st.tests.entry(name.to_string()).or_default();
+                    if !info.failed {
+                        info.failed = true;
+                        st.failed_order.push(name.to_string());
+                    }
+                    st.current = None;
+                    st.last_failed = Some(name.to_string());
+                    self.gotestsum = Some(pkg.to_string());
+                    return;
+                }
+            }
+        }
+        if t.starts_with("=== ") || t.starts_with("DONE ") {
+            self.gotestsum = None;
+        }
         let st = self.pkgs.entry(key.to_string()).or_default();
         if let Some(rest) = t.strip_prefix("=== ") {
             st.trace = None;
@@ -325,7 +349,8 @@ impl GoParser {
             }
         }
         if let Some(msg) = t.strip_prefix("panic: ") {
-            let msg = msg.strip_suffix(" [recovered]").unwrap_or(msg);
+            // `[recovered]`, `[recovered, repanicked]` (Go 1.23+).
+            let msg = msg.find(" [recovered").map_or(msg, |i| &msg[..i]);
             let message = clip(&format!("panic: {msg}"));
             let timeout = msg.starts_with("test timed out");
             let test = st.last_failed.clone().or_else(|| st.current.clone());
@@ -547,6 +572,11 @@ impl GoParser {
                 self.flush(st, pkg, failed);
             }
         }
+        // gotestsum repeats failures in its summary, re-runs repeat them again.
+        let mut seen = HashSet::new();
+        self.out.retain(|g| {
+            g.failure.test.is_none() || seen.insert((g.package.clone(), g.failure.test.clone()))
+        });
         self.out
     }
 }
@@ -794,6 +824,21 @@ FAIL\tex/m\t1.01s\n";
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].kind, FailureKind::Timeout);
         assert_eq!(f[0].test.as_deref(), Some("ex/m.TestSlow"));
+    }
+
+    #[test]
+    fn gotestsum_summary_names_package_and_is_not_doubled() {
+        let log = "=== RUN   TestA\n    a_test.go:5: want 1\n--- FAIL: TestA (0.00s)\nFAIL\nFAIL\tex/m\t0.01s\n\
+\n=== Failed\n=== FAIL: ex/m TestA (0.00s)\n    a_test.go:5: want 1\n\nDONE 3 tests, 1 failure in 1.2s\n";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].test.as_deref(), Some("ex/m.TestA"));
+        assert_eq!(f[0].line, Some(5));
+        let only_summary =
+            parse("=== FAIL: ex/m TestB (0.00s)\n    b_test.go:9: bad\nDONE 1 tests\n");
+        assert_eq!(only_summary.len(), 1, "{only_summary:?}");
+        assert_eq!(only_summary[0].test.as_deref(), Some("ex/m.TestB"));
+        assert_eq!(only_summary[0].line, Some(9));
     }
 
     #[test]

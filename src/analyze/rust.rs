@@ -235,7 +235,11 @@ impl RustParser {
         }
         if let Some(c) = TEST_LINE.captures(t) {
             if c[2].ends_with("FAILED") {
-                let name = c[1].split(" - ").next().unwrap_or(&c[1]).to_string();
+                // Doctest names contain ` - ` (`src/lib.rs - f (line 5)`); only the attribute suffix goes.
+                let name = c[1]
+                    .strip_suffix(" - should panic")
+                    .unwrap_or(&c[1])
+                    .to_string();
                 self.fail_test(name);
             }
         }
@@ -587,6 +591,17 @@ thread 'tests::b' panicked at src/lib.rs:9:5:\nboom\n";
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].test.as_deref(), Some("tests::b"));
         assert_eq!(f[0].line, Some(9));
+        assert_eq!(f[0].message, "boom");
+    }
+
+    #[test]
+    fn doctest_failure_keeps_its_name_and_panic() {
+        let log = "test src/lib.rs - add (line 3) ... FAILED\n\
+---- src/lib.rs - add (line 3) stdout ----\nthread 'main' panicked at src/lib.rs:6:1:\nboom\n\n\
+test result: FAILED. 0 passed; 1 failed\n";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].test.as_deref(), Some("src/lib.rs - add (line 3)"));
         assert_eq!(f[0].message, "boom");
     }
 
