@@ -1,9 +1,541 @@
-//! Parser stub (owned by the diagnostics helper).
+//! Compiler and linter diagnostics outside Go and Rust: tsc, eslint (stylish,
+//! compact, unix), prettier `--check`, mypy, flake8/pycodestyle/ruff/pylint,
+//! black and isort `--check`, dotnet/msbuild (`file(12,5): error CS0001: ...`),
+//! and gcc-style `file:12:5: error: ...` lines.
+//!
+//! `.go` and `.rs` locations are left to [`super::go`] and [`super::rust`], so
+//! running all three parsers on one log reports each finding once.
 
-use super::Failure;
+pub mod eval;
+pub(crate) mod util;
+
+use super::{Failure, FailureKind};
+use regex::Regex;
+use std::sync::LazyLock;
+use util::{clean_path, clip, lines, num, MAX_FAILURES};
 
 /// Failures in cleaned log text (timestamps, ANSI and CR progress already removed).
 pub fn parse(text: &str) -> Vec<Failure> {
-    let _ = text;
-    Vec::new()
+    let mut p = DiagParser::default();
+    for line in lines(text) {
+        p.line(line);
+        if p.errors.len() >= MAX_FAILURES {
+            break;
+        }
+    }
+    p.finish()
+}
+
+/// `file.ts(12,5): error TS2322: msg`, `X.cs(229,30): warning CS0618: msg [proj]`.
+static PAREN_LOC: LazyLock<Regex> = LazyLock::new(|| {
+    // A path has no spaces unless it starts with a drive letter; text before it
+    // (`##[error]pkg: [task] src/x.ts(4,30): ...`) is skipped.
+    Regex::new(
+        r#"^(?:.*\s)?((?:[A-Za-z]:\\[^:*?"<>|]+?)|[^\s:*?"<>|()]+)\((\d+)(?:,(\d+))?(?:,\d+,\d+)?\): ?(error|warning|info)(?: ([A-Za-z]+)(\d+))?: ?(.*)$"#,
+    )
+        .expect("static regex")
+});
+/// tsc `--pretty`: `src/x.ts:12:5 - error TS2322: msg`.
+static TSC_PRETTY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.+?):(\d+):(\d+) - (error|warning) (TS\d+): (.*)$").expect("static regex")
+});
+/// eslint compact: `/p/x.js: line 2, col 10, Error - msg (rule)`.
+static ESLINT_COMPACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.+?): line (\d+), col (\d+), (Error|Warning) - (.*)$").expect("static regex")
+});
+/// eslint stylish problem under a file header: `  2:10  error  msg  rule`.
+static ESLINT_STYLISH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s+(\d+):(\d+)\s+(error|warning)\s+(.*)$").expect("static regex")
+});
+/// A bare path on its own line: eslint stylish's file header.
+static PATH_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:[A-Za-z]:[\\/])?[^\s:*?<>|]+\.[A-Za-z0-9]{1,6})$").expect("static regex")
+});
+/// mypy: `x.py:12: error: msg  [code]` (column optional).
+static MYPY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.+?\.pyi?):(\d+)(?::(\d+))?: (error|warning|note|info): (.*)$")
+        .expect("static regex")
+});
+/// flake8, pycodestyle, ruff, pylint: `x.py:12:5: E501 msg` / `x.py:1:0: C0114: msg`.
+static PY_LINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.+?\.pyi?):(\d+):(\d+): ([A-Z]{1,4}\d{1,4})(:?) (.*)$").expect("static regex")
+});
+/// gcc, clang, eslint unix and friends: `file.c:12:5: error: msg`.
+static GCC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.+?\.[A-Za-z0-9+]{1,6}):(\d+):(?:(\d+):)? (fatal error|error|warning): (.*)$")
+        .expect("static regex")
+});
+/// black: `error: cannot format x.py: Cannot parse: 1:3: text`.
+static BLACK_ERROR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^error: cannot format (.+?): (?:Cannot parse(?: for target version [^:]+)?: (\d+):(\d+): )?(.*)$")
+        .expect("static regex")
+});
+/// black's other spelling: `error:x.py:1:3:cannot format: Cannot parse: text`.
+static BLACK_ERROR_COLON: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^error:(\S.*?):(\d+):(\d+):(.*)$").expect("static regex"));
+/// prettier 3 syntax errors: `[error] src/x.js: SyntaxError: msg (12:5)`.
+static PRETTIER_ERROR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\[error\] (.+?): (.*?)(?: \((\d+):(\d+)\))?$").expect("static regex")
+});
+
+/// Indented lines after a tsc error that continue its message (elaboration chain).
+const TSC_CONTINUATION: usize = 5;
+
+#[derive(Default)]
+struct DiagParser {
+    /// eslint stylish: the file whose problems follow.
+    eslint_file: Option<String>,
+    /// Index in `errors` of a tsc error whose indented elaboration may follow.
+    tsc_open: Option<(usize, usize)>,
+    errors: Vec<Failure>,
+    /// Compiler warnings (dotnet, gcc): reported only when nothing failed harder.
+    warnings: Vec<Failure>,
+}
+
+impl DiagParser {
+    fn line(&mut self, raw: &str) {
+        let t = raw.trim_end();
+        if t.is_empty() {
+            self.eslint_file = None;
+            self.tsc_open = None;
+            return;
+        }
+        let indented = t.starts_with(' ') || t.starts_with('\t');
+        if indented {
+            if self.eslint_file.is_some()
+                && t.trim_start().starts_with(|c: char| c.is_ascii_digit())
+            {
+                self.eslint_stylish(t);
+                return;
+            }
+            if let Some((idx, n)) = self.tsc_open.take() {
+                if n < TSC_CONTINUATION && !t.contains("): ") {
+                    if let Some(f) = self.errors.get_mut(idx) {
+                        f.message = clip(&format!("{}\n{}", f.message, t.trim()));
+                    }
+                    self.tsc_open = Some((idx, n + 1));
+                    return;
+                }
+            }
+        }
+        self.tsc_open = None;
+        if !indented {
+            // Any unindented line ends an eslint stylish block; a bare path starts one.
+            self.eslint_file = None;
+            if !t.contains(' ') && t.contains('.') {
+                if let Some(c) = PATH_LINE.captures(t) {
+                    if !is_skipped_ext(&c[1]) {
+                        self.eslint_file = Some(c[1].to_string());
+                    }
+                    return;
+                }
+            }
+        }
+        let b = t.as_bytes()[0];
+        if b == b'[' {
+            self.prettier(t);
+        } else if (b == b'w' || b == b'W')
+            && (t.starts_with("would reformat ") || t.starts_with("Would reformat: "))
+        {
+            let (tool, path) = match t.strip_prefix("would reformat ") {
+                Some(p) => ("black", p),
+                None => ("ruff", t.trim_start_matches("Would reformat: ")),
+            };
+            self.push(
+                FailureKind::Format,
+                tool,
+                Some(path),
+                None,
+                "would reformat".into(),
+                true,
+            );
+        } else if b == b'E'
+            && t.starts_with("ERROR: ")
+            && t.contains(" Imports are incorrectly sorted")
+        {
+            let rest = &t["ERROR: ".len()..];
+            if let Some(i) = rest.find(" Imports are incorrectly sorted") {
+                let msg = clip(&rest[i + 1..]);
+                self.push(
+                    FailureKind::Format,
+                    "isort",
+                    Some(&rest[..i]),
+                    None,
+                    msg,
+                    true,
+                );
+            }
+        } else if (b == b'e' && t.starts_with("error:") && self.black(t))
+            || (t.contains("): ") && t.contains('(') && self.paren_loc(t))
+        {
+            // Both parse as they test: nothing left to do.
+        } else if t.contains(" - error TS") || t.contains(" - warning TS") {
+            if let Some(c) = TSC_PRETTY.captures(t) {
+                let msg = clip(&format!("{} {}: {}", &c[4], &c[5], &c[6]));
+                self.push(
+                    FailureKind::CompileError,
+                    "tsc",
+                    Some(&c[1]),
+                    num(&c[2]),
+                    msg,
+                    true,
+                );
+                self.tsc_open = Some((self.errors.len() - 1, 0));
+            }
+        } else if t.contains(": line ") && t.contains(", col ") {
+            if let Some(c) = ESLINT_COMPACT.captures(t) {
+                let sev = if &c[4] == "Warning" { "warning: " } else { "" };
+                let msg = clip(&format!("{sev}{}", &c[5]));
+                self.push(
+                    FailureKind::Lint,
+                    "eslint",
+                    Some(&c[1]),
+                    num(&c[2]),
+                    msg,
+                    true,
+                );
+            }
+        } else if t.contains(".py:") {
+            self.python(t);
+        } else if t.contains(": error: ")
+            || t.contains(": warning: ")
+            || t.contains(": fatal error: ")
+        {
+            self.gcc(t);
+        }
+    }
+
+    fn eslint_stylish(&mut self, t: &str) {
+        let Some(c) = ESLINT_STYLISH.captures(t) else {
+            return;
+        };
+        let file = self.eslint_file.clone();
+        // Columns are padded for alignment: collapse them so the message reads `msg  rule`.
+        let msg = c[4].split_whitespace().collect::<Vec<_>>().join(" ");
+        let (text, rule) = match c[4].trim().rsplit_once("  ") {
+            Some((m, r)) if !r.trim().contains(' ') => {
+                (m.trim().to_string(), Some(r.trim().to_string()))
+            }
+            _ => (msg, None),
+        };
+        // eslint warnings don't fail a run by themselves; say so for whoever ranks failures.
+        let sev = if &c[3] == "warning" { "warning: " } else { "" };
+        let msg = match rule {
+            Some(r) => format!("{sev}{text} ({r})"),
+            None => format!("{sev}{text}"),
+        };
+        self.push(
+            FailureKind::Lint,
+            "eslint",
+            file.as_deref(),
+            num(&c[1]),
+            clip(&msg),
+            true,
+        );
+    }
+
+    fn prettier(&mut self, t: &str) {
+        if let Some(path) = t.strip_prefix("[warn] ") {
+            let path = path.trim();
+            // `[warn] Code style issues found in 2 files. Run Prettier with --write to fix.`
+            if path.contains(' ') || !path.contains('.') {
+                return;
+            }
+            self.push(
+                FailureKind::Format,
+                "prettier",
+                Some(path),
+                None,
+                "not formatted as prettier would (prettier --check)".into(),
+                true,
+            );
+        } else if t.starts_with("[error] ") {
+            if let Some(c) = PRETTIER_ERROR.captures(t) {
+                if c[1].contains(' ') {
+                    return;
+                }
+                let line = c.get(3).and_then(|m| num(m.as_str()));
+                self.push(
+                    FailureKind::CompileError,
+                    "prettier",
+                    Some(&c[1]),
+                    line,
+                    clip(&c[2]),
+                    true,
+                );
+            }
+        }
+    }
+
+    /// Returns true when the line was one of black's error forms.
+    fn black(&mut self, t: &str) -> bool {
+        if let Some(c) = BLACK_ERROR.captures(t) {
+            let line = c.get(2).and_then(|m| num(m.as_str()));
+            let reason = if c.get(2).is_some() {
+                "Cannot parse: "
+            } else {
+                ""
+            };
+            let msg = clip(&format!("cannot format: {reason}{}", &c[4]));
+            self.push(
+                FailureKind::CompileError,
+                "black",
+                Some(&c[1]),
+                line,
+                msg,
+                true,
+            );
+            return true;
+        }
+        if let Some(c) = BLACK_ERROR_COLON.captures(t) {
+            if c[4].starts_with("cannot format") {
+                self.push(
+                    FailureKind::CompileError,
+                    "black",
+                    Some(&c[1]),
+                    num(&c[2]),
+                    clip(&c[4]),
+                    true,
+                );
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Returns true when the line was a `file(line,col): severity` diagnostic.
+    fn paren_loc(&mut self, t: &str) -> bool {
+        let Some(c) = PAREN_LOC.captures(t) else {
+            return false;
+        };
+        let file = c[1].trim();
+        if file.contains("): ") || is_skipped_ext(file) {
+            return false;
+        }
+        let severity = &c[4];
+        let prefix = c.get(5).map_or("", |m| m.as_str());
+        let code = match (c.get(5), c.get(6)) {
+            (Some(p), Some(n)) => format!("{}{}", p.as_str(), n.as_str()),
+            _ => String::new(),
+        };
+        let message = if code.is_empty() {
+            clip(&format!("{severity}: {}", &c[7]))
+        } else {
+            clip(&format!("{severity} {code}: {}", &c[7]))
+        };
+        let error = severity == "error";
+        if prefix == "TS" || file.ends_with(".ts") || file.ends_with(".tsx") {
+            self.push(
+                FailureKind::CompileError,
+                "tsc",
+                Some(file),
+                num(&c[2]),
+                message,
+                error,
+            );
+            if error {
+                self.tsc_open = Some((self.errors.len() - 1, 0));
+            }
+            return true;
+        }
+        let tool = if prefix == "MSB" { "msbuild" } else { "dotnet" };
+        let kind = match (prefix, error) {
+            ("NU", _) => FailureKind::Dependency,
+            (_, true) => FailureKind::CompileError,
+            _ => FailureKind::Lint,
+        };
+        self.push(kind, tool, Some(file), num(&c[2]), message, error);
+        true
+    }
+
+    fn python(&mut self, t: &str) {
+        if let Some(c) = PY_LINT.captures(t) {
+            let tool = if &c[5] == ":" { "pylint" } else { "flake8" };
+            let kind = if c[4].starts_with("E9") {
+                FailureKind::CompileError // E999 SyntaxError, E902 IOError
+            } else {
+                FailureKind::Lint
+            };
+            let msg = clip(&format!("{} {}", &c[4], &c[6]));
+            self.push(kind, tool, Some(&c[1]), num(&c[2]), msg, true);
+        } else if let Some(c) = MYPY.captures(t) {
+            let sev = &c[4];
+            let line = num(&c[2]);
+            // A note at an error's location explains that error: fold it in.
+            if sev == "note" {
+                if let Some(last) = self.errors.last_mut() {
+                    if last.tool == "mypy"
+                        && last.line == line
+                        && last.file.as_deref() == Some(&clean_path(&c[1]))
+                    {
+                        last.message = clip(&format!("{} ({})", last.message, &c[5]));
+                        return;
+                    }
+                }
+            }
+            let kind = if sev == "error" {
+                FailureKind::CompileError
+            } else {
+                FailureKind::Lint
+            };
+            let msg = clip(&format!("{sev}: {}", &c[5]));
+            self.push(kind, "mypy", Some(&c[1]), line, msg, true);
+        } else {
+            self.gcc(t);
+        }
+    }
+
+    fn gcc(&mut self, t: &str) {
+        let Some(c) = GCC.captures(t) else { return };
+        // javac shares this shape and belongs to the Java parser; warnings only
+        // fail a C build under -Werror, which prints them as errors.
+        let error = c[4].ends_with("error");
+        if !error || is_skipped_ext(&c[1]) || is_jvm(&c[1]) || c[1].contains(' ') {
+            return;
+        }
+        let kind = if error {
+            FailureKind::CompileError
+        } else {
+            FailureKind::Lint
+        };
+        let msg = clip(&format!("{}: {}", &c[4], &c[5]));
+        self.push(kind, "cc", Some(&c[1]), num(&c[2]), msg, error);
+    }
+
+    /// `must_report`: false for compiler warnings, kept only when nothing else failed.
+    fn push(
+        &mut self,
+        kind: FailureKind,
+        tool: &str,
+        file: Option<&str>,
+        line: Option<u32>,
+        message: String,
+        must_report: bool,
+    ) {
+        let f = Failure {
+            kind,
+            tool: tool.into(),
+            file: file.map(clean_path),
+            line,
+            message,
+            ..Default::default()
+        };
+        // black reports one parse failure in two spellings, one after the other.
+        let dup = |v: &Vec<Failure>| {
+            v.last().is_some_and(|l| {
+                l.tool == f.tool
+                    && l.file == f.file
+                    && l.line == f.line
+                    && l.kind == f.kind
+                    && f.tool == "black"
+            })
+        };
+        if must_report {
+            if !dup(&self.errors) {
+                self.errors.push(f);
+            }
+        } else if self.warnings.len() < MAX_FAILURES {
+            self.warnings.push(f);
+        }
+    }
+
+    fn finish(mut self) -> Vec<Failure> {
+        if self.errors.is_empty() {
+            self.errors = std::mem::take(&mut self.warnings);
+        }
+        self.errors.truncate(MAX_FAILURES);
+        self.errors
+    }
+}
+
+fn is_jvm(path: &str) -> bool {
+    [".java", ".kt", ".kts", ".scala", ".groovy"]
+        .iter()
+        .any(|e| path.ends_with(e))
+}
+
+/// Locations in Go and Rust files belong to the Go and Rust parsers.
+fn is_skipped_ext(path: &str) -> bool {
+    path.ends_with(".go") || path.ends_with(".rs")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsc_both_styles_with_elaboration() {
+        let log = "src/a.ts(5,12): error TS2345: Argument of type 'boolean' is not assignable.\n  Type 'boolean' is not assignable to type 'string'.\n\
+src/b.ts:3:1 - error TS2304: Cannot find name 'x'.\n";
+        let f = parse(log);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!((f[0].tool.as_str(), f[0].line), ("tsc", Some(5)));
+        assert!(f[0]
+            .message
+            .ends_with("Type 'boolean' is not assignable to type 'string'."));
+        assert_eq!(
+            (f[1].file.as_deref(), f[1].line),
+            (Some("src/b.ts"), Some(3))
+        );
+        assert_eq!(f[1].message, "error TS2304: Cannot find name 'x'.");
+    }
+
+    #[test]
+    fn eslint_stylish_keeps_rule() {
+        let log = "\n/p/x.js\n  2:10  error    'u' is defined but never used  no-unused-vars\n\n✖ 1 problem\n";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].file.as_deref(), Some("/p/x.js"));
+        assert_eq!(
+            f[0].message,
+            "'u' is defined but never used (no-unused-vars)"
+        );
+    }
+
+    #[test]
+    fn prettier_black_isort_ruff_are_format() {
+        let log = "[warn] src/x.js\n[warn] Code style issues found in the above file. Run Prettier with --write to fix.\n\
+would reformat a/b.py\nERROR: /app/m.py Imports are incorrectly sorted and/or formatted.\nWould reformat: c.py\n";
+        let f = parse(log);
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| (f.tool.as_str(), f.file.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("prettier", "src/x.js"),
+                ("black", "a/b.py"),
+                ("isort", "/app/m.py"),
+                ("ruff", "c.py")
+            ]
+        );
+        assert!(f.iter().all(|f| f.kind == FailureKind::Format));
+    }
+
+    #[test]
+    fn mypy_note_folds_into_its_error() {
+        let log = "a.py:3: error: Incompatible types  [assignment]\na.py:3: note: See docs\nb.py:1: note: Alone\n";
+        let f = parse(log);
+        assert_eq!(f.len(), 2);
+        assert_eq!(
+            f[0].message,
+            "error: Incompatible types  [assignment] (See docs)"
+        );
+    }
+
+    #[test]
+    fn dotnet_warnings_yield_to_errors() {
+        let log = "A.cs(1,2): warning CS0618: old [p.csproj]\nB.cs(3,4): error CS1002: ; expected [p.csproj]\n";
+        let f = parse(log);
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].kind, f[0].line), (FailureKind::CompileError, Some(3)));
+        let only_warn = parse("A.cs(1,2): warning CS0618: old [p.csproj]\n");
+        assert_eq!(only_warn.len(), 1);
+    }
+
+    #[test]
+    fn go_and_rust_locations_are_left_alone() {
+        assert!(parse("main.go:3:1: error: x\nsrc/a.rs:1:1: error: y\n").is_empty());
+    }
 }

@@ -1,0 +1,78 @@
+//! Small helpers shared by the Go, Rust and diagnostics parsers.
+
+/// Longest message kept per failure; a hostile 100 MB line must not become a 100 MB message.
+pub(crate) const MAX_MESSAGE: usize = 500;
+
+/// Failures returned by one parse call at most. A log with a million identical
+/// failures would otherwise cost hundreds of MB of `Failure` values.
+pub(crate) const MAX_FAILURES: usize = 10_000;
+
+/// Trims and cuts `s` to [`MAX_MESSAGE`] bytes on a char boundary.
+pub(crate) fn clip(s: &str) -> String {
+    let s = s.trim();
+    if s.len() <= MAX_MESSAGE {
+        return s.to_string();
+    }
+    let mut end = MAX_MESSAGE;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// Longest line prefix the parsers look at. Every format we read puts its
+/// location and message first; cutting here bounds the regex work per line.
+pub(crate) const MAX_LINE: usize = 16 * 1024;
+
+/// Lines without their terminator (`\n` or `\r\n`), cut to [`MAX_LINE`] bytes.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n').map(|l| {
+        let l = l.strip_suffix('\r').unwrap_or(l);
+        if l.len() <= MAX_LINE {
+            return l;
+        }
+        let mut end = MAX_LINE;
+        while !l.is_char_boundary(end) {
+            end -= 1;
+        }
+        &l[..end]
+    })
+}
+
+/// Parses a decimal line/column number; `None` on overflow or garbage.
+pub(crate) fn num(s: &str) -> Option<u32> {
+    s.parse().ok()
+}
+
+/// `./x` → `x`: both spellings name the same file relative to the working directory.
+pub(crate) fn clean_path(p: &str) -> String {
+    p.strip_prefix("./").unwrap_or(p).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_respects_char_boundaries() {
+        let s = "é".repeat(MAX_MESSAGE);
+        let c = clip(&s);
+        assert!(c.len() <= MAX_MESSAGE + '…'.len_utf8());
+        assert!(c.ends_with('…'));
+    }
+
+    #[test]
+    fn long_lines_are_cut_on_a_char_boundary() {
+        let s = format!("{}\nb", "é".repeat(MAX_LINE));
+        let v: Vec<_> = lines(&s).collect();
+        assert_eq!(v.len(), 2);
+        assert!(v[0].len() <= MAX_LINE && v[0].len() > MAX_LINE - 4);
+        assert_eq!(v[1], "b");
+    }
+
+    #[test]
+    fn lines_strip_crlf() {
+        let v: Vec<_> = lines("a\r\nb\nc").collect();
+        assert_eq!(v, ["a", "b", "c"]);
+    }
+}
