@@ -1,15 +1,15 @@
 //! The one integration test binary: one module per area.
 
-mod diagnostics;
-mod go_test;
 mod support;
 
 mod analyze;
 mod approve;
 mod cli;
 mod context;
+mod diagnostics;
 mod edits;
 mod github;
+mod go_test;
 mod llm;
 mod logs;
 mod recipes;
