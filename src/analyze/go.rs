@@ -524,6 +524,7 @@ impl GoParser {
                     file: info.file,
                     line: info.line,
                     message,
+                    ..Default::default()
                 },
             );
         }

@@ -243,6 +243,7 @@ mod tests {
             file: Some("calc/core.py".into()),
             line: Some(line),
             message: message.into(),
+            ..Default::default()
         }
     }
 
@@ -404,4 +405,3 @@ mod tests {
         assert!(!outside.path().join("memory.json").exists());
     }
 }
-

@@ -37,6 +37,7 @@ fn proposal(diagnosis: &str) -> Proposal {
             file: Some("cart/core.py".into()),
             line: Some(3),
             message: "NameError: name 'totl' is not defined".into(),
+            ..Default::default()
         }],
         validation: Validation {
             passed: true,

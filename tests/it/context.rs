@@ -23,6 +23,7 @@ fn failure(test: Option<&str>, file: Option<&str>, line: Option<u32>) -> Analysi
             file: file.map(str::to_string),
             line,
             message: "NameError: name 'totl' is not defined".into(),
+            ..Default::default()
         }],
         ..Analysis::default()
     }

@@ -1249,6 +1249,7 @@ fn sample_report() -> Report {
             file: Some("src/calc.py".into()),
             line: Some(2),
             message: "AssertionError: assert -1 == 3".into(),
+            ..Default::default()
         }],
         diagnosis: "add() subtracts instead of adding.".into(),
         attempts: vec![Attempt {

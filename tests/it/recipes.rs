@@ -76,6 +76,7 @@ fn failure_from_pytest(dir: &Path, output: &str, test: Option<&str>) -> Failure 
         file: Some(file),
         line: Some(line),
         message,
+        ..Default::default()
     }
 }
 
@@ -388,6 +389,7 @@ fn failing(file: &str, line: u32, message: &str) -> Analysis {
         file: Some(file.into()),
         line: Some(line),
         message: message.into(),
+        ..Default::default()
     }])
 }
 
