@@ -225,7 +225,6 @@ pub fn conclude(
         None => {
             report.status = Status::Proposed;
             report.reason = format!("{}; dry run, nothing changed", report.reason);
-            return report;
         }
         // The same all-or-nothing write approve-ui uses: refuses if a file changed meanwhile.
         Some(Decision::Approved) => match pending::apply(&cfg.workdir, &proposal) {

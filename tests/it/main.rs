@@ -13,4 +13,5 @@ mod go_test;
 mod llm;
 mod logs;
 mod recipes;
+mod repair;
 mod validate;
