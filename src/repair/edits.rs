@@ -298,6 +298,23 @@ fn apply_tolerant(w: &mut Working, search: &str, replace: &str) -> Result<(), Ed
         .find(|l| !l.trim().is_empty())
         .map_or("", |l| indent_of(l));
 
+    // A tab-indented file quoted with spaces: nested indentation in the
+    // replacement is converted at the search's own indent width.
+    let file_uses_tabs = file_lines[start..start + n]
+        .iter()
+        .any(|l| indent_of(l).contains('\t'));
+    let tab_unit = (file_uses_tabs && !search.contains('\t'))
+        .then(|| {
+            s_lines
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .filter_map(|l| l.strip_prefix(search_indent))
+                .map(|l| indent_of(l).len())
+                .filter(|&w| w > 0)
+                .min()
+        })
+        .flatten();
+
     let r_all: Vec<&str> = replace.split('\n').collect();
     // Drop as many blank lines from the replacement's ends as were dropped from the
     // search's, so a symmetric edit does not add or eat blank lines.
@@ -320,7 +337,10 @@ fn apply_tolerant(w: &mut Working, search: &str, replace: &str) -> Result<(), Ed
             if l.trim().is_empty() {
                 String::new()
             } else if let Some(rest) = l.strip_prefix(search_indent) {
-                format!("{file_indent}{rest}")
+                match tab_unit {
+                    Some(unit) => format!("{file_indent}{}", spaces_to_tabs(rest, unit)),
+                    None => format!("{file_indent}{rest}"),
+                }
             } else {
                 format!("{file_indent}{}", l.trim_start())
             }
@@ -340,6 +360,17 @@ fn apply_tolerant(w: &mut Working, search: &str, replace: &str) -> Result<(), Ed
     out.extend(file_lines[start + n..].iter().map(|s| s.to_string()));
     w.text = out.join("\n");
     Ok(())
+}
+
+/// Leading runs of `unit` spaces become tabs.
+fn spaces_to_tabs(line: &str, unit: usize) -> String {
+    let ws = indent_of(line);
+    if ws.contains('\t') {
+        return line.to_string();
+    }
+    let tabs = "\t".repeat(ws.len() / unit);
+    let spaces = " ".repeat(ws.len() % unit);
+    format!("{tabs}{spaces}{}", &line[ws.len()..])
 }
 
 /// ` (closest line N: text)` for the file line most like `first`, if any is close.

@@ -280,3 +280,50 @@ pub fn is_test_file(norm: &str) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn parts() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec!["a", "b.py", "..", ".", "", ".git", "src", "~", "C:"]),
+            1..8,
+        )
+        .prop_flat_map(|v| {
+            (Just(v), prop::sample::select(vec!["/", "\\"])).prop_map(|(v, sep)| v.join(sep))
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn normalised_paths_never_climb_or_root(rel in parts()) {
+            if let Ok(n) = normalize(&rel) {
+                prop_assert!(!n.starts_with('/'));
+                prop_assert!(n.split('/').all(|p| !p.is_empty() && p != "." && p != ".."));
+            }
+        }
+
+        #[test]
+        fn accepted_paths_stay_under_root(rel in parts()) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let policy = PathPolicy::new(&[], true).expect("policy");
+            if let Ok(p) = policy.check(dir.path(), &rel) {
+                prop_assert!(p.starts_with(dir.path()));
+                prop_assert!(!p.components().any(|c| c.as_os_str() == ".git"));
+            }
+        }
+    }
+
+    #[test]
+    fn name_globs() {
+        assert!(glob_name_match("id_rsa*", "id_rsa.pub"));
+        assert!(glob_name_match("*.pem", "a.pem"));
+        assert!(!glob_name_match("*.pem", "pem"));
+        assert!(glob_name_match(".env.*", ".env.local"));
+        assert!(!glob_name_match(".env.*", ".envrc"));
+        assert!(glob_name_match("a*b*c", "axxbyyc"));
+        assert!(!glob_name_match("a*b*c", "acb"));
+    }
+}

@@ -86,8 +86,9 @@ impl Capture {
     }
 
     fn finish_line(&mut self) {
-        let line = String::from_utf8_lossy(&self.line);
-        let line = line.trim_end_matches('\r');
+        let raw = String::from_utf8_lossy(&self.line);
+        let line = strip_ansi(raw.trim_end_matches('\r'));
+        let line = line.as_str();
         if !self.line_overflow {
             if (line.starts_with("FAILED ") || line.starts_with("ERROR "))
                 && self.report_lines.len() < MAX_REPORT_LINES
@@ -143,10 +144,36 @@ impl Capture {
 /// pytest's closing line: `2 failed, 3 passed in 0.12s` (with or without `=`).
 fn is_pytest_summary(line: &str) -> bool {
     let l = line.trim().trim_matches('=').trim();
+    // Long runs add the wall time: `in 65.12s (0:01:05)`.
+    let l = match l.rsplit_once(" (") {
+        Some((head, tail)) if tail.ends_with(')') && tail.contains(':') => head,
+        _ => l,
+    };
     (l.contains(" passed") || l.contains(" failed") || l.contains(" error"))
         && l.contains(" in ")
         && l.ends_with('s')
         && l.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Removes ANSI escape sequences (`--color=yes`, `PY_COLORS=1`).
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            out.push(c);
+            continue;
+        }
+        // ESC [ params final-byte
+        if chars.next() == Some('[') {
+            for d in chars.by_ref() {
+                if ('@'..='~').contains(&d) {
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 pub struct Outcome {
@@ -322,5 +349,39 @@ impl GroupGuard {
 impl Drop for GroupGuard {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capture_reads_report_lines_in_colour_and_long_summaries() {
+        let mut c = Capture::default();
+        c.push(b"\x1b[31mFAILED\x1b[0m t.py::a - x\nERROR t.py::b\r\n");
+        c.push(b"===== 1 failed, 1 error in 65.12s (0:01:05) =====");
+        c.finish();
+        assert_eq!(c.report_lines, vec!["FAILED t.py::a - x", "ERROR t.py::b"]);
+        assert_eq!(
+            c.summary_line.as_deref(),
+            Some("===== 1 failed, 1 error in 65.12s (0:01:05) =====")
+        );
+    }
+
+    #[test]
+    fn capture_keeps_head_and_tail_only() {
+        let mut c = Capture::default();
+        for i in 0..10_000 {
+            c.push(format!("{i:08}\n").as_bytes());
+        }
+        let t = c.text();
+        assert!(t.starts_with("00000000\n"));
+        assert!(t.ends_with("00009999\n"));
+        assert!(t.len() < HEAD_BYTES + TAIL_BYTES + 100);
+        assert!(t.contains(&format!(
+            "[... {} bytes omitted ...]",
+            90_000 - HEAD_BYTES - TAIL_BYTES
+        )));
     }
 }

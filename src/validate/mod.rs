@@ -217,8 +217,12 @@ async fn run_steps(
         } else {
             out.capture.text()
         };
-        let mut section = format!("$ {cmd}\n{}", body.trim_end());
-        section.push_str(&format!("\n[{}]", out.exit.describe()));
+        let mut section = format!("$ {cmd}\n");
+        if !body.trim().is_empty() {
+            section.push_str(body.trim_end());
+            section.push('\n');
+        }
+        section.push_str(&format!("[{}]", out.exit.describe()));
         if let Some(n) = note {
             section.push_str(&format!("\n{n}"));
         }
@@ -242,8 +246,17 @@ fn judge(step: Step, out: &Outcome, plan: &ValidationPlan) -> (bool, Option<Stri
     match step {
         Step::Setup => (false, Some("setup command failed".to_string())),
         Step::Scoped => {
-            let note = if out.exit == Exit::Code(5) {
-                "the failing tests were not found by the scoped run".to_string()
+            // pytest: 4 = usage error (no such file), 5 = nothing collected.
+            let not_found = matches!(out.exit, Exit::Code(4) | Exit::Code(5))
+                && plan
+                    .language
+                    .clone()
+                    .or_else(|| guess_language(plan))
+                    .as_deref()
+                    .and_then(scope::canonical_language)
+                    == Some("python");
+            let note = if not_found {
+                "the scoped run did not find the failing tests; check the test ids and the working directory".to_string()
             } else {
                 "the previously failing tests still fail".to_string()
             };

@@ -273,6 +273,30 @@ fn whitespace_tolerant_match_keeps_file_indentation() {
 }
 
 #[test]
+fn whitespace_tolerant_match_converts_spaces_for_tab_indented_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "m.py",
+        "class A:\n\tdef f(self):\n\t\tif x:\n\t\t\treturn 1\n\t\treturn 2\n",
+    );
+    let changes = plan_edits(
+        dir.path(),
+        &[edit(
+            "m.py",
+            "    if x:\n        return 1\n",
+            "    if x:\n        return 10\n    elif y:\n        return 11\n",
+        )],
+        &any_policy(),
+    )
+    .expect("plan");
+    assert_eq!(
+        changes[0].after,
+        "class A:\n\tdef f(self):\n\t\tif x:\n\t\t\treturn 10\n\t\telif y:\n\t\t\treturn 11\n\t\treturn 2\n"
+    );
+}
+
+#[test]
 fn whitespace_tolerant_match_must_be_unique() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(

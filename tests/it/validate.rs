@@ -224,6 +224,26 @@ async fn full_command_failures_are_tolerated_only_if_pre_existing() {
 }
 
 #[tokio::test]
+async fn unknown_failing_test_ids_are_reported_as_not_found() {
+    require_pytest();
+    let project = calc_project();
+    let sandbox = Sandbox::create(project.path()).expect("sandbox");
+    let plan = ValidationPlan {
+        language: None, // guessed from the node id
+        ..plan_for(&["tests/test_gone.py::test_x"])
+    };
+    let v = validate(&sandbox.root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed);
+    assert!(
+        v.output_tail.contains("did not find the failing tests"),
+        "{}",
+        v.output_tail
+    );
+}
+
+#[tokio::test]
 async fn timeout_kills_the_whole_process_group() {
     let dir = tempfile::tempdir().expect("tempdir");
     let plan = ValidationPlan {
