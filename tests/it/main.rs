@@ -2,6 +2,7 @@
 
 mod support;
 
+mod action_run;
 mod analyze;
 mod approve;
 mod cli;

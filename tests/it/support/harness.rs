@@ -239,3 +239,23 @@ pub fn snapshot_sources(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .filter(|(p, _)| !p.starts_with(".self-heal"))
         .collect()
 }
+
+/// Panics with the paths that differ (not the bytes) when two snapshots differ.
+pub fn assert_same_tree(
+    before: &BTreeMap<PathBuf, Vec<u8>>,
+    after: &BTreeMap<PathBuf, Vec<u8>>,
+    what: &str,
+) {
+    let mut diff: Vec<String> = Vec::new();
+    for (path, bytes) in before {
+        match after.get(path) {
+            None => diff.push(format!("removed {}", path.display())),
+            Some(b) if b != bytes => diff.push(format!("changed {}", path.display())),
+            _ => {}
+        }
+    }
+    for path in after.keys().filter(|p| !before.contains_key(*p)) {
+        diff.push(format!("added {}", path.display()));
+    }
+    assert!(diff.is_empty(), "{what}: the tree changed: {diff:?}");
+}

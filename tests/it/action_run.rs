@@ -1,0 +1,339 @@
+//! `self-heal run` as the Action runs it, in-process fakes only: event file → fake
+//! GitHub API → fake model → fix validated with real pytest → branch pushed to a real
+//! bare repository → pull request on the fake → outputs, summary and annotations.
+
+use crate::support::fake_github::{self, FakeGithub, FAILED_JOB_ID, REPO, RUN_ID};
+use crate::support::fake_openai::{FakeOpenAi, Reply};
+use crate::support::harness::{
+    assert_same_tree, copy_dir, git, sample_dir, snapshot, Output, Test,
+};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+const TOKEN: &str = "ghs_fakeWorkflowToken0123456789";
+const KEY: &str = "sk-actions-test-key-987654";
+
+struct Workflow {
+    t: Test,
+    bare: PathBuf,
+    head: String,
+    github: FakeGithub,
+}
+
+impl Workflow {
+    /// A checkout of `sample` whose origin is a bare repo, and a fake GitHub whose
+    /// failed job log is the sample's real CI log.
+    fn new(sample: &str) -> Workflow {
+        let t = Test::new();
+        let bare = t.path("origin.git");
+        std::fs::create_dir_all(&bare).unwrap();
+        git(&bare, &["init", "-q", "--bare", "-b", "main"]);
+        copy_dir(&sample_dir(sample), &t.repo());
+        let repo = t.repo();
+        git(&repo, &["init", "-q", "-b", "main"]);
+        git(&repo, &["add", "-A"]);
+        git(
+            &repo,
+            &[
+                "-c",
+                "user.name=dev",
+                "-c",
+                "user.email=dev@example.com",
+                "commit",
+                "-qm",
+                "sample",
+            ],
+        );
+        git(&repo, &["remote", "add", "origin", bare.to_str().unwrap()]);
+        git(&repo, &["push", "-q", "origin", "main"]);
+        let head = git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+        let github = FakeGithub::start();
+        let log = std::fs::read_to_string(repo.join("ci.log")).unwrap();
+        github.set_job_log(FAILED_JOB_ID, &log);
+        let sha = head.clone();
+        github.patch_run(|run| {
+            run["head_sha"] = json!(sha);
+            run["head_branch"] = json!("main");
+        });
+        Workflow {
+            t,
+            bare,
+            head,
+            github,
+        }
+    }
+
+    fn event(&self, conclusion: &str, branch: &str) -> PathBuf {
+        let mut ev = fake_github::fixture_json("events/workflow_run.completed.json");
+        ev["workflow_run"]["id"] = json!(RUN_ID);
+        ev["workflow_run"]["conclusion"] = json!(conclusion);
+        ev["workflow_run"]["head_branch"] = json!(branch);
+        ev["workflow_run"]["head_sha"] = json!(self.head);
+        ev["repository"]["full_name"] = json!(REPO);
+        let path = self.t.path("event.json");
+        std::fs::write(&path, serde_json::to_vec_pretty(&ev).unwrap()).unwrap();
+        path
+    }
+
+    /// The binary with the environment the runner gives a container action.
+    fn run(&self, event: &Path, llm: &FakeOpenAi, inputs: &[(&str, &str)]) -> Output {
+        let runner_temp = self.t.path("runner_temp");
+        std::fs::create_dir_all(&runner_temp).unwrap();
+        let mut test = Test::new()
+            .current_dir(self.t.repo())
+            .arg("run")
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", "workflow_run")
+            .env("GITHUB_EVENT_PATH", event.to_str().unwrap())
+            .env("GITHUB_API_URL", &self.github.url)
+            .env("GITHUB_REPOSITORY", REPO)
+            .env("GITHUB_WORKSPACE", self.t.repo().to_str().unwrap())
+            .env("RUNNER_TEMP", runner_temp.to_str().unwrap())
+            .env("GITHUB_OUTPUT", self.t.path("output").to_str().unwrap())
+            .env(
+                "GITHUB_STEP_SUMMARY",
+                self.t.path("summary.md").to_str().unwrap(),
+            )
+            .env("INPUT_GITHUB-TOKEN", TOKEN)
+            .env("INPUT_OPENAI-API-KEY", KEY)
+            .env("INPUT_OPENAI-BASE-URL", llm.base_url())
+            // Declared inputs arrive even when empty; they must count as unset.
+            .env("INPUT_TEST-COMMAND", "")
+            .env("INPUT_DRY-RUN", "false");
+        for (k, v) in inputs {
+            test = test.env(k, v);
+        }
+        test.run()
+    }
+
+    fn report(&self) -> Value {
+        let text = std::fs::read_to_string(self.t.path("runner_temp/self-heal/report.json"))
+            .expect("report");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// `name=value` and heredoc outputs of GITHUB_OUTPUT.
+    fn outputs(&self) -> std::collections::BTreeMap<String, String> {
+        let text = std::fs::read_to_string(self.t.path("output")).unwrap_or_default();
+        let mut out = std::collections::BTreeMap::new();
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            if let Some((name, delim)) = line.split_once("<<") {
+                let mut value = Vec::new();
+                for l in lines.by_ref() {
+                    if l == delim {
+                        break;
+                    }
+                    value.push(l);
+                }
+                out.insert(name.to_string(), value.join("\n"));
+            } else if let Some((name, value)) = line.split_once('=') {
+                out.insert(name.to_string(), value.to_string());
+            }
+        }
+        out
+    }
+}
+
+fn logic_fix() -> Reply {
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(sample_dir("py-logic-error").join("expected.json")).unwrap(),
+    )
+    .unwrap();
+    let e = &expected["fix"][0];
+    Reply::reply_edits(
+        "page_count rounds down, so a partial last page is lost. Use ceiling division.",
+        &[(
+            e["path"].as_str().unwrap(),
+            e["search"].as_str().unwrap(),
+            e["replace"].as_str().unwrap(),
+        )],
+    )
+    .usage(1200, 80)
+}
+
+#[test]
+fn failed_run_becomes_a_validated_pull_request() {
+    let w = Workflow::new("py-logic-error");
+    let before = snapshot(&w.t.repo());
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(&w.event("failure", "main"), &llm, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let report = w.report();
+    assert_eq!(report["status"], "fixed", "{report}");
+
+    // The branch is really pushed: one signed-off bot commit on top of the failed sha.
+    let branch = format!("self-heal/{RUN_ID}-{}", &w.head[..7]);
+    let sha = git(&w.bare, &["rev-parse", &format!("refs/heads/{branch}")])
+        .trim()
+        .to_string();
+    let meta = git(&w.bare, &["log", "-1", "--format=%an <%ae>|%P", &sha]);
+    assert_eq!(
+        meta.trim(),
+        format!(
+            "self-heal[bot] <self-heal[bot]@users.noreply.github.com>|{}",
+            w.head
+        )
+    );
+    let msg = git(&w.bare, &["log", "-1", "--format=%B", &sha]);
+    assert!(msg.contains("Signed-off-by: self-heal[bot]"), "{msg}");
+    let files = git(&w.bare, &["diff", "--name-only", &w.head, &sha]);
+    assert_eq!(files.trim(), "pager/core.py");
+
+    // The PR request the fake received.
+    let posts = w.github.requests_to("create_pull");
+    assert_eq!(posts.len(), 1);
+    let pr = posts[0].json();
+    assert_eq!(pr["head"], json!(branch));
+    assert_eq!(pr["base"], json!("main"));
+    let body = pr["body"].as_str().unwrap();
+    for part in [
+        "ceiling division",
+        "test_page_count_partial_last_page",
+        "```diff",
+        "python -m pytest",
+        "self-heal:fingerprint=",
+    ] {
+        assert!(body.contains(part), "PR body lacks {part:?}:\n{body}");
+    }
+    assert!(body.contains(&format!("{RUN_ID}")), "links the failed run");
+
+    // Outputs, summary, annotations, masks.
+    let outputs = w.outputs();
+    assert_eq!(outputs["status"], "fixed");
+    assert_eq!(outputs["branch"], branch);
+    assert_eq!(outputs["pr-number"], "100");
+    assert!(outputs["pr-url"].ends_with("/pull/100"), "{outputs:?}");
+    assert!(outputs["diagnosis"].contains("ceiling division"));
+    assert!(Path::new(&outputs["report"]).is_file());
+    let patch = std::fs::read_to_string(&outputs["patch"]).expect("patch file");
+    assert!(patch.contains("+++ b/pager/core.py"), "{patch}");
+    let summary = std::fs::read_to_string(w.t.path("summary.md")).unwrap();
+    assert!(
+        summary.contains("fixed") && summary.contains("pager/core.py"),
+        "{summary}"
+    );
+    assert!(out.stdout.contains("::add-mask::"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("::error file=tests/test_pager.py,line=9"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("::group::"), "{}", out.stdout);
+
+    // The checkout is untouched in Actions: the fix lives on the branch. (The commit's
+    // objects are written to the object store; refs, index and files stay as they were.)
+    let without_objects = |t: std::collections::BTreeMap<PathBuf, Vec<u8>>| {
+        t.into_iter()
+            .filter(|(p, _)| !p.starts_with(".git/objects"))
+            .collect()
+    };
+    assert_same_tree(
+        &without_objects(before),
+        &without_objects(snapshot(&w.t.repo())),
+        "checkout",
+    );
+
+    // The token never lands on disk, in output, or at the model.
+    let config = std::fs::read_to_string(w.t.repo().join(".git/config")).unwrap();
+    assert!(
+        !config.contains(TOKEN) && !config.contains("extraheader"),
+        "{config}"
+    );
+    let report_text = report.to_string();
+    let stdout_masked = out
+        .stdout
+        .replace(&format!("::add-mask::{TOKEN}"), "")
+        .replace(&format!("::add-mask::{KEY}"), "");
+    for (what, text) in [
+        ("report", report_text.as_str()),
+        ("stdout", stdout_masked.as_str()),
+        ("stderr", out.stderr.as_str()),
+    ] {
+        assert!(!text.contains(TOKEN), "token in {what}");
+        assert!(!text.contains(KEY), "key in {what}");
+    }
+    for req in llm.requests() {
+        assert!(!req.raw_body.contains(TOKEN), "token sent to the model");
+    }
+    // The API saw the token; the log host behind the 302 never did.
+    let api = w.github.requests_to("job_logs");
+    assert_eq!(
+        api[0].header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    for blob in w.github.requests_to("blob_job") {
+        assert_eq!(
+            blob.header("authorization"),
+            None,
+            "token forwarded to the log host"
+        );
+    }
+}
+
+#[test]
+fn dry_run_publishes_nothing_and_summarises_the_proposal() {
+    let w = Workflow::new("py-logic-error");
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(
+        &w.event("failure", "main"),
+        &llm,
+        &[("INPUT_DRY-RUN", "true")],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(w.report()["status"], "proposed");
+    assert!(w.github.requests_to("create_pull").is_empty());
+    let branches = git(&w.bare, &["branch", "--list"]);
+    assert!(!branches.contains("self-heal/"), "{branches}");
+    let summary = std::fs::read_to_string(w.t.path("summary.md")).unwrap();
+    assert!(
+        summary.contains("+++ b/pager/core.py"),
+        "the summary holds the proposed diff: {summary}"
+    );
+    assert_eq!(w.outputs()["status"], "proposed");
+}
+
+#[test]
+fn loop_guards_skip_with_exit_zero() {
+    for (conclusion, branch, why) in [
+        ("success", "main", "success"),
+        ("failure", "self-heal/123-abc", "self-heal/"),
+    ] {
+        let w = Workflow::new("py-logic-error");
+        let llm = FakeOpenAi::start([]);
+        let out = w.run(&w.event(conclusion, branch), &llm, &[]);
+        assert_eq!(out.code, 0, "{out:?}");
+        let report = w.report();
+        assert_eq!(report["status"], "skipped", "{report}");
+        assert!(report["reason"].as_str().unwrap().contains(why), "{report}");
+        assert_eq!(llm.request_count(), 0);
+        assert!(
+            w.github.requests_to("get_run").is_empty(),
+            "skipped before any API call"
+        );
+        assert_eq!(w.outputs()["status"], "skipped");
+    }
+}
+
+#[test]
+fn expired_logs_and_bad_events_are_clear_errors() {
+    let w = Workflow::new("py-logic-error");
+    w.github.inject("job_logs", fake_github::Reply::status(410));
+    w.github.inject("run_logs", fake_github::Reply::status(410));
+    let llm = FakeOpenAi::start([]);
+    let out = w.run(&w.event("failure", "main"), &llm, &[]);
+    assert_eq!(out.code, 3, "{out:?}");
+    let report = w.report();
+    assert_eq!(report["status"], "error");
+    assert!(
+        report["reason"].as_str().unwrap().contains("expired"),
+        "{report}"
+    );
+
+    let bad = w.t.path("bad-event.json");
+    std::fs::write(&bad, "{ not json").unwrap();
+    let out = w.run(&bad, &llm, &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(out.stderr.trim().lines().count(), 1, "{out:?}");
+}
