@@ -113,6 +113,7 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
             println!("{}", self_heal::github::workflow_commands::add_mask(&s));
         }
     }
+    let started = std::time::Instant::now();
     let outcome = tokio::select! {
         r = repair(&cfg) => r,
         // Ctrl-C can only land between steps: the final write is synchronous.
@@ -121,7 +122,8 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
     if cfg.in_actions {
         println!("{}", self_heal::github::workflow_commands::endgroup());
     }
-    let (report, run_url) = outcome.map_err(|e| anyhow::Error::new(Usage(e)))?;
+    let (mut report, run_url) = outcome.map_err(|e| anyhow::Error::new(Usage(e)))?;
+    report.timings.total_ms = started.elapsed().as_millis().try_into().unwrap_or(u64::MAX);
     finish(&cfg, &report, run_url.as_deref())
 }
 
@@ -178,7 +180,7 @@ async fn ask_approval(cfg: &Config, proposal: &Proposal) -> Decision {
         ApproveMode::Auto => Decision::Approved,
         ApproveMode::Prompt => {
             let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-            let diff = colorize(&proposal.patch);
+            let diff = self_heal::repair::edits::colorize_patch(&proposal.patch);
             let stdin = std::io::stdin();
             let mut input = stdin.lock();
             approve::terminal::prompt(
@@ -255,14 +257,25 @@ fn print_report(out: &mut dyn Write, report: &Report, color: bool) -> std::io::R
             (None, true) => "validated".into(),
             (None, false) => "validation failed".into(),
         };
-        writeln!(out, "attempt {} ({:?}): {result}", a.n, a.source)?;
+        let source = match a.source {
+            self_heal::report::AttemptSource::Llm => "model",
+            self_heal::report::AttemptSource::Recipe => "recipe",
+        };
+        writeln!(out, "attempt {} ({source}): {result}", a.n)?;
+        for cmd in &a.validation.commands {
+            writeln!(out, "  ran: {cmd}")?;
+        }
     }
     if !report.diagnosis.is_empty() {
         writeln!(out, "diagnosis: {}", report.diagnosis)?;
     }
     if !report.patch.is_empty() {
         if color {
-            writeln!(out, "{}", colorize(&report.patch))?;
+            writeln!(
+                out,
+                "{}",
+                self_heal::repair::edits::colorize_patch(&report.patch)
+            )?;
         } else {
             writeln!(out, "{}", report.patch)?;
         }
@@ -280,26 +293,6 @@ fn print_report(out: &mut dyn Write, report: &Report, color: bool) -> std::io::R
         report.status.as_str(),
         report.reason
     )
-}
-
-fn colorize(patch: &str) -> String {
-    patch
-        .lines()
-        .map(|l| {
-            if l.starts_with("+++") || l.starts_with("---") {
-                format!("\x1b[1m{l}\x1b[0m")
-            } else if l.starts_with('+') {
-                format!("\x1b[32m{l}\x1b[0m")
-            } else if l.starts_with('-') {
-                format!("\x1b[31m{l}\x1b[0m")
-            } else if l.starts_with("@@") {
-                format!("\x1b[36m{l}\x1b[0m")
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 pub async fn check(cfg: Config) -> anyhow::Result<ExitCode> {

@@ -191,6 +191,7 @@ async fn repair_report(
     let outcome = repair_loop::repair(&input, progress).await;
     report.attempts = outcome.attempts;
     report.llm = outcome.llm;
+    report.timings = outcome.timings;
     report.status = outcome.status;
     report.reason = outcome.reason;
     let Some(fix) = outcome.fix else {

@@ -79,6 +79,16 @@ pub struct LlmStats {
     pub completion_tokens: u64,
 }
 
+/// Where the time went, so overhead can be told from model latency and test time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timings {
+    pub total_ms: u64,
+    /// Waiting for the model (including retries).
+    pub llm_ms: u64,
+    /// Running validation commands in sandboxes (baseline and attempts).
+    pub validation_ms: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Report {
     pub status: Status,
@@ -90,6 +100,8 @@ pub struct Report {
     pub changed_files: Vec<String>,
     pub pr: Option<PrInfo>,
     pub llm: LlmStats,
+    #[serde(default)]
+    pub timings: Timings,
 }
 
 impl Report {

@@ -557,13 +557,19 @@ pub fn unified_diff(changes: &[FileChange]) -> String {
 
 /// The same diff with ANSI colours for a terminal.
 pub fn colored_diff(changes: &[FileChange]) -> String {
+    colorize_patch(&unified_diff(changes))
+}
+
+/// ANSI colours for a unified diff given as text (bold headers, cyan hunks,
+/// green additions, red removals).
+pub fn colorize_patch(patch: &str) -> String {
     const RED: &str = "\x1b[31m";
     const GREEN: &str = "\x1b[32m";
     const CYAN: &str = "\x1b[36m";
     const BOLD: &str = "\x1b[1m";
     const RESET: &str = "\x1b[0m";
     let mut out = String::new();
-    for line in unified_diff(changes).lines() {
+    for line in patch.lines() {
         let colour = if line.starts_with("diff --git")
             || line.starts_with("--- ")
             || line.starts_with("+++ ")

@@ -7,9 +7,10 @@ use super::policy::PathPolicy;
 use super::recipes;
 use crate::analyze::Analysis;
 use crate::llm::{self, LlmClient, LlmError, PreviousAttempt, PromptInput, Templates};
-use crate::report::{Attempt, AttemptSource, LlmStats, Status};
+use crate::report::{Attempt, AttemptSource, LlmStats, Status, Timings};
 use crate::validate::{self, Runner, Sandbox, Validation, ValidationPlan};
 use std::path::Path;
+use std::time::Instant;
 
 /// Everything one repair needs, borrowed from the caller.
 pub struct LoopInput<'a> {
@@ -51,6 +52,7 @@ pub struct LoopOutcome {
     pub attempts: Vec<Attempt>,
     pub fix: Option<ValidatedFix>,
     pub llm: LlmStats,
+    pub timings: Timings,
 }
 
 /// Progress lines for a human (the caller prints them to stderr or the Actions log).
@@ -65,11 +67,15 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         attempts: Vec::new(),
         fix: None,
         llm: LlmStats::default(),
+        timings: Timings::default(),
     };
 
     if !input.skip_baseline && *input.runner != Runner::None {
         progress("reproducing the failure in a sandbox");
-        match reproduce(input).await {
+        let started = Instant::now();
+        let reproduced = reproduce(input).await;
+        out.timings.validation_ms += elapsed_ms(started);
+        match reproduced {
             Ok(true) => {}
             Ok(false) => {
                 out.status = Status::Flaky;
@@ -130,7 +136,10 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
             user: crate::logs::mask(&prompt.user, input.secrets),
         };
         out.llm.requests += 1;
-        let reply = match llm_client.complete(&prompt).await {
+        let started = Instant::now();
+        let completion = llm_client.complete(&prompt).await;
+        out.timings.llm_ms += elapsed_ms(started);
+        let reply = match completion {
             Ok(reply) => reply,
             Err(LlmError::BadReply { reason, usage }) => {
                 add_usage(&mut out.llm, usage);
@@ -179,6 +188,10 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         None => "no attempt was made".into(),
     };
     out
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    since.elapsed().as_millis().try_into().unwrap_or(u64::MAX)
 }
 
 fn add_usage(stats: &mut LlmStats, usage: llm::Usage) {

@@ -1273,6 +1273,7 @@ fn sample_report() -> Report {
             prompt_tokens: 1200,
             completion_tokens: 80,
         },
+        ..Report::default()
     }
 }
 
