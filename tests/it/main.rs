@@ -4,7 +4,9 @@ mod support;
 
 mod action_run;
 mod analyze;
+mod analyze_cli;
 mod approve;
+mod check;
 mod cli;
 mod context;
 mod diagnostics;

@@ -231,6 +231,8 @@ impl RecordedRequest {
 struct State {
     script: Mutex<VecDeque<Reply>>,
     requests: Mutex<Vec<RecordedRequest>>,
+    /// When set, `GET .../models` lists models for this bearer key and answers 401 otherwise.
+    models_key: Mutex<Option<String>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -288,6 +290,11 @@ impl FakeOpenAi {
             state,
             shutdown: Some(tx),
         }
+    }
+
+    /// Serve `GET .../models` (as `self-heal check` calls it), accepting only `key`.
+    pub fn accept_models_key(&self, key: &str) {
+        *lock(&self.state.models_key) = Some(key.to_string());
     }
 
     /// `http://127.0.0.1:PORT/v1`, what `openai-base-url` should be set to.
@@ -379,6 +386,33 @@ async fn handle(state: Arc<State>, request: axum::extract::Request) -> axum::res
         requests.push(recorded);
         requests.len()
     };
+    let models_key = lock(&state.models_key).clone();
+    if let (Some(key), true) = (
+        models_key,
+        parts.method == "GET" && parts.uri.path().ends_with("/models"),
+    ) {
+        let auth = parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        return if auth == format!("Bearer {key}") {
+            respond(
+                Reply::json(
+                    200,
+                    serde_json::json!({"object": "list", "data": [{"id": "fake-model"}]}),
+                ),
+                &model,
+                number,
+            )
+        } else {
+            respond(
+                Reply::error(401, "invalid api key", Some("invalid_api_key")),
+                &model,
+                number,
+            )
+        };
+    }
     if !is_completion {
         return respond(
             Reply::error(404, "fake OpenAI server: no such endpoint", None),

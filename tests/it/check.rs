@@ -1,0 +1,121 @@
+//! `self-heal check`: PASS/FAIL lines and exit 1 on any FAIL, against real tools and fakes.
+
+use crate::support::fake_openai::FakeOpenAi;
+use crate::support::harness::Test;
+
+#[test]
+fn a_ready_checkout_passes() {
+    let t = Test::with_sample("py-logic-error");
+    let repo = t.repo();
+    let fake = FakeOpenAi::start([]);
+    let out = t
+        .args(["check", "--openai-base-url", &fake.base_url()])
+        .current_dir(repo)
+        .env("OPENAI_API_KEY", "sk-check-key-123456")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    for what in [
+        "PASS config",
+        "PASS model",
+        "PASS git",
+        "PASS checkout",
+        "PASS validation",
+    ] {
+        assert!(
+            out.stdout.contains(what),
+            "missing {what:?}:\n{}",
+            out.stdout
+        );
+    }
+    assert!(out.stdout.contains("python -m pytest -q"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("sk-check-key-123456"),
+        "the key is never printed"
+    );
+}
+
+#[test]
+fn an_unreachable_model_and_a_missing_test_command_fail() {
+    let t = Test::new();
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = t
+        .args([
+            "check",
+            "--openai-base-url",
+            &format!("http://127.0.0.1:{port}/v1"),
+        ])
+        .env("OPENAI_API_KEY", "sk-x-123456")
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout.contains("FAIL model") && out.stdout.contains("unreachable"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("FAIL validation"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .lines()
+            .all(|l| ["PASS ", "FAIL ", "SKIP "].iter().any(|p| l.starts_with(p))),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn no_model_and_a_bad_setting_are_fail_lines() {
+    let out = Test::new().args(["check"]).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout.contains("FAIL model: no model configured"),
+        "{}",
+        out.stdout
+    );
+
+    let out = Test::new().args(["check", "--validation", "vm"]).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout.starts_with("FAIL config:") && out.stdout.contains("validation"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn the_key_is_verified_against_the_endpoint() {
+    let fake = FakeOpenAi::start([]);
+    fake.accept_models_key("sk-right-key-123456");
+    let repo = Test::with_sample("py-logic-error");
+    let ok = Test::new()
+        .args(["check", "--openai-base-url", &fake.base_url()])
+        .current_dir(repo.repo())
+        .env("OPENAI_API_KEY", "sk-right-key-123456")
+        .run();
+    assert!(
+        ok.stdout.contains("PASS model") && ok.stdout.contains("key accepted"),
+        "{}",
+        ok.stdout
+    );
+    let bad = Test::new()
+        .args(["check", "--openai-base-url", &fake.base_url()])
+        .current_dir(repo.repo())
+        .env("OPENAI_API_KEY", "sk-wrong-key-654321")
+        .run();
+    assert_eq!(bad.code, 1, "{bad:?}");
+    assert!(
+        bad.stdout.contains("FAIL model") && bad.stdout.contains("rejected"),
+        "{}",
+        bad.stdout
+    );
+    let sent: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/models")
+        .collect();
+    assert_eq!(sent.len(), 2, "check asked GET /v1/models once per run");
+}
