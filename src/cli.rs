@@ -132,7 +132,7 @@ async fn repair(cfg: &Config) -> Result<(Report, Option<String>), String> {
     let source = match remote::resolve_source(cfg, &progress).await {
         Ok(s) => s,
         Err(SourceError::Usage(msg)) => return Err(msg),
-        Err(SourceError::Report(r)) => return Ok((r, None)),
+        Err(SourceError::Report(r)) => return Ok((*r, None)),
     };
     match source {
         Source::Local(files) => {

@@ -43,7 +43,7 @@ pub enum Source {
 /// A reason the run cannot start (usage: exit 2) or ended early (a report).
 pub enum SourceError {
     Usage(String),
-    Report(Report),
+    Report(Box<Report>),
 }
 
 fn guards(cfg: &Config) -> Guards {
@@ -62,7 +62,9 @@ pub async fn resolve_source(
     if !cfg.logs.is_empty() {
         return crate::pipeline::read_logs(cfg)
             .map(Source::Local)
-            .map_err(|(status, reason)| SourceError::Report(Report::new(status, reason)));
+            .map_err(|(status, reason)| {
+                SourceError::Report(Box::new(Report::new(status, reason)))
+            });
     }
     let event_json = match &cfg.event_path {
         Some(p) => match std::fs::read_to_string(p) {
@@ -85,7 +87,10 @@ pub async fn resolve_source(
     .map_err(|e| SourceError::Usage(format!("{e}; or give --log with a CI log")))?;
     let run = match trigger {
         Trigger::Skip(reason) => {
-            return Err(SourceError::Report(Report::new(Status::Skipped, reason)))
+            return Err(SourceError::Report(Box::new(Report::new(
+                Status::Skipped,
+                reason,
+            ))))
         }
         Trigger::Repair(run) => run,
     };
@@ -102,19 +107,22 @@ pub async fn resolve_source(
         )
     })?;
     let client = GithubClient::from_env_values(Some(&cfg.api_url), &token, Duration::from_secs(60))
-        .map_err(|e| SourceError::Report(Report::new(Status::Error, e.to_string())))?;
+        .map_err(|e| SourceError::Report(Box::new(Report::new(Status::Error, e.to_string()))))?;
     progress(&format!("fetching run {} of {repo}", run.run_id));
     let fetched = fetch::fetch_failed_logs(&client, &repo, run.run_id)
         .await
         .map_err(|e| {
-            SourceError::Report(Report::new(
+            SourceError::Report(Box::new(Report::new(
                 Status::Error,
                 format!("run {}: {e}", run.run_id),
-            ))
+            )))
         })?;
     if run.needs_guard_check {
         if let Some(reason) = event::skip_reason(&fetched.run, &guards(cfg)) {
-            return Err(SourceError::Report(Report::new(Status::Skipped, reason)));
+            return Err(SourceError::Report(Box::new(Report::new(
+                Status::Skipped,
+                reason,
+            ))));
         }
     }
     for w in &fetched.warnings {
