@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The Action's whole test, offline: Docker engine, bootstrapped base image,
+# static binary, action image, image checks, then the workflow through act.
+# Stops the engine at the end if it started it (SELF_HEAL_KEEP_DOCKER=1 keeps
+# it). Prints a "timing:" line per phase and one "N passed, N failed" line.
+#
+# Pass SMOKE_MODE=real (and what scripts/act-smoke.sh asks for) once the
+# binary's `run` command exists.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+total_start=$(date +%s)
+started_engine=
+if ! docker info >/dev/null 2>&1; then started_engine=1; fi
+finish() {
+    if [ -n "$started_engine" ] && [ -z "${SELF_HEAL_KEEP_DOCKER:-}" ]; then
+        scripts/docker-env.sh down || true
+    fi
+}
+trap finish EXIT
+
+scripts/docker-env.sh up
+scripts/docker-env.sh base-image
+scripts/build-static.sh
+scripts/docker-env.sh action-image
+
+passed=0
+failed=0
+run_suite() {
+    local name=$1 out rc start
+    shift
+    start=$(date +%s)
+    set +e
+    out=$("$@" 2>&1)
+    rc=$?
+    set -e
+    printf '%s\n' "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
+    passed=$((passed + $(grep -c '^ok - ' <<<"$out" || true)))
+    failed=$((failed + $(grep -c '^not ok - ' <<<"$out" || true)))
+    if [ "$rc" -ne 0 ] && ! grep -q '^not ok - ' <<<"$out"; then
+        failed=$((failed + 1))
+        printf 'not ok - %s exited %s\n' "$name" "$rc"
+    fi
+    printf 'timing: %s %ss\n' "$name" "$(($(date +%s) - start))"
+}
+run_suite image-checks tests/action/image.sh
+run_suite act-smoke scripts/act-smoke.sh
+
+printf 'timing: test-action total %ss\n' "$(($(date +%s) - total_start))"
+printf '%d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
