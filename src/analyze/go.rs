@@ -5,7 +5,7 @@
 //! after the tests, so failures are held per package until that line (or the
 //! end of the log, where they are emitted without a package).
 
-use super::diagnostics::util::{clean_path, clip, lines, num, MAX_FAILURES};
+use super::diagnostics::util::{clean_path, clip, clip_str, lines, num, MAX_FAILURES};
 use super::{Failure, FailureKind};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -151,7 +151,8 @@ struct PkgState {
     /// Package-level panic (no test running): message, file, line, timeout.
     panic: Option<(String, Option<String>, Option<u32>, bool)>,
     /// The last line that isn't go test chatter: the reason for a package failure without tests.
-    last_output: Option<String>,
+    /// Reused buffer: noise lines are the common case and must not allocate.
+    last_output: String,
     /// testify prints `x_test.go:12: ` then the real message on `Error:` lines below.
     continuation: Option<(String, u8)>,
 }
@@ -278,7 +279,12 @@ impl GoParser {
         if t.starts_with("=== ") || t.starts_with("DONE ") {
             self.gotestsum = None;
         }
-        let st = self.pkgs.entry(key.to_string()).or_default();
+        if !self.pkgs.contains_key(key) {
+            self.pkgs.insert(key.to_string(), PkgState::default());
+        }
+        let Some(st) = self.pkgs.get_mut(key) else {
+            return;
+        };
         if let Some(rest) = t.strip_prefix("=== ") {
             st.trace = None;
             st.continuation = None;
@@ -458,7 +464,8 @@ impl GoParser {
             return;
         }
         if !is_chatter(t) {
-            st.last_output = Some(clip(t));
+            st.last_output.clear();
+            st.last_output.push_str(clip_str(t.trim()));
         }
     }
 
@@ -531,7 +538,11 @@ impl GoParser {
             let (message, file, line, timeout) = match st.panic {
                 Some(p) => p,
                 None => (
-                    st.last_output.unwrap_or_else(|| "package failed".into()),
+                    if st.last_output.is_empty() {
+                        "package failed".into()
+                    } else {
+                        st.last_output
+                    },
                     None,
                     None,
                     false,

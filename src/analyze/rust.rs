@@ -325,9 +325,15 @@ impl RustParser {
     }
 
     fn indented(&mut self, t: &str) {
-        if let Some(n) = NEXTEST_FAIL.captures(t) {
-            self.fail_test(n[2].to_string());
-            return;
+        let s = t.trim_start();
+        let nextest = ["FAIL [", "SIG", "TIMEOUT ["]
+            .iter()
+            .any(|p| s.starts_with(p));
+        if nextest {
+            if let Some(n) = NEXTEST_FAIL.captures(t) {
+                self.fail_test(n[2].to_string());
+                return;
+            }
         }
         let Some(p) = self.pending.as_mut() else {
             return;
