@@ -24,13 +24,16 @@ pub fn parse(text: &str) -> Vec<Failure> {
 }
 
 static NEW_PANIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^thread '([^']*)' panicked at (.+?):(\d+):(\d+):$").expect("static regex")
+    Regex::new(r"^thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$")
+        .expect("static regex")
 });
 static OLD_PANIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^thread '([^']*)' panicked at '(.*)', (.+?):(\d+):(\d+)$").expect("static regex")
+    Regex::new(r"^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+):(\d+)$")
+        .expect("static regex")
 });
-static OLD_PANIC_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^thread '([^']*)' panicked at '(.*)$").expect("static regex"));
+static OLD_PANIC_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)$").expect("static regex")
+});
 static OLD_PANIC_END: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.*)', (.+?):(\d+):(\d+)$").expect("static regex"));
 /// `error[E0308]: mismatched types`, `warning: unused variable: `x``.
@@ -519,6 +522,18 @@ error: test failed, to rerun pass `--lib`\n";
             f[0].message,
             "assertion `left == right` failed left: 1 right: 2"
         );
+    }
+
+    #[test]
+    fn panic_header_with_thread_id() {
+        // Rust 1.91+ prints the thread id after the name.
+        let log = "test t ... FAILED\n---- t stdout ----\nthread 't' (7604) panicked at src/a.rs:4:5:\nboom\n\ntest result: FAILED.\n";
+        let f = parse(log);
+        assert_eq!(
+            (f[0].file.as_deref(), f[0].line),
+            (Some("src/a.rs"), Some(4))
+        );
+        assert_eq!(f[0].message, "boom");
     }
 
     #[test]

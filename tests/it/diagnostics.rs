@@ -214,3 +214,87 @@ fn many_distinct_failures_stay_linear() {
     let g = go::parse(&go_log);
     assert_eq!(g.len(), 10_000);
 }
+
+/// Runs `cargo <args>` in `dir` and returns stdout and stderr together, as a CI log shows them.
+fn cargo_output(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env("CARGO_TERM_COLOR", "never")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let mut s = String::from_utf8_lossy(&out.stderr).into_owned();
+    s.push_str(&String::from_utf8_lossy(&out.stdout));
+    s
+}
+
+fn write_crate(dir: &std::path::Path, lib: &str) {
+    std::fs::create_dir_all(dir.join("src")).expect("mkdir");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"sample\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .expect("write manifest");
+    std::fs::write(dir.join("src/lib.rs"), lib).expect("write lib");
+}
+
+#[test]
+fn rust_parser_reads_real_cargo_test_output() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let lib = "pub fn add(a: i32, b: i32) -> i32 {\n    a - b\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn adds() {\n        assert_eq!(add(2, 2), 4);\n    }\n\n    #[test]\n    fn fine() {\n        assert_eq!(add(2, 0), 2);\n    }\n}\n";
+    write_crate(tmp.path(), lib);
+    let log = cargo_output(tmp.path(), &["test", "--offline"]);
+    let f = rust::parse(&log);
+    assert_eq!(f.len(), 1, "{f:?}\n{log}");
+    assert_eq!(f[0].kind, FailureKind::TestFailure);
+    assert_eq!(f[0].test.as_deref(), Some("tests::adds"));
+    assert_eq!(f[0].file.as_deref(), Some("src/lib.rs"));
+    assert_eq!(f[0].line, Some(11));
+    assert!(f[0].message.contains("left == right"), "{}", f[0].message);
+}
+
+#[test]
+fn rust_parser_reads_real_rustc_errors_and_rustfmt_diffs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write_crate(
+        tmp.path(),
+        "pub fn f() -> i32 {\n    let unused = 1;\n    \"one\"\n}\n",
+    );
+    let log = cargo_output(tmp.path(), &["build", "--offline"]);
+    let f = rust::parse(&log);
+    assert_eq!(f.len(), 1, "the warning yields to the error: {f:?}\n{log}");
+    assert_eq!(f[0].kind, FailureKind::CompileError);
+    assert!(
+        f[0].message.starts_with("error[E0308]: mismatched types"),
+        "{}",
+        f[0].message
+    );
+    assert_eq!(
+        (f[0].file.as_deref(), f[0].line),
+        (Some("src/lib.rs"), Some(3))
+    );
+
+    let short = cargo_output(
+        tmp.path(),
+        &["build", "--offline", "--message-format", "short"],
+    );
+    let f = rust::parse(&short);
+    assert_eq!(f.len(), 1, "{f:?}\n{short}");
+    assert_eq!(f[0].line, Some(3));
+
+    write_crate(tmp.path(), "pub fn f()->i32{1}\n");
+    let fmt = cargo_output(tmp.path(), &["fmt", "--check"]);
+    if fmt.contains("is not installed") || fmt.contains("no such command") {
+        panic!("rustfmt is needed for this test: rustup component add rustfmt\n{fmt}");
+    }
+    let f = rust::parse(&fmt);
+    assert_eq!(f.len(), 1, "{f:?}\n{fmt}");
+    assert_eq!(f[0].kind, FailureKind::Format);
+    assert!(f[0]
+        .file
+        .as_deref()
+        .is_some_and(|p| p.ends_with("src/lib.rs")));
+    assert_eq!(f[0].line, Some(1));
+}
