@@ -298,3 +298,26 @@ fn rust_parser_reads_real_rustc_errors_and_rustfmt_diffs() {
         .is_some_and(|p| p.ends_with("src/lib.rs")));
     assert_eq!(f[0].line, Some(1));
 }
+
+#[test]
+fn rust_parser_reads_real_clippy_output() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write_crate(
+        tmp.path(),
+        "pub fn empty(v: &[u8]) -> bool {\n    v.len() == 0\n}\n",
+    );
+    let log = cargo_output(tmp.path(), &["clippy", "--offline", "--", "-D", "warnings"]);
+    if log.contains("no such command") {
+        panic!("clippy is needed for this test: rustup component add clippy\n{log}");
+    }
+    let f = rust::parse(&log);
+    assert_eq!(f.len(), 1, "{f:?}\n{log}");
+    assert_eq!(
+        (f[0].tool.as_str(), f[0].kind),
+        ("clippy", FailureKind::Lint)
+    );
+    assert_eq!(
+        (f[0].file.as_deref(), f[0].line),
+        (Some("src/lib.rs"), Some(2))
+    );
+}
