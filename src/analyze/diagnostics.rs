@@ -78,6 +78,12 @@ static PRETTIER_ERROR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\[error\] (.+?): (.*?)(?: \((\d+):(\d+)\))?$").expect("static regex")
 });
 
+/// ruff 0.12+ full format: `F401 [*] `os` imported but unused`, location below.
+static RUFF_HEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Z]{1,4}\d{1,4} (?:\[\*\] )?\S").expect("static regex"));
+static RUFF_ARROW: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*--> (.+?\.pyi?):(\d+):(\d+)$").expect("static regex"));
+
 /// Indented lines after a tsc error that continue its message (elaboration chain).
 const TSC_CONTINUATION: usize = 5;
 
@@ -87,6 +93,8 @@ struct DiagParser {
     eslint_file: Option<String>,
     /// Index in `errors` of a tsc error whose indented elaboration may follow.
     tsc_open: Option<(usize, usize)>,
+    /// ruff 0.12+ prints `F401 [*] msg` and the location on the next ` --> x.py:1:8` line.
+    ruff_head: Option<String>,
     errors: Vec<Failure>,
     /// Compiler warnings (dotnet, gcc): reported only when nothing failed harder.
     warnings: Vec<Failure>,
@@ -101,6 +109,20 @@ impl DiagParser {
             return;
         }
         let indented = t.starts_with(' ') || t.starts_with('\t');
+        if let Some(head) = self.ruff_head.take() {
+            if let Some(c) = RUFF_ARROW.captures(t) {
+                let msg = clip(&head);
+                self.push(
+                    FailureKind::Lint,
+                    "ruff",
+                    Some(&c[1]),
+                    num(&c[2]),
+                    msg,
+                    true,
+                );
+                return;
+            }
+        }
         if indented {
             if self.eslint_file.is_some()
                 && t.trim_start().starts_with(|c: char| c.is_ascii_digit())
@@ -132,6 +154,10 @@ impl DiagParser {
             }
         }
         let b = t.as_bytes()[0];
+        if b.is_ascii_uppercase() && RUFF_HEAD.is_match(t) {
+            self.ruff_head = Some(t.to_string());
+            return;
+        }
         if b == b'[' {
             self.prettier(t);
         } else if (b == b'w' || b == b'W')
@@ -532,6 +558,16 @@ would reformat a/b.py\nERROR: /app/m.py Imports are incorrectly sorted and/or fo
         assert_eq!((f[0].kind, f[0].line), (FailureKind::CompileError, Some(3)));
         let only_warn = parse("A.cs(1,2): warning CS0618: old [p.csproj]\n");
         assert_eq!(only_warn.len(), 1);
+    }
+
+    #[test]
+    fn ruff_full_format_with_arrow() {
+        let log = "F401 [*] `os` imported but unused\n --> pkg/a.py:1:8\n  |\n1 | import os\n";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].tool.as_str(), f[0].line), ("ruff", Some(1)));
+        assert_eq!(f[0].file.as_deref(), Some("pkg/a.py"));
+        assert!(f[0].message.starts_with("F401"));
     }
 
     #[test]
