@@ -191,6 +191,8 @@ impl DiagParser {
                     true,
                 );
             }
+        } else if memchr::memchr(b':', t.as_bytes()).is_none() {
+            // Every rule below needs a `:` (location or severity separator).
         } else if (b == b'e' && t.starts_with("error:") && self.black(t))
             || (t.contains("): ") && t.contains('(') && self.paren_loc(t))
         {

@@ -157,6 +157,16 @@ struct PkgState {
     continuation: Option<(String, u8)>,
 }
 
+impl PkgState {
+    /// Remembers `t` as the latest output unless it is go test's own chatter.
+    fn note_output(&mut self, t: &str) {
+        if !is_chatter(t) {
+            self.last_output.clear();
+            self.last_output.push_str(clip_str(t.trim()));
+        }
+    }
+}
+
 struct BuildBlock {
     package: String,
     vet: bool,
@@ -164,7 +174,9 @@ struct BuildBlock {
 
 #[derive(Default)]
 struct GoParser {
-    /// Keyed by package for `-json` events, `""` for text output.
+    /// Text output: the package is named only by its closing line.
+    text: PkgState,
+    /// `-json` events, keyed by package.
     pkgs: HashMap<String, PkgState>,
     build: Option<BuildBlock>,
     build_pkgs: HashSet<String>,
@@ -185,6 +197,15 @@ struct Event {
 }
 
 impl GoParser {
+    /// The state for `key` (`""`: text output) without hashing on the common text path.
+    fn state(&mut self, key: &str) -> &mut PkgState {
+        if key.is_empty() {
+            return &mut self.text;
+        }
+        // `-json` lines already allocate while being decoded; one more key string is noise.
+        self.pkgs.entry(key.to_string()).or_default()
+    }
+
     fn line(&mut self, line: &str) {
         if line.starts_with('{') && line.contains("\"Action\"") {
             if let Ok(ev) = serde_json::from_str::<Event>(line) {
@@ -230,6 +251,15 @@ impl GoParser {
         if t.is_empty() {
             return;
         }
+        // Fast path for the bulk of a log: a line no rule below can match while
+        // no build block, stack trace or testify message is open.
+        if self.build.is_none() && !maybe_go_line(t) {
+            let st = self.state(key);
+            if st.trace.is_none() && st.continuation.is_none() {
+                st.note_output(t);
+                return;
+            }
+        }
         if let Some(rest) = t.strip_prefix("# ") {
             self.build = Some(build_header(rest));
             return;
@@ -237,7 +267,7 @@ impl GoParser {
         if let Some(b) = &self.build {
             // A golangci-lint finding (`... (errcheck)`) right after a build block isn't part of it.
             if !t.starts_with(char::is_whitespace)
-                && t.contains(".go:")
+                && GO_LOC.find(t.as_bytes()).is_some()
                 && !LINTER_SUFFIX.is_match(t)
             {
                 if let Some(c) = DIAG.captures(t) {
@@ -263,7 +293,7 @@ impl GoParser {
             let mut it = rest.split_whitespace();
             if let (Some(pkg), Some(name)) = (it.next(), it.next()) {
                 if !name.starts_with('(') {
-                    let st = self.pkgs.entry(pkg.to_string()).or_default();
+                    let st = self.state(pkg);
                     let info = st.tests.entry(name.to_string()).or_default();
                     if !info.failed {
                         info.failed = true;
@@ -279,12 +309,7 @@ impl GoParser {
         if t.starts_with("=== ") || t.starts_with("DONE ") {
             self.gotestsum = None;
         }
-        if !self.pkgs.contains_key(key) {
-            self.pkgs.insert(key.to_string(), PkgState::default());
-        }
-        let Some(st) = self.pkgs.get_mut(key) else {
-            return;
-        };
+        let st = self.state(key);
         if let Some(rest) = t.strip_prefix("=== ") {
             st.trace = None;
             st.continuation = None;
@@ -294,11 +319,14 @@ impl GoParser {
             match verb {
                 "RUN" | "CONT" | "NAME" => {
                     st.last_failed = None;
-                    st.current = (!name.is_empty()).then(|| name.to_string());
-                    if let Some(n) = &st.current {
-                        if st.tests.len() < MAX_TRACKED || st.tests.contains_key(n) {
-                            st.tests.entry(n.clone()).or_default();
+                    // Reuse the buffer: most tests pass, and their records are made lazily.
+                    match (&mut st.current, name.is_empty()) {
+                        (_, true) => st.current = None,
+                        (Some(c), false) => {
+                            c.clear();
+                            c.push_str(name);
                         }
+                        (None, false) => st.current = Some(name.to_string()),
                     }
                 }
                 _ => {}
@@ -417,7 +445,7 @@ impl GoParser {
             trace_line(st, t);
             return;
         }
-        if t.contains(".go:") {
+        if GO_LOC.find(t.as_bytes()).is_some() {
             if let Some(c) = DIAG.captures(t) {
                 let indented = t.starts_with(char::is_whitespace);
                 let target = if indented {
@@ -463,14 +491,15 @@ impl GoParser {
             }
             return;
         }
-        if !is_chatter(t) {
-            st.last_output.clear();
-            st.last_output.push_str(clip_str(t.trim()));
-        }
+        st.note_output(t);
     }
 
     fn summary(&mut self, key: &str, pkg: &str, failed: bool, rest: &str) {
-        let st = self.pkgs.remove(key).unwrap_or_default();
+        let st = if key.is_empty() {
+            std::mem::take(&mut self.text)
+        } else {
+            self.pkgs.remove(key).unwrap_or_default()
+        };
         let build = rest.starts_with("[build failed]") || rest.starts_with("[setup failed]");
         if build {
             if !self.build_pkgs.contains(pkg) {
@@ -573,6 +602,9 @@ impl GoParser {
     }
 
     fn finish(mut self) -> Vec<GoFailure> {
+        let text = std::mem::take(&mut self.text);
+        let failed = text.panic.is_some();
+        self.flush(text, None, failed);
         let mut keys: Vec<String> = self.pkgs.keys().cloned().collect();
         keys.sort();
         for key in keys {
@@ -750,8 +782,28 @@ fn is_library_frame(func: &str, file: &str) -> bool {
     !top.contains('.') && STD.contains(&top)
 }
 
+static GO_LOC: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(".go:"));
+
+/// Could any rule match `t`? Every go test marker starts with one of these
+/// bytes (after indentation); everything else needs a `.go:` location.
+fn maybe_go_line(t: &str) -> bool {
+    let lead = t.trim_start().as_bytes().first().copied().unwrap_or(b' ');
+    matches!(
+        lead,
+        b'#' | b'=' | b'-' | b'B' | b'o' | b'F' | b'p' | b'W' | b'D' | b'{'
+    ) || GO_LOC.find(t.as_bytes()).is_some()
+}
+
 /// go test's own status lines, never the reason a package failed.
 fn is_chatter(t: &str) -> bool {
+    let first = t.as_bytes().first().copied().unwrap_or(b' ');
+    if !matches!(
+        first,
+        b'P' | b'F' | b'e' | b'c' | b'g' | b'p' | b'?' | b't' | b'B' | b'o'
+    ) {
+        return false;
+    }
     const PREFIXES: &[&str] = &[
         "PASS",
         "FAIL",
