@@ -223,7 +223,7 @@ impl DiagParser {
                     true,
                 );
             }
-        } else if t.contains(".py:") {
+        } else if py_location(t) {
             self.python(t);
         } else if t.contains(": error: ")
             || t.contains(": warning: ")
@@ -474,6 +474,15 @@ impl DiagParser {
         self.errors.truncate(MAX_FAILURES);
         self.errors
     }
+}
+
+/// `.py:` or `.pyi:` followed by a line number: pytest's `x.py::test` node ids are not locations.
+fn py_location(t: &str) -> bool {
+    t.match_indices(".py").any(|(i, _)| {
+        let rest = &t.as_bytes()[i + 3..];
+        let rest = rest.strip_prefix(b"i").unwrap_or(rest);
+        rest.first() == Some(&b':') && rest.get(1).is_some_and(u8::is_ascii_digit)
+    })
 }
 
 fn is_jvm(path: &str) -> bool {
