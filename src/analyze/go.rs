@@ -905,6 +905,28 @@ FAIL\tex/m\t1.01s\n";
     }
 
     #[test]
+    fn json_output_split_across_events_is_joined() {
+        let ev = |out: &str| {
+            format!(
+                "{{\"Action\":\"output\",\"Package\":\"ex/m\",\"Output\":{}}}\n",
+                serde_json::Value::String(out.into())
+            )
+        };
+        let log = [
+            ev("=== RUN   TestX\n"),
+            ev("    x_test.go:3: bro"),
+            ev("ken\n--- FAIL: Te"),
+            ev("stX (0.00s)\n"),
+            ev("FAIL\tex/m\t0.01s\n"),
+        ]
+        .concat();
+        let f = parse(&log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].test.as_deref(), Some("ex/m.TestX"));
+        assert_eq!((f[0].line, f[0].message.as_str()), (Some(3), "broken"));
+    }
+
+    #[test]
     fn vet_and_golangci_lint() {
         let log =
             "# ex/m\n# [ex/m]\n./main.go:7:2: fmt.Printf format %s has arg x of wrong type int\n\
