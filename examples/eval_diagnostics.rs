@@ -58,8 +58,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("| tool | diagnostics | file:line correct | message correct |");
-    println!("|---|---:|---:|---:|");
+    println!("| tool | diagnostics | file:line correct | column correct | message correct |");
+    println!("|---|---:|---:|---:|---:|");
     let mut total = ToolScore::default();
     for (tool, s) in &scores {
         let note = if s.unlocated > 0 {
@@ -68,19 +68,23 @@ fn main() -> ExitCode {
             String::new()
         };
         println!(
-            "| {tool} | {}{note} | {} | {} |",
+            "| {tool} | {}{note} | {} | {} | {} |",
             s.expected,
             pct(s.location_ok, s.expected),
+            pct(s.column_ok, s.column_expected),
             pct(s.message_ok, s.expected)
         );
+        total.column_expected += s.column_expected;
+        total.column_ok += s.column_ok;
         total.expected += s.expected;
         total.location_ok += s.location_ok;
         total.message_ok += s.message_ok;
     }
     println!(
-        "| **all** | {} | {} | {} |",
+        "| **all** | {} | {} | {} | {} |",
         total.expected,
         pct(total.location_ok, total.expected),
+        pct(total.column_ok, total.column_expected),
         pct(total.message_ok, total.expected)
     );
 

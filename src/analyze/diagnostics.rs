@@ -14,8 +14,20 @@ use regex::Regex;
 use std::sync::LazyLock;
 use util::{clean_path, clip, lines, num, MAX_FAILURES};
 
+/// A failure with the column the tool reported, when it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub failure: Failure,
+    pub column: Option<u32>,
+}
+
 /// Failures in cleaned log text (timestamps, ANSI and CR progress already removed).
 pub fn parse(text: &str) -> Vec<Failure> {
+    parse_located(text).into_iter().map(|l| l.failure).collect()
+}
+
+/// Like [`parse`], with columns.
+pub fn parse_located(text: &str) -> Vec<Located> {
     let mut p = DiagParser::default();
     for line in lines(text) {
         p.line(line);
@@ -96,8 +108,32 @@ struct DiagParser {
     /// ruff 0.12+ prints `F401 [*] msg` and the location on the next ` --> x.py:1:8` line.
     ruff_head: Option<String>,
     errors: Vec<Failure>,
+    /// Columns of `errors`, index for index ([`Failure`] has no column).
+    error_cols: Vec<Option<u32>>,
     /// Compiler warnings (dotnet, gcc): reported only when nothing failed harder.
     warnings: Vec<Failure>,
+    warning_cols: Vec<Option<u32>>,
+}
+
+/// Line and column of a finding.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pos {
+    line: Option<u32>,
+    col: Option<u32>,
+}
+
+impl From<Option<u32>> for Pos {
+    fn from(line: Option<u32>) -> Self {
+        Pos { line, col: None }
+    }
+}
+
+/// `Pos` from capture groups `l` and `c` (the column group may be absent).
+fn pos(c: &regex::Captures<'_>, l: usize, col: usize) -> Pos {
+    Pos {
+        line: c.get(l).and_then(|m| num(m.as_str())),
+        col: c.get(col).and_then(|m| num(m.as_str())),
+    }
 }
 
 impl DiagParser {
@@ -116,7 +152,7 @@ impl DiagParser {
                     FailureKind::Lint,
                     "ruff",
                     Some(&c[1]),
-                    num(&c[2]),
+                    pos(&c, 2, 3),
                     msg,
                     true,
                 );
@@ -204,7 +240,7 @@ impl DiagParser {
                     FailureKind::CompileError,
                     "tsc",
                     Some(&c[1]),
-                    num(&c[2]),
+                    pos(&c, 2, 3),
                     msg,
                     true,
                 );
@@ -218,7 +254,7 @@ impl DiagParser {
                     FailureKind::Lint,
                     "eslint",
                     Some(&c[1]),
-                    num(&c[2]),
+                    pos(&c, 2, 3),
                     msg,
                     true,
                 );
@@ -256,7 +292,7 @@ impl DiagParser {
             FailureKind::Lint,
             "eslint",
             file.as_deref(),
-            num(&c[1]),
+            pos(&c, 1, 2),
             clip(&msg),
             true,
         );
@@ -282,12 +318,11 @@ impl DiagParser {
                 if c[1].contains(' ') {
                     return;
                 }
-                let line = c.get(3).and_then(|m| num(m.as_str()));
                 self.push(
                     FailureKind::CompileError,
                     "prettier",
                     Some(&c[1]),
-                    line,
+                    pos(&c, 3, 4),
                     clip(&c[2]),
                     true,
                 );
@@ -298,7 +333,6 @@ impl DiagParser {
     /// Returns true when the line was one of black's error forms.
     fn black(&mut self, t: &str) -> bool {
         if let Some(c) = BLACK_ERROR.captures(t) {
-            let line = c.get(2).and_then(|m| num(m.as_str()));
             let reason = if c.get(2).is_some() {
                 "Cannot parse: "
             } else {
@@ -309,7 +343,7 @@ impl DiagParser {
                 FailureKind::CompileError,
                 "black",
                 Some(&c[1]),
-                line,
+                pos(&c, 2, 3),
                 msg,
                 true,
             );
@@ -321,7 +355,7 @@ impl DiagParser {
                     FailureKind::CompileError,
                     "black",
                     Some(&c[1]),
-                    num(&c[2]),
+                    pos(&c, 2, 3),
                     clip(&c[4]),
                     true,
                 );
@@ -357,7 +391,7 @@ impl DiagParser {
                 FailureKind::CompileError,
                 "tsc",
                 Some(file),
-                num(&c[2]),
+                pos(&c, 2, 3),
                 message,
                 error,
             );
@@ -372,7 +406,7 @@ impl DiagParser {
             (_, true) => FailureKind::CompileError,
             _ => FailureKind::Lint,
         };
-        self.push(kind, tool, Some(file), num(&c[2]), message, error);
+        self.push(kind, tool, Some(file), pos(&c, 2, 3), message, error);
         true
     }
 
@@ -385,7 +419,7 @@ impl DiagParser {
                 FailureKind::Lint
             };
             let msg = clip(&format!("{} {}", &c[4], &c[6]));
-            self.push(kind, tool, Some(&c[1]), num(&c[2]), msg, true);
+            self.push(kind, tool, Some(&c[1]), pos(&c, 2, 3), msg, true);
         } else if let Some(c) = MYPY.captures(t) {
             let sev = &c[4];
             let line = num(&c[2]);
@@ -407,7 +441,7 @@ impl DiagParser {
                 FailureKind::Lint
             };
             let msg = clip(&format!("{sev}: {}", &c[5]));
-            self.push(kind, "mypy", Some(&c[1]), line, msg, true);
+            self.push(kind, "mypy", Some(&c[1]), pos(&c, 2, 3), msg, true);
         } else {
             self.gcc(t);
         }
@@ -427,7 +461,7 @@ impl DiagParser {
             FailureKind::Lint
         };
         let msg = clip(&format!("{}: {}", &c[4], &c[5]));
-        self.push(kind, "cc", Some(&c[1]), num(&c[2]), msg, error);
+        self.push(kind, "cc", Some(&c[1]), pos(&c, 2, 3), msg, error);
     }
 
     /// `must_report`: false for compiler warnings, kept only when nothing else failed.
@@ -436,15 +470,16 @@ impl DiagParser {
         kind: FailureKind,
         tool: &str,
         file: Option<&str>,
-        line: Option<u32>,
+        pos: impl Into<Pos>,
         message: String,
         must_report: bool,
     ) {
+        let pos = pos.into();
         let f = Failure {
             kind,
             tool: tool.into(),
             file: file.map(clean_path),
-            line,
+            line: pos.line,
             message,
             ..Default::default()
         };
@@ -461,18 +496,25 @@ impl DiagParser {
         if must_report {
             if !dup(&self.errors) {
                 self.errors.push(f);
+                self.error_cols.push(pos.col);
             }
         } else if self.warnings.len() < MAX_FAILURES {
             self.warnings.push(f);
+            self.warning_cols.push(pos.col);
         }
     }
 
-    fn finish(mut self) -> Vec<Failure> {
+    fn finish(mut self) -> Vec<Located> {
         if self.errors.is_empty() {
             self.errors = std::mem::take(&mut self.warnings);
+            self.error_cols = std::mem::take(&mut self.warning_cols);
         }
         self.errors.truncate(MAX_FAILURES);
         self.errors
+            .into_iter()
+            .zip(self.error_cols)
+            .map(|(failure, column)| Located { failure, column })
+            .collect()
     }
 }
 

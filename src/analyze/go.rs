@@ -17,6 +17,8 @@ pub struct GoFailure {
     /// Import path (`example.com/m/pkg`) from the `FAIL pkg` line or `# pkg` header.
     pub package: Option<String>,
     pub failure: Failure,
+    /// Column of a build error or lint finding, when printed.
+    pub column: Option<u32>,
 }
 
 /// Failures in cleaned log text (timestamps, ANSI and CR progress already removed).
@@ -278,7 +280,7 @@ impl GoParser {
                     } else {
                         (FailureKind::CompileError, "go")
                     };
-                    self.push(Some(package), diag_failure(&c, kind, tool));
+                    self.push(Some(package), diag_failure(&c, kind, tool), num_opt(&c, 3));
                     return;
                 }
             }
@@ -463,7 +465,11 @@ impl GoParser {
                     } else {
                         "go vet"
                     };
-                    self.push(None, diag_failure(&c, FailureKind::Lint, tool));
+                    self.push(
+                        None,
+                        diag_failure(&c, FailureKind::Lint, tool),
+                        num_opt(&c, 3),
+                    );
                     return;
                 }
             }
@@ -513,6 +519,7 @@ impl GoParser {
                         message: what.to_string(),
                         ..Default::default()
                     },
+                    None,
                 );
             }
             return;
@@ -561,6 +568,7 @@ impl GoParser {
                     line: info.line,
                     message,
                 },
+                None,
             );
         }
         if failed && !any {
@@ -591,13 +599,18 @@ impl GoParser {
                     message,
                     ..Default::default()
                 },
+                None,
             );
         }
     }
 
-    fn push(&mut self, package: Option<String>, failure: Failure) {
+    fn push(&mut self, package: Option<String>, failure: Failure, column: Option<u32>) {
         if self.out.len() < MAX_FAILURES {
-            self.out.push(GoFailure { package, failure });
+            self.out.push(GoFailure {
+                package,
+                failure,
+                column,
+            });
         }
     }
 
@@ -655,6 +668,10 @@ fn test_name(s: &str) -> &str {
         Some(i) => &s[..i],
         None => s.trim(),
     }
+}
+
+fn num_opt(c: &regex::Captures<'_>, i: usize) -> Option<u32> {
+    c.get(i).and_then(|m| num(m.as_str()))
 }
 
 fn diag_failure(c: &regex::Captures<'_>, kind: FailureKind, tool: &str) -> Failure {

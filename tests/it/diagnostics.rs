@@ -17,9 +17,11 @@ fn diagnostics_file_line_accuracy_per_tool() {
     let mut total = ToolScore::default();
     for (tool, s) in &scores {
         eprintln!(
-            "{tool:15} expected {:3} (+{} without file) found {:3} file:line {:3} message {:3}",
-            s.expected, s.unlocated, s.found, s.location_ok, s.message_ok
+            "{tool:15} expected {:3} (+{} without file) found {:3} file:line {:3} message {:3} column {:3}/{:3}",
+            s.expected, s.unlocated, s.found, s.location_ok, s.message_ok, s.column_ok, s.column_expected
         );
+        total.column_expected += s.column_expected;
+        total.column_ok += s.column_ok;
         total.expected += s.expected;
         total.location_ok += s.location_ok;
         total.message_ok += s.message_ok;
@@ -60,6 +62,10 @@ fn diagnostics_file_line_accuracy_per_tool() {
     );
     assert!(loc >= 0.95, "file:line right for {loc:.3}");
     assert!(msg >= 0.90, "message right for {msg:.3}");
+    let col = total.column_ok as f64 / total.column_expected as f64;
+    eprintln!("columns: {} given, {col:.3} right", total.column_expected);
+    assert!(total.column_expected > 60, "most .ok lines give a column");
+    assert!(col >= 0.95, "file:line:col right for {col:.3}");
 }
 
 #[test]
