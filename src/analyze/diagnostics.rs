@@ -14,8 +14,20 @@ use regex::Regex;
 use std::sync::LazyLock;
 use util::{clean_path, clip, lines, num, MAX_FAILURES};
 
+/// A failure with the column the tool reported, when it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub failure: Failure,
+    pub column: Option<u32>,
+}
+
 /// Failures in cleaned log text (timestamps, ANSI and CR progress already removed).
 pub fn parse(text: &str) -> Vec<Failure> {
+    parse_located(text).into_iter().map(|l| l.failure).collect()
+}
+
+/// Like [`parse`], with columns.
+pub fn parse_located(text: &str) -> Vec<Located> {
     let mut p = DiagParser::default();
     for line in lines(text) {
         p.line(line);
@@ -78,6 +90,12 @@ static PRETTIER_ERROR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\[error\] (.+?): (.*?)(?: \((\d+):(\d+)\))?$").expect("static regex")
 });
 
+/// ruff 0.12+ full format: `F401 [*] `os` imported but unused`, location below.
+static RUFF_HEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Z]{1,4}\d{1,4} (?:\[\*\] )?\S").expect("static regex"));
+static RUFF_ARROW: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*--> (.+?\.pyi?):(\d+):(\d+)$").expect("static regex"));
+
 /// Indented lines after a tsc error that continue its message (elaboration chain).
 const TSC_CONTINUATION: usize = 5;
 
@@ -87,9 +105,35 @@ struct DiagParser {
     eslint_file: Option<String>,
     /// Index in `errors` of a tsc error whose indented elaboration may follow.
     tsc_open: Option<(usize, usize)>,
+    /// ruff 0.12+ prints `F401 [*] msg` and the location on the next ` --> x.py:1:8` line.
+    ruff_head: Option<String>,
     errors: Vec<Failure>,
+    /// Columns of `errors`, index for index ([`Failure`] has no column).
+    error_cols: Vec<Option<u32>>,
     /// Compiler warnings (dotnet, gcc): reported only when nothing failed harder.
     warnings: Vec<Failure>,
+    warning_cols: Vec<Option<u32>>,
+}
+
+/// Line and column of a finding.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pos {
+    line: Option<u32>,
+    col: Option<u32>,
+}
+
+impl From<Option<u32>> for Pos {
+    fn from(line: Option<u32>) -> Self {
+        Pos { line, col: None }
+    }
+}
+
+/// `Pos` from capture groups `l` and `c` (the column group may be absent).
+fn pos(c: &regex::Captures<'_>, l: usize, col: usize) -> Pos {
+    Pos {
+        line: c.get(l).and_then(|m| num(m.as_str())),
+        col: c.get(col).and_then(|m| num(m.as_str())),
+    }
 }
 
 impl DiagParser {
@@ -101,6 +145,20 @@ impl DiagParser {
             return;
         }
         let indented = t.starts_with(' ') || t.starts_with('\t');
+        if let Some(head) = self.ruff_head.take() {
+            if let Some(c) = RUFF_ARROW.captures(t) {
+                let msg = clip(&head);
+                self.push(
+                    FailureKind::Lint,
+                    "ruff",
+                    Some(&c[1]),
+                    pos(&c, 2, 3),
+                    msg,
+                    true,
+                );
+                return;
+            }
+        }
         if indented {
             if self.eslint_file.is_some()
                 && t.trim_start().starts_with(|c: char| c.is_ascii_digit())
@@ -132,6 +190,10 @@ impl DiagParser {
             }
         }
         let b = t.as_bytes()[0];
+        if b.is_ascii_uppercase() && RUFF_HEAD.is_match(t) {
+            self.ruff_head = Some(t.to_string());
+            return;
+        }
         if b == b'[' {
             self.prettier(t);
         } else if (b == b'w' || b == b'W')
@@ -165,6 +227,8 @@ impl DiagParser {
                     true,
                 );
             }
+        } else if memchr::memchr(b':', t.as_bytes()).is_none() {
+            // Every rule below needs a `:` (location or severity separator).
         } else if (b == b'e' && t.starts_with("error:") && self.black(t))
             || (t.contains("): ") && t.contains('(') && self.paren_loc(t))
         {
@@ -176,7 +240,7 @@ impl DiagParser {
                     FailureKind::CompileError,
                     "tsc",
                     Some(&c[1]),
-                    num(&c[2]),
+                    pos(&c, 2, 3),
                     msg,
                     true,
                 );
@@ -190,12 +254,12 @@ impl DiagParser {
                     FailureKind::Lint,
                     "eslint",
                     Some(&c[1]),
-                    num(&c[2]),
+                    pos(&c, 2, 3),
                     msg,
                     true,
                 );
             }
-        } else if t.contains(".py:") {
+        } else if py_location(t) {
             self.python(t);
         } else if t.contains(": error: ")
             || t.contains(": warning: ")
@@ -228,7 +292,7 @@ impl DiagParser {
             FailureKind::Lint,
             "eslint",
             file.as_deref(),
-            num(&c[1]),
+            pos(&c, 1, 2),
             clip(&msg),
             true,
         );
@@ -254,12 +318,11 @@ impl DiagParser {
                 if c[1].contains(' ') {
                     return;
                 }
-                let line = c.get(3).and_then(|m| num(m.as_str()));
                 self.push(
                     FailureKind::CompileError,
                     "prettier",
                     Some(&c[1]),
-                    line,
+                    pos(&c, 3, 4),
                     clip(&c[2]),
                     true,
                 );
@@ -270,7 +333,6 @@ impl DiagParser {
     /// Returns true when the line was one of black's error forms.
     fn black(&mut self, t: &str) -> bool {
         if let Some(c) = BLACK_ERROR.captures(t) {
-            let line = c.get(2).and_then(|m| num(m.as_str()));
             let reason = if c.get(2).is_some() {
                 "Cannot parse: "
             } else {
@@ -281,7 +343,7 @@ impl DiagParser {
                 FailureKind::CompileError,
                 "black",
                 Some(&c[1]),
-                line,
+                pos(&c, 2, 3),
                 msg,
                 true,
             );
@@ -293,7 +355,7 @@ impl DiagParser {
                     FailureKind::CompileError,
                     "black",
                     Some(&c[1]),
-                    num(&c[2]),
+                    pos(&c, 2, 3),
                     clip(&c[4]),
                     true,
                 );
@@ -329,7 +391,7 @@ impl DiagParser {
                 FailureKind::CompileError,
                 "tsc",
                 Some(file),
-                num(&c[2]),
+                pos(&c, 2, 3),
                 message,
                 error,
             );
@@ -344,7 +406,7 @@ impl DiagParser {
             (_, true) => FailureKind::CompileError,
             _ => FailureKind::Lint,
         };
-        self.push(kind, tool, Some(file), num(&c[2]), message, error);
+        self.push(kind, tool, Some(file), pos(&c, 2, 3), message, error);
         true
     }
 
@@ -357,7 +419,7 @@ impl DiagParser {
                 FailureKind::Lint
             };
             let msg = clip(&format!("{} {}", &c[4], &c[6]));
-            self.push(kind, tool, Some(&c[1]), num(&c[2]), msg, true);
+            self.push(kind, tool, Some(&c[1]), pos(&c, 2, 3), msg, true);
         } else if let Some(c) = MYPY.captures(t) {
             let sev = &c[4];
             let line = num(&c[2]);
@@ -379,7 +441,7 @@ impl DiagParser {
                 FailureKind::Lint
             };
             let msg = clip(&format!("{sev}: {}", &c[5]));
-            self.push(kind, "mypy", Some(&c[1]), line, msg, true);
+            self.push(kind, "mypy", Some(&c[1]), pos(&c, 2, 3), msg, true);
         } else {
             self.gcc(t);
         }
@@ -399,7 +461,7 @@ impl DiagParser {
             FailureKind::Lint
         };
         let msg = clip(&format!("{}: {}", &c[4], &c[5]));
-        self.push(kind, "cc", Some(&c[1]), num(&c[2]), msg, error);
+        self.push(kind, "cc", Some(&c[1]), pos(&c, 2, 3), msg, error);
     }
 
     /// `must_report`: false for compiler warnings, kept only when nothing else failed.
@@ -408,15 +470,16 @@ impl DiagParser {
         kind: FailureKind,
         tool: &str,
         file: Option<&str>,
-        line: Option<u32>,
+        pos: impl Into<Pos>,
         message: String,
         must_report: bool,
     ) {
+        let pos = pos.into();
         let f = Failure {
             kind,
             tool: tool.into(),
             file: file.map(clean_path),
-            line,
+            line: pos.line,
             message,
             ..Default::default()
         };
@@ -433,19 +496,35 @@ impl DiagParser {
         if must_report {
             if !dup(&self.errors) {
                 self.errors.push(f);
+                self.error_cols.push(pos.col);
             }
         } else if self.warnings.len() < MAX_FAILURES {
             self.warnings.push(f);
+            self.warning_cols.push(pos.col);
         }
     }
 
-    fn finish(mut self) -> Vec<Failure> {
+    fn finish(mut self) -> Vec<Located> {
         if self.errors.is_empty() {
             self.errors = std::mem::take(&mut self.warnings);
+            self.error_cols = std::mem::take(&mut self.warning_cols);
         }
         self.errors.truncate(MAX_FAILURES);
         self.errors
+            .into_iter()
+            .zip(self.error_cols)
+            .map(|(failure, column)| Located { failure, column })
+            .collect()
     }
+}
+
+/// `.py:` or `.pyi:` followed by a line number: pytest's `x.py::test` node ids are not locations.
+fn py_location(t: &str) -> bool {
+    t.match_indices(".py").any(|(i, _)| {
+        let rest = &t.as_bytes()[i + 3..];
+        let rest = rest.strip_prefix(b"i").unwrap_or(rest);
+        rest.first() == Some(&b':') && rest.get(1).is_some_and(u8::is_ascii_digit)
+    })
 }
 
 fn is_jvm(path: &str) -> bool {
@@ -532,6 +611,16 @@ would reformat a/b.py\nERROR: /app/m.py Imports are incorrectly sorted and/or fo
         assert_eq!((f[0].kind, f[0].line), (FailureKind::CompileError, Some(3)));
         let only_warn = parse("A.cs(1,2): warning CS0618: old [p.csproj]\n");
         assert_eq!(only_warn.len(), 1);
+    }
+
+    #[test]
+    fn ruff_full_format_with_arrow() {
+        let log = "F401 [*] `os` imported but unused\n --> pkg/a.py:1:8\n  |\n1 | import os\n";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].tool.as_str(), f[0].line), ("ruff", Some(1)));
+        assert_eq!(f[0].file.as_deref(), Some("pkg/a.py"));
+        assert!(f[0].message.starts_with("F401"));
     }
 
     #[test]

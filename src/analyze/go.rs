@@ -5,7 +5,7 @@
 //! after the tests, so failures are held per package until that line (or the
 //! end of the log, where they are emitted without a package).
 
-use super::diagnostics::util::{clean_path, clip, lines, num, MAX_FAILURES};
+use super::diagnostics::util::{clean_path, clip, clip_str, lines, num, MAX_FAILURES};
 use super::{Failure, FailureKind};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -17,6 +17,8 @@ pub struct GoFailure {
     /// Import path (`example.com/m/pkg`) from the `FAIL pkg` line or `# pkg` header.
     pub package: Option<String>,
     pub failure: Failure,
+    /// Column of a build error or lint finding, when printed.
+    pub column: Option<u32>,
 }
 
 /// Failures in cleaned log text (timestamps, ANSI and CR progress already removed).
@@ -151,9 +153,20 @@ struct PkgState {
     /// Package-level panic (no test running): message, file, line, timeout.
     panic: Option<(String, Option<String>, Option<u32>, bool)>,
     /// The last line that isn't go test chatter: the reason for a package failure without tests.
-    last_output: Option<String>,
+    /// Reused buffer: noise lines are the common case and must not allocate.
+    last_output: String,
     /// testify prints `x_test.go:12: ` then the real message on `Error:` lines below.
     continuation: Option<(String, u8)>,
+}
+
+impl PkgState {
+    /// Remembers `t` as the latest output unless it is go test's own chatter.
+    fn note_output(&mut self, t: &str) {
+        if !is_chatter(t) {
+            self.last_output.clear();
+            self.last_output.push_str(clip_str(t.trim()));
+        }
+    }
 }
 
 struct BuildBlock {
@@ -163,7 +176,9 @@ struct BuildBlock {
 
 #[derive(Default)]
 struct GoParser {
-    /// Keyed by package for `-json` events, `""` for text output.
+    /// Text output: the package is named only by its closing line.
+    text: PkgState,
+    /// `-json` events, keyed by package.
     pkgs: HashMap<String, PkgState>,
     build: Option<BuildBlock>,
     build_pkgs: HashSet<String>,
@@ -184,6 +199,15 @@ struct Event {
 }
 
 impl GoParser {
+    /// The state for `key` (`""`: text output) without hashing on the common text path.
+    fn state(&mut self, key: &str) -> &mut PkgState {
+        if key.is_empty() {
+            return &mut self.text;
+        }
+        // `-json` lines already allocate while being decoded; one more key string is noise.
+        self.pkgs.entry(key.to_string()).or_default()
+    }
+
     fn line(&mut self, line: &str) {
         if line.starts_with('{') && line.contains("\"Action\"") {
             if let Ok(ev) = serde_json::from_str::<Event>(line) {
@@ -229,6 +253,15 @@ impl GoParser {
         if t.is_empty() {
             return;
         }
+        // Fast path for the bulk of a log: a line no rule below can match while
+        // no build block, stack trace or testify message is open.
+        if self.build.is_none() && !maybe_go_line(t) {
+            let st = self.state(key);
+            if st.trace.is_none() && st.continuation.is_none() {
+                st.note_output(t);
+                return;
+            }
+        }
         if let Some(rest) = t.strip_prefix("# ") {
             self.build = Some(build_header(rest));
             return;
@@ -236,7 +269,7 @@ impl GoParser {
         if let Some(b) = &self.build {
             // A golangci-lint finding (`... (errcheck)`) right after a build block isn't part of it.
             if !t.starts_with(char::is_whitespace)
-                && t.contains(".go:")
+                && GO_LOC.find(t.as_bytes()).is_some()
                 && !LINTER_SUFFIX.is_match(t)
             {
                 if let Some(c) = DIAG.captures(t) {
@@ -247,7 +280,7 @@ impl GoParser {
                     } else {
                         (FailureKind::CompileError, "go")
                     };
-                    self.push(Some(package), diag_failure(&c, kind, tool));
+                    self.push(Some(package), diag_failure(&c, kind, tool), num_opt(&c, 3));
                     return;
                 }
             }
@@ -262,7 +295,7 @@ impl GoParser {
             let mut it = rest.split_whitespace();
             if let (Some(pkg), Some(name)) = (it.next(), it.next()) {
                 if !name.starts_with('(') {
-                    let st = self.pkgs.entry(pkg.to_string()).or_default();
+                    let st = self.state(pkg);
                     let info = st.tests.entry(name.to_string()).or_default();
                     if !info.failed {
                         info.failed = true;
@@ -278,7 +311,7 @@ impl GoParser {
         if t.starts_with("=== ") || t.starts_with("DONE ") {
             self.gotestsum = None;
         }
-        let st = self.pkgs.entry(key.to_string()).or_default();
+        let st = self.state(key);
         if let Some(rest) = t.strip_prefix("=== ") {
             st.trace = None;
             st.continuation = None;
@@ -288,11 +321,14 @@ impl GoParser {
             match verb {
                 "RUN" | "CONT" | "NAME" => {
                     st.last_failed = None;
-                    st.current = (!name.is_empty()).then(|| name.to_string());
-                    if let Some(n) = &st.current {
-                        if st.tests.len() < MAX_TRACKED || st.tests.contains_key(n) {
-                            st.tests.entry(n.clone()).or_default();
+                    // Reuse the buffer: most tests pass, and their records are made lazily.
+                    match (&mut st.current, name.is_empty()) {
+                        (_, true) => st.current = None,
+                        (Some(c), false) => {
+                            c.clear();
+                            c.push_str(name);
                         }
+                        (None, false) => st.current = Some(name.to_string()),
                     }
                 }
                 _ => {}
@@ -411,7 +447,7 @@ impl GoParser {
             trace_line(st, t);
             return;
         }
-        if t.contains(".go:") {
+        if GO_LOC.find(t.as_bytes()).is_some() {
             if let Some(c) = DIAG.captures(t) {
                 let indented = t.starts_with(char::is_whitespace);
                 let target = if indented {
@@ -429,7 +465,11 @@ impl GoParser {
                     } else {
                         "go vet"
                     };
-                    self.push(None, diag_failure(&c, FailureKind::Lint, tool));
+                    self.push(
+                        None,
+                        diag_failure(&c, FailureKind::Lint, tool),
+                        num_opt(&c, 3),
+                    );
                     return;
                 }
             }
@@ -457,13 +497,15 @@ impl GoParser {
             }
             return;
         }
-        if !is_chatter(t) {
-            st.last_output = Some(clip(t));
-        }
+        st.note_output(t);
     }
 
     fn summary(&mut self, key: &str, pkg: &str, failed: bool, rest: &str) {
-        let st = self.pkgs.remove(key).unwrap_or_default();
+        let st = if key.is_empty() {
+            std::mem::take(&mut self.text)
+        } else {
+            self.pkgs.remove(key).unwrap_or_default()
+        };
         let build = rest.starts_with("[build failed]") || rest.starts_with("[setup failed]");
         if build {
             if !self.build_pkgs.contains(pkg) {
@@ -477,6 +519,7 @@ impl GoParser {
                         message: what.to_string(),
                         ..Default::default()
                     },
+                    None,
                 );
             }
             return;
@@ -526,13 +569,18 @@ impl GoParser {
                     message,
                     ..Default::default()
                 },
+                None,
             );
         }
         if failed && !any {
             let (message, file, line, timeout) = match st.panic {
                 Some(p) => p,
                 None => (
-                    st.last_output.unwrap_or_else(|| "package failed".into()),
+                    if st.last_output.is_empty() {
+                        "package failed".into()
+                    } else {
+                        st.last_output
+                    },
                     None,
                     None,
                     false,
@@ -552,17 +600,25 @@ impl GoParser {
                     message,
                     ..Default::default()
                 },
+                None,
             );
         }
     }
 
-    fn push(&mut self, package: Option<String>, failure: Failure) {
+    fn push(&mut self, package: Option<String>, failure: Failure, column: Option<u32>) {
         if self.out.len() < MAX_FAILURES {
-            self.out.push(GoFailure { package, failure });
+            self.out.push(GoFailure {
+                package,
+                failure,
+                column,
+            });
         }
     }
 
     fn finish(mut self) -> Vec<GoFailure> {
+        let text = std::mem::take(&mut self.text);
+        let failed = text.panic.is_some();
+        self.flush(text, None, failed);
         let mut keys: Vec<String> = self.pkgs.keys().cloned().collect();
         keys.sort();
         for key in keys {
@@ -613,6 +669,10 @@ fn test_name(s: &str) -> &str {
         Some(i) => &s[..i],
         None => s.trim(),
     }
+}
+
+fn num_opt(c: &regex::Captures<'_>, i: usize) -> Option<u32> {
+    c.get(i).and_then(|m| num(m.as_str()))
 }
 
 fn diag_failure(c: &regex::Captures<'_>, kind: FailureKind, tool: &str) -> Failure {
@@ -740,8 +800,28 @@ fn is_library_frame(func: &str, file: &str) -> bool {
     !top.contains('.') && STD.contains(&top)
 }
 
+static GO_LOC: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(".go:"));
+
+/// Could any rule match `t`? Every go test marker starts with one of these
+/// bytes (after indentation); everything else needs a `.go:` location.
+fn maybe_go_line(t: &str) -> bool {
+    let lead = t.trim_start().as_bytes().first().copied().unwrap_or(b' ');
+    matches!(
+        lead,
+        b'#' | b'=' | b'-' | b'B' | b'o' | b'F' | b'p' | b'W' | b'D' | b'{'
+    ) || GO_LOC.find(t.as_bytes()).is_some()
+}
+
 /// go test's own status lines, never the reason a package failed.
 fn is_chatter(t: &str) -> bool {
+    let first = t.as_bytes().first().copied().unwrap_or(b' ');
+    if !matches!(
+        first,
+        b'P' | b'F' | b'e' | b'c' | b'g' | b'p' | b'?' | b't' | b'B' | b'o'
+    ) {
+        return false;
+    }
     const PREFIXES: &[&str] = &[
         "PASS",
         "FAIL",
@@ -840,6 +920,28 @@ FAIL\tex/m\t1.01s\n";
         assert_eq!(only_summary.len(), 1, "{only_summary:?}");
         assert_eq!(only_summary[0].test.as_deref(), Some("ex/m.TestB"));
         assert_eq!(only_summary[0].line, Some(9));
+    }
+
+    #[test]
+    fn json_output_split_across_events_is_joined() {
+        let ev = |out: &str| {
+            format!(
+                "{{\"Action\":\"output\",\"Package\":\"ex/m\",\"Output\":{}}}\n",
+                serde_json::Value::String(out.into())
+            )
+        };
+        let log = [
+            ev("=== RUN   TestX\n"),
+            ev("    x_test.go:3: bro"),
+            ev("ken\n--- FAIL: Te"),
+            ev("stX (0.00s)\n"),
+            ev("FAIL\tex/m\t0.01s\n"),
+        ]
+        .concat();
+        let f = parse(&log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].test.as_deref(), Some("ex/m.TestX"));
+        assert_eq!((f[0].line, f[0].message.as_str()), (Some(3), "broken"));
     }
 
     #[test]

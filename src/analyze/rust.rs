@@ -6,6 +6,7 @@
 //! warnings-only log (reviewdog style, `clippy` without `-D warnings`) has nothing else.
 
 use super::diagnostics::util::{clip, lines, num, MAX_FAILURES};
+use super::diagnostics::Located;
 use super::{Failure, FailureKind};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -13,6 +14,11 @@ use std::sync::LazyLock;
 
 /// Failures in cleaned log text (timestamps, ANSI and CR progress already removed).
 pub fn parse(text: &str) -> Vec<Failure> {
+    parse_located(text).into_iter().map(|l| l.failure).collect()
+}
+
+/// Like [`parse`], with columns.
+pub fn parse_located(text: &str) -> Vec<Located> {
     let mut p = RustParser::default();
     for line in lines(text) {
         p.line(line);
@@ -24,13 +30,16 @@ pub fn parse(text: &str) -> Vec<Failure> {
 }
 
 static NEW_PANIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^thread '([^']*)' panicked at (.+?):(\d+):(\d+):$").expect("static regex")
+    Regex::new(r"^thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$")
+        .expect("static regex")
 });
 static OLD_PANIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^thread '([^']*)' panicked at '(.*)', (.+?):(\d+):(\d+)$").expect("static regex")
+    Regex::new(r"^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+):(\d+)$")
+        .expect("static regex")
 });
-static OLD_PANIC_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^thread '([^']*)' panicked at '(.*)$").expect("static regex"));
+static OLD_PANIC_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)$").expect("static regex")
+});
 static OLD_PANIC_END: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.*)', (.+?):(\d+):(\d+)$").expect("static regex"));
 /// `error[E0308]: mismatched types`, `warning: unused variable: `x``.
@@ -64,6 +73,7 @@ const OLD_PANIC_MAX_LINES: usize = 30;
 const MAX_TESTS: usize = 50_000;
 
 struct Panic {
+    col: Option<u32>,
     thread: String,
     /// The `---- name stdout ----` section it appeared in.
     section: Option<String>,
@@ -75,6 +85,7 @@ struct Panic {
 
 /// A rustc diagnostic header waiting for its `-->` location and notes.
 struct Pending {
+    col: Option<u32>,
     severity_error: bool,
     header: String,
     file: Option<String>,
@@ -101,8 +112,8 @@ struct RustParser {
     panics: Vec<Panic>,
     panic_text: Option<PanicText>,
     pending: Option<Pending>,
-    errors: Vec<Failure>,
-    warnings: Vec<Failure>,
+    errors: Vec<Located>,
+    warnings: Vec<Located>,
 }
 
 impl RustParser {
@@ -176,7 +187,7 @@ impl RustParser {
                 if let Some(c) = OLD_PANIC_END.captures(t) {
                     text.push(' ');
                     text.push_str(c[1].trim());
-                    self.push_panic(thread, &c[2], &c[3], text);
+                    self.push_panic(thread, &c[2], (&c[3], &c[4]), text);
                     return true;
                 }
                 if lines >= OLD_PANIC_MAX_LINES {
@@ -198,13 +209,13 @@ impl RustParser {
 
     fn panic_header(&mut self, t: &str) {
         if let Some(c) = NEW_PANIC.captures(t) {
-            self.push_panic(c[1].to_string(), &c[2], &c[3], String::new());
+            self.push_panic(c[1].to_string(), &c[2], (&c[3], &c[4]), String::new());
             self.panic_text = Some(PanicText::New {
                 idx: self.panics.len() - 1,
                 taken: 0,
             });
         } else if let Some(c) = OLD_PANIC.captures(t) {
-            self.push_panic(c[1].to_string(), &c[3], &c[4], c[2].to_string());
+            self.push_panic(c[1].to_string(), &c[3], (&c[4], &c[5]), c[2].to_string());
         } else if let Some(c) = OLD_PANIC_START.captures(t) {
             self.panic_text = Some(PanicText::Old {
                 thread: c[1].to_string(),
@@ -214,7 +225,13 @@ impl RustParser {
         }
     }
 
-    fn push_panic(&mut self, thread: String, file: &str, line: &str, message: String) {
+    fn push_panic(
+        &mut self,
+        thread: String,
+        file: &str,
+        (line, col): (&str, &str),
+        message: String,
+    ) {
         if self.panics.len() >= MAX_TESTS {
             return;
         }
@@ -223,6 +240,7 @@ impl RustParser {
             section: self.section.clone(),
             file: file.to_string(),
             line: num(line),
+            col: num(col),
             message: clip(&message),
             used: false,
         });
@@ -286,9 +304,11 @@ impl RustParser {
                 message: "test failed".into(),
                 ..Default::default()
             };
+            let mut column = None;
             if let Some(p) = idx.and_then(|i| self.panics.get(i)) {
                 f.file = Some(p.file.clone());
                 f.line = p.line;
+                column = p.col;
                 if !p.message.is_empty() {
                     f.message = p.message.clone();
                 }
@@ -296,7 +316,7 @@ impl RustParser {
             if let Some(i) = idx {
                 claimed.insert(i);
             }
-            failures.push(f);
+            failures.push(Located { failure: f, column });
         }
         for i in claimed {
             if let Some(p) = self.panics.get_mut(i) {
@@ -316,6 +336,7 @@ impl RustParser {
             return;
         }
         self.pending = Some(Pending {
+            col: None,
             severity_error,
             header: clip(t),
             file: None,
@@ -325,9 +346,15 @@ impl RustParser {
     }
 
     fn indented(&mut self, t: &str) {
-        if let Some(n) = NEXTEST_FAIL.captures(t) {
-            self.fail_test(n[2].to_string());
-            return;
+        let s = t.trim_start();
+        let nextest = ["FAIL [", "SIG", "TIMEOUT ["]
+            .iter()
+            .any(|p| s.starts_with(p));
+        if nextest {
+            if let Some(n) = NEXTEST_FAIL.captures(t) {
+                self.fail_test(n[2].to_string());
+                return;
+            }
         }
         let Some(p) = self.pending.as_mut() else {
             return;
@@ -338,6 +365,7 @@ impl RustParser {
                 if let Some(c) = ARROW.captures(t) {
                     p.file = Some(c[1].to_string());
                     p.line = num(&c[2]);
+                    p.col = num(&c[3]);
                 }
             }
         } else if s.starts_with("= ") && (s.contains("clippy::") || s.contains("rust-clippy")) {
@@ -361,10 +389,14 @@ impl RustParser {
                 message: clip(&c[4]),
                 ..Default::default()
             };
+            let l = Located {
+                failure: f,
+                column: num(&c[3]),
+            };
             if error {
-                self.errors.push(f);
+                self.errors.push(l);
             } else if self.warnings.len() < MAX_FAILURES {
-                self.warnings.push(f);
+                self.warnings.push(l);
             }
         }
     }
@@ -372,13 +404,17 @@ impl RustParser {
     fn fmt_diff(&mut self, t: &str) {
         if let Some(c) = FMT_DIFF.captures(t) {
             let line = c.get(2).or(c.get(3)).and_then(|m| num(m.as_str()));
-            self.errors.push(Failure {
+            let failure = Failure {
                 kind: FailureKind::Format,
                 tool: "rustfmt".into(),
                 file: Some(c[1].to_string()),
                 line,
                 message: "not formatted as rustfmt would (cargo fmt --check)".into(),
                 ..Default::default()
+            };
+            self.errors.push(Located {
+                failure,
+                column: None,
             });
         }
     }
@@ -416,21 +452,25 @@ impl RustParser {
             message: p.header,
             ..Default::default()
         };
+        let l = Located {
+            failure: f,
+            column: p.col,
+        };
         if p.severity_error {
-            self.errors.push(f);
+            self.errors.push(l);
         } else if self.warnings.len() < MAX_FAILURES {
-            self.warnings.push(f);
+            self.warnings.push(l);
         }
     }
 
-    fn finish(mut self) -> Vec<Failure> {
+    fn finish(mut self) -> Vec<Located> {
         self.emit_pending();
         if !self.failed_tests.is_empty() {
             self.flush_tests(); // log cut before `test result:`
         }
         // Panics that no failing test claimed: build scripts, binaries run by CI.
         for p in self.panics.iter().filter(|p| !p.used) {
-            self.errors.push(Failure {
+            let failure = Failure {
                 kind: FailureKind::Unknown,
                 tool: "cargo".into(),
                 file: Some(p.file.clone()),
@@ -441,6 +481,10 @@ impl RustParser {
                     p.message.clone()
                 },
                 ..Default::default()
+            };
+            self.errors.push(Located {
+                failure,
+                column: p.col,
             });
         }
         let mut out = std::mem::take(&mut self.errors);
@@ -513,6 +557,18 @@ error: test failed, to rerun pass `--lib`\n";
             f[0].message,
             "assertion `left == right` failed left: 1 right: 2"
         );
+    }
+
+    #[test]
+    fn panic_header_with_thread_id() {
+        // Rust 1.91+ prints the thread id after the name.
+        let log = "test t ... FAILED\n---- t stdout ----\nthread 't' (7604) panicked at src/a.rs:4:5:\nboom\n\ntest result: FAILED.\n";
+        let f = parse(log);
+        assert_eq!(
+            (f[0].file.as_deref(), f[0].line),
+            (Some("src/a.rs"), Some(4))
+        );
+        assert_eq!(f[0].message, "boom");
     }
 
     #[test]

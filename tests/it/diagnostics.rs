@@ -17,9 +17,11 @@ fn diagnostics_file_line_accuracy_per_tool() {
     let mut total = ToolScore::default();
     for (tool, s) in &scores {
         eprintln!(
-            "{tool:15} expected {:3} (+{} without file) found {:3} file:line {:3} message {:3}",
-            s.expected, s.unlocated, s.found, s.location_ok, s.message_ok
+            "{tool:15} expected {:3} (+{} without file) found {:3} file:line {:3} message {:3} column {:3}/{:3}",
+            s.expected, s.unlocated, s.found, s.location_ok, s.message_ok, s.column_ok, s.column_expected
         );
+        total.column_expected += s.column_expected;
+        total.column_ok += s.column_ok;
         total.expected += s.expected;
         total.location_ok += s.location_ok;
         total.message_ok += s.message_ok;
@@ -60,6 +62,10 @@ fn diagnostics_file_line_accuracy_per_tool() {
     );
     assert!(loc >= 0.95, "file:line right for {loc:.3}");
     assert!(msg >= 0.90, "message right for {msg:.3}");
+    let col = total.column_ok as f64 / total.column_expected as f64;
+    eprintln!("columns: {} given, {col:.3} right", total.column_expected);
+    assert!(total.column_expected > 60, "most .ok lines give a column");
+    assert!(col >= 0.95, "file:line:col right for {col:.3}");
 }
 
 #[test]
@@ -213,4 +219,111 @@ fn many_distinct_failures_stay_linear() {
     assert_eq!(r[9_999].line, Some(10_000), "each test keeps its own panic");
     let g = go::parse(&go_log);
     assert_eq!(g.len(), 10_000);
+}
+
+/// Runs `cargo <args>` in `dir` and returns stdout and stderr together, as a CI log shows them.
+fn cargo_output(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env("CARGO_TERM_COLOR", "never")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let mut s = String::from_utf8_lossy(&out.stderr).into_owned();
+    s.push_str(&String::from_utf8_lossy(&out.stdout));
+    s
+}
+
+fn write_crate(dir: &std::path::Path, lib: &str) {
+    std::fs::create_dir_all(dir.join("src")).expect("mkdir");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"sample\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .expect("write manifest");
+    std::fs::write(dir.join("src/lib.rs"), lib).expect("write lib");
+}
+
+#[test]
+fn rust_parser_reads_real_cargo_test_output() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let lib = "pub fn add(a: i32, b: i32) -> i32 {\n    a - b\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn adds() {\n        assert_eq!(add(2, 2), 4);\n    }\n\n    #[test]\n    fn fine() {\n        assert_eq!(add(2, 0), 2);\n    }\n}\n";
+    write_crate(tmp.path(), lib);
+    let log = cargo_output(tmp.path(), &["test", "--offline"]);
+    let f = rust::parse(&log);
+    assert_eq!(f.len(), 1, "{f:?}\n{log}");
+    assert_eq!(f[0].kind, FailureKind::TestFailure);
+    assert_eq!(f[0].test.as_deref(), Some("tests::adds"));
+    assert_eq!(f[0].file.as_deref(), Some("src/lib.rs"));
+    assert_eq!(f[0].line, Some(11));
+    assert!(f[0].message.contains("left == right"), "{}", f[0].message);
+}
+
+#[test]
+fn rust_parser_reads_real_rustc_errors_and_rustfmt_diffs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write_crate(
+        tmp.path(),
+        "pub fn f() -> i32 {\n    let unused = 1;\n    \"one\"\n}\n",
+    );
+    let log = cargo_output(tmp.path(), &["build", "--offline"]);
+    let f = rust::parse(&log);
+    assert_eq!(f.len(), 1, "the warning yields to the error: {f:?}\n{log}");
+    assert_eq!(f[0].kind, FailureKind::CompileError);
+    assert!(
+        f[0].message.starts_with("error[E0308]: mismatched types"),
+        "{}",
+        f[0].message
+    );
+    assert_eq!(
+        (f[0].file.as_deref(), f[0].line),
+        (Some("src/lib.rs"), Some(3))
+    );
+
+    let short = cargo_output(
+        tmp.path(),
+        &["build", "--offline", "--message-format", "short"],
+    );
+    let f = rust::parse(&short);
+    assert_eq!(f.len(), 1, "{f:?}\n{short}");
+    assert_eq!(f[0].line, Some(3));
+
+    write_crate(tmp.path(), "pub fn f()->i32{1}\n");
+    let fmt = cargo_output(tmp.path(), &["fmt", "--check"]);
+    if fmt.contains("is not installed") || fmt.contains("no such command") {
+        panic!("rustfmt is needed for this test: rustup component add rustfmt\n{fmt}");
+    }
+    let f = rust::parse(&fmt);
+    assert_eq!(f.len(), 1, "{f:?}\n{fmt}");
+    assert_eq!(f[0].kind, FailureKind::Format);
+    assert!(f[0]
+        .file
+        .as_deref()
+        .is_some_and(|p| p.ends_with("src/lib.rs")));
+    assert_eq!(f[0].line, Some(1));
+}
+
+#[test]
+fn rust_parser_reads_real_clippy_output() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write_crate(
+        tmp.path(),
+        "pub fn empty(v: &[u8]) -> bool {\n    v.len() == 0\n}\n",
+    );
+    let log = cargo_output(tmp.path(), &["clippy", "--offline", "--", "-D", "warnings"]);
+    if log.contains("no such command") {
+        panic!("clippy is needed for this test: rustup component add clippy\n{log}");
+    }
+    let f = rust::parse(&log);
+    assert_eq!(f.len(), 1, "{f:?}\n{log}");
+    assert_eq!(
+        (f[0].tool.as_str(), f[0].kind),
+        ("clippy", FailureKind::Lint)
+    );
+    assert_eq!(
+        (f[0].file.as_deref(), f[0].line),
+        (Some("src/lib.rs"), Some(2))
+    );
 }

@@ -1,15 +1,30 @@
 //! Scoring the parsers against the labelled fixtures (`go-test/`, `compiler-diagnostics/`).
 //! Shared by the integration tests and `examples/eval_diagnostics.rs` so both report the same figures.
 
+use crate::analyze::diagnostics::Located;
 use crate::analyze::{diagnostics, go, rust, Failure, FailureKind};
 use std::collections::BTreeSet;
 use std::path::Path;
 
 /// All three of our parsers on one text, as the dispatcher runs them.
 pub fn parse_all(text: &str) -> Vec<Failure> {
-    let mut v = go::parse(text);
-    v.extend(rust::parse(text));
-    v.extend(diagnostics::parse(text));
+    parse_all_located(text)
+        .into_iter()
+        .map(|l| l.failure)
+        .collect()
+}
+
+/// [`parse_all`] with columns.
+pub fn parse_all_located(text: &str) -> Vec<Located> {
+    let mut v: Vec<Located> = go::parse_detailed(text)
+        .into_iter()
+        .map(|g| Located {
+            failure: g.failure,
+            column: g.column,
+        })
+        .collect();
+    v.extend(rust::parse_located(text));
+    v.extend(diagnostics::parse_located(text));
     v
 }
 
@@ -30,7 +45,7 @@ pub fn diagnostics_fixtures(dir: &Path) -> std::io::Result<Vec<(String, ToolScor
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        out.push((tool, score(&ok, &parse_all(&input))));
+        out.push((tool, score(&ok, &parse_all_located(&input))));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
@@ -285,11 +300,15 @@ pub struct ToolScore {
     pub location_ok: usize,
     /// ... whose message also contains the expected message (normalised).
     pub message_ok: usize,
+    /// Located expected diagnostics that give a column.
+    pub column_expected: usize,
+    /// ... matched by a failure with the same column.
+    pub column_ok: usize,
 }
 
 /// Scores `found` against the `.ok` text: each expected diagnostic is matched
 /// to an unused failure with the same file and line.
-pub fn score(ok: &str, found: &[Failure]) -> ToolScore {
+pub fn score(ok: &str, found: &[Located]) -> ToolScore {
     let mut s = ToolScore {
         found: found.len(),
         ..Default::default()
@@ -301,27 +320,32 @@ pub fn score(ok: &str, found: &[Failure]) -> ToolScore {
             continue;
         }
         s.expected += 1;
+        if e.col.is_some() {
+            s.column_expected += 1;
+        }
         let want = normalize(&e.message);
         let candidates: Vec<usize> = (0..found.len())
             .filter(|&i| {
+                let f = &found[i].failure;
                 !used[i]
-                    && found[i]
-                        .file
-                        .as_deref()
-                        .is_some_and(|f| same_file(f, &e.file))
-                    && found[i].line == e.line
+                    && f.file.as_deref().is_some_and(|p| same_file(p, &e.file))
+                    && f.line == e.line
             })
             .collect();
+        let message_ok = |i: usize| normalize(&found[i].failure.message).contains(&want);
         let best = candidates
             .iter()
             .copied()
-            .find(|&i| normalize(&found[i].message).contains(&want))
+            .find(|&i| message_ok(i))
             .or(candidates.first().copied());
         if let Some(i) = best {
             used[i] = true;
             s.location_ok += 1;
-            if normalize(&found[i].message).contains(&want) {
+            if message_ok(i) {
                 s.message_ok += 1;
+            }
+            if e.col.is_some() && found[i].column == e.col {
+                s.column_ok += 1;
             }
         }
     }

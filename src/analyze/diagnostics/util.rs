@@ -7,6 +7,18 @@ pub(crate) const MAX_MESSAGE: usize = 500;
 /// failures would otherwise cost hundreds of MB of `Failure` values.
 pub(crate) const MAX_FAILURES: usize = 10_000;
 
+/// `s` cut to [`MAX_MESSAGE`] bytes on a char boundary, without allocating.
+pub(crate) fn clip_str(s: &str) -> &str {
+    if s.len() <= MAX_MESSAGE {
+        return s;
+    }
+    let mut end = MAX_MESSAGE;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// Trims and cuts `s` to [`MAX_MESSAGE`] bytes on a char boundary.
 pub(crate) fn clip(s: &str) -> String {
     let s = s.trim();
