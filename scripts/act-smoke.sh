@@ -46,7 +46,14 @@ docker info >/dev/null 2>&1 || die "no docker engine: run scripts/docker-env.sh 
 docker image inspect "$ACTION_IMAGE" >/dev/null 2>&1 || die "$ACTION_IMAGE missing: run scripts/docker-env.sh action-image"
 docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 || die "$BASE_IMAGE missing: run scripts/docker-env.sh base-image"
 
-WORK=$(mktemp -d)
+# SMOKE_WORK: a directory chosen (and cleaned) by the caller, which then inspects it.
+if [ -n "${SMOKE_WORK:-}" ]; then
+    WORK=$SMOKE_WORK
+    mkdir -p "$WORK"
+    SMOKE_KEEP=1
+else
+    WORK=$(mktemp -d)
+fi
 SERVER_PID=
 cleanup() {
     [ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true

@@ -93,8 +93,10 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
     for fix in recipes::find(input.workdir, input.analysis) {
         let n = out.attempts.len() as u32 + 1;
         progress(&format!("attempt {n}: recipe {}", fix.recipe));
+        let started = Instant::now();
         let (attempt, validated) =
             try_edits(input, n, AttemptSource::Recipe, fix.diagnosis, fix.edits).await;
+        out.timings.validation_ms += elapsed_ms(started);
         out.attempts.push(attempt);
         if let Some(v) = validated {
             out.status = Status::Fixed;
@@ -164,8 +166,10 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
             }
         };
         add_usage(&mut out.llm, reply.usage);
+        let started = Instant::now();
         let (attempt, validated) =
             try_edits(input, n, AttemptSource::Llm, reply.diagnosis, reply.edits).await;
+        out.timings.validation_ms += elapsed_ms(started);
         previous.push(PreviousAttempt {
             diagnosis: attempt.diagnosis.clone(),
             edits: attempt.edits.clone(),

@@ -46,6 +46,8 @@ pub struct Recorded {
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// When it arrived (to measure start-up, e.g. container start to first call).
+    pub at: std::time::Instant,
 }
 
 impl Recorded {
@@ -379,6 +381,7 @@ fn record(
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
             .collect(),
         body: String::from_utf8_lossy(body).into_owned(),
+        at: std::time::Instant::now(),
     });
     st.script.get_mut(route).and_then(|q| q.pop_front())
 }
