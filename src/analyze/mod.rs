@@ -256,10 +256,15 @@ impl Engine {
             self.generic.line(l, &mut self.sink);
             return;
         }
-        if self.tail.len() == TAIL_LINES {
-            self.tail.pop_front();
-        }
-        self.tail.push_back(l.to_string());
+        // Reuse the oldest line's buffer: no allocation per line once full.
+        let mut buf = if self.tail.len() == TAIL_LINES {
+            self.tail.pop_front().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        buf.clear();
+        buf.push_str(crate::logs::clean::truncate(l, 1024));
+        self.tail.push_back(buf);
 
         self.python.line(l, &mut self.sink);
         self.java.line(l, &mut self.sink);
