@@ -130,10 +130,9 @@ impl Js {
                 return;
             }
         }
-        if self.mocha_left > 0 || self.cur.as_ref().is_some_and(|c| c.tool == "mocha") {
-            if self.mocha_line(l, t, out) {
-                return;
-            }
+        let in_mocha = self.mocha_left > 0 || self.cur.as_ref().is_some_and(|c| c.tool == "mocha");
+        if in_mocha && self.mocha_line(l, t, out) {
+            return;
         }
         // jest `FAIL path (1.2 s)` / vitest ` FAIL  path > suite > test`.
         if let Some(rest) = t.strip_prefix("FAIL ") {

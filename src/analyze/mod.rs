@@ -49,7 +49,8 @@ pub fn analyze(logs: &[LogFile], opts: &AnalyzeOptions) -> Analysis {
     let mut e = Engine::new();
     for f in logs {
         e.start_file(f.job.clone(), f.step.clone());
-        for l in f.text.split('\n') {
+        // `lines()` splits like the streaming reader (no empty last line).
+        for l in f.text.lines() {
             e.raw_line(crate::logs::clean::truncate(l, crate::logs::MAX_LINE));
         }
     }

@@ -148,6 +148,9 @@ struct TestRec {
     node: String,
     error: bool,
     message: Option<String>,
+    /// `FAILED node` summary lines seen: pytest prints one per failure, so
+    /// more than one means the same failure happened again (reruns, loops).
+    summary_lines: u32,
 }
 
 #[derive(Debug)]
@@ -300,7 +303,7 @@ impl Python {
         Self::default()
     }
 
-    fn test(&mut self, node: &str, error: bool, message: Option<&str>) {
+    fn test(&mut self, node: &str, error: bool, message: Option<&str>, summary: bool) {
         self.saw_pytest = true;
         let message = message.filter(|m| !m.is_empty()).map(str::to_string);
         if let Some(&i) = self.test_index.get(node) {
@@ -308,6 +311,7 @@ impl Python {
             if t.message.is_none() {
                 t.message = message;
             }
+            t.summary_lines = t.summary_lines.saturating_add(summary as u32);
             return;
         }
         if self.tests.len() >= MAX_PENDING {
@@ -318,6 +322,7 @@ impl Python {
             node: node.to_string(),
             error,
             message,
+            summary_lines: summary as u32,
         });
     }
 
@@ -386,6 +391,7 @@ impl Python {
                     f.file = Some(paths::normalize(file));
                 }
             }
+            f.repeats = t.summary_lines.saturating_sub(1);
             f.message = msg.unwrap_or_else(|| {
                 if t.error {
                     "error".into()
@@ -594,7 +600,7 @@ impl Python {
             if let Some(rest) = s.strip_prefix(word) {
                 let (node, msg) = split_summary(rest);
                 if plausible_node(node, error) {
-                    self.test(node, error, msg);
+                    self.test(node, error, msg, true);
                     return;
                 }
             }
@@ -607,7 +613,7 @@ impl Python {
             let node = node.trim();
             if node.contains("::") && plausible_node(node, false) {
                 let error = s.contains(" ERROR");
-                self.test(node, error, None);
+                self.test(node, error, None, false);
                 return;
             }
         }
