@@ -77,6 +77,10 @@ impl ErrorLines {
             }
             from = at + 1;
         }
+        // make: `make[1]: *** [Makefile:12: all] Error 1`.
+        if t.starts_with("make") && t.contains("***") {
+            return true;
+        }
         self.failed.find(b).is_some()
             || self.no_space.find(b).is_some()
             || self.not_found.find(b).is_some()
@@ -120,28 +124,30 @@ impl Generic {
             self.error_annotation(msg.trim(), out);
             return;
         }
-        if self.after > 0 {
-            self.after -= 1;
+        if self.errors.is_error_line(l) {
             if self.snippet.len() < MAX_SNIPPET_LINES {
-                self.snippet.push(l.to_string());
-            }
-        } else if self.errors.is_error_line(l) {
-            if self.snippet.len() < MAX_SNIPPET_LINES {
-                if !self.snippet.is_empty() {
-                    self.snippet.push("…".into());
+                if self.after == 0 {
+                    // A new window: separator and two lines of context before.
+                    if !self.snippet.is_empty() {
+                        self.snippet.push("…".into());
+                    }
+                    let skip = self.ring.len().saturating_sub(2);
+                    let ctx: Vec<String> = self.ring.iter().skip(skip).cloned().collect();
+                    self.snippet.extend(ctx);
                 }
-                // Two lines of context before, two after.
-                let skip = self.ring.len().saturating_sub(2);
-                let ctx: Vec<String> = self.ring.iter().skip(skip).cloned().collect();
-                self.snippet.extend(ctx);
                 self.snippet.push(l.to_string());
-                self.after = 2;
             } else {
                 // Keep the newest error visible: replace the tail.
                 let n = self.snippet.len();
                 self.snippet[n - 1] = l.to_string();
             }
+            self.after = 2;
             self.last_error = Some(l.trim().to_string());
+        } else if self.after > 0 {
+            self.after -= 1;
+            if self.snippet.len() < MAX_SNIPPET_LINES {
+                self.snippet.push(l.to_string());
+            }
         }
         self.push_ring(l);
     }
@@ -177,7 +183,7 @@ impl Generic {
             message,
             ..Default::default()
         };
-        let mut found = Found::new(f, Tier::Weak);
+        let mut found = Found::new(f, Tier::Fallback);
         found.details = details;
         out.push(found);
         self.snippet.clear();

@@ -77,10 +77,10 @@ pub fn analyze_reader<R: BufRead>(r: R, opts: &AnalyzeOptions) -> std::io::Resul
     Ok(e.finish(opts))
 }
 
-/// Bytes of cleaned text handed to each whole-text parser (go, rust,
-/// diagnostics) at a time; consecutive chunks overlap by [`OVERLAP_LINES`].
+/// Cleaned text is handed to the whole-text parsers (go, rust, diagnostics)
+/// in chunks of about this size, cut at a blank line (diagnostics are
+/// separated by blank lines) or, failing that, at twice the size.
 const CHUNK_BYTES: usize = 1 << 20;
-const OVERLAP_LINES: usize = 40;
 /// Lines of the current step kept for the no-failure excerpt.
 const TAIL_LINES: usize = 60;
 /// Most lines of a `Run` step's script kept as its command.
@@ -108,8 +108,6 @@ pub struct Engine {
     js: js::Js,
     generic: generic::Generic,
     chunk: String,
-    /// Offsets of line starts in `chunk` (for the overlap).
-    chunk_lines: VecDeque<usize>,
     sink: Sink,
     files: Vec<FileInfo>,
     /// Inside the header group of a `Run` step (script, shell, env).
@@ -135,7 +133,6 @@ impl Engine {
             js: js::Js::new(),
             generic: generic::Generic::new(),
             chunk: String::new(),
-            chunk_lines: VecDeque::new(),
             sink: Sink::default(),
             files: Vec::new(),
             in_run_header: false,
@@ -163,7 +160,6 @@ impl Engine {
     fn end_file(&mut self) {
         self.flush_chunk();
         self.chunk.clear();
-        self.chunk_lines.clear();
         self.python.finish(&mut self.sink);
         self.java.finish(&mut self.sink);
         self.js.finish(&mut self.sink);
@@ -272,25 +268,12 @@ impl Engine {
         self.js.line(l, &mut self.sink);
         self.generic.line(l, &mut self.sink);
 
-        self.chunk_lines.push_back(self.chunk.len());
+        if self.chunk.len() >= CHUNK_BYTES && l.is_empty() || self.chunk.len() >= 2 * CHUNK_BYTES {
+            self.flush_chunk();
+            self.chunk.clear();
+        }
         self.chunk.push_str(l);
         self.chunk.push('\n');
-        if self.chunk.len() >= CHUNK_BYTES {
-            self.flush_chunk();
-            // Keep the last lines so a report cut by the chunk edge is seen whole next time.
-            while self.chunk_lines.len() > OVERLAP_LINES {
-                self.chunk_lines.pop_front();
-            }
-            let start = self
-                .chunk_lines
-                .front()
-                .copied()
-                .unwrap_or(self.chunk.len());
-            self.chunk.drain(..start);
-            for o in self.chunk_lines.iter_mut() {
-                *o -= start;
-            }
-        }
     }
 
     fn flush_chunk(&mut self) {
@@ -317,13 +300,21 @@ impl Engine {
         self.end_file();
         let dropped = self.sink.dropped;
         let mut items = std::mem::take(&mut self.sink.items);
-        // Overlapping chunks report some whole-text findings twice: the sink
-        // counted them as repeats, which they are not.
-        let has_strong = items.iter().any(|f| f.tier == Tier::Strong);
-        if has_strong {
-            items.retain(|f| f.tier == Tier::Strong);
-        }
         let files = &self.files;
+        for f in items.iter_mut() {
+            let fi = files.get(f.origin);
+            let cmd = fi.and_then(|i| i.failed_command.as_deref().or(i.last_command.as_deref()));
+            triage::triage(f, cmd);
+        }
+        // Report the most specific findings only; a cancelled or timed-out
+        // job says so even when tests also failed.
+        if let Some(best) = items.iter().map(|f| f.tier).min() {
+            items.retain(|f| {
+                f.tier == best
+                    || matches!(f.failure.kind, FailureKind::Infra | FailureKind::Timeout)
+                        && f.tier == Tier::Fallback
+            });
+        }
         // The file the failures came from decides job/step/command.
         let origin = items
             .first()
@@ -332,11 +323,9 @@ impl Engine {
             .unwrap_or(files.len().saturating_sub(1));
         let info = files.get(origin).cloned().unwrap_or_default();
         let command = info.failed_command.clone().or(info.last_command.clone());
+        let mut index: Option<paths::RepoIndex> = None;
         for f in items.iter_mut() {
-            let fi = files.get(f.origin);
-            let cmd = fi.and_then(|i| i.failed_command.as_deref().or(i.last_command.as_deref()));
-            triage::triage(f, cmd);
-            normalise_path(&mut f.failure, opts.workdir.as_deref());
+            normalise_path(&mut f.failure, opts.workdir.as_deref(), &mut index);
         }
         let step = info
             .step
@@ -364,11 +353,26 @@ impl Engine {
     }
 }
 
-fn normalise_path(f: &mut Failure, workdir: Option<&std::path::Path>) {
+/// Strips runner prefixes; with a checkout, resolves paths printed relative
+/// to a source root or sub-directory and marks those not in it.
+fn normalise_path(
+    f: &mut Failure,
+    workdir: Option<&std::path::Path>,
+    index: &mut Option<paths::RepoIndex>,
+) {
     let Some(file) = f.file.take() else { return };
-    let p = paths::normalize(&file);
+    let mut p = paths::normalize(&file);
     if let Some(w) = workdir {
-        f.outside_repo = !paths::exists_in(w, &p);
+        if !paths::exists_in(w, &p) {
+            let idx = index.get_or_insert_with(|| paths::RepoIndex::build(w));
+            match idx
+                .resolve(p.trim_start_matches('/'))
+                .filter(|_| paths::in_repo(&p) || p.starts_with('/') && !paths::is_library(&p))
+            {
+                Some(r) => p = r.to_string(),
+                None => f.outside_repo = true,
+            }
+        }
     } else if p.starts_with('/') {
         f.outside_repo = true;
     }
