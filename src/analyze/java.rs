@@ -491,7 +491,8 @@ impl Java {
         }
         let t = &mut self.tests[i];
         if s.is_empty() {
-            return indented || t.frames.is_empty() && t.message.is_none();
+            // A blank line may separate a multi-line message from its frames.
+            return indented || t.frames.is_empty();
         }
         if let Some(f) = frame(s) {
             if t.frames.len() < 64 {
@@ -505,6 +506,14 @@ impl Java {
         if let Some(c) = s.strip_prefix("Caused by: ") {
             if t.details.len() < MAX_DETAILS {
                 t.details.push(format!("Caused by: {c}"));
+            }
+            return true;
+        }
+        if t.message.as_deref().is_some_and(|m| m.ends_with(':')) && t.frames.is_empty() {
+            // `AssertionFailedError:` with the text on the next line.
+            if let Some(m) = t.message.as_mut() {
+                m.push(' ');
+                m.push_str(s);
             }
             return true;
         }
@@ -534,14 +543,22 @@ impl Java {
 
     /// One entry of a Surefire summary list; false when the list is over.
     fn summary_line(&mut self, raw: &str, s: &str) -> bool {
-        if s.is_empty()
-            || s.starts_with("Tests run:")
-            || s.starts_with("Failures:") && !raw.contains("  ")
+        if s.starts_with("Tests run:") || raw.starts_with("[INFO]") || raw.starts_with("[WARNING]")
         {
             return false;
         }
-        if s.starts_with("Errors:") || s.starts_with("Failures:") || s.starts_with("Flakes:") {
+        if s.is_empty()
+            || s.starts_with("Errors:")
+            || s.starts_with("Failures:")
+            || s.starts_with("Flakes:")
+        {
             return true;
+        }
+        // Entries are indented (`[ERROR]   X` / `  X`); lines at the margin
+        // continue the previous entry's multi-line message.
+        let body = raw.strip_prefix("[ERROR]").unwrap_or(raw);
+        if !body.starts_with("  ") && !body.starts_with('\t') {
+            return !raw.starts_with('[');
         }
         if s.starts_with("Run ") {
             // `Run 1: Class.setUp:68 » Exc` under a flaky test: evidence, not a test.

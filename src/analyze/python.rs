@@ -95,13 +95,18 @@ impl Trace {
         for e in self.errors.iter().take(12) {
             d.push(format!("E {e}"));
         }
-        for (p, l) in self
+        // The outermost frames (the test) and the innermost (where it broke).
+        let ours: Vec<&(String, u32)> = self
             .frames
             .iter()
             .filter(|(p, _)| paths::in_repo(p))
-            .take(8)
-        {
-            d.push(format!("at {p}:{l}"));
+            .collect();
+        for (i, (p, l)) in ours.iter().enumerate() {
+            if i < 2 || i + 6 >= ours.len() {
+                d.push(format!("at {p}:{l}"));
+            } else if i == 2 {
+                d.push("at …".to_string());
+            }
         }
         d.truncate(MAX_DETAILS);
         d
