@@ -253,6 +253,20 @@ impl Engine {
             self.generic.line(l, &mut self.sink);
             return;
         }
+        // Travis: `The command "pytest" exited with 1.` names the failed command.
+        if let Some(rest) = l.strip_prefix("The command \"") {
+            if let Some((cmd, code)) = rest.rsplit_once("\" exited with ") {
+                let code = code.trim_end_matches('.');
+                if code != "0" {
+                    let info = self.files.last_mut().expect("a file is open");
+                    if info.failed_command.is_none() {
+                        info.failed_command = Some(cmd.to_string());
+                        info.exit_code = Some(code.to_string());
+                        info.had_error = true;
+                    }
+                }
+            }
+        }
         // Reuse the oldest line's buffer: no allocation per line once full.
         let mut buf = if self.tail.len() == TAIL_LINES {
             self.tail.pop_front().unwrap_or_default()

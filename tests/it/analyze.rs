@@ -362,3 +362,13 @@ FAILED tests/test_a.py::test_real - assert 1 == 2
         Some("tests/test_a.py::test_real")
     );
 }
+
+#[test]
+fn travis_style_log() {
+    let log = "travis_fold:start:install\r\x1b[0K$ pip install -e .\nSuccessfully installed app\ntravis_fold:end:install\r\x1b[0K\n$ pytest -q\nF\n=================================== FAILURES ===================================\n___________________________________ test_a ___________________________________\n/home/travis/build/acme/app/tests/test_a.py:3: in test_a\n    assert f() == 2\n/home/travis/build/acme/app/app/core.py:7: in f\n    return 1 / 0\nE   ZeroDivisionError: division by zero\n=========================== short test summary info ============================\nFAILED tests/test_a.py::test_a - ZeroDivisionError: division by zero\n1 failed in 0.01s\n\nThe command \"pytest -q\" exited with 1.\n";
+    let a = analyze_text(log, &AnalyzeOptions::default());
+    assert_eq!(a.command.as_deref(), Some("pytest -q"));
+    let f = &a.failures[0];
+    assert_eq!((f.file.as_deref(), f.line), (Some("app/core.py"), Some(7)));
+    assert!(a.context.contains("exit code: 1"));
+}
