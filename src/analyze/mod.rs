@@ -377,6 +377,16 @@ fn normalise_path(
     let Some(file) = f.file.take() else { return };
     let mut p = paths::normalize(&file);
     if let Some(w) = workdir {
+        // An absolute path inside the checkout (a local run): make it relative.
+        if p.starts_with('/') {
+            let canon = std::fs::canonicalize(w).ok();
+            for base in [Some(w.to_path_buf()), canon].into_iter().flatten() {
+                if let Ok(r) = std::path::Path::new(&p).strip_prefix(&base) {
+                    p = r.to_string_lossy().into_owned();
+                    break;
+                }
+            }
+        }
         if !paths::exists_in(w, &p) {
             let idx = index.get_or_insert_with(|| paths::RepoIndex::build(w));
             match idx
