@@ -116,6 +116,7 @@ pub struct Engine {
     cmd_done: bool,
     tail: VecDeque<String>,
     failed_tail: Option<Vec<String>>,
+    last_tail: Vec<String>,
 }
 
 impl Default for Engine {
@@ -140,6 +141,7 @@ impl Engine {
             cmd_done: true,
             tail: VecDeque::new(),
             failed_tail: None,
+            last_tail: Vec::new(),
         }
     }
 
@@ -166,13 +168,11 @@ impl Engine {
         self.generic.finish(&mut self.sink);
         self.finish_command();
         self.in_run_header = false;
-        if self.failed_tail.is_none() {
-            // Keep the end of the first file in case nothing fails explicitly.
-            if self.files.last().is_some_and(|f| f.had_error) || self.files.len() == 1 {
-                self.failed_tail = Some(self.tail.iter().cloned().collect());
-            }
+        if self.failed_tail.is_none() && self.files.last().is_some_and(|f| f.had_error) {
+            self.failed_tail = Some(self.tail.iter().cloned().collect());
         }
-        self.tail.clear();
+        // The end of the last file stands in when nothing failed explicitly.
+        self.last_tail = std::mem::take(&mut self.tail).into();
     }
 
     /// Feeds one raw line (cleaning included).
@@ -353,7 +353,10 @@ impl Engine {
             exit_code: info.exit_code.as_deref(),
             dropped,
         };
-        let tail = self.failed_tail.clone().unwrap_or_default();
+        let tail = self
+            .failed_tail
+            .take()
+            .unwrap_or_else(|| std::mem::take(&mut self.last_tail));
         let context = excerpt::build(&header, &items, &tail, opts.budget_tokens);
         let language = language_of(&items);
         Analysis {
