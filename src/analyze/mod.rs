@@ -413,13 +413,28 @@ fn language_of(items: &[Found]) -> Option<String> {
         let lang = match f.failure.tool.as_str() {
             "pytest" | "unittest" | "python" | "mypy" | "flake8" | "ruff" | "black" | "isort"
             | "pylint" | "pep8" | "pycodestyle" => "python",
-            "maven" | "gradle" | "junit" | "javac" | "surefire" | "failsafe" | "ant" => "java",
+            "maven" | "gradle" | "junit" | "javac" | "surefire" | "failsafe" | "ant" | "sbt"
+            | "kotlinc" => "java",
             "jest" | "vitest" | "mocha" | "tsc" | "eslint" | "prettier" | "node" | "npm" => {
                 "javascript"
             }
             "go" | "go test" | "go vet" | "govet" | "golangci-lint" | "gofmt" => "go",
             "cargo" | "rustc" | "clippy" | "rustfmt" | "cargo test" => "rust",
-            _ => continue,
+            // Unknown tool: the file's extension tells.
+            _ => match f
+                .failure
+                .file
+                .as_deref()
+                .and_then(|p| p.rsplit_once('.'))
+                .map(|x| x.1)
+            {
+                Some("py") => "python",
+                Some("java" | "kt" | "scala" | "groovy") => "java",
+                Some("js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs") => "javascript",
+                Some("go") => "go",
+                Some("rs") => "rust",
+                _ => continue,
+            },
         };
         match counts.iter_mut().find(|(l, _)| *l == lang) {
             Some(c) => c.1 += 1,
