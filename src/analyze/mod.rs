@@ -109,7 +109,10 @@ pub struct Engine {
     generic: generic::Generic,
     chunk: String,
     sink: Sink,
+    /// Finished input files; `cur` is the one being read.
     files: Vec<FileInfo>,
+    cur: FileInfo,
+    started: bool,
     /// Inside the header group of a `Run` step (script, shell, env).
     in_run_header: bool,
     cmd_lines: Vec<String>,
@@ -136,6 +139,8 @@ impl Engine {
             chunk: String::new(),
             sink: Sink::default(),
             files: Vec::new(),
+            cur: FileInfo::default(),
+            started: false,
             in_run_header: false,
             cmd_lines: Vec::new(),
             cmd_done: true,
@@ -147,16 +152,17 @@ impl Engine {
 
     /// Starts a new input file (a job or step log); flushes the previous one.
     pub fn start_file(&mut self, job: Option<String>, step: Option<String>) {
-        if !self.files.is_empty() {
+        if self.started {
             self.end_file();
         }
+        self.started = true;
         self.cleaner = Cleaner::new();
         self.sink.origin = self.files.len();
-        self.files.push(FileInfo {
+        self.cur = FileInfo {
             job,
             step,
             ..Default::default()
-        });
+        };
     }
 
     fn end_file(&mut self) {
@@ -168,16 +174,17 @@ impl Engine {
         self.generic.finish(&mut self.sink);
         self.finish_command();
         self.in_run_header = false;
-        if self.failed_tail.is_none() && self.files.last().is_some_and(|f| f.had_error) {
+        if self.failed_tail.is_none() && self.cur.had_error {
             self.failed_tail = Some(self.tail.iter().cloned().collect());
         }
+        self.files.push(std::mem::take(&mut self.cur));
         // The end of the last file stands in when nothing failed explicitly.
         self.last_tail = std::mem::take(&mut self.tail).into();
     }
 
     /// Feeds one raw line (cleaning included).
     pub fn raw_line(&mut self, raw: &str) {
-        if self.files.is_empty() {
+        if !self.started {
             self.start_file(None, None);
         }
         let mut cleaner = std::mem::take(&mut self.cleaner);
@@ -193,7 +200,7 @@ impl Engine {
         }
         self.cmd_done = true;
         let cmd = self.cmd_lines.join("\n");
-        let info = self.files.last_mut().expect("a file is open");
+        let info = &mut self.cur;
         info.last_command = (!cmd.trim().is_empty()).then_some(cmd);
     }
 
@@ -202,7 +209,7 @@ impl Engine {
         if let Some(title) = l.strip_prefix("##[group]") {
             if let Some(first) = title.strip_prefix("Run ") {
                 self.finish_command();
-                let info = self.files.last_mut().expect("a file is open");
+                let info = &mut self.cur;
                 info.last_title = Some(title.to_string());
                 info.last_command = Some(first.to_string());
                 self.in_run_header = true;
@@ -224,7 +231,7 @@ impl Engine {
                     // An action step: its "command" is the action reference.
                     self.cmd_done = true;
                     self.cmd_lines.clear();
-                    let info = self.files.last_mut().expect("a file is open");
+                    let info = &mut self.cur;
                     info.last_command = None;
                 } else if self.cmd_lines.len() < MAX_COMMAND_LINES {
                     self.cmd_lines.push(l.to_string());
@@ -236,7 +243,7 @@ impl Engine {
             return;
         }
         if let Some(msg) = l.strip_prefix("##[error]") {
-            let info = self.files.last_mut().expect("a file is open");
+            let info = &mut self.cur;
             info.had_error = true;
             if info.failed_title.is_none() && info.exit_code.is_none() {
                 info.failed_title = info.last_title.clone();
@@ -258,7 +265,7 @@ impl Engine {
             if let Some((cmd, code)) = rest.rsplit_once("\" exited with ") {
                 let code = code.trim_end_matches('.');
                 if code != "0" {
-                    let info = self.files.last_mut().expect("a file is open");
+                    let info = &mut self.cur;
                     if info.failed_command.is_none() {
                         info.failed_command = Some(cmd.to_string());
                         info.exit_code = Some(code.to_string());
@@ -308,7 +315,7 @@ impl Engine {
 
     /// Ends the input and builds the [`Analysis`].
     pub fn finish(mut self, opts: &AnalyzeOptions) -> Analysis {
-        if self.files.is_empty() {
+        if !self.started {
             self.start_file(None, None);
         }
         self.end_file();
