@@ -22,12 +22,43 @@ pub struct Header<'a> {
     pub dropped: u64,
 }
 
-fn summary_line(i: usize, f: &Found) -> String {
-    let fl = &f.failure;
+/// Failures that share kind, message and place: typically one bug breaking
+/// many tests. Shown as one entry naming its tests.
+struct Group<'a> {
+    members: Vec<&'a Found>,
+}
+
+fn group(found: &[Found]) -> Vec<Group<'_>> {
+    let mut groups: Vec<Group> = Vec::new();
+    type Key<'k> = (&'k str, &'k str, Option<&'k str>, Option<u32>);
+    let mut index: std::collections::HashMap<Key, usize> = Default::default();
+    for f in found {
+        let fl = &f.failure;
+        let k = (
+            fl.kind.as_str(),
+            fl.message.as_str(),
+            fl.file.as_deref(),
+            fl.line,
+        );
+        match index.get(&k) {
+            Some(&i) => groups[i].members.push(f),
+            None => {
+                index.insert(k, groups.len());
+                groups.push(Group { members: vec![f] });
+            }
+        }
+    }
+    groups
+}
+
+fn summary_line(i: usize, g: &Group) -> String {
+    let fl = &g.members[0].failure;
     let mut s = format!("{}. [{}] ", i + 1, fl.kind.as_str());
-    if let Some(t) = &fl.test {
-        s.push_str(t);
-        s.push_str(": ");
+    if g.members.len() == 1 {
+        if let Some(t) = &fl.test {
+            s.push_str(t);
+            s.push_str(": ");
+        }
     }
     s.push_str(&fl.message);
     if let Some(file) = &fl.file {
@@ -42,8 +73,32 @@ fn summary_line(i: usize, f: &Found) -> String {
         }
         s.push(')');
     }
-    if fl.repeats > 0 {
-        s.push_str(&format!(" (x{})", fl.repeats as u64 + 1));
+    let occurrences: u64 = g.members.iter().map(|m| m.failure.repeats as u64 + 1).sum();
+    if g.members.len() > 1 {
+        // Name the tests, within a line's worth of room.
+        let tests: Vec<&str> = g
+            .members
+            .iter()
+            .filter_map(|m| m.failure.test.as_deref())
+            .collect();
+        s.push_str(&format!(" in {} tests: ", g.members.len()));
+        let mut listed = 0;
+        for t in &tests {
+            if listed > 0 && s.len() + t.len() > 480 {
+                break;
+            }
+            if listed > 0 {
+                s.push_str(", ");
+            }
+            s.push_str(t);
+            listed += 1;
+        }
+        if listed < tests.len() {
+            s.push_str(&format!(" (+{} more)", tests.len() - listed));
+        }
+    }
+    if occurrences > g.members.len() as u64 {
+        s.push_str(&format!(" (x{occurrences})"));
     }
     s
 }
@@ -108,27 +163,30 @@ pub fn build(h: &Header, found: &[Found], tail: &[String], budget: usize) -> Str
         return out;
     }
     let total = found.len() as u64 + h.dropped;
-    push(
-        &mut out,
-        &mut used,
-        &format!("{total} failure{}:", if total == 1 { "" } else { "s" }),
-        false,
-    );
+    let groups = group(found);
+    let title = if groups.len() < found.len() {
+        format!("{total} failures, {} distinct:", groups.len())
+    } else {
+        format!("{total} failure{}:", if total == 1 { "" } else { "s" })
+    };
+    push(&mut out, &mut used, &title, false);
     let mut shown = 0;
-    for (i, f) in found.iter().enumerate() {
-        let line = cut_to_tokens(&summary_line(i, f), 120);
+    let mut shown_failures = 0u64;
+    for (i, g) in groups.iter().enumerate() {
+        let line = cut_to_tokens(&summary_line(i, g), 130);
         if !push(&mut out, &mut used, &line, false) {
             break;
         }
         shown += 1;
+        shown_failures += g.members.len() as u64;
     }
-    let hidden = total - shown as u64;
+    let hidden = total - shown_failures;
     if hidden > 0 {
         push(&mut out, &mut used, &format!("… and {hidden} more"), true);
     }
-    // Details, in order, each failure's block only if it fits whole or in part.
+    // Details, in order, each group's block only if it starts within budget.
     let mut first = true;
-    for (i, f) in found.iter().take(shown).enumerate() {
+    for (i, f) in groups.iter().take(shown).map(|g| g.members[0]).enumerate() {
         let lines: Vec<&String> = f
             .details
             .iter()

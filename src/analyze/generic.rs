@@ -19,38 +19,77 @@ pub struct Generic {
     after: usize,
     last_error: Option<String>,
     step: Option<String>,
+    errors: ErrorLines,
 }
 
-/// Lines that say something failed, in the forms tools actually print.
+/// Recognises lines that say something failed, in the forms tools print.
+/// Substring searchers are built once: this runs on every line of the log.
+#[derive(Debug)]
+pub struct ErrorLines {
+    rror: memchr::memmem::Finder<'static>,
+    failed: memchr::memmem::Finder<'static>,
+    no_space: memchr::memmem::Finder<'static>,
+    not_found: memchr::memmem::Finder<'static>,
+}
+
+impl Default for ErrorLines {
+    fn default() -> Self {
+        use memchr::memmem::Finder;
+        ErrorLines {
+            rror: Finder::new(b"rror:").into_owned(),
+            failed: Finder::new(b" failed").into_owned(),
+            no_space: Finder::new(b"No space left on device").into_owned(),
+            not_found: Finder::new(b"command not found").into_owned(),
+        }
+    }
+}
+
+impl ErrorLines {
+    pub fn is_error_line(&self, l: &str) -> bool {
+        let t = l.trim_start();
+        if t.len() < 4 {
+            return false;
+        }
+        let b = t.as_bytes();
+        if matches!(b[0], b'e' | b'E' | b'f' | b'F' | b'n' | b'[' | b'C' | b'U')
+            && (t.starts_with("error")
+                || t.starts_with("Error")
+                || t.starts_with("ERROR")
+                || t.starts_with("fatal:")
+                || t.starts_with("FATAL")
+                || t.starts_with("npm ERR!")
+                || t.starts_with("[ERROR]")
+                || t.starts_with("E: ")
+                || t.starts_with("FAILURE:")
+                || t.starts_with("FAIL ")
+                || t.starts_with("FAILED")
+                || t.starts_with("Could not ")
+                || t.starts_with("Unable to "))
+        {
+            return true;
+        }
+        // `error:` / `Error:` anywhere (`rror:` preceded by e or E).
+        let mut from = 0;
+        while let Some(i) = self.rror.find(&b[from..]) {
+            let at = from + i;
+            if at > 0 && (b[at - 1] == b'e' || b[at - 1] == b'E') {
+                return true;
+            }
+            from = at + 1;
+        }
+        // make: `make[1]: *** [Makefile:12: all] Error 1`.
+        if t.starts_with("make") && t.contains("***") {
+            return true;
+        }
+        self.failed.find(b).is_some()
+            || self.no_space.find(b).is_some()
+            || self.not_found.find(b).is_some()
+    }
+}
+
+/// One-off check (see [`ErrorLines`]).
 pub fn is_error_line(l: &str) -> bool {
-    let t = l.trim_start();
-    if t.len() < 4 {
-        return false;
-    }
-    let b = t.as_bytes();
-    if matches!(b[0], b'e' | b'E' | b'f' | b'F' | b'n' | b'[' | b'C' | b'U')
-        && (t.starts_with("error")
-            || t.starts_with("Error")
-            || t.starts_with("ERROR")
-            || t.starts_with("fatal:")
-            || t.starts_with("FATAL")
-            || t.starts_with("npm ERR!")
-            || t.starts_with("[ERROR]")
-            || t.starts_with("E: ")
-            || t.starts_with("FAILURE:")
-            || t.starts_with("FAIL ")
-            || t.starts_with("FAILED")
-            || t.starts_with("Could not ")
-            || t.starts_with("Unable to "))
-    {
-        return true;
-    }
-    let has = |n: &[u8]| memchr::memmem::find(b, n).is_some();
-    has(b"error:")
-        || has(b"Error:")
-        || has(b" failed")
-        || has(b"No space left on device")
-        || has(b"command not found")
+    ErrorLines::default().is_error_line(l)
 }
 
 impl Generic {
@@ -85,28 +124,30 @@ impl Generic {
             self.error_annotation(msg.trim(), out);
             return;
         }
-        if self.after > 0 {
-            self.after -= 1;
+        if self.errors.is_error_line(l) {
             if self.snippet.len() < MAX_SNIPPET_LINES {
-                self.snippet.push(l.to_string());
-            }
-        } else if is_error_line(l) {
-            if self.snippet.len() < MAX_SNIPPET_LINES {
-                if !self.snippet.is_empty() {
-                    self.snippet.push("…".into());
+                if self.after == 0 {
+                    // A new window: separator and two lines of context before.
+                    if !self.snippet.is_empty() {
+                        self.snippet.push("…".into());
+                    }
+                    let skip = self.ring.len().saturating_sub(2);
+                    let ctx: Vec<String> = self.ring.iter().skip(skip).cloned().collect();
+                    self.snippet.extend(ctx);
                 }
-                // Two lines of context before, two after.
-                let skip = self.ring.len().saturating_sub(2);
-                let ctx: Vec<String> = self.ring.iter().skip(skip).cloned().collect();
-                self.snippet.extend(ctx);
                 self.snippet.push(l.to_string());
-                self.after = 2;
             } else {
                 // Keep the newest error visible: replace the tail.
                 let n = self.snippet.len();
                 self.snippet[n - 1] = l.to_string();
             }
+            self.after = 2;
             self.last_error = Some(l.trim().to_string());
+        } else if self.after > 0 {
+            self.after -= 1;
+            if self.snippet.len() < MAX_SNIPPET_LINES {
+                self.snippet.push(l.to_string());
+            }
         }
         self.push_ring(l);
     }
@@ -142,7 +183,7 @@ impl Generic {
             message,
             ..Default::default()
         };
-        let mut found = Found::new(f, Tier::Weak);
+        let mut found = Found::new(f, Tier::Fallback);
         found.details = details;
         out.push(found);
         self.snippet.clear();

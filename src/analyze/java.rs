@@ -53,6 +53,7 @@ pub struct Java {
     /// Launcher entries name the class on the line after the test.
     launcher_pending: Option<String>,
     current_launcher: Option<usize>,
+    java_colon: memchr::memmem::Finder<'static>,
 }
 
 impl Default for Java {
@@ -63,6 +64,7 @@ impl Default for Java {
             mode: Mode::None,
             launcher_pending: None,
             current_launcher: None,
+            java_colon: memchr::memmem::Finder::new(b".java:").into_owned(),
         }
     }
 }
@@ -208,21 +210,33 @@ fn frame_path(qual: &str, file: &str) -> String {
     format!("{}/{}", parts.join("/"), file)
 }
 
-fn package_root(id: &str) -> String {
-    let class = if let Some(open) = id.find('(') {
-        if id.ends_with(')') && !id[..open].contains('.') {
+/// The first two package components of the test's class (`com.acme`), the
+/// best guess at "the project's own code"; `None` without a package.
+fn package_root(id: &str) -> Option<String> {
+    let class = match id.find('(') {
+        // `method(pkg.Class)`
+        Some(open)
+            if id.ends_with(')')
+                && id[open + 1..id.len() - 1].contains('.')
+                && !id[..open].contains(['.', '#']) =>
+        {
             &id[open + 1..id.len() - 1]
-        } else {
-            &id[..open]
         }
-    } else {
-        id
+        Some(open) => &id[..open],
+        None => id,
     };
-    class
-        .split(['.', '#'])
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(".")
+    let class = class.split('#').next().unwrap_or(class);
+    let parts: Vec<&str> = class.split('.').collect();
+    // Need at least package + class, and the root must be a package (lowercase).
+    if parts.len() < 3
+        || !parts[0]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase())
+    {
+        return None;
+    }
+    Some(format!("{}.{}.", parts[0], parts[1]))
 }
 
 impl Java {
@@ -422,8 +436,11 @@ impl Java {
             }
             _ => {}
         }
+        let Some(p) = self.java_colon.find(s.as_bytes()) else {
+            return;
+        };
         // Maven compiler: `/path/X.java:[12,5] msg`.
-        if let Some(p) = s.find(".java:[") {
+        if s.as_bytes().get(p + 6) == Some(&b'[') {
             let path = &s[..p + 5];
             let rest = &s[p + 7..];
             if let Some(close) = rest.find(']') {
@@ -442,7 +459,7 @@ impl Java {
             return;
         }
         // javac: `path/X.java:12: error: msg`.
-        if let Some(p) = s.find(".java:") {
+        {
             let path = &s[..p + 5];
             let rest = &s[p + 6..];
             if let Some((num, msg)) = rest.split_once(": error: ") {
@@ -474,7 +491,8 @@ impl Java {
         }
         let t = &mut self.tests[i];
         if s.is_empty() {
-            return indented || t.frames.is_empty() && t.message.is_none();
+            // A blank line may separate a multi-line message from its frames.
+            return indented || t.frames.is_empty();
         }
         if let Some(f) = frame(s) {
             if t.frames.len() < 64 {
@@ -488,6 +506,14 @@ impl Java {
         if let Some(c) = s.strip_prefix("Caused by: ") {
             if t.details.len() < MAX_DETAILS {
                 t.details.push(format!("Caused by: {c}"));
+            }
+            return true;
+        }
+        if t.message.as_deref().is_some_and(|m| m.ends_with(':')) && t.frames.is_empty() {
+            // `AssertionFailedError:` with the text on the next line.
+            if let Some(m) = t.message.as_mut() {
+                m.push(' ');
+                m.push_str(s);
             }
             return true;
         }
@@ -517,14 +543,22 @@ impl Java {
 
     /// One entry of a Surefire summary list; false when the list is over.
     fn summary_line(&mut self, raw: &str, s: &str) -> bool {
-        if s.is_empty()
-            || s.starts_with("Tests run:")
-            || s.starts_with("Failures:") && !raw.contains("  ")
+        if s.starts_with("Tests run:") || raw.starts_with("[INFO]") || raw.starts_with("[WARNING]")
         {
             return false;
         }
-        if s.starts_with("Errors:") || s.starts_with("Failures:") || s.starts_with("Flakes:") {
+        if s.is_empty()
+            || s.starts_with("Errors:")
+            || s.starts_with("Failures:")
+            || s.starts_with("Flakes:")
+        {
             return true;
+        }
+        // Entries are indented (`[ERROR]   X` / `  X`); lines at the margin
+        // continue the previous entry's multi-line message.
+        let body = raw.strip_prefix("[ERROR]").unwrap_or(raw);
+        if !body.starts_with("  ") && !body.starts_with('\t') {
+            return !raw.starts_with('[');
         }
         if s.starts_with("Run ") {
             // `Run 1: Class.setUp:68 » Exc` under a flaky test: evidence, not a test.
@@ -626,12 +660,12 @@ impl Java {
         self.index.clear();
         for t in std::mem::take(&mut self.tests) {
             let root = package_root(&t.id);
-            let in_repo = |q: &&(String, String, u32)| !is_library_class(&q.0);
+            let ours = |q: &str| root.as_deref().is_some_and(|r| q.starts_with(r));
             let chosen = t
                 .frames
                 .iter()
-                .find(|f| f.0.starts_with(&root))
-                .or_else(|| t.frames.iter().find(in_repo));
+                .find(|f| ours(&f.0))
+                .or_else(|| t.frames.iter().find(|f| !is_library_class(&f.0)));
             let (file, line) = match (chosen, &t.summary_loc) {
                 (Some((q, file, line)), _) => (Some(frame_path(q, file)), Some(*line)),
                 (None, Some((file, line))) => (Some(file.clone()), Some(*line)),
@@ -658,7 +692,7 @@ impl Java {
             for (q, file, line) in t
                 .frames
                 .iter()
-                .filter(|f| f.0.starts_with(&root) || !is_library_class(&f.0))
+                .filter(|f| ours(&f.0) || !is_library_class(&f.0))
                 .take(6)
             {
                 found.details.push(format!("at {q}({file}:{line})"));
@@ -677,4 +711,183 @@ pub fn parse(text: &str) -> Vec<Failure> {
     }
     p.finish(&mut sink);
     sink.items.into_iter().map(|f| f.failure).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surefire_block_and_summary_merge() {
+        let log = "\
+[INFO] Running com.acme.calc.CalcTest
+[ERROR] Tests run: 2, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.014 s <<< FAILURE! - in com.acme.calc.CalcTest
+[ERROR] com.acme.calc.CalcTest.adds  Time elapsed: 0.006 s  <<< FAILURE!
+org.opentest4j.AssertionFailedError: expected: <4> but was: <3>
+\tat org.junit.jupiter.api.AssertionUtils.fail(AssertionUtils.java:55)
+\tat com.acme.calc.Calc.add(Calc.java:7)
+\tat com.acme.calc.CalcTest.adds(CalcTest.java:12)
+\tat java.base/java.lang.reflect.Method.invoke(Method.java:568)
+
+[INFO] Results:
+[ERROR] Failures: 
+[ERROR]   CalcTest.adds:12 expected: <4> but was: <3>
+[ERROR] Tests run: 2, Failures: 1, Errors: 0, Skipped: 0
+";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].test.as_deref(), Some("com.acme.calc.CalcTest#adds"));
+        assert_eq!(
+            f[0].message,
+            "org.opentest4j.AssertionFailedError: expected: <4> but was: <3>"
+        );
+        // First frame in the project's code, not JUnit's.
+        assert_eq!(
+            (f[0].file.as_deref(), f[0].line),
+            (Some("com/acme/calc/Calc.java"), Some(7))
+        );
+    }
+
+    #[test]
+    fn old_surefire_lists() {
+        let log = "\
+Results :
+
+Failed tests: 
+  shouldAdd(com.acme.CalcTest): expected:<4> but was:<3>
+Tests in error: 
+  CalcTest.divides:31 » Arithmetic / by zero
+
+Tests run: 5, Failures: 1, Errors: 1, Skipped: 0
+";
+        let f = parse(log);
+        let ids: Vec<_> = f.iter().filter_map(|f| f.test.as_deref()).collect();
+        assert_eq!(
+            ids,
+            vec!["shouldAdd(com.acme.CalcTest)", "CalcTest#divides"]
+        );
+        assert_eq!(f[1].message, "Arithmetic / by zero");
+        assert_eq!(
+            (f[1].file.as_deref(), f[1].line),
+            (Some("CalcTest.java"), Some(31))
+        );
+    }
+
+    #[test]
+    fn gradle_failure_and_repeat() {
+        let log = "\
+FooTest > GetUser > returnsNotFound() FAILED
+    org.opentest4j.AssertionFailedError: expected: <404> but was: <200>
+        at app//org.junit.jupiter.api.AssertionUtils.fail(AssertionUtils.java:55)
+        at app//com.acme.FooTest$GetUser.returnsNotFound(FooTest.java:82)
+
+3 tests completed, 1 failed
+> Task :test FAILED
+FooTest > GetUser > returnsNotFound() FAILED
+    java.lang.AssertionError at FooTest.java:82
+";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            f[0].test.as_deref(),
+            Some("FooTest$GetUser#returnsNotFound()")
+        );
+        assert_eq!(f[0].tool, "gradle");
+        assert_eq!(
+            (f[0].file.as_deref(), f[0].line),
+            (Some("com/acme/FooTest.java"), Some(82))
+        );
+        assert_eq!(f[0].repeats, 1);
+    }
+
+    #[test]
+    fn compile_errors() {
+        let log = "\
+[ERROR] COMPILATION ERROR : 
+[ERROR] /home/runner/work/app/app/src/main/java/com/acme/Calc.java:[12,5] cannot find symbol
+[WARNING] /home/runner/work/app/app/src/main/java/com/acme/Old.java:[3,1] deprecated
+src/main/java/com/acme/Util.java:9: error: ';' expected
+e: file:///home/runner/work/app/app/src/main/kotlin/A.kt:4:9 Unresolved reference: foo
+";
+        let f = parse(log);
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| {
+                (
+                    f.kind,
+                    f.file.clone().unwrap_or_default(),
+                    f.line.unwrap_or(0),
+                    f.message.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    FailureKind::CompileError,
+                    "src/main/java/com/acme/Calc.java".into(),
+                    12,
+                    "cannot find symbol".into()
+                ),
+                (
+                    FailureKind::CompileError,
+                    "src/main/java/com/acme/Util.java".into(),
+                    9,
+                    "';' expected".into()
+                ),
+                (
+                    FailureKind::CompileError,
+                    "src/main/kotlin/A.kt".into(),
+                    4,
+                    "Unresolved reference: foo".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn ant_junit4_and_launcher() {
+        let log = "\
+    [junit] Testcase: testInvoke(com.acme.CallTest):\tFAILED
+    [junit] expected same
+    [junit] junit.framework.AssertionFailedError: expected same
+    [junit] \tat com.acme.CallTest.testInvoke(CallTest.java:969)
+    [junit] 
+    [junit] Test com.acme.CallTest FAILED
+    [junit] Failures (1):
+    [junit]   JUnit Jupiter:VaultTest:putBytes()
+    [junit]     MethodSource [className = 'com.acme.vault.VaultTest', methodName = 'putBytes', methodParameterTypes = '']
+    [junit]     => java.lang.RuntimeException: boom
+    [junit]        com.acme.vault.Vault.put(Vault.java:44)
+    [junit]        sun.reflect.NativeMethodAccessorImpl.invoke0(Native Method)
+    [junit]        [...]
+";
+        let f = parse(log);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[0].test.as_deref(), Some("testInvoke(com.acme.CallTest)"));
+        assert_eq!(
+            (f[0].file.as_deref(), f[0].line),
+            (Some("com/acme/CallTest.java"), Some(969))
+        );
+        assert_eq!(
+            f[1].test.as_deref(),
+            Some("com.acme.vault.VaultTest#putBytes")
+        );
+        assert_eq!(f[1].message, "java.lang.RuntimeException: boom");
+        assert_eq!(
+            (f[1].file.as_deref(), f[1].line),
+            (Some("com/acme/vault/Vault.java"), Some(44))
+        );
+    }
+
+    #[test]
+    fn passing_runs_give_nothing() {
+        let log = "\
+[INFO] Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.1 s - in com.acme.CalcTest
+FooTest > works() PASSED
+[INFO] BUILD SUCCESS
+";
+        assert!(parse(log).is_empty());
+    }
 }

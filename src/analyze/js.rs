@@ -130,10 +130,9 @@ impl Js {
                 return;
             }
         }
-        if self.mocha_left > 0 || self.cur.as_ref().is_some_and(|c| c.tool == "mocha") {
-            if self.mocha_line(l, t, out) {
-                return;
-            }
+        let in_mocha = self.mocha_left > 0 || self.cur.as_ref().is_some_and(|c| c.tool == "mocha");
+        if in_mocha && self.mocha_line(l, t, out) {
+            return;
         }
         // jest `FAIL path (1.2 s)` / vitest ` FAIL  path > suite > test`.
         if let Some(rest) = t.strip_prefix("FAIL ") {
@@ -267,4 +266,119 @@ pub fn parse(text: &str) -> Vec<Failure> {
     }
     p.finish(&mut sink);
     sink.items.into_iter().map(|f| f.failure).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jest_blocks_deduplicated_with_summary() {
+        let log = "\
+FAIL src/calc.test.js
+  ● calc › adds numbers
+
+    expect(received).toBe(expected) // Object.is equality
+
+    Expected: 4
+    Received: 3
+
+      3 | test('adds numbers', () => {
+    > 4 |   expect(add(1, 2)).toBe(4);
+        |                     ^
+
+      at Object.<anonymous> (node_modules/expect/build/index.js:1:1)
+      at Object.toBe (src/calc.test.js:4:21)
+
+  ● Console
+
+    console.log
+      hello
+
+PASS src/other.test.js
+Summary of all failing tests
+FAIL src/calc.test.js
+  ● calc › adds numbers
+
+    expect(received).toBe(expected) // Object.is equality
+
+Test Suites: 1 failed, 1 passed, 2 total
+";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].test.as_deref(), Some("calc › adds numbers"));
+        assert_eq!(
+            f[0].message,
+            "expect(received).toBe(expected) // Object.is equality"
+        );
+        assert_eq!(
+            (f[0].file.as_deref(), f[0].line),
+            (Some("src/calc.test.js"), Some(4))
+        );
+    }
+
+    #[test]
+    fn jest_suite_failed_to_run() {
+        let log = " FAIL  e2e  pkg/a.spec.ts (4.1 s)\n  ● Test suite failed to run\n\n    Cannot find module './x' from 'pkg/a.spec.ts'\n";
+        let f = parse(log);
+        assert_eq!(
+            f[0].test.as_deref(),
+            Some("pkg/a.spec.ts › Test suite failed to run")
+        );
+        assert_eq!(
+            f[0].message,
+            "Cannot find module './x' from 'pkg/a.spec.ts'"
+        );
+        assert_eq!(f[0].file.as_deref(), Some("pkg/a.spec.ts"));
+    }
+
+    #[test]
+    fn vitest_failure() {
+        let log = " FAIL  tests/sum.test.ts > sum > adds\nAssertionError: expected 3 to be 4\n ❯ tests/sum.test.ts:5:17\n";
+        let f = parse(log);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].tool, "vitest");
+        assert_eq!(f[0].test.as_deref(), Some("sum > adds"));
+        assert_eq!(f[0].message, "AssertionError: expected 3 to be 4");
+        assert_eq!(
+            (f[0].file.as_deref(), f[0].line),
+            (Some("tests/sum.test.ts"), Some(5))
+        );
+    }
+
+    #[test]
+    fn mocha_failing_list() {
+        let log = "\
+  3 passing (20ms)
+  2 failing
+
+  1) Lookup
+       should lookup seed:
+
+      Error: Timeout of 10000ms exceeded.
+
+  2) Lookup
+       nested
+         should fail resolve:
+     AssertionError [ERR_ASSERTION]: 1 == 2
+      at Context.<anonymous> (/home/runner/work/dns/dns/test/lookup.js:41:12)
+      at processImmediate (node:internal/timers:476:21)
+
+  3) not counted, mocha said two
+";
+        let f = parse(log);
+        let ids: Vec<_> = f.iter().filter_map(|f| f.test.as_deref()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "Lookup should lookup seed",
+                "Lookup nested should fail resolve"
+            ]
+        );
+        assert_eq!(f[0].message, "Error: Timeout of 10000ms exceeded.");
+        assert_eq!(
+            (f[1].file.as_deref(), f[1].line),
+            (Some("test/lookup.js"), Some(41))
+        );
+    }
 }

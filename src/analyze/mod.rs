@@ -49,7 +49,8 @@ pub fn analyze(logs: &[LogFile], opts: &AnalyzeOptions) -> Analysis {
     let mut e = Engine::new();
     for f in logs {
         e.start_file(f.job.clone(), f.step.clone());
-        for l in f.text.split('\n') {
+        // `lines()` splits like the streaming reader (no empty last line).
+        for l in f.text.lines() {
             e.raw_line(crate::logs::clean::truncate(l, crate::logs::MAX_LINE));
         }
     }
@@ -76,10 +77,10 @@ pub fn analyze_reader<R: BufRead>(r: R, opts: &AnalyzeOptions) -> std::io::Resul
     Ok(e.finish(opts))
 }
 
-/// Bytes of cleaned text handed to each whole-text parser (go, rust,
-/// diagnostics) at a time; consecutive chunks overlap by [`OVERLAP_LINES`].
+/// Cleaned text is handed to the whole-text parsers (go, rust, diagnostics)
+/// in chunks of about this size, cut at a blank line (diagnostics are
+/// separated by blank lines) or, failing that, at twice the size.
 const CHUNK_BYTES: usize = 1 << 20;
-const OVERLAP_LINES: usize = 40;
 /// Lines of the current step kept for the no-failure excerpt.
 const TAIL_LINES: usize = 60;
 /// Most lines of a `Run` step's script kept as its command.
@@ -107,16 +108,18 @@ pub struct Engine {
     js: js::Js,
     generic: generic::Generic,
     chunk: String,
-    /// Offsets of line starts in `chunk` (for the overlap).
-    chunk_lines: VecDeque<usize>,
     sink: Sink,
+    /// Finished input files; `cur` is the one being read.
     files: Vec<FileInfo>,
+    cur: FileInfo,
+    started: bool,
     /// Inside the header group of a `Run` step (script, shell, env).
     in_run_header: bool,
     cmd_lines: Vec<String>,
     cmd_done: bool,
     tail: VecDeque<String>,
     failed_tail: Option<Vec<String>>,
+    last_tail: Vec<String>,
 }
 
 impl Default for Engine {
@@ -134,53 +137,54 @@ impl Engine {
             js: js::Js::new(),
             generic: generic::Generic::new(),
             chunk: String::new(),
-            chunk_lines: VecDeque::new(),
             sink: Sink::default(),
             files: Vec::new(),
+            cur: FileInfo::default(),
+            started: false,
             in_run_header: false,
             cmd_lines: Vec::new(),
             cmd_done: true,
             tail: VecDeque::new(),
             failed_tail: None,
+            last_tail: Vec::new(),
         }
     }
 
     /// Starts a new input file (a job or step log); flushes the previous one.
     pub fn start_file(&mut self, job: Option<String>, step: Option<String>) {
-        if !self.files.is_empty() {
+        if self.started {
             self.end_file();
         }
+        self.started = true;
         self.cleaner = Cleaner::new();
         self.sink.origin = self.files.len();
-        self.files.push(FileInfo {
+        self.cur = FileInfo {
             job,
             step,
             ..Default::default()
-        });
+        };
     }
 
     fn end_file(&mut self) {
         self.flush_chunk();
         self.chunk.clear();
-        self.chunk_lines.clear();
         self.python.finish(&mut self.sink);
         self.java.finish(&mut self.sink);
         self.js.finish(&mut self.sink);
         self.generic.finish(&mut self.sink);
         self.finish_command();
         self.in_run_header = false;
-        if self.failed_tail.is_none() {
-            // Keep the end of the first file in case nothing fails explicitly.
-            if self.files.last().is_some_and(|f| f.had_error) || self.files.len() == 1 {
-                self.failed_tail = Some(self.tail.iter().cloned().collect());
-            }
+        if self.failed_tail.is_none() && self.cur.had_error {
+            self.failed_tail = Some(self.tail.iter().cloned().collect());
         }
-        self.tail.clear();
+        self.files.push(std::mem::take(&mut self.cur));
+        // The end of the last file stands in when nothing failed explicitly.
+        self.last_tail = std::mem::take(&mut self.tail).into();
     }
 
     /// Feeds one raw line (cleaning included).
     pub fn raw_line(&mut self, raw: &str) {
-        if self.files.is_empty() {
+        if !self.started {
             self.start_file(None, None);
         }
         let mut cleaner = std::mem::take(&mut self.cleaner);
@@ -196,7 +200,7 @@ impl Engine {
         }
         self.cmd_done = true;
         let cmd = self.cmd_lines.join("\n");
-        let info = self.files.last_mut().expect("a file is open");
+        let info = &mut self.cur;
         info.last_command = (!cmd.trim().is_empty()).then_some(cmd);
     }
 
@@ -205,7 +209,7 @@ impl Engine {
         if let Some(title) = l.strip_prefix("##[group]") {
             if let Some(first) = title.strip_prefix("Run ") {
                 self.finish_command();
-                let info = self.files.last_mut().expect("a file is open");
+                let info = &mut self.cur;
                 info.last_title = Some(title.to_string());
                 info.last_command = Some(first.to_string());
                 self.in_run_header = true;
@@ -227,7 +231,7 @@ impl Engine {
                     // An action step: its "command" is the action reference.
                     self.cmd_done = true;
                     self.cmd_lines.clear();
-                    let info = self.files.last_mut().expect("a file is open");
+                    let info = &mut self.cur;
                     info.last_command = None;
                 } else if self.cmd_lines.len() < MAX_COMMAND_LINES {
                     self.cmd_lines.push(l.to_string());
@@ -239,7 +243,7 @@ impl Engine {
             return;
         }
         if let Some(msg) = l.strip_prefix("##[error]") {
-            let info = self.files.last_mut().expect("a file is open");
+            let info = &mut self.cur;
             info.had_error = true;
             if info.failed_title.is_none() && info.exit_code.is_none() {
                 info.failed_title = info.last_title.clone();
@@ -256,35 +260,41 @@ impl Engine {
             self.generic.line(l, &mut self.sink);
             return;
         }
-        if self.tail.len() == TAIL_LINES {
-            self.tail.pop_front();
+        // Travis: `The command "pytest" exited with 1.` names the failed command.
+        if let Some(rest) = l.strip_prefix("The command \"") {
+            if let Some((cmd, code)) = rest.rsplit_once("\" exited with ") {
+                let code = code.trim_end_matches('.');
+                if code != "0" {
+                    let info = &mut self.cur;
+                    if info.failed_command.is_none() {
+                        info.failed_command = Some(cmd.to_string());
+                        info.exit_code = Some(code.to_string());
+                        info.had_error = true;
+                    }
+                }
+            }
         }
-        self.tail.push_back(l.to_string());
+        // Reuse the oldest line's buffer: no allocation per line once full.
+        let mut buf = if self.tail.len() == TAIL_LINES {
+            self.tail.pop_front().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        buf.clear();
+        buf.push_str(crate::logs::clean::truncate(l, 1024));
+        self.tail.push_back(buf);
 
         self.python.line(l, &mut self.sink);
         self.java.line(l, &mut self.sink);
         self.js.line(l, &mut self.sink);
         self.generic.line(l, &mut self.sink);
 
-        self.chunk_lines.push_back(self.chunk.len());
+        if self.chunk.len() >= CHUNK_BYTES && l.is_empty() || self.chunk.len() >= 2 * CHUNK_BYTES {
+            self.flush_chunk();
+            self.chunk.clear();
+        }
         self.chunk.push_str(l);
         self.chunk.push('\n');
-        if self.chunk.len() >= CHUNK_BYTES {
-            self.flush_chunk();
-            // Keep the last lines so a report cut by the chunk edge is seen whole next time.
-            while self.chunk_lines.len() > OVERLAP_LINES {
-                self.chunk_lines.pop_front();
-            }
-            let start = self
-                .chunk_lines
-                .front()
-                .copied()
-                .unwrap_or(self.chunk.len());
-            self.chunk.drain(..start);
-            for o in self.chunk_lines.iter_mut() {
-                *o -= start;
-            }
-        }
     }
 
     fn flush_chunk(&mut self) {
@@ -305,19 +315,27 @@ impl Engine {
 
     /// Ends the input and builds the [`Analysis`].
     pub fn finish(mut self, opts: &AnalyzeOptions) -> Analysis {
-        if self.files.is_empty() {
+        if !self.started {
             self.start_file(None, None);
         }
         self.end_file();
         let dropped = self.sink.dropped;
         let mut items = std::mem::take(&mut self.sink.items);
-        // Overlapping chunks report some whole-text findings twice: the sink
-        // counted them as repeats, which they are not.
-        let has_strong = items.iter().any(|f| f.tier == Tier::Strong);
-        if has_strong {
-            items.retain(|f| f.tier == Tier::Strong);
-        }
         let files = &self.files;
+        for f in items.iter_mut() {
+            let fi = files.get(f.origin);
+            let cmd = fi.and_then(|i| i.failed_command.as_deref().or(i.last_command.as_deref()));
+            triage::triage(f, cmd);
+        }
+        // Report the most specific findings only; a cancelled or timed-out
+        // job says so even when tests also failed.
+        if let Some(best) = items.iter().map(|f| f.tier).min() {
+            items.retain(|f| {
+                f.tier == best
+                    || matches!(f.failure.kind, FailureKind::Infra | FailureKind::Timeout)
+                        && f.tier == Tier::Fallback
+            });
+        }
         // The file the failures came from decides job/step/command.
         let origin = items
             .first()
@@ -326,11 +344,9 @@ impl Engine {
             .unwrap_or(files.len().saturating_sub(1));
         let info = files.get(origin).cloned().unwrap_or_default();
         let command = info.failed_command.clone().or(info.last_command.clone());
+        let mut index: Option<paths::RepoIndex> = None;
         for f in items.iter_mut() {
-            let fi = files.get(f.origin);
-            let cmd = fi.and_then(|i| i.failed_command.as_deref().or(i.last_command.as_deref()));
-            triage::triage(f, cmd);
-            normalise_path(&mut f.failure, opts.workdir.as_deref());
+            normalise_path(&mut f.failure, opts.workdir.as_deref(), &mut index);
         }
         let step = info
             .step
@@ -344,7 +360,10 @@ impl Engine {
             exit_code: info.exit_code.as_deref(),
             dropped,
         };
-        let tail = self.failed_tail.clone().unwrap_or_default();
+        let tail = self
+            .failed_tail
+            .take()
+            .unwrap_or_else(|| std::mem::take(&mut self.last_tail));
         let context = excerpt::build(&header, &items, &tail, opts.budget_tokens);
         let language = language_of(&items);
         Analysis {
@@ -358,11 +377,36 @@ impl Engine {
     }
 }
 
-fn normalise_path(f: &mut Failure, workdir: Option<&std::path::Path>) {
+/// Strips runner prefixes; with a checkout, resolves paths printed relative
+/// to a source root or sub-directory and marks those not in it.
+fn normalise_path(
+    f: &mut Failure,
+    workdir: Option<&std::path::Path>,
+    index: &mut Option<paths::RepoIndex>,
+) {
     let Some(file) = f.file.take() else { return };
-    let p = paths::normalize(&file);
+    let mut p = paths::normalize(&file);
     if let Some(w) = workdir {
-        f.outside_repo = !paths::exists_in(w, &p);
+        // An absolute path inside the checkout (a local run): make it relative.
+        if p.starts_with('/') {
+            let canon = std::fs::canonicalize(w).ok();
+            for base in [Some(w.to_path_buf()), canon].into_iter().flatten() {
+                if let Ok(r) = std::path::Path::new(&p).strip_prefix(&base) {
+                    p = r.to_string_lossy().into_owned();
+                    break;
+                }
+            }
+        }
+        if !paths::exists_in(w, &p) {
+            let idx = index.get_or_insert_with(|| paths::RepoIndex::build(w));
+            match idx
+                .resolve(p.trim_start_matches('/'))
+                .filter(|_| paths::in_repo(&p) || p.starts_with('/') && !paths::is_library(&p))
+            {
+                Some(r) => p = r.to_string(),
+                None => f.outside_repo = true,
+            }
+        }
     } else if p.starts_with('/') {
         f.outside_repo = true;
     }
@@ -376,13 +420,28 @@ fn language_of(items: &[Found]) -> Option<String> {
         let lang = match f.failure.tool.as_str() {
             "pytest" | "unittest" | "python" | "mypy" | "flake8" | "ruff" | "black" | "isort"
             | "pylint" | "pep8" | "pycodestyle" => "python",
-            "maven" | "gradle" | "junit" | "javac" | "surefire" | "failsafe" | "ant" => "java",
+            "maven" | "gradle" | "junit" | "javac" | "surefire" | "failsafe" | "ant" | "sbt"
+            | "kotlinc" => "java",
             "jest" | "vitest" | "mocha" | "tsc" | "eslint" | "prettier" | "node" | "npm" => {
                 "javascript"
             }
             "go" | "go test" | "go vet" | "govet" | "golangci-lint" | "gofmt" => "go",
             "cargo" | "rustc" | "clippy" | "rustfmt" | "cargo test" => "rust",
-            _ => continue,
+            // Unknown tool: the file's extension tells.
+            _ => match f
+                .failure
+                .file
+                .as_deref()
+                .and_then(|p| p.rsplit_once('.'))
+                .map(|x| x.1)
+            {
+                Some("py") => "python",
+                Some("java" | "kt" | "scala" | "groovy") => "java",
+                Some("js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs") => "javascript",
+                Some("go") => "go",
+                Some("rs") => "rust",
+                _ => continue,
+            },
         };
         match counts.iter_mut().find(|(l, _)| *l == lang) {
             Some(c) => c.1 += 1,

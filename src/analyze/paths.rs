@@ -73,10 +73,56 @@ pub fn in_repo(path: &str) -> bool {
 /// Whether `path` exists in `workdir` (directly, or as a suffix when the log
 /// printed it relative to a sub-directory the test ran in).
 pub fn exists_in(workdir: &Path, path: &str) -> bool {
-    if path.starts_with('/') || path.contains("..") {
+    if path.starts_with('/') || path.split('/').any(|c| c == "..") {
         return false;
     }
     workdir.join(path).exists()
+}
+
+/// Files of a checkout by file name, to resolve paths that logs print
+/// relative to a source root or a sub-directory (`com/acme/Calc.java`,
+/// `src/x.test.ts` run from `web/`). Built once per analysis, on demand.
+#[derive(Debug, Default)]
+pub struct RepoIndex {
+    by_name: std::collections::HashMap<String, Vec<String>>,
+}
+
+/// Most files indexed; a checkout larger than this resolves fewer paths.
+const MAX_INDEXED: usize = 200_000;
+
+impl RepoIndex {
+    pub fn build(workdir: &Path) -> Self {
+        let mut by_name: std::collections::HashMap<String, Vec<String>> = Default::default();
+        let walker = ignore::WalkBuilder::new(workdir).hidden(true).build();
+        for ent in walker.flatten().take(MAX_INDEXED) {
+            if !ent.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let Ok(rel) = ent.path().strip_prefix(workdir) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+            by_name.entry(name).or_default().push(rel);
+        }
+        for v in by_name.values_mut() {
+            // Shortest first: the least nested match wins a tie.
+            v.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+        }
+        RepoIndex { by_name }
+    }
+
+    /// The checkout's file whose path ends with `path` (whole components).
+    pub fn resolve(&self, path: &str) -> Option<&str> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        self.by_name
+            .get(name)?
+            .iter()
+            .map(String::as_str)
+            .find(|c| {
+                *c == path || c.ends_with(path) && c.as_bytes()[c.len() - path.len() - 1] == b'/'
+            })
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +144,23 @@ mod tests {
             normalize("/usr/lib/python3.11/x.py"),
             "/usr/lib/python3.11/x.py"
         );
+    }
+
+    #[test]
+    fn resolves_package_relative_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("core/src/main/java/com/acme");
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::write(p.join("Calc.java"), "").unwrap();
+        std::fs::write(dir.path().join("Calc.java"), "").unwrap();
+        let idx = RepoIndex::build(dir.path());
+        assert_eq!(
+            idx.resolve("com/acme/Calc.java"),
+            Some("core/src/main/java/com/acme/Calc.java")
+        );
+        assert_eq!(idx.resolve("Calc.java"), Some("Calc.java"));
+        assert_eq!(idx.resolve("acme/Other.java"), None);
+        assert_eq!(idx.resolve("me/Calc.java"), None, "whole components only");
     }
 
     #[test]

@@ -26,11 +26,21 @@ struct Trace {
     exc_type: Option<String>,
     /// Source lines marked with `>` and SyntaxError carets.
     code: Vec<String>,
+    /// pytest's rootdir: absolute paths under it are made relative.
+    root: Option<String>,
 }
 
 impl Trace {
     fn frame(&mut self, path: &str, line: u32) {
-        let p = paths::normalize(path);
+        let mut p = paths::normalize(path);
+        if let Some(r) = self
+            .root
+            .as_deref()
+            .and_then(|root| p.strip_prefix(root))
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            p = r.to_string();
+        }
         if self.frames.len() < 64 {
             self.frames.push((p.clone(), line));
         }
@@ -95,17 +105,42 @@ impl Trace {
         for e in self.errors.iter().take(12) {
             d.push(format!("E {e}"));
         }
-        for (p, l) in self
+        // The outermost frames (the test) and the innermost (where it broke).
+        let ours: Vec<&(String, u32)> = self
             .frames
             .iter()
             .filter(|(p, _)| paths::in_repo(p))
-            .take(8)
-        {
-            d.push(format!("at {p}:{l}"));
+            .collect();
+        for (i, (p, l)) in ours.iter().enumerate() {
+            if i < 2 || i + 6 >= ours.len() {
+                d.push(format!("at {p}:{l}"));
+            } else if i == 2 {
+                d.push("at …".to_string());
+            }
         }
         d.truncate(MAX_DETAILS);
         d
     }
+}
+
+/// Pushes a finding with paths under pytest's rootdir made relative.
+fn push_rel(out: &mut Sink, mut f: Found, rootdir: Option<&str>) {
+    if let Some(root) = rootdir {
+        let rel = |p: &str| {
+            p.strip_prefix(root)
+                .and_then(|r| r.strip_prefix('/'))
+                .map(str::to_string)
+        };
+        if let Some(r) = f.failure.file.as_deref().and_then(rel) {
+            f.failure.file = Some(r);
+        }
+        for d in f.details.iter_mut() {
+            if let Some(r) = d.strip_prefix("at ").and_then(rel) {
+                *d = format!("at {r}");
+            }
+        }
+    }
+    out.push(f);
 }
 
 /// `Name: text` or bare `Name` where Name looks like an exception class.
@@ -148,6 +183,9 @@ struct TestRec {
     node: String,
     error: bool,
     message: Option<String>,
+    /// `FAILED node` summary lines seen: pytest prints one per failure, so
+    /// more than one means the same failure happened again (reruns, loops).
+    summary_lines: u32,
 }
 
 #[derive(Debug)]
@@ -179,6 +217,12 @@ pub struct Python {
     saw_pytest: bool,
     /// The previous line was unittest's `=====` rule.
     after_rule: bool,
+    /// `--tb=line` reports: `E` lines then `path:12: message`, one per
+    /// failure in the order of the summary.
+    line_mode: Trace,
+    line_entries: Vec<Trace>,
+    /// pytest's `rootdir:`: absolute paths under it are the project's.
+    rootdir: Option<String>,
 }
 
 impl Default for Python {
@@ -193,6 +237,9 @@ impl Default for Python {
             pending_tb: None,
             saw_pytest: false,
             after_rule: false,
+            line_mode: Trace::default(),
+            line_entries: Vec::new(),
+            rootdir: None,
         }
     }
 }
@@ -300,7 +347,14 @@ impl Python {
         Self::default()
     }
 
-    fn test(&mut self, node: &str, error: bool, message: Option<&str>) {
+    fn new_trace(&self) -> Trace {
+        Trace {
+            root: self.rootdir.clone(),
+            ..Default::default()
+        }
+    }
+
+    fn test(&mut self, node: &str, error: bool, message: Option<&str>, summary: bool) {
         self.saw_pytest = true;
         let message = message.filter(|m| !m.is_empty()).map(str::to_string);
         if let Some(&i) = self.test_index.get(node) {
@@ -308,6 +362,7 @@ impl Python {
             if t.message.is_none() {
                 t.message = message;
             }
+            t.summary_lines = t.summary_lines.saturating_add(summary as u32);
             return;
         }
         if self.tests.len() >= MAX_PENDING {
@@ -318,6 +373,7 @@ impl Python {
             node: node.to_string(),
             error,
             message,
+            summary_lines: summary as u32,
         });
     }
 
@@ -341,7 +397,16 @@ impl Python {
             by_key.entry(key).or_insert(i);
         }
         let mut used = vec![false; self.sections.len()];
+        // `--tb=line` entries pair with the summary lines in order, when the counts agree.
+        let mut line_entries = std::mem::take(&mut self.line_entries).into_iter();
+        let pair_lines = line_entries.len() == self.tests.len();
+        self.line_mode = Trace::default();
         for t in std::mem::take(&mut self.tests) {
+            let line_entry = if pair_lines {
+                line_entries.next()
+            } else {
+                None
+            };
             let key = if t.node.contains("::") {
                 let name = t.node.split_once("::").map(|x| x.1).unwrap_or("");
                 name.replace("::", ".")
@@ -380,12 +445,22 @@ impl Python {
                 }
                 details = tr.details();
             }
+            if let (None, Some(tr)) = (&f.file, &line_entry) {
+                if let Some((p, l)) = tr.location() {
+                    f.file = Some(p);
+                    f.line = Some(l);
+                }
+                if msg.as_deref().is_none_or(|m| m.ends_with("...")) {
+                    msg = tr.message().or(msg);
+                }
+            }
             if f.file.is_none() {
                 let file = t.node.split("::").next().unwrap_or("");
                 if !file.is_empty() {
                     f.file = Some(paths::normalize(file));
                 }
             }
+            f.repeats = t.summary_lines.saturating_sub(1);
             f.message = msg.unwrap_or_else(|| {
                 if t.error {
                     "error".into()
@@ -395,7 +470,7 @@ impl Python {
             });
             let mut found = Found::new(f, Tier::Strong);
             found.details = details;
-            out.push(found);
+            push_rel(out, found, self.rootdir.as_deref());
         }
         // Sections whose test had no summary line (pytest without `-r`).
         for (i, s) in std::mem::take(&mut self.sections).into_iter().enumerate() {
@@ -423,7 +498,7 @@ impl Python {
             }
             let mut found = Found::new(f, Tier::Strong);
             found.details = tr.details();
-            out.push(found);
+            push_rel(out, found, self.rootdir.as_deref());
         }
         self.test_index.clear();
         self.in_report = false;
@@ -446,7 +521,7 @@ impl Python {
                 }
                 let mut found = Found::new(f, Tier::Strong);
                 found.details = trace.details();
-                out.push(found);
+                push_rel(out, found, self.rootdir.as_deref());
             }
             Block::Traceback { trace, .. } => {
                 let Some(message) = trace.errors.last().cloned() else {
@@ -480,7 +555,7 @@ impl Python {
 
     fn emit_pending(&mut self, out: &mut Sink) {
         if let Some(f) = self.pending_tb.take() {
-            out.push(f);
+            push_rel(out, f, self.rootdir.as_deref());
         }
     }
 
@@ -538,6 +613,13 @@ impl Python {
             }
         }
 
+        if let Some(r) = l.strip_prefix("rootdir: ") {
+            let r = r.split(", ").next().unwrap_or(r).trim_end_matches('/');
+            if r.starts_with('/') && r.len() > 1 {
+                self.rootdir = Some(r.to_string());
+            }
+            return;
+        }
         if let Some(t) = banner(l) {
             self.close_section();
             if t == "FAILURES" || t == "ERRORS" {
@@ -577,7 +659,7 @@ impl Python {
                 self.section = Some(Section {
                     title: title.to_string(),
                     kind,
-                    trace: Trace::default(),
+                    trace: self.new_trace(),
                     captured: false,
                 });
                 return;
@@ -585,6 +667,23 @@ impl Python {
             if let Some(s) = &mut self.section {
                 section_line(s, l);
                 return;
+            }
+            if let Some(e) = l.strip_prefix("E ") {
+                self.line_mode.error(e.trim());
+                return;
+            }
+            if let Some((p, n, what)) = location(l) {
+                if !what.starts_with("in ") {
+                    let mut tr = std::mem::take(&mut self.line_mode);
+                    tr.frame(p, n);
+                    if tr.errors.is_empty() {
+                        tr.error(what.trim());
+                    }
+                    if self.line_entries.len() < MAX_PENDING {
+                        self.line_entries.push(tr);
+                    }
+                    return;
+                }
             }
         }
 
@@ -594,7 +693,7 @@ impl Python {
             if let Some(rest) = s.strip_prefix(word) {
                 let (node, msg) = split_summary(rest);
                 if plausible_node(node, error) {
-                    self.test(node, error, msg);
+                    self.test(node, error, msg, true);
                     return;
                 }
             }
@@ -607,7 +706,7 @@ impl Python {
             let node = node.trim();
             if node.contains("::") && plausible_node(node, false) {
                 let error = s.contains(" ERROR");
-                self.test(node, error, None);
+                self.test(node, error, None, false);
                 return;
             }
         }
@@ -626,7 +725,7 @@ impl Python {
                 self.finish_block(out);
                 self.block = Block::Unittest {
                     test: rest.trim().to_string(),
-                    trace: Trace::default(),
+                    trace: self.new_trace(),
                 };
                 return;
             }
@@ -634,7 +733,7 @@ impl Python {
 
         if l.starts_with("Traceback (most recent call last)") {
             self.block = Block::Traceback {
-                trace: Trace::default(),
+                trace: self.new_trace(),
                 caret_file: false,
             };
             return;
@@ -642,7 +741,7 @@ impl Python {
         // SyntaxError printed by the interpreter without a Traceback header.
         if let Some((p, n)) = file_frame(l) {
             if !l.contains(", in ") && l.starts_with("  File") {
-                let mut trace = Trace::default();
+                let mut trace = self.new_trace();
                 trace.frame(p, n);
                 self.block = Block::Traceback {
                     trace,
@@ -1014,5 +1113,68 @@ FAILED tests/test_q.py::test_x - assert 2 == 1
         assert_eq!(f[0].test.as_deref(), Some("tests/test_q.py::test_x"));
         assert_eq!(f[0].message, "assert 2 == 1");
         assert_eq!(f[0].line, Some(3));
+    }
+
+    #[test]
+    fn tb_line_mode_pairs_with_summary() {
+        // pytest 9 `--tb=line -q` output.
+        let log = "\
+FF.                                                                      [100%]
+=================================== FAILURES ===================================
+E   assert -1 == 3
+     +  where -1 = add(1, 2)
+/tmp/pyproj/tests/test_calc.py:5: assert -1 == 3
+E   NameError: name 'undefined_name' is not defined
+/tmp/pyproj/src/calc.py:8: NameError: name 'undefined_name' is not defined
+=========================== short test summary info ============================
+FAILED tests/test_calc.py::test_add - assert -1 == 3
+FAILED tests/test_calc.py::test_name - NameError: name 'undefined_name' is no...
+2 failed, 1 passed in 0.04s
+";
+        let f = parse(log);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(
+            (f[1].file.as_deref(), f[1].line),
+            (Some("/tmp/pyproj/src/calc.py"), Some(8))
+        );
+        assert_eq!(
+            f[1].message,
+            "NameError: name 'undefined_name' is not defined"
+        );
+    }
+
+    #[test]
+    fn tb_native_relative_to_rootdir() {
+        // pytest 9 `--tb=native` output (library frames shortened).
+        let log = "\
+============================= test session starts ==============================
+rootdir: /tmp/pyproj, configfile: pyproject.toml
+collected 2 items
+
+tests/test_calc.py F.                                                    [100%]
+
+=================================== FAILURES ===================================
+___________________________________ test_div ___________________________________
+Traceback (most recent call last):
+  File \"/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/_pytest/runner.py\", line 361, in from_call
+    result: TResult | None = func()
+  File \"/tmp/pyproj/tests/test_calc.py\", line 8, in test_div
+    assert div(1, 0) == 0
+           ^^^^^^^^^
+  File \"/tmp/pyproj/src/calc.py\", line 5, in div
+    return a / b
+           ~~^~~
+ZeroDivisionError: division by zero
+=========================== short test summary info ============================
+FAILED tests/test_calc.py::test_div - ZeroDivisionError: division by zero
+========================= 1 failed, 1 passed in 0.05s ==========================
+";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (f[0].file.as_deref(), f[0].line),
+            (Some("src/calc.py"), Some(5))
+        );
+        assert_eq!(f[0].message, "ZeroDivisionError: division by zero");
     }
 }

@@ -8,8 +8,11 @@ use std::collections::HashMap;
 pub enum Tier {
     /// A test runner, compiler or linter said so in its own format.
     Strong,
-    /// A bare traceback or an error-looking line: used only when nothing strong was found.
+    /// A bare traceback or an unclassified diagnostic: used only when nothing strong was found.
     Weak,
+    /// The generic fallback's error lines: used only when nothing else was found
+    /// (except infra and timeout signals, which are always kept).
+    Fallback,
 }
 
 /// A failure plus the lines that explain it (kept for the excerpt).

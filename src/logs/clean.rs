@@ -24,16 +24,17 @@ impl Cleaner {
 
     /// Cleans one raw line. `None` means the line is noise and is dropped.
     pub fn line<'a>(&mut self, raw: &'a str) -> Option<Cow<'a, str>> {
-        let l = strip_timestamp(truncate(raw, MAX_LINE));
-        let l = strip_cr(l);
+        // Order matters for idempotence: every step's output is a fixed point
+        // of the steps before it.
+        let l = strip_cr(truncate(raw, MAX_LINE));
         let l: Cow<'a, str> = if l.as_bytes().contains(&0x1b) {
             Cow::Owned(strip_ansi(l))
         } else {
             Cow::Borrowed(l)
         };
         let l = match l {
-            Cow::Borrowed(s) => Cow::Borrowed(s.trim_end()),
-            Cow::Owned(s) => Cow::Owned(s.trim_end().to_string()),
+            Cow::Borrowed(s) => Cow::Borrowed(strip_timestamps(s.trim_end())),
+            Cow::Owned(s) => Cow::Owned(strip_timestamps(s.trim_end()).to_string()),
         };
         if let Some(rest) = l.strip_prefix("##[") {
             // Workflow markers: keep the ones the analysis needs in a fixed form.
@@ -96,6 +97,17 @@ pub fn truncate(s: &str, max: usize) -> &str {
         i -= 1;
     }
     &s[..i]
+}
+
+/// Removes every leading runner timestamp (a stamp can follow a colour code).
+pub fn strip_timestamps(mut l: &str) -> &str {
+    loop {
+        let s = strip_timestamp(l);
+        if s.len() == l.len() {
+            return l;
+        }
+        l = s;
+    }
 }
 
 /// Removes a leading RFC 3339 runner timestamp (`2023-09-21T12:55:36.1540905Z `).

@@ -21,7 +21,14 @@ pub fn for_each_line<R: BufRead>(mut r: R, mut f: impl FnMut(&str)) -> std::io::
             }
             return Ok(());
         }
-        let (used, done) = match memchr::memchr(b'\n', buf) {
+        let nl = memchr::memchr(b'\n', buf);
+        if let (Some(i), true) = (nl, line.is_empty()) {
+            // Fast path: the whole line is in the reader's buffer.
+            emit(&buf[..i.min(MAX_LINE)], &mut f);
+            r.consume(i + 1);
+            continue;
+        }
+        let (used, done) = match nl {
             Some(i) => (i + 1, Some(i)),
             None => (buf.len(), None),
         };

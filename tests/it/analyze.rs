@@ -222,3 +222,153 @@ fn no_failure_shows_end_of_failed_step() {
         a.context
     );
 }
+
+#[test]
+fn java_paths_resolve_into_the_checkout() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("core/src/main/java/com/acme");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("Calc.java"), "class Calc {}").unwrap();
+    let log = "\
+##[group]Run mvn -B test
+mvn -B test
+shell: /usr/bin/bash -e {0}
+##[endgroup]
+[ERROR] com.acme.CalcTest.adds  Time elapsed: 0.006 s  <<< FAILURE!
+org.opentest4j.AssertionFailedError: expected: <4> but was: <3>
+\tat com.acme.Calc.add(Calc.java:7)
+\tat com.acme.CalcTest.adds(CalcTest.java:12)
+
+[INFO] BUILD FAILURE
+##[error]Process completed with exit code 1.
+";
+    let opts = AnalyzeOptions {
+        workdir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let a = analyze_text(log, &opts);
+    assert_eq!(a.language.as_deref(), Some("java"));
+    assert_eq!(a.command.as_deref(), Some("mvn -B test"));
+    let f = &a.failures[0];
+    assert_eq!(f.test.as_deref(), Some("com.acme.CalcTest#adds"));
+    assert_eq!(
+        f.file.as_deref(),
+        Some("core/src/main/java/com/acme/Calc.java")
+    );
+    assert_eq!(f.line, Some(7));
+    assert!(!f.outside_repo);
+}
+
+fn kinds(log: &str) -> Vec<FailureKind> {
+    analyze_text(log, &AnalyzeOptions::default())
+        .failures
+        .iter()
+        .map(|f| f.kind)
+        .collect()
+}
+
+#[test]
+fn triage_of_step_failures() {
+    let pip = "\
+##[group]Run pip install -r requirements.txt
+pip install -r requirements.txt
+shell: /usr/bin/bash -e {0}
+##[endgroup]
+Collecting numpy==9.9.9
+ERROR: Could not find a version that satisfies the requirement numpy==9.9.9 (from versions: 1.26.4)
+ERROR: No matching distribution found for numpy==9.9.9
+##[error]Process completed with exit code 1.
+";
+    assert_eq!(kinds(pip), vec![FailureKind::Dependency]);
+
+    let npm = "##[group]Run npm ci\nnpm ci\nshell: bash\n##[endgroup]\nnpm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\n##[error]Process completed with exit code 1.\n";
+    assert_eq!(kinds(npm), vec![FailureKind::Dependency]);
+
+    let maven = "##[group]Run mvn -B verify\nmvn -B verify\nshell: bash\n##[endgroup]\n[ERROR] Failed to execute goal on project app: Could not resolve dependencies for project com.acme:app:jar:1.0: Could not find artifact com.acme:lib:jar:9.9 in central\n##[error]Process completed with exit code 1.\n";
+    assert_eq!(kinds(maven), vec![FailureKind::Dependency]);
+
+    let cancelled = "##[group]Run pytest\npytest\nshell: bash\n##[endgroup]\ntests/test_a.py ....\n##[error]The operation was canceled.\n";
+    assert_eq!(kinds(cancelled), vec![FailureKind::Infra]);
+
+    let disk = "##[group]Run make\nmake\nshell: bash\n##[endgroup]\ncc: fatal error: write error: No space left on device\n##[error]Process completed with exit code 2.\n";
+    assert_eq!(kinds(disk), vec![FailureKind::Infra]);
+
+    let timeout = "##[group]Run ./long.sh\n./long.sh\nshell: bash\n##[endgroup]\nstill going\n##[error]The job running on runner GitHub Actions 3 has exceeded the maximum execution time of 360 minutes.\n";
+    assert_eq!(kinds(timeout), vec![FailureKind::Timeout]);
+
+    // A missing module while installing is the install's problem...
+    let install_import = "##[group]Run pip install -e . && python -c 'import app'\npip install -e . && python -c 'import app'\nshell: bash\n##[endgroup]\nTraceback (most recent call last):\n  File \"<string>\", line 1, in <module>\nModuleNotFoundError: No module named 'yaml'\n##[error]Process completed with exit code 1.\n";
+    assert_eq!(kinds(install_import), vec![FailureKind::Dependency]);
+    // ...but during test collection it is the code's (a test failure).
+    let collect = "##[group]Run pytest\npytest\nshell: bash\n##[endgroup]\n==================================== ERRORS ====================================\n_______________ ERROR collecting tests/test_a.py _______________\ntests/test_a.py:1: in <module>\n    import app.nope\nE   ModuleNotFoundError: No module named 'app.nope'\n=========================== short test summary info ============================\nERROR tests/test_a.py\n=============================== 1 error in 0.1s ===============================\n##[error]Process completed with exit code 2.\n";
+    assert_eq!(kinds(collect), vec![FailureKind::TestFailure]);
+}
+
+#[test]
+fn generic_fallback_keeps_error_lines_with_context() {
+    let log = "\
+##[group]Run ./scripts/build.sh
+./scripts/build.sh
+shell: /usr/bin/bash -e {0}
+##[endgroup]
+step one ok
+configuring
+checking things
+make[1]: *** [Makefile:12: all] Error 1
+make: *** [all] Error 2
+done with errors
+##[error]Process completed with exit code 2.
+";
+    let a = analyze_text(log, &AnalyzeOptions::default());
+    assert_eq!(a.failures.len(), 1);
+    assert_eq!(a.failures[0].tool, "ci");
+    assert!(
+        a.context
+            .contains("make[1]: *** [Makefile:12: all] Error 1"),
+        "{}",
+        a.context
+    );
+    assert!(
+        a.context.contains("checking things"),
+        "context window: {}",
+        a.context
+    );
+    assert!(a.context.contains("exit code: 2"));
+    assert!(
+        !a.context.contains("step one ok"),
+        "only a small window: {}",
+        a.context
+    );
+    assert!(
+        a.failures[0].message.contains("Error 2"),
+        "last error line is the message"
+    );
+}
+
+#[test]
+fn weak_findings_yield_to_strong_ones() {
+    // A traceback in a passing test's log output is not the failure when pytest names one.
+    let log = "\
+Traceback (most recent call last):
+  File \"/home/runner/work/a/a/app/server.py\", line 3, in run
+ConnectionError: retrying
+FAILED tests/test_a.py::test_real - assert 1 == 2
+##[error]Process completed with exit code 1.
+";
+    let a = analyze_text(log, &AnalyzeOptions::default());
+    assert_eq!(a.failures.len(), 1, "{:?}", a.failures);
+    assert_eq!(
+        a.failures[0].test.as_deref(),
+        Some("tests/test_a.py::test_real")
+    );
+}
+
+#[test]
+fn travis_style_log() {
+    let log = "travis_fold:start:install\r\x1b[0K$ pip install -e .\nSuccessfully installed app\ntravis_fold:end:install\r\x1b[0K\n$ pytest -q\nF\n=================================== FAILURES ===================================\n___________________________________ test_a ___________________________________\n/home/travis/build/acme/app/tests/test_a.py:3: in test_a\n    assert f() == 2\n/home/travis/build/acme/app/app/core.py:7: in f\n    return 1 / 0\nE   ZeroDivisionError: division by zero\n=========================== short test summary info ============================\nFAILED tests/test_a.py::test_a - ZeroDivisionError: division by zero\n1 failed in 0.01s\n\nThe command \"pytest -q\" exited with 1.\n";
+    let a = analyze_text(log, &AnalyzeOptions::default());
+    assert_eq!(a.command.as_deref(), Some("pytest -q"));
+    let f = &a.failures[0];
+    assert_eq!((f.file.as_deref(), f.line), (Some("app/core.py"), Some(7)));
+    assert!(a.context.contains("exit code: 1"));
+}

@@ -202,3 +202,22 @@ fn invalid_utf8_is_replaced_not_fatal() {
     let logs = read_path(&p).unwrap();
     assert!(logs[0].text.contains("\u{fffd}"));
 }
+
+#[test]
+fn real_log_reads_the_same_from_text_and_zip() {
+    let path = crate::support::bugswarm::fixtures_dir()
+        .join("ci-logs/bugswarm/python/2163834915-orig.log");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let from_text = read_path(&path).unwrap();
+    let from_zip = read_zip_bytes(&zip_of(&[("3_test (3.7).txt", &text)])).unwrap();
+    assert_eq!(from_zip[0].text, from_text[0].text);
+    assert_eq!(from_zip[0].job.as_deref(), Some("test (3.7)"));
+    let opts = Default::default();
+    let a = self_heal::analyze::analyze(&from_text, &opts);
+    let b = self_heal::analyze::analyze(&from_zip, &opts);
+    assert_eq!(a.failures, b.failures);
+    assert_eq!(b.job.as_deref(), Some("test (3.7)"));
+    // Cleaning removed every runner timestamp and colour code.
+    assert!(!from_text[0].text.contains("2022-04-13T"));
+    assert!(!from_text[0].text.contains('\x1b'));
+}

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod action_container;
 mod action_run;
 mod analyze;
 mod analyze_cli;
@@ -11,6 +12,7 @@ mod cli;
 mod context;
 mod diagnostics;
 mod edits;
+mod fuzz_logs;
 mod github;
 mod go_test;
 mod llm;
