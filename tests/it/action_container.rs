@@ -19,14 +19,23 @@ use std::time::Instant;
 #[ignore = "needs the Docker engine and images from scripts/test-action.sh, which runs it"]
 fn act_runs_the_action_from_failed_run_to_pull_request() {
     let sample = "py-logic-error";
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(sample_dir(sample).join("expected.json")).unwrap()).unwrap();
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(sample_dir(sample).join("expected.json")).unwrap(),
+    )
+    .unwrap();
     let fix = &expected["fix"][0];
     let github = FakeGithub::start();
-    github.set_job_log(FAILED_JOB_ID, &std::fs::read_to_string(sample_dir(sample).join("ci.log")).unwrap());
+    github.set_job_log(
+        FAILED_JOB_ID,
+        &std::fs::read_to_string(sample_dir(sample).join("ci.log")).unwrap(),
+    );
     let llm = FakeOpenAi::start([Reply::reply_edits(
         "page_count rounds down; use ceiling division",
-        &[(fix["path"].as_str().unwrap(), fix["search"].as_str().unwrap(), fix["replace"].as_str().unwrap())],
+        &[(
+            fix["path"].as_str().unwrap(),
+            fix["search"].as_str().unwrap(),
+            fix["replace"].as_str().unwrap(),
+        )],
     )]);
     let work = tempfile::tempdir().unwrap();
     let started = Instant::now();
@@ -41,35 +50,64 @@ fn act_runs_the_action_from_failed_run_to_pull_request() {
         .expect("run scripts/act-smoke.sh");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "act smoke failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("ok - status output reaches the next step"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "act smoke failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("ok - status output reaches the next step"),
+        "{stdout}"
+    );
 
     // What the fakes received: the run, its jobs, the log (token to the API only), one
     // model request carrying the failing test, and the PR.
     let requests = github.requests();
     let first = requests.first().expect("the action called the API");
-    println!("timing: act start to first API call {:.1}s", (first.at - started).as_secs_f64());
+    println!(
+        "timing: act start to first API call {:.1}s",
+        (first.at - started).as_secs_f64()
+    );
     for route in ["get_run", "list_jobs", "job_logs", "create_pull"] {
-        assert!(requests.iter().any(|r| r.route == route), "no {route} request: {requests:?}");
+        assert!(
+            requests.iter().any(|r| r.route == route),
+            "no {route} request: {requests:?}"
+        );
     }
     for blob in github.requests_to("blob_job") {
-        assert_eq!(blob.header("authorization"), None, "token forwarded to the log host");
+        assert_eq!(
+            blob.header("authorization"),
+            None,
+            "token forwarded to the log host"
+        );
     }
     assert_eq!(llm.request_count(), 1);
-    assert!(llm.requests()[0].user_message().contains("test_page_count_partial_last_page"));
+    assert!(llm.requests()[0]
+        .user_message()
+        .contains("test_page_count_partial_last_page"));
     let pr = github.requests_to("create_pull")[0].json();
     let branch = pr["head"].as_str().unwrap().to_string();
     assert!(branch.starts_with(&format!("self-heal/{RUN_ID}-")), "{pr}");
     assert_eq!(pr["base"], "main");
-    assert!(pr["body"].as_str().unwrap().contains("ceiling division"), "{pr}");
+    assert!(
+        pr["body"].as_str().unwrap().contains("ceiling division"),
+        "{pr}"
+    );
 
     // The branch really landed in the origin, as one signed-off bot commit with the fix.
     let origin = work.path().join("repo/.origin.git");
-    let sha = git(&origin, &["rev-parse", &format!("refs/heads/{branch}")]).trim().to_string();
+    let sha = git(&origin, &["rev-parse", &format!("refs/heads/{branch}")])
+        .trim()
+        .to_string();
     let msg = git(&origin, &["log", "-1", "--format=%an|%B", &sha]);
-    assert!(msg.starts_with("self-heal[bot]|") && msg.contains("Signed-off-by: self-heal[bot]"), "{msg}");
+    assert!(
+        msg.starts_with("self-heal[bot]|") && msg.contains("Signed-off-by: self-heal[bot]"),
+        "{msg}"
+    );
     let diff = git(&origin, &["show", "--format=", &sha]);
     assert!(diff.contains(fix["replace"].as_str().unwrap()), "{diff}");
     // The container ran as root on a bind mount: let the temp dir be removed.
-    let _ = Command::new("chmod").args(["-R", "u+rwX"]).arg(work.path()).status();
+    let _ = Command::new("chmod")
+        .args(["-R", "u+rwX"])
+        .arg(work.path())
+        .status();
 }
