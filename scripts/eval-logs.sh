@@ -7,3 +7,7 @@ cd "$(dirname "$0")/.."
 echo "### Failing tests in real CI logs (BugSwarm)"
 echo
 cargo run --quiet --release --example eval_logs -- "$@"
+echo
+echo "### go test, compiler and linter diagnostics (go-junit-report, reviewdog/errorformat)"
+echo
+cargo run --quiet --release --example eval_diagnostics
