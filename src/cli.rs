@@ -218,6 +218,10 @@ fn finish(cfg: &Config, report: &Report, run_url: Option<&str>) -> anyhow::Resul
     let mut out = std::io::stdout().lock();
     // Belt and braces: nothing printed may carry a token, whatever a log or model said.
     out.write_all(self_heal::logs::mask(&String::from_utf8_lossy(&text), &secrets).as_bytes())?;
+    if let Some(dir) = cfg.report.parent().filter(|d| d.ends_with(".self-heal")) {
+        self_heal::fsutil::ensure_state_dir(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+    }
     report
         .write(&cfg.report)
         .with_context(|| format!("cannot write the report to {}", cfg.report.display()))?;

@@ -23,3 +23,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// Creates self-heal's state directory (`.self-heal/` in a checkout) with a
+/// `.gitignore` of `*` in it, so nothing self-heal keeps there is ever committed.
+pub fn ensure_state_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        write_atomic(&ignore, b"*\n")?;
+    }
+    Ok(())
+}

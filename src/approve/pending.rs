@@ -65,11 +65,7 @@ pub fn pending_path(workdir: &Path) -> PathBuf {
 /// `.self-heal/.gitignore` with `*` if missing so it is never committed.
 pub fn save(workdir: &Path, proposal: &Proposal) -> io::Result<PathBuf> {
     let dir = workdir.join(DIR);
-    std::fs::create_dir_all(&dir)?;
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        write_atomic(&ignore, b"*\n")?;
-    }
+    crate::fsutil::ensure_state_dir(&dir)?;
     let file = PendingFile {
         version: VERSION,
         status: "proposed".to_string(),

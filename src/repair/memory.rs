@@ -173,11 +173,7 @@ impl Memory {
                 dir.display()
             )));
         }
-        std::fs::create_dir_all(&dir)?;
-        let ignore = dir.join(".gitignore");
-        if !ignore.exists() {
-            crate::fsutil::write_atomic(&ignore, b"*\n")?;
-        }
+        crate::fsutil::ensure_state_dir(&dir)?;
         let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         crate::fsutil::write_atomic(&dir.join(FILE), &json)
     }
