@@ -702,15 +702,18 @@ impl Java {
     }
 }
 
+impl super::sink::LineParser for Java {
+    fn line(&mut self, l: &str, out: &mut Sink) {
+        Java::line(self, l, out)
+    }
+    fn finish(&mut self, out: &mut Sink) {
+        Java::finish(self, out)
+    }
+}
+
 /// Parses a whole cleaned text (tests and small inputs).
 pub fn parse(text: &str) -> Vec<Failure> {
-    let mut sink = Sink::default();
-    let mut p = Java::new();
-    for l in text.lines() {
-        p.line(l, &mut sink);
-    }
-    p.finish(&mut sink);
-    sink.items.into_iter().map(|f| f.failure).collect()
+    super::sink::parse_text(Java::new(), text)
 }
 
 #[cfg(test)]

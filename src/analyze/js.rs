@@ -257,15 +257,18 @@ impl Js {
     }
 }
 
+impl super::sink::LineParser for Js {
+    fn line(&mut self, l: &str, out: &mut Sink) {
+        Js::line(self, l, out)
+    }
+    fn finish(&mut self, out: &mut Sink) {
+        Js::finish(self, out)
+    }
+}
+
 /// Parses a whole cleaned text (tests and small inputs).
 pub fn parse(text: &str) -> Vec<Failure> {
-    let mut sink = Sink::default();
-    let mut p = Js::new();
-    for l in text.lines() {
-        p.line(l, &mut sink);
-    }
-    p.finish(&mut sink);
-    sink.items.into_iter().map(|f| f.failure).collect()
+    super::sink::parse_text(Js::new(), text)
 }
 
 #[cfg(test)]

@@ -860,15 +860,18 @@ fn unittest_line(tr: &mut Trace, l: &str) {
     }
 }
 
+impl super::sink::LineParser for Python {
+    fn line(&mut self, l: &str, out: &mut Sink) {
+        Python::line(self, l, out)
+    }
+    fn finish(&mut self, out: &mut Sink) {
+        Python::finish(self, out)
+    }
+}
+
 /// Parses a whole cleaned text (tests and small inputs).
 pub fn parse(text: &str) -> Vec<Failure> {
-    let mut sink = Sink::default();
-    let mut p = Python::new();
-    for l in text.lines() {
-        p.line(l, &mut sink);
-    }
-    p.finish(&mut sink);
-    sink.items.into_iter().map(|f| f.failure).collect()
+    super::sink::parse_text(Python::new(), text)
 }
 
 #[cfg(test)]

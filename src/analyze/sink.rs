@@ -105,3 +105,19 @@ pub fn cap(mut s: String, max: usize) -> String {
     }
     s
 }
+
+/// A parser fed one cleaned line at a time (the streaming engine drives these).
+pub trait LineParser {
+    fn line(&mut self, l: &str, out: &mut Sink);
+    fn finish(&mut self, out: &mut Sink);
+}
+
+/// Runs `parser` over a whole cleaned text (tests and small inputs).
+pub fn parse_text(mut parser: impl LineParser, text: &str) -> Vec<Failure> {
+    let mut sink = Sink::default();
+    for l in text.lines() {
+        parser.line(l, &mut sink);
+    }
+    parser.finish(&mut sink);
+    sink.items.into_iter().map(|f| f.failure).collect()
+}

@@ -569,9 +569,18 @@ fn corrupt_and_hostile_zips_are_clear_errors() {
 fn self_heal_state_never_shows_up_in_git_status() {
     let t = Test::with_sample("py-logic-error");
     let repo = t.repo();
-    let out = Test::new().current_dir(repo.clone()).args(["run", "--log", "ci.log", "--yes"]).run();
+    let out = Test::new()
+        .current_dir(repo.clone())
+        .args(["run", "--log", "ci.log", "--yes"])
+        .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(repo.join(".self-heal/report.json").is_file(), "default report path");
+    assert!(
+        repo.join(".self-heal/report.json").is_file(),
+        "default report path"
+    );
     let status = crate::support::harness::git(&repo, &["status", "--porcelain"]);
-    assert_eq!(status, "", "the checkout stays clean: .self-heal/ ignores itself");
+    assert_eq!(
+        status, "",
+        "the checkout stays clean: .self-heal/ ignores itself"
+    );
 }
