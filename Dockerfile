@@ -45,13 +45,15 @@ RUN apt-get update \
 
 FROM ${BASE_IMAGE}
 # git: sandbox, commit, push. ca-certificates: GitHub API and the LLM over
-# TLS. python3 + pip + pytest: subprocess validation of Python projects.
+# TLS. python3 + pip + pytest: subprocess validation of Python projects;
+# python-is-python3, because CI steps say `python -m pytest` (setup-python's
+# `python`) and the failed step's command is what validation re-runs.
 # Package versions follow the base image's release; pinning them would break
 # at each Debian point release.
 # hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      bash ca-certificates git python3 python3-pip python3-pytest python3-venv \
+      bash ca-certificates git python-is-python3 python3 python3-pip python3-pytest python3-venv \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* \
  && git config --system --add safe.directory /github/workspace

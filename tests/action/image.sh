@@ -33,6 +33,7 @@ tools=$(docker run --rm --entrypoint /bin/bash "$IMAGE" -c '
 probe() { local name=$1; shift; out=$("$@" 2>&1); printf "%s\t%s\t%s\n" "$name" "$?" "$(printf "%s" "$out" | head -n1 | tr "\t" " ")"; }
 probe git git --version
 probe python3 python3 --version
+probe "python (as CI steps call it)" python --version
 probe pip python3 -m pip --version
 probe pytest python3 -m pytest --version
 probe "docker client" docker --version
@@ -41,7 +42,7 @@ probe "self-heal binary" /usr/local/bin/self-heal --version
 # setup-command may pip install into the system Python (throwaway container).
 probe "pip install allowed" python3 -m pip install --no-index --dry-run pip
 ' 2>&1) || true
-for name in git python3 pip pytest "docker client" "CA bundle" "self-heal binary" "pip install allowed"; do
+for name in git python3 "python (as CI steps call it)" pip pytest "docker client" "CA bundle" "self-heal binary" "pip install allowed"; do
     line=$(awk -F'\t' -v n="$name" '$1 == n' <<<"$tools")
     rc=$(cut -f2 <<<"$line")
     if [ "$rc" = 0 ]; then
