@@ -343,16 +343,31 @@ fn dry_run_on_a_pull_request_build_comments_the_proposal_when_asked() {
     let w = Workflow::new("py-logic-error");
     let event = w.event("failure", "main");
     let mut ev: Value = serde_json::from_slice(&std::fs::read(&event).unwrap()).unwrap();
-    ev["workflow_run"]["pull_requests"] = json!([{"number": 7, "head": {"ref": "feature", "sha": w.head}}]);
+    ev["workflow_run"]["pull_requests"] =
+        json!([{"number": 7, "head": {"ref": "feature", "sha": w.head}}]);
     std::fs::write(&event, serde_json::to_vec(&ev).unwrap()).unwrap();
     let llm = FakeOpenAi::start([logic_fix()]);
-    let out = w.run(&event, &llm, &[("INPUT_DRY-RUN", "true"), ("INPUT_COMMENT", "true")]);
+    let out = w.run(
+        &event,
+        &llm,
+        &[("INPUT_DRY-RUN", "true"), ("INPUT_COMMENT", "true")],
+    );
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(w.report()["status"], "proposed");
     let comments = w.github.requests_to("create_comment");
     assert_eq!(comments.len(), 1, "one comment on the PR");
-    assert!(comments[0].path.ends_with("/issues/7/comments"), "{}", comments[0].path);
+    assert!(
+        comments[0].path.ends_with("/issues/7/comments"),
+        "{}",
+        comments[0].path
+    );
     let body = comments[0].json()["body"].as_str().unwrap().to_string();
-    assert!(body.contains("dry run") && body.contains("```diff") && body.contains("pager/core.py"), "{body}");
-    assert!(w.github.requests_to("create_pull").is_empty(), "a dry run opens no PR");
+    assert!(
+        body.contains("dry run") && body.contains("```diff") && body.contains("pager/core.py"),
+        "{body}"
+    );
+    assert!(
+        w.github.requests_to("create_pull").is_empty(),
+        "a dry run opens no PR"
+    );
 }
