@@ -24,7 +24,7 @@ for dir in sample_projects/*/; do
   llm_pid=$!
   read -r port < "$work/port.$name"
   overheads=()
-  for i in $(seq "$runs"); do
+  for _ in $(seq "$runs"); do
     rm -rf "$work/repo"
     cp -r "$dir" "$work/repo"
     (cd "$work/repo" && env -u GITHUB_TOKEN -u OPENAI_API_KEY "$bin" run --log ci.log --yes \
