@@ -107,6 +107,8 @@ pub fn action_outputs(
     patch_path: &str,
 ) -> Vec<(String, String)> {
     let (pr_url, pr_number, branch) = match &report.pr {
+        // `publish: branch` records the branch with no PR (number 0).
+        Some(pr) if pr.number == 0 => (String::new(), String::new(), pr.branch.clone()),
         Some(pr) => (pr.url.clone(), pr.number.to_string(), pr.branch.clone()),
         None => (String::new(), String::new(), String::new()),
     };
