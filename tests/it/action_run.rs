@@ -371,3 +371,26 @@ fn dry_run_on_a_pull_request_build_comments_the_proposal_when_asked() {
         "a dry run opens no PR"
     );
 }
+
+#[test]
+fn publish_branch_pushes_and_opens_no_pull_request() {
+    let w = Workflow::new("py-logic-error");
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(
+        &w.event("failure", "main"),
+        &llm,
+        &[("INPUT_PUBLISH", "branch")],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(w.report()["status"], "fixed");
+    assert!(w.github.requests_to("create_pull").is_empty());
+    let outputs = w.outputs();
+    let branch = format!("self-heal/{RUN_ID}-{}", &w.head[..7]);
+    assert_eq!(outputs["branch"], branch);
+    assert_eq!(outputs["pr-number"], "");
+    assert_eq!(outputs["pr-url"], "");
+    git(
+        &w.bare,
+        &["rev-parse", "--verify", &format!("refs/heads/{branch}")],
+    );
+}
