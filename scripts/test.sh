@@ -27,6 +27,6 @@ if [ "${SKIP_ACTION:-0}" != 1 ]; then
   step "lint what we ship (action.yml, workflows, Dockerfile, shell)"
   scripts/lint-shipped.sh
   step "the Action as GitHub runs it (act + Docker)"
-  scripts/action-test.sh
+  scripts/test-action.sh
 fi
 step "all tests passed"
