@@ -300,8 +300,12 @@ pub fn report_to_workflow(
     Ok(commands)
 }
 
+/// The first 7 characters (a sha from an event payload is not trusted to be ASCII).
 fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(7)]
+    match sha.char_indices().nth(7) {
+        Some((i, _)) => &sha[..i],
+        None => sha,
+    }
 }
 
 fn first_sentence(s: &str) -> String {
