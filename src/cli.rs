@@ -17,7 +17,7 @@ use std::process::ExitCode;
 pub struct Usage(pub String);
 
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SELF_HEAL_LOG")
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SELF_HEAL_DEBUG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -153,7 +153,8 @@ async fn repair(cfg: &Config) -> Result<(Report, Option<String>), String> {
             let Some(proposal) = repaired.proposal() else {
                 return Ok((repaired.report, run_url));
             };
-            if cfg.dry_run {
+            // A workflow_dispatch's own `dry-run` input counts too.
+            if cfg.dry_run || run.run.dispatch_dry_run == Some(true) {
                 let mut report = pipeline::conclude(cfg, repaired, None, &progress);
                 remote::comment_proposal(cfg, &run, &mut report).await;
                 return Ok((report, run_url));
@@ -176,26 +177,58 @@ async fn repair(cfg: &Config) -> Result<(Report, Option<String>), String> {
 }
 
 async fn ask_approval(cfg: &Config, proposal: &Proposal) -> Decision {
+    // The model wrote this text: show control characters instead of obeying them.
+    let shown = Proposal {
+        diagnosis: visible(&proposal.diagnosis),
+        patch: visible(&proposal.patch),
+        ..proposal.clone()
+    };
     match cfg.approve {
         ApproveMode::Auto => Decision::Approved,
         ApproveMode::Prompt => {
             let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-            let diff = self_heal::repair::edits::colorize_patch(&proposal.patch);
-            let stdin = std::io::stdin();
-            let mut input = stdin.lock();
-            approve::terminal::prompt(
-                proposal,
-                &diff,
-                &mut input,
-                &mut std::io::stderr(),
-                interactive,
-            )
+            // On a blocking thread, so Ctrl-C (selected on in `run`) still ends the run.
+            let asked = tokio::task::spawn_blocking(move || {
+                let diff = self_heal::repair::edits::colorize_patch(&shown.patch);
+                let stdin = std::io::stdin();
+                let mut input = stdin.lock();
+                approve::terminal::prompt(
+                    &shown,
+                    &diff,
+                    &mut input,
+                    &mut std::io::stderr(),
+                    interactive,
+                )
+            })
+            .await;
+            asked.unwrap_or_else(|e| Decision::Declined(format!("the prompt failed: {e}")))
         }
-        ApproveMode::Web => match serve_page(proposal).await {
-            Ok(d) => d,
-            Err(e) => Decision::Declined(format!("approval page failed: {e}")),
-        },
+        ApproveMode::Web => {
+            match tokio::time::timeout(WEB_APPROVAL_TIMEOUT, serve_page(&shown)).await {
+                Ok(Ok(d)) => d,
+                Ok(Err(e)) => Decision::Declined(format!("approval page failed: {e}")),
+                Err(_) => Decision::Declined(format!(
+                    "no decision on the approval page within {} minutes",
+                    WEB_APPROVAL_TIMEOUT.as_secs() / 60
+                )),
+            }
+        }
     }
+}
+
+/// How long `approve: web` waits for a click before declining (the fix stays pending).
+const WEB_APPROVAL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// Control characters (other than newline and tab) shown as escapes, so text from a log
+/// or the model cannot move the cursor or erase lines of the diff being approved.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 async fn serve_page(proposal: &Proposal) -> std::io::Result<Decision> {
@@ -211,13 +244,23 @@ async fn serve_page(proposal: &Proposal) -> std::io::Result<Decision> {
 /// Prints the outcome, writes the report (and the patch beside it), reports to the
 /// workflow in Actions, and maps the status to the exit code.
 fn finish(cfg: &Config, report: &Report, run_url: Option<&str>) -> anyhow::Result<ExitCode> {
-    let secrets = cfg.secrets();
-    let mut text = Vec::new();
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    print_report(&mut text, report, color)?;
+    // Nothing written or printed may carry a token, whatever a log or the model said.
+    let report = &masked(report, &cfg.secrets());
     let mut out = std::io::stdout().lock();
-    // Belt and braces: nothing printed may carry a token, whatever a log or model said.
-    out.write_all(self_heal::logs::mask(&String::from_utf8_lossy(&text), &secrets).as_bytes())?;
+    // In Actions, what the log or the model wrote must not become workflow commands.
+    let stop = if cfg.in_actions {
+        approve::new_token().ok()
+    } else {
+        None
+    };
+    if let Some(token) = &stop {
+        writeln!(out, "::stop-commands::{token}")?;
+    }
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    print_report(&mut out, &for_display(report), color)?;
+    if let Some(token) = &stop {
+        writeln!(out, "::{token}::")?;
+    }
     if let Some(dir) = cfg.report.parent().filter(|d| d.ends_with(".self-heal")) {
         self_heal::fsutil::ensure_state_dir(dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
@@ -226,7 +269,10 @@ fn finish(cfg: &Config, report: &Report, run_url: Option<&str>) -> anyhow::Resul
         .write(&cfg.report)
         .with_context(|| format!("cannot write the report to {}", cfg.report.display()))?;
     let patch_path = cfg.report.with_file_name("fix.patch");
-    if !report.patch.is_empty() {
+    if report.patch.is_empty() {
+        // A patch left by an earlier run must not pass for this run's.
+        let _ = std::fs::remove_file(&patch_path);
+    } else {
         std::fs::write(&patch_path, &report.patch)
             .with_context(|| format!("cannot write the patch to {}", patch_path.display()))?;
     }
@@ -239,6 +285,33 @@ fn finish(cfg: &Config, report: &Report, run_url: Option<&str>) -> anyhow::Resul
         }
     }
     Ok(ExitCode::from(report.status.exit_code()))
+}
+
+/// The report with every secret replaced by `***` (through its JSON, so every field).
+fn masked(report: &Report, secrets: &[String]) -> Report {
+    serde_json::to_string(report)
+        .ok()
+        .map(|json| self_heal::logs::mask(&json, secrets))
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_else(|| report.clone())
+}
+
+/// The report's free text with control characters made visible, for the terminal.
+fn for_display(report: &Report) -> Report {
+    let mut r = report.clone();
+    r.reason = visible(&r.reason);
+    r.diagnosis = visible(&r.diagnosis);
+    r.patch = visible(&r.patch);
+    for f in &mut r.failures {
+        f.message = visible(&f.message);
+        f.test = f.test.as_deref().map(visible);
+        f.file = f.file.as_deref().map(visible);
+    }
+    for a in &mut r.attempts {
+        a.error = a.error.as_deref().map(visible);
+        a.validation.commands = a.validation.commands.iter().map(|c| visible(c)).collect();
+    }
+    r
 }
 
 fn print_report(out: &mut dyn Write, report: &Report, color: bool) -> std::io::Result<()> {

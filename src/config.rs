@@ -123,6 +123,15 @@ pub enum LlmProvider {
     Custom,
 }
 
+/// Settings `.github/self-heal.toml` cannot set: endpoints and credentials.
+pub const FILE_FORBIDDEN: &[&str] = &[
+    "github-token",
+    "pr-token",
+    "openai-api-key",
+    "openai-base-url",
+    "yes",
+];
+
 pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
 pub const GITHUB_MODELS_BASE_URL: &str = "https://models.github.ai/inference";
 
@@ -227,6 +236,11 @@ impl Resolver<'_> {
         let key = format!("SELF_HEAL_{}", upper.replace('-', "_"));
         if let Some(v) = self.env(&key) {
             return Some((v, Origin::Env(key)));
+        }
+        // The file comes with the checkout, i.e. with the code under repair (a fork's,
+        // say): it may not choose where keys are sent nor supply tokens.
+        if FILE_FORBIDDEN.contains(&name) {
+            return None;
         }
         for key in [name.to_string(), name.replace('-', "_")] {
             if let Some(v) = self.file.get(&key) {
@@ -391,7 +405,12 @@ impl Config {
             } else {
                 Publish::None
             });
-        let yes = r.bool("yes", false)?;
+        // `--yes` is a flag only: a lower-precedence source must not override an
+        // explicit `--approve prompt`.
+        let yes = sources
+            .flags
+            .get("yes")
+            .is_some_and(|v| parse_bool(v) == Some(true));
         let approve = if yes {
             ApproveMode::Auto
         } else {
@@ -407,6 +426,18 @@ impl Config {
                 ApproveMode::Prompt
             })
         };
+        if in_actions && approve == ApproveMode::Web {
+            return Err(ConfigError::Invalid {
+                name: "approve".into(),
+                value: "web".into(),
+                origin: r
+                    .get("approve")
+                    .map(|(_, o)| o.to_string())
+                    .unwrap_or_default(),
+                expected: "nobody can open a page on the runner: use auto, or dry-run to review"
+                    .into(),
+            });
+        }
         let max_attempts = r
             .parse(
                 "max-attempts",
@@ -426,9 +457,11 @@ impl Config {
                 },
             )?
             .unwrap_or(ValidationMode::Subprocess);
-        let run_id = r.parse("run-id", "expected a positive number", |v| {
-            v.parse::<u64>().ok().filter(|n| *n > 0)
-        })?;
+        let run_id = r.parse(
+            "run-id",
+            "expected a run number or a run URL",
+            crate::github::event::parse_run_id,
+        )?;
         let repo = r
             .parse("repo", "expected owner/name", |v| {
                 let mut parts = v.split('/');
@@ -669,6 +702,34 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("self-heal.toml"), "{err}");
+    }
+
+    #[test]
+    fn the_checkout_file_cannot_set_credentials_endpoints_or_approval() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".github")).unwrap();
+        std::fs::write(
+            dir.path().join(".github/self-heal.toml"),
+            "openai-base-url = \"http://evil.example/v1\"\ngithub-token = \"x\"\nyes = true\nmax-attempts = 2\n",
+        )
+        .unwrap();
+        let env = [("OPENAI_API_KEY", "sk-org")];
+        let cfg = Config::resolve(&sources(&[], &env), dir.path()).unwrap();
+        assert_eq!(
+            cfg.max_attempts, 2,
+            "ordinary settings still come from the file"
+        );
+        assert_eq!(
+            cfg.llm.unwrap().base_url,
+            OPENAI_BASE_URL,
+            "the key stays with OpenAI"
+        );
+        assert_eq!(cfg.github_token, None);
+        assert_eq!(
+            cfg.approve,
+            ApproveMode::Prompt,
+            "`yes` from the file is not an approval"
+        );
     }
 
     #[test]

@@ -224,11 +224,6 @@ fn one_line(err: &anyhow::Error) -> String {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     cli::init_tracing();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
     match cli.command {
         Command::Analyze {
             logs,
@@ -238,10 +233,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => cli::analyze(&logs, json, workdir, context_tokens),
         Command::Run(settings) => {
             let cfg = settings.resolve()?;
-            runtime.block_on(cli::run(cfg))
+            hide_secrets(&cfg);
+            block_on(cli::run(cfg))
         }
         Command::Check(settings) => match settings.resolve() {
-            Ok(cfg) => runtime.block_on(cli::check(cfg)),
+            Ok(cfg) => block_on(cli::check(cfg)),
             // `check` reports a bad setting as a FAIL line (exit 1), not as a usage error.
             Err(e) => {
                 println!("FAIL config: {}", one_line(&e));
@@ -250,8 +246,43 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         Command::ApproveUi { settings, port } => {
             let cfg = settings.resolve()?;
-            runtime.block_on(cli::approve_ui(cfg, port))
+            block_on(cli::approve_ui(cfg, port))
         }
-        Command::Demo(settings) => runtime.block_on(cli::demo(settings)),
+        Command::Demo(settings) => block_on(cli::demo(settings)),
+    }
+}
+
+/// Runs `fut` on a fresh runtime, then drops the runtime without waiting for blocking
+/// tasks (a `y/N` prompt left reading stdin after Ctrl-C must not hold the exit).
+fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+    fut: F,
+) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let result = runtime.block_on(fut);
+    runtime.shutdown_background();
+    result
+}
+
+/// Validation runs code the model wrote, before anyone approved it. Keep the tokens
+/// out of its reach: no environment variable holding one is inherited by any child
+/// (git gets the token explicitly, for one push), and, where the kernel allows, other
+/// processes of the same user cannot read this process's memory or initial
+/// environment through /proc (root still can: prefer `validation: docker`).
+/// Runs before any thread exists, which is what makes changing the environment sound.
+fn hide_secrets(cfg: &Config) {
+    let secrets = cfg.secrets();
+    for (key, value) in std::env::vars_os() {
+        let value = value.to_string_lossy();
+        if secrets.iter().any(|s| value.contains(s.as_str())) {
+            std::env::remove_var(&key);
+        }
+    }
+    // SAFETY: prctl(PR_SET_DUMPABLE, 0) only changes this process's dumpable flag.
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
     }
 }

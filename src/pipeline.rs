@@ -222,6 +222,7 @@ pub fn conclude(
         return report;
     };
     let proposal = proposal_of(&report, &fix);
+    let dry_run = decision.is_none();
     match decision {
         None => {
             report.status = Status::Proposed;
@@ -252,7 +253,10 @@ pub fn conclude(
             };
         }
     }
-    remember(cfg, &fingerprint, &report, &fix, progress);
+    // A dry run changes nothing, not even self-heal's memory.
+    if !dry_run {
+        remember(cfg, &fingerprint, &report, &fix, progress);
+    }
     report
 }
 

@@ -60,6 +60,17 @@ pub async fn resolve_source(
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Source, SourceError> {
     if !cfg.logs.is_empty() {
+        if let Some(missing) = cfg.logs.iter().find(|p| !p.exists()) {
+            return Err(SourceError::Usage(format!(
+                "{}: no such file or directory",
+                missing.display()
+            )));
+        }
+        if cfg.publish != Publish::None && !cfg.dry_run {
+            return Err(SourceError::Usage(
+                "publish pr/branch needs the failed run (run-id or a workflow_run event); logs given with `log` are repaired in the working tree: set publish none".into(),
+            ));
+        }
         return crate::pipeline::read_logs(cfg)
             .map(Source::Local)
             .map_err(|(status, reason)| {
@@ -125,6 +136,23 @@ pub async fn resolve_source(
             ))));
         }
     }
+    // Validating (and committing on top of) another commit than the one that failed
+    // would prove nothing about the failure.
+    if let Some(failed) = fetched.run.head_sha.as_deref().filter(|s| !s.is_empty()) {
+        if let Some(head) = checkout_head(&cfg.workdir) {
+            if !head.eq_ignore_ascii_case(failed) {
+                return Err(SourceError::Report(Box::new(Report::new(
+                    Status::Error,
+                    format!(
+                        "the checkout is at {}, but run {} failed at {}: check out the failed commit (actions/checkout with ref: the run's head_sha)",
+                        short(&head),
+                        run.run_id,
+                        short(failed)
+                    ),
+                ))));
+            }
+        }
+    }
     for w in &fetched.warnings {
         progress(&format!("warning: {w}"));
     }
@@ -183,6 +211,7 @@ pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -
         &fingerprint,
     )
     .render();
+    let body = logs::mask(&body, &cfg.secrets());
     let title = format!("self-heal: {}", first_sentence(&fix.diagnosis));
     let request = PublishRequest {
         workdir: cfg.workdir.clone(),
@@ -298,6 +327,18 @@ pub fn report_to_workflow(
         wf::append_summary(summary, &wf::summary_markdown(report, run_url))?;
     }
     Ok(commands)
+}
+
+/// HEAD of the checkout, when it is a git work tree.
+fn checkout_head(workdir: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(workdir)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// The first 7 characters (a sha from an event payload is not trusted to be ASCII).

@@ -71,6 +71,9 @@ pub struct WorkflowRun {
     pub display_title: Option<String>,
     #[serde(default)]
     pub repository: Option<RepoRef>,
+    /// The repository the head commit lives in: a fork for a fork's pull request.
+    #[serde(default)]
+    pub head_repository: Option<RepoRef>,
 }
 
 fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
@@ -308,6 +311,16 @@ fn skip_reason_with(
     }
     if let Some(hit) = excluded(run, workflow_name, &guards.exclude_workflows) {
         return Some(format!("workflow {hit:?} is in exclude-workflows"));
+    }
+    // A fork's code must not run with this repository's secrets, nor be pushed to it.
+    let name = |r: &Option<RepoRef>| r.as_ref().and_then(|r| r.full_name.clone());
+    if let (Some(head), Some(base)) = (name(&run.head_repository), name(&run.repository)) {
+        if !head.eq_ignore_ascii_case(&base) {
+            return Some(format!(
+                "run {} built code from the fork {head}; forks are not repaired",
+                run.id
+            ));
+        }
     }
     None
 }

@@ -394,3 +394,58 @@ fn publish_branch_pushes_and_opens_no_pull_request() {
         &["rev-parse", "--verify", &format!("refs/heads/{branch}")],
     );
 }
+
+#[test]
+fn forks_dispatch_dry_runs_and_foreign_checkouts_are_handled() {
+    // A fork's run: skipped before anything is fetched.
+    let w = Workflow::new("py-logic-error");
+    let event = w.event("failure", "main");
+    let mut ev: Value = serde_json::from_slice(&std::fs::read(&event).unwrap()).unwrap();
+    ev["workflow_run"]["head_repository"]["full_name"] = json!("someone/fork");
+    ev["workflow_run"]["repository"]["full_name"] = json!(REPO);
+    std::fs::write(&event, serde_json::to_vec(&ev).unwrap()).unwrap();
+    let llm = FakeOpenAi::start([]);
+    let out = w.run(&event, &llm, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(w.report()["status"], "skipped");
+    assert!(
+        w.report()["reason"].as_str().unwrap().contains("fork"),
+        "{}",
+        w.report()
+    );
+
+    // workflow_dispatch with its own dry-run input: validated, nothing published.
+    let w = Workflow::new("py-logic-error");
+    let dispatch = w.t.path("dispatch.json");
+    let ev = json!({"inputs": {"run-id": RUN_ID.to_string(), "dry-run": "true"}, "repository": {"full_name": REPO}});
+    std::fs::write(&dispatch, ev.to_string()).unwrap();
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(
+        &dispatch,
+        &llm,
+        &[("GITHUB_EVENT_NAME", "workflow_dispatch")],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(w.report()["status"], "proposed", "{}", w.report());
+    assert!(
+        w.github.requests_to("create_pull").is_empty(),
+        "the dispatch asked for a dry run"
+    );
+
+    // The checkout is not the commit that failed: stop before asking the model.
+    let w = Workflow::new("py-logic-error");
+    w.github
+        .patch_run(|run| run["head_sha"] = json!("0123456789abcdef0123456789abcdef01234567"));
+    let llm = FakeOpenAi::start([]);
+    let out = w.run(&w.event("failure", "main"), &llm, &[]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        w.report()["reason"]
+            .as_str()
+            .unwrap()
+            .contains("check out the failed commit"),
+        "{}",
+        w.report()
+    );
+    assert_eq!(llm.request_count(), 0);
+}

@@ -442,7 +442,9 @@ fn a_recurring_failure_gets_the_earlier_fix_as_a_hint() {
         sample.reply("guard the empty list MEMO-1"),
         sample.reply("again"),
     ]);
-    let first = run(&t, Some(&fake), &["--dry-run", "--yes"]);
+    // Declined (no terminal): proposed, kept pending, and remembered. A dry run
+    // would remember nothing.
+    let first = run(&t, Some(&fake), &[]);
     assert_eq!(report(&t, &first)["status"], "proposed", "{first:?}");
     assert!(!fake.requests()[0].user_message().contains("MEMO-1"));
     let second = run(&t, Some(&fake), &["--dry-run", "--yes"]);
@@ -468,13 +470,19 @@ fn secrets_in_the_log_never_reach_the_model_or_the_output() {
     std::fs::write(t.repo().join("ci.log"), leaked).unwrap();
     let fake = FakeOpenAi::start([sample.reply("greeting punctuation")]);
     let log_path = t.repo().join("ci.log");
+    // The validation command is the model's code's playground: it dumps what it can see.
+    let seen = t.path("seen-by-validation.txt");
+    let test_command = format!("env > {} ; python -m pytest -q", seen.display());
     let out = Test::new()
         .current_dir(t.repo())
         .args(["run", "--log", log_path.to_str().unwrap(), "--yes"])
         .args(["--report", t.path("report.json").to_str().unwrap()])
         .args(["--openai-base-url", &fake.base_url()])
+        .args(["--test-command", &test_command])
         .env("OPENAI_API_KEY", KEY)
         .env("GITHUB_TOKEN", secret)
+        // A secret under a name with no marker word in it.
+        .env("MY_COPY", format!("prefix-{secret}"))
         .run();
     assert_eq!(report(&t, &out)["status"], "fixed", "{out:?}");
     for req in fake.requests() {
@@ -482,6 +490,12 @@ fn secrets_in_the_log_never_reach_the_model_or_the_output() {
         assert!(!body.contains(secret), "the GitHub token reached the model");
         assert!(!body.contains(KEY), "the key reached the prompt");
     }
+    let env_seen = std::fs::read_to_string(&seen).expect("the validation command ran");
+    assert!(env_seen.contains("PATH="), "{env_seen}");
+    assert!(
+        !env_seen.contains(secret) && !env_seen.contains(KEY),
+        "a secret reached validation:\n{env_seen}"
+    );
     let report_text = std::fs::read_to_string(t.path("report.json")).unwrap();
     assert!(
         !report_text.contains(secret)
