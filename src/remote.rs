@@ -140,7 +140,21 @@ pub async fn resolve_source(
     // would prove nothing about the failure.
     if let Some(failed) = fetched.run.head_sha.as_deref().filter(|s| !s.is_empty()) {
         if let Some(head) = checkout_head(&cfg.workdir) {
-            if !head.eq_ignore_ascii_case(failed) {
+            // In Actions the workspace is ours: a dispatch checks out the default branch,
+            // so move a clean workspace to the failed commit. Locally, never.
+            let moved = !head.eq_ignore_ascii_case(failed)
+                && cfg.in_actions
+                && match checkout_commit(&cfg.workdir, failed, &token) {
+                    Ok(()) => {
+                        progress(&format!("checked out the failed commit {}", short(failed)));
+                        true
+                    }
+                    Err(why) => {
+                        progress(&format!("cannot check out the failed commit: {why}"));
+                        false
+                    }
+                };
+            if !head.eq_ignore_ascii_case(failed) && !moved {
                 return Err(SourceError::Report(Box::new(Report::new(
                     Status::Error,
                     format!(
@@ -327,6 +341,41 @@ pub fn report_to_workflow(
         wf::append_summary(summary, &wf::summary_markdown(report, run_url))?;
     }
     Ok(commands)
+}
+
+/// Detaches a clean checkout at `sha`, fetching it from `origin` first if needed (the
+/// token goes to git through its environment only, as for the push).
+fn checkout_commit(workdir: &Path, sha: &str, token: &str) -> Result<(), String> {
+    let git = |args: &[&str], env: &[(String, String)]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(workdir)
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        } else {
+            let err = logs::mask(&String::from_utf8_lossy(&out.stderr), &[token.to_string()]);
+            Err(format!(
+                "git {}: {}",
+                args[0],
+                err.lines().next().unwrap_or("failed")
+            ))
+        }
+    };
+    if !git(&["status", "--porcelain"], &[])?.is_empty() {
+        return Err("the workspace has local changes".into());
+    }
+    if git(&["cat-file", "-e", &format!("{sha}^{{commit}}")], &[]).is_err() {
+        let url = git(&["remote", "get-url", "origin"], &[])?;
+        let env = crate::github::publish::push_env(&url, token, 0);
+        git(
+            &["fetch", "--quiet", "--no-tags", "--depth=1", "origin", sha],
+            &env,
+        )?;
+    }
+    git(&["checkout", "--quiet", "--detach", sha], &[]).map(|_| ())
 }
 
 /// HEAD of the checkout, when it is a git work tree.

@@ -449,3 +449,43 @@ fn forks_dispatch_dry_runs_and_foreign_checkouts_are_handled() {
     );
     assert_eq!(llm.request_count(), 0);
 }
+
+#[test]
+fn a_dispatch_checkout_of_another_commit_is_moved_to_the_failed_one() {
+    let w = Workflow::new("py-logic-error");
+    // The workspace is one commit ahead of the run that failed (a dispatch checks out
+    // the default branch).
+    std::fs::write(w.t.repo().join("NOTES.md"), "later work\n").unwrap();
+    git(&w.t.repo(), &["add", "-A"]);
+    git(
+        &w.t.repo(),
+        &[
+            "-c",
+            "user.name=dev",
+            "-c",
+            "user.email=dev@example.com",
+            "commit",
+            "-qm",
+            "later",
+        ],
+    );
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(&w.event("failure", "main"), &llm, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(w.report()["status"], "fixed", "{}", w.report());
+    assert!(
+        out.stderr.contains("checked out the failed commit"),
+        "{}",
+        out.stderr
+    );
+    let branch = format!("self-heal/{RUN_ID}-{}", &w.head[..7]);
+    let parent = git(
+        &w.bare,
+        &["log", "-1", "--format=%P", &format!("refs/heads/{branch}")],
+    );
+    assert_eq!(
+        parent.trim(),
+        w.head,
+        "the fix sits on the commit that failed"
+    );
+}
