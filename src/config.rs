@@ -473,15 +473,10 @@ impl Config {
                 }
             })?
             .or_else(|| r.env("GITHUB_REPOSITORY"));
-        let report =
-            r.string("report")
-                .map(|p| cwd.join(p))
-                .unwrap_or_else(|| match r.env("RUNNER_TEMP") {
-                    Some(tmp) if in_actions => {
-                        PathBuf::from(tmp).join("self-heal").join("report.json")
-                    }
-                    _ => workdir.join(".self-heal").join("report.json"),
-                });
+        let report = r
+            .string("report")
+            .map(|p| cwd.join(p))
+            .unwrap_or_else(|| default_report(in_actions, r.env("RUNNER_TEMP"), &workdir));
         let branch_prefix = r
             .string("branch-prefix")
             .unwrap_or_else(|| "self-heal/".to_string());
@@ -571,6 +566,27 @@ impl Config {
             workdir,
         })
     }
+}
+
+/// `$RUNNER_TEMP/self-heal/report.json` in Actions, where later steps can read it. A
+/// container action does not get RUNNER_TEMP mounted (actions/runner#1984): there the
+/// runner's `/github/runner_temp` mount is used when present, else the workspace's
+/// `.self-heal/`, which later steps see too. Locally: `.self-heal/report.json`.
+fn default_report(in_actions: bool, runner_temp: Option<String>, workdir: &Path) -> PathBuf {
+    let local = workdir.join(".self-heal").join("report.json");
+    if !in_actions {
+        return local;
+    }
+    let mounted = [
+        runner_temp.map(PathBuf::from),
+        Some(PathBuf::from("/github/runner_temp")),
+    ];
+    mounted
+        .into_iter()
+        .flatten()
+        .find(|dir| dir.is_dir())
+        .map(|dir| dir.join("self-heal").join("report.json"))
+        .unwrap_or(local)
 }
 
 /// An explicit base URL wins; else an OpenAI key means OpenAI; else the GitHub token
@@ -779,10 +795,22 @@ mod tests {
             (Publish::None, ApproveMode::Prompt)
         );
         assert_eq!(local.report, dir.path().join(".self-heal/report.json"));
-        let env = [("GITHUB_ACTIONS", "true"), ("RUNNER_TEMP", "/tmp/rt")];
+        let temp = tempfile::tempdir().unwrap();
+        let runner_temp = temp.path().display().to_string();
+        let env = [
+            ("GITHUB_ACTIONS", "true"),
+            ("RUNNER_TEMP", runner_temp.as_str()),
+        ];
         let ci = Config::resolve(&sources(&[], &env), dir.path()).unwrap();
         assert_eq!((ci.publish, ci.approve), (Publish::Pr, ApproveMode::Auto));
-        assert_eq!(ci.report, PathBuf::from("/tmp/rt/self-heal/report.json"));
+        assert_eq!(ci.report, temp.path().join("self-heal/report.json"));
+        // A container action without RUNNER_TEMP mounted: the workspace's state dir.
+        let env = [
+            ("GITHUB_ACTIONS", "true"),
+            ("RUNNER_TEMP", "/home/runner/work/_temp-not-here"),
+        ];
+        let ci = Config::resolve(&sources(&[], &env), dir.path()).unwrap();
+        assert_eq!(ci.report, dir.path().join(".self-heal/report.json"));
         let yes = Config::resolve(
             &sources(&[("yes", "true"), ("approve", "prompt")], &[]),
             dir.path(),
