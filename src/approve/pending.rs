@@ -3,11 +3,18 @@
 //!
 //! Applying is guarded: the tree may have changed since validation, so every file
 //! must still hold exactly the content the fix was computed from.
+//!
+//! The file may not come from self-heal (it can be committed to a cloned
+//! repository), so loading shows the diff of the `changes` that would really be
+//! written, never the stored `patch` text, and applying refuses the paths a fix
+//! may never touch.
 
 use super::Proposal;
 use crate::analyze::Failure;
 use crate::fsutil::write_atomic;
-use crate::repair::FileChange;
+use crate::repair::edits::unified_diff;
+use crate::repair::policy::PolicyError;
+use crate::repair::{FileChange, PathPolicy};
 use crate::validate::Validation;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -32,6 +39,8 @@ struct PendingFile {
     version: u32,
     status: String,
     diagnosis: String,
+    /// Written for people reading the file; never shown or trusted on load.
+    #[serde(default)]
     patch: String,
     changes: Vec<PendingChange>,
     #[serde(default)]
@@ -52,6 +61,8 @@ pub enum PendingError {
     Changed { path: String },
     #[error("{path}: refusing a path outside the checkout or inside .git")]
     UnsafePath { path: String },
+    #[error("refusing the fix: {0}")]
+    Policy(#[from] PolicyError),
     #[error("cannot write {path}: {source}; restored the files written before it")]
     Write { path: String, source: io::Error },
 }
@@ -119,18 +130,19 @@ pub fn load(workdir: &Path) -> Result<Option<Proposal>, PendingError> {
             reason: format!("status is {:?}, not \"proposed\"", file.status),
         });
     }
+    let changes: Vec<FileChange> = file
+        .changes
+        .into_iter()
+        .map(|c| FileChange {
+            path: c.path,
+            before: c.before,
+            after: c.after,
+        })
+        .collect();
     Ok(Some(Proposal {
         diagnosis: file.diagnosis,
-        patch: file.patch,
-        changes: file
-            .changes
-            .into_iter()
-            .map(|c| FileChange {
-                path: c.path,
-                before: c.before,
-                after: c.after,
-            })
-            .collect(),
+        patch: unified_diff(&changes),
+        changes,
         failures: file.failures,
         validation: file.validation,
     }))
@@ -139,9 +151,10 @@ pub fn load(workdir: &Path) -> Result<Option<Proposal>, PendingError> {
 /// Writes the proposal's changes into `workdir` and returns the changed paths.
 ///
 /// Checks every file first: each must hold exactly its `before` content (or not
-/// exist, for a new file) and stay inside the checkout; otherwise nothing is
-/// written. Each file is written atomically; if a later write fails, the files
-/// already written are put back.
+/// exist, for a new file), stay inside the checkout (also through symlinks) and
+/// not be a protected path (`.git/`, `.github/workflows/`, `.self-heal/`, secret
+/// files); otherwise nothing is written. Each file is written atomically; if a
+/// later write fails, the files already written are put back.
 pub fn apply(workdir: &Path, proposal: &Proposal) -> Result<Vec<String>, PendingError> {
     let root = workdir.canonicalize().map_err(|source| PendingError::Io {
         path: workdir.display().to_string(),
@@ -149,8 +162,12 @@ pub fn apply(workdir: &Path, proposal: &Proposal) -> Result<Vec<String>, Pending
     })?;
     let mut seen = HashSet::new();
     let mut targets = Vec::with_capacity(proposal.changes.len());
+    // Test files may be edited: whether that was allowed was settled when the fix
+    // was made; here only the rules no setting can lift apply.
+    let policy = PathPolicy::new(&[], true)?;
     for change in &proposal.changes {
         let target = safe_target(&root, &change.path)?;
+        policy.check(&root, &change.path)?;
         if !seen.insert(target.clone()) {
             return Err(PendingError::Invalid {
                 path: pending_path(workdir).display().to_string(),

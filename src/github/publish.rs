@@ -50,7 +50,8 @@ pub struct PrContent {
 pub struct PublishRequest {
     /// The checkout (its HEAD is the parent of the fix commit).
     pub workdir: PathBuf,
-    /// New contents of the changed files (paths relative to the repository root).
+    /// New contents of the changed files (paths relative to `workdir`, which may be
+    /// a subdirectory of the repository).
     pub changes: Vec<FileChange>,
     pub run_id: u64,
     /// Short sha for the branch name; empty → HEAD's first 7 characters.
@@ -236,6 +237,17 @@ impl Git<'_> {
         env: &[(String, String)],
         stdin: Option<&[u8]>,
     ) -> Result<String, PublishError> {
+        Ok(self.run_raw(args, env, stdin)?.trim().to_string())
+    }
+
+    /// Output as git wrote it; only the final newline is removed (a path may
+    /// begin or end with spaces).
+    fn run_raw(
+        &self,
+        args: &[&str],
+        env: &[(String, String)],
+        stdin: Option<&[u8]>,
+    ) -> Result<String, PublishError> {
         let mut cmd = Command::new("git");
         cmd.arg("-C")
             .arg(self.dir)
@@ -270,7 +282,8 @@ impl Git<'_> {
                 stderr: scrub(&String::from_utf8_lossy(&out.stderr), &self.secrets),
             });
         }
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        let text = String::from_utf8_lossy(&out.stdout);
+        Ok(text.strip_suffix('\n').unwrap_or(&text).to_string())
     }
 }
 
@@ -314,6 +327,12 @@ pub fn create_fix_commit(req: &PublishRequest) -> Result<FixCommit, PublishError
         index.to_string_lossy().into_owned(),
     )];
     git.run(&["read-tree", &parent], &env, None)?;
+    // The index takes paths from the repository root, the changes are relative to
+    // the workdir, which may be a subdirectory (a project inside a monorepo).
+    let prefix = git.run_raw(&["rev-parse", "--show-prefix"], &[], None)?;
+    if prefix.contains(['\n', '\t']) {
+        return Err(PublishError::BadPath(prefix));
+    }
 
     let mut index_info = String::new();
     for change in &req.changes {
@@ -323,14 +342,15 @@ pub fn create_fix_commit(req: &PublishRequest) -> Result<FixCommit, PublishError
             &[],
             Some(change.after.as_bytes()),
         )?;
-        // Keep an executable bit (or a symlink) the file already had.
+        // Keep an executable bit the file already had (the pathspec is relative
+        // to the workdir, like `path`).
         let staged = git.run(&["ls-files", "-s", "--", &path], &env, None)?;
         let mode = staged
             .split_whitespace()
             .next()
             .filter(|m| *m == "100755")
             .unwrap_or("100644");
-        index_info.push_str(&format!("{mode} {blob}\t{path}\n"));
+        index_info.push_str(&format!("{mode} {blob}\t{prefix}{path}\n"));
     }
     git.run(
         &["update-index", "--index-info"],

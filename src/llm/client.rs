@@ -784,15 +784,13 @@ fn server_delay(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Option
             .map(str::trim)
     };
     if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        if ms.is_finite() && ms >= 0.0 {
-            return Some(Duration::from_secs_f64(ms / 1000.0));
+        if let Some(wait) = seconds(ms / 1000.0) {
+            return Some(wait);
         }
     }
     if let Some(value) = header("retry-after") {
-        if let Ok(secs) = value.parse::<f64>() {
-            if secs.is_finite() && secs >= 0.0 {
-                return Some(Duration::from_secs_f64(secs));
-            }
+        if let Some(wait) = value.parse::<f64>().ok().and_then(seconds) {
+            return Some(wait);
         }
         if let Ok(at) = httpdate::parse_http_date(value) {
             return Some(at.duration_since(now).unwrap_or(Duration::ZERO));
@@ -808,10 +806,20 @@ fn server_delay(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Option
         .max()
 }
 
+/// A wait given in seconds by a server: `None` for a negative or non-finite value
+/// (no wait was really asked for); a finite one too large for a `Duration` becomes
+/// `Duration::MAX`, which is beyond any cap and so means "give up".
+fn seconds(secs: f64) -> Option<Duration> {
+    if !secs.is_finite() || secs < 0.0 {
+        return None;
+    }
+    Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
+}
+
 /// `x-ratelimit-reset-*` values: `20ms`, `1s`, `6m0s`, `1h2m3.5s`, or bare seconds.
 fn parse_reset(value: &str) -> Option<Duration> {
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return seconds(secs);
     }
     let mut total = 0.0f64;
     let mut rest = value;
@@ -834,7 +842,7 @@ fn parse_reset(value: &str) -> Option<Duration> {
         total += number * scale;
         rest = &rest[unit_len..];
     }
-    total.is_finite().then(|| Duration::from_secs_f64(total))
+    seconds(total)
 }
 
 #[cfg(test)]

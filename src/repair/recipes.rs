@@ -896,11 +896,15 @@ impl Names<'_> {
     /// Runs the embedded script; any failure (no interpreter, timeout, bad output) is None.
     fn run(&self, args: &[&str]) -> Option<serde_json::Value> {
         let python = self.python?;
+        // -I: no user site, no PYTHON* variables, no script directory on sys.path; and
+        // the validation environment, so no credential reaches the interpreter.
         let mut child = Command::new(python)
             .arg("-I")
             .arg("-c")
             .arg(SCOPES_PY)
             .args(args)
+            .env_clear()
+            .envs(crate::validate::scrubbed_env())
             .current_dir(self.root)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -966,6 +970,8 @@ impl Names<'_> {
         Some(scan::module_names(&file.text))
     }
 
+    /// `dir()` of a standard-library module; any other module is never imported (its
+    /// name comes from the CI log, and importing runs its code before any approval).
     fn installed_module_names(&self, module: &str) -> Option<Vec<String>> {
         strings(self.run(&["dir", module])?.get("names"))
     }

