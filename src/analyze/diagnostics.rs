@@ -520,7 +520,7 @@ impl DiagParser {
 
 /// `.py:` or `.pyi:` followed by a line number: pytest's `x.py::test` node ids are not locations.
 fn py_location(t: &str) -> bool {
-    t.match_indices(".py").any(|(i, _)| {
+    memchr::memmem::find_iter(t.as_bytes(), b".py").any(|i| {
         let rest = &t.as_bytes()[i + 3..];
         let rest = rest.strip_prefix(b"i").unwrap_or(rest);
         rest.first() == Some(&b':') && rest.get(1).is_some_and(u8::is_ascii_digit)
