@@ -180,7 +180,7 @@ impl DiagParser {
         if !indented {
             // Any unindented line ends an eslint stylish block; a bare path starts one.
             self.eslint_file = None;
-            if !t.contains(' ') && t.contains('.') {
+            if !t.contains(' ') && t.contains('.') && path_line_tail(t) {
                 if let Some(c) = PATH_LINE.captures(t) {
                     if !is_skipped_ext(&c[1]) {
                         self.eslint_file = Some(c[1].to_string());
@@ -230,7 +230,7 @@ impl DiagParser {
         } else if memchr::memchr(b':', t.as_bytes()).is_none() {
             // Every rule below needs a `:` (location or severity separator).
         } else if (b == b'e' && t.starts_with("error:") && self.black(t))
-            || (t.contains("): ") && t.contains('(') && self.paren_loc(t))
+            || (t.contains("): ") && t.contains('(') && paren_severity(t) && self.paren_loc(t))
         {
             // Both parse as they test: nothing left to do.
         } else if t.contains(" - error TS") || t.contains(" - warning TS") {
@@ -261,10 +261,7 @@ impl DiagParser {
             }
         } else if py_location(t) {
             self.python(t);
-        } else if t.contains(": error: ")
-            || t.contains(": warning: ")
-            || t.contains(": fatal error: ")
-        {
+        } else if gcc_severity(t) {
             self.gcc(t);
         }
     }
@@ -519,8 +516,47 @@ impl DiagParser {
 }
 
 /// `.py:` or `.pyi:` followed by a line number: pytest's `x.py::test` node ids are not locations.
+/// Necessary for [`PATH_LINE`] (`\.[A-Za-z0-9]{1,6}$`): the last `.` is
+/// followed by 1 to 6 ASCII letters or digits up to the end. Skips the
+/// regex on the many space-free lines that are not paths.
+fn path_line_tail(t: &str) -> bool {
+    let b = t.as_bytes();
+    match memchr::memrchr(b'.', b) {
+        Some(i) => {
+            let ext = &b[i + 1..];
+            (1..=6).contains(&ext.len()) && ext.iter().all(u8::is_ascii_alphanumeric)
+        }
+        None => false,
+    }
+}
+
+/// Necessary for [`PAREN_LOC`]: `):` then an optional space and the severity.
+fn paren_severity(t: &str) -> bool {
+    memchr::memmem::find_iter(t.as_bytes(), b"):").any(|i| {
+        let rest = &t.as_bytes()[i + 2..];
+        let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+        rest.starts_with(b"error") || rest.starts_with(b"warning") || rest.starts_with(b"info")
+    })
+}
+
+/// `: error: `, `: warning: ` or `: fatal error: ` somewhere in `t`, in one
+/// pass over the `: ` separators instead of three substring searches.
+fn gcc_severity(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr_iter(b':', b).any(|i| {
+        let rest = &b[i + 1..];
+        rest.starts_with(b" error: ")
+            || rest.starts_with(b" warning: ")
+            || rest.starts_with(b" fatal error: ")
+    })
+}
+
 fn py_location(t: &str) -> bool {
-    memchr::memmem::find_iter(t.as_bytes(), b".py").any(|i| {
+    // `.py` cannot overlap itself, so its occurrences are the dots followed by `py`.
+    memchr::memchr_iter(b'.', t.as_bytes()).any(|i| {
+        if !t.as_bytes()[i + 1..].starts_with(b"py") {
+            return false;
+        }
         let rest = &t.as_bytes()[i + 3..];
         let rest = rest.strip_prefix(b"i").unwrap_or(rest);
         rest.first() == Some(&b':') && rest.get(1).is_some_and(u8::is_ascii_digit)
