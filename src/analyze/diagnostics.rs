@@ -229,11 +229,18 @@ impl DiagParser {
             }
         } else if memchr::memchr(b':', t.as_bytes()).is_none() {
             // Every rule below needs a `:` (location or severity separator).
-        } else if (b == b'e' && t.starts_with("error:") && self.black(t))
-            || (t.contains("): ") && t.contains('(') && paren_severity(t) && self.paren_loc(t))
+        } else {
+            self.colon_rules(t, b, &Colons::of(t));
+        }
+    }
+
+    /// The rules for lines with a `:`, in order; `c` says which can match.
+    fn colon_rules(&mut self, t: &str, b: u8, c: &Colons) {
+        if (b == b'e' && t.starts_with("error:") && self.black(t))
+            || (c.paren_space && c.paren_severity && t.contains('(') && self.paren_loc(t))
         {
             // Both parse as they test: nothing left to do.
-        } else if t.contains(" - error TS") || t.contains(" - warning TS") {
+        } else if tsc_pretty_severity(t) {
             if let Some(c) = TSC_PRETTY.captures(t) {
                 let msg = clip(&format!("{} {}: {}", &c[4], &c[5], &c[6]));
                 self.push(
@@ -246,7 +253,7 @@ impl DiagParser {
                 );
                 self.tsc_open = Some((self.errors.len() - 1, 0));
             }
-        } else if t.contains(": line ") && t.contains(", col ") {
+        } else if c.eslint_line && t.contains(", col ") {
             if let Some(c) = ESLINT_COMPACT.captures(t) {
                 let sev = if &c[4] == "Warning" { "warning: " } else { "" };
                 let msg = clip(&format!("{sev}{}", &c[5]));
@@ -261,7 +268,7 @@ impl DiagParser {
             }
         } else if py_location(t) {
             self.python(t);
-        } else if gcc_severity(t) {
+        } else if c.gcc {
             self.gcc(t);
         }
     }
@@ -530,24 +537,49 @@ fn path_line_tail(t: &str) -> bool {
     }
 }
 
-/// Necessary for [`PAREN_LOC`]: `):` then an optional space and the severity.
-fn paren_severity(t: &str) -> bool {
-    memchr::memmem::find_iter(t.as_bytes(), b"):").any(|i| {
-        let rest = &t.as_bytes()[i + 2..];
-        let rest = rest.strip_prefix(b" ").unwrap_or(rest);
-        rest.starts_with(b"error") || rest.starts_with(b"warning") || rest.starts_with(b"info")
-    })
+/// What the `:` separators of a line announce, found in one pass instead of
+/// one substring search per rule.
+#[derive(Debug, Default)]
+struct Colons {
+    /// `): ` somewhere.
+    paren_space: bool,
+    /// `):` then an optional space and a severity: necessary for [`PAREN_LOC`].
+    paren_severity: bool,
+    /// `: line ` (eslint compact).
+    eslint_line: bool,
+    /// `: error: `, `: warning: ` or `: fatal error: ` (gcc style).
+    gcc: bool,
 }
 
-/// `: error: `, `: warning: ` or `: fatal error: ` somewhere in `t`, in one
-/// pass over the `: ` separators instead of three substring searches.
-fn gcc_severity(t: &str) -> bool {
+impl Colons {
+    fn of(t: &str) -> Colons {
+        let b = t.as_bytes();
+        let mut c = Colons::default();
+        for i in memchr::memchr_iter(b':', b) {
+            let rest = &b[i + 1..];
+            if i > 0 && b[i - 1] == b')' {
+                c.paren_space |= rest.first() == Some(&b' ');
+                let r = rest.strip_prefix(b" ").unwrap_or(rest);
+                c.paren_severity |=
+                    r.starts_with(b"error") || r.starts_with(b"warning") || r.starts_with(b"info");
+            }
+            c.eslint_line |= rest.starts_with(b" line ");
+            c.gcc |= rest.starts_with(b" error: ")
+                || rest.starts_with(b" warning: ")
+                || rest.starts_with(b" fatal error: ");
+        }
+        c
+    }
+}
+
+/// ` - error TS` or ` - warning TS` (tsc `--pretty`), found from the dashes.
+fn tsc_pretty_severity(t: &str) -> bool {
     let b = t.as_bytes();
-    memchr::memchr_iter(b':', b).any(|i| {
+    memchr::memchr_iter(b'-', b).any(|i| {
         let rest = &b[i + 1..];
-        rest.starts_with(b" error: ")
-            || rest.starts_with(b" warning: ")
-            || rest.starts_with(b" fatal error: ")
+        i > 0
+            && b[i - 1] == b' '
+            && (rest.starts_with(b" error TS") || rest.starts_with(b" warning TS"))
     })
 }
 

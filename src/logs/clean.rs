@@ -174,8 +174,10 @@ pub fn strip_ansi(l: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] != 0x1b {
-            out.push(b[i]);
-            i += 1;
+            // Copy the whole run up to the next escape at once.
+            let end = memchr::memchr(0x1b, &b[i..]).map_or(b.len(), |j| i + j);
+            out.extend_from_slice(&b[i..end]);
+            i = end;
             continue;
         }
         i += 1;
