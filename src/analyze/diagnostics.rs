@@ -180,7 +180,7 @@ impl DiagParser {
         if !indented {
             // Any unindented line ends an eslint stylish block; a bare path starts one.
             self.eslint_file = None;
-            if !t.contains(' ') && t.contains('.') {
+            if !t.contains(' ') && t.contains('.') && path_line_tail(t) {
                 if let Some(c) = PATH_LINE.captures(t) {
                     if !is_skipped_ext(&c[1]) {
                         self.eslint_file = Some(c[1].to_string());
@@ -229,11 +229,18 @@ impl DiagParser {
             }
         } else if memchr::memchr(b':', t.as_bytes()).is_none() {
             // Every rule below needs a `:` (location or severity separator).
-        } else if (b == b'e' && t.starts_with("error:") && self.black(t))
-            || (t.contains("): ") && t.contains('(') && self.paren_loc(t))
+        } else {
+            self.colon_rules(t, b, &Colons::of(t));
+        }
+    }
+
+    /// The rules for lines with a `:`, in order; `c` says which can match.
+    fn colon_rules(&mut self, t: &str, b: u8, c: &Colons) {
+        if (b == b'e' && t.starts_with("error:") && self.black(t))
+            || (c.paren_space && c.paren_severity && t.contains('(') && self.paren_loc(t))
         {
             // Both parse as they test: nothing left to do.
-        } else if t.contains(" - error TS") || t.contains(" - warning TS") {
+        } else if tsc_pretty_severity(t) {
             if let Some(c) = TSC_PRETTY.captures(t) {
                 let msg = clip(&format!("{} {}: {}", &c[4], &c[5], &c[6]));
                 self.push(
@@ -246,7 +253,7 @@ impl DiagParser {
                 );
                 self.tsc_open = Some((self.errors.len() - 1, 0));
             }
-        } else if t.contains(": line ") && t.contains(", col ") {
+        } else if c.eslint_line && t.contains(", col ") {
             if let Some(c) = ESLINT_COMPACT.captures(t) {
                 let sev = if &c[4] == "Warning" { "warning: " } else { "" };
                 let msg = clip(&format!("{sev}{}", &c[5]));
@@ -261,10 +268,7 @@ impl DiagParser {
             }
         } else if py_location(t) {
             self.python(t);
-        } else if t.contains(": error: ")
-            || t.contains(": warning: ")
-            || t.contains(": fatal error: ")
-        {
+        } else if c.gcc {
             self.gcc(t);
         }
     }
@@ -519,8 +523,72 @@ impl DiagParser {
 }
 
 /// `.py:` or `.pyi:` followed by a line number: pytest's `x.py::test` node ids are not locations.
+/// Necessary for [`PATH_LINE`] (`\.[A-Za-z0-9]{1,6}$`): the last `.` is
+/// followed by 1 to 6 ASCII letters or digits up to the end. Skips the
+/// regex on the many space-free lines that are not paths.
+fn path_line_tail(t: &str) -> bool {
+    let b = t.as_bytes();
+    match memchr::memrchr(b'.', b) {
+        Some(i) => {
+            let ext = &b[i + 1..];
+            (1..=6).contains(&ext.len()) && ext.iter().all(u8::is_ascii_alphanumeric)
+        }
+        None => false,
+    }
+}
+
+/// What the `:` separators of a line announce, found in one pass instead of
+/// one substring search per rule.
+#[derive(Debug, Default)]
+struct Colons {
+    /// `): ` somewhere.
+    paren_space: bool,
+    /// `):` then an optional space and a severity: necessary for [`PAREN_LOC`].
+    paren_severity: bool,
+    /// `: line ` (eslint compact).
+    eslint_line: bool,
+    /// `: error: `, `: warning: ` or `: fatal error: ` (gcc style).
+    gcc: bool,
+}
+
+impl Colons {
+    fn of(t: &str) -> Colons {
+        let b = t.as_bytes();
+        let mut c = Colons::default();
+        for i in memchr::memchr_iter(b':', b) {
+            let rest = &b[i + 1..];
+            if i > 0 && b[i - 1] == b')' {
+                c.paren_space |= rest.first() == Some(&b' ');
+                let r = rest.strip_prefix(b" ").unwrap_or(rest);
+                c.paren_severity |=
+                    r.starts_with(b"error") || r.starts_with(b"warning") || r.starts_with(b"info");
+            }
+            c.eslint_line |= rest.starts_with(b" line ");
+            c.gcc |= rest.starts_with(b" error: ")
+                || rest.starts_with(b" warning: ")
+                || rest.starts_with(b" fatal error: ");
+        }
+        c
+    }
+}
+
+/// ` - error TS` or ` - warning TS` (tsc `--pretty`), found from the dashes.
+fn tsc_pretty_severity(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr_iter(b'-', b).any(|i| {
+        let rest = &b[i + 1..];
+        i > 0
+            && b[i - 1] == b' '
+            && (rest.starts_with(b" error TS") || rest.starts_with(b" warning TS"))
+    })
+}
+
 fn py_location(t: &str) -> bool {
-    t.match_indices(".py").any(|(i, _)| {
+    // `.py` cannot overlap itself, so its occurrences are the dots followed by `py`.
+    memchr::memchr_iter(b'.', t.as_bytes()).any(|i| {
+        if !t.as_bytes()[i + 1..].starts_with(b"py") {
+            return false;
+        }
         let rest = &t.as_bytes()[i + 3..];
         let rest = rest.strip_prefix(b"i").unwrap_or(rest);
         rest.first() == Some(&b':') && rest.get(1).is_some_and(u8::is_ascii_digit)

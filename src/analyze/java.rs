@@ -73,6 +73,10 @@ impl Default for Java {
 fn strip_prefixes(l: &str) -> &str {
     let mut s = l.trim_start();
     loop {
+        // Every prefix opens with `[`: most lines are done after one byte.
+        if !s.starts_with('[') {
+            return s;
+        }
         let before = s.len();
         for p in [
             "[ERROR]",

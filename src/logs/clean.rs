@@ -27,7 +27,7 @@ impl Cleaner {
         // Order matters for idempotence: every step's output is a fixed point
         // of the steps before it.
         let l = strip_cr(truncate(raw, MAX_LINE));
-        let l: Cow<'a, str> = if l.as_bytes().contains(&0x1b) {
+        let l: Cow<'a, str> = if memchr::memchr(0x1b, l.as_bytes()).is_some() {
             Cow::Owned(strip_ansi(l))
         } else {
             Cow::Borrowed(l)
@@ -161,7 +161,7 @@ pub fn strip_timestamp(l: &str) -> &str {
 /// non-empty segment (progress bars redraw the same line).
 fn strip_cr(l: &str) -> &str {
     let l = l.strip_suffix('\r').unwrap_or(l);
-    if !l.as_bytes().contains(&b'\r') {
+    if memchr::memchr(b'\r', l.as_bytes()).is_none() {
         return l;
     }
     l.rsplit('\r').find(|s| !s.trim().is_empty()).unwrap_or("")
@@ -174,8 +174,10 @@ pub fn strip_ansi(l: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] != 0x1b {
-            out.push(b[i]);
-            i += 1;
+            // Copy the whole run up to the next escape at once.
+            let end = memchr::memchr(0x1b, &b[i..]).map_or(b.len(), |j| i + j);
+            out.extend_from_slice(&b[i..end]);
+            i = end;
             continue;
         }
         i += 1;

@@ -21,6 +21,12 @@ pub fn for_each_line<R: BufRead>(mut r: R, mut f: impl FnMut(&str)) -> std::io::
             }
             return Ok(());
         }
+        if line.is_empty() {
+            if let Some(used) = emit_complete_lines(buf, &mut f) {
+                r.consume(used);
+                continue;
+            }
+        }
         let nl = memchr::memchr(b'\n', buf);
         if let (Some(i), true) = (nl, line.is_empty()) {
             // Fast path: the whole line is in the reader's buffer.
@@ -39,6 +45,36 @@ pub fn for_each_line<R: BufRead>(mut r: R, mut f: impl FnMut(&str)) -> std::io::
         if done.is_some() {
             emit(&line, &mut f);
             line.clear();
+        }
+    }
+}
+
+/// Emits every complete line of `buf` whose bytes are valid UTF-8 up to the
+/// first invalid one, with one validation for them all instead of one per
+/// line. Returns the bytes used, `None` if the first line is incomplete or invalid.
+fn emit_complete_lines(buf: &[u8], f: &mut impl FnMut(&str)) -> Option<usize> {
+    let block = &buf[..memchr::memrchr(b'\n', buf)?];
+    let text = match std::str::from_utf8(block) {
+        Ok(s) => s,
+        Err(e) => {
+            let end = memchr::memrchr(b'\n', &block[..e.valid_up_to()])?;
+            std::str::from_utf8(&block[..end]).ok()?
+        }
+    };
+    let mut rest = text;
+    loop {
+        let (l, next) = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        if l.len() <= MAX_LINE {
+            f(l);
+        } else {
+            emit(&l.as_bytes()[..MAX_LINE], f);
+        }
+        match next {
+            Some(n) => rest = n,
+            None => return Some(text.len() + 1),
         }
     }
 }
@@ -72,5 +108,42 @@ mod tests {
         assert_eq!(got[1], "next");
         assert_eq!(got[2], "\u{fffd}bad");
         assert_eq!(got[3], "last");
+    }
+
+    /// Whatever the buffer size, lines come out as if each were cut and
+    /// decoded on its own (the bulk path must not change a line).
+    #[test]
+    fn bulk_lines_match_line_by_line_decoding() {
+        let mut input = Vec::new();
+        for i in 0..300 {
+            match i % 7 {
+                0 => input.extend_from_slice(b"plain ascii line"),
+                1 => input.extend_from_slice("caf\u{e9} \u{2713}".as_bytes()),
+                2 => input.extend_from_slice(b"bad \xff\xfe byte"),
+                3 => {}
+                4 => input.extend_from_slice(b"cut \xe2\x9c"),
+                5 if i % 5 == 0 => {
+                    input.extend(std::iter::repeat_n(b'x', MAX_LINE - 1));
+                    input.extend_from_slice("\u{e9}tail".as_bytes());
+                }
+                _ => input.extend_from_slice(format!("line {i}").as_bytes()),
+            }
+            input.push(b'\n');
+        }
+        input.extend_from_slice(b"no newline at end");
+        let mut want = Vec::new();
+        for l in input.split(|&b| b == b'\n') {
+            emit(&l[..l.len().min(MAX_LINE)], &mut |s: &str| {
+                want.push(s.to_string())
+            });
+        }
+        for cap in [7, 64, 4096, 1 << 16] {
+            let mut got = Vec::new();
+            for_each_line(std::io::BufReader::with_capacity(cap, &input[..]), |l| {
+                got.push(l.to_string())
+            })
+            .unwrap();
+            assert_eq!(got, want, "buffer of {cap} bytes");
+        }
     }
 }

@@ -38,7 +38,13 @@ pub(crate) const MAX_LINE: usize = 16 * 1024;
 
 /// Lines without their terminator (`\n` or `\r\n`), cut to [`MAX_LINE`] bytes.
 pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split('\n').map(|l| {
+    // memchr's splitter: this runs over every chunk three times (go, rust, diagnostics).
+    SplitNl {
+        text,
+        pos: 0,
+        done: false,
+    }
+    .map(|l| {
         let l = l.strip_suffix('\r').unwrap_or(l);
         if l.len() <= MAX_LINE {
             return l;
@@ -59,6 +65,35 @@ pub(crate) fn num(s: &str) -> Option<u32> {
 /// `./x` → `x`: both spellings name the same file relative to the working directory.
 pub(crate) fn clean_path(p: &str) -> String {
     p.strip_prefix("./").unwrap_or(p).to_string()
+}
+
+/// `text.split('\n')` with memchr's faster search (same pieces, including the
+/// empty one after a trailing newline).
+struct SplitNl<'a> {
+    text: &'a str,
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> Iterator for SplitNl<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.done {
+            return None;
+        }
+        let rest = &self.text[self.pos..];
+        match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => {
+                self.pos += i + 1;
+                Some(&rest[..i])
+            }
+            None => {
+                self.done = true;
+                Some(rest)
+            }
+        }
+    }
 }
 
 #[cfg(test)]
