@@ -63,8 +63,8 @@ pub enum PendingError {
     UnsafePath { path: String },
     #[error("refusing the fix: {0}")]
     Policy(#[from] PolicyError),
-    #[error("cannot write {path}: {source}; restored the files written before it")]
-    Write { path: String, source: io::Error },
+    #[error(transparent)]
+    Write(#[from] crate::repair::edits::EditError),
 }
 
 /// Where the pending proposal lives.
@@ -161,7 +161,6 @@ pub fn apply(workdir: &Path, proposal: &Proposal) -> Result<Vec<String>, Pending
         source,
     })?;
     let mut seen = HashSet::new();
-    let mut targets = Vec::with_capacity(proposal.changes.len());
     // Test files may be edited: whether that was allowed was settled when the fix
     // was made; here only the rules no setting can lift apply.
     let policy = PathPolicy::new(&[], true)?;
@@ -189,32 +188,12 @@ pub fn apply(workdir: &Path, proposal: &Proposal) -> Result<Vec<String>, Pending
                 path: change.path.clone(),
             });
         }
-        targets.push(target);
     }
 
-    for (i, (change, target)) in proposal.changes.iter().zip(&targets).enumerate() {
-        if let Err(source) = write_atomic(target, change.after.as_bytes()) {
-            restore(&proposal.changes[..i], &targets[..i]);
-            return Err(PendingError::Write {
-                path: change.path.clone(),
-                source,
-            });
-        }
-    }
+    // The same all-or-nothing write as the run's own apply: a failure part-way puts
+    // back what was written and removes the directories it created.
+    crate::repair::edits::write_changes(&root, &proposal.changes)?;
     Ok(proposal.changes.iter().map(|c| c.path.clone()).collect())
-}
-
-/// Best effort: puts back what [`apply`] wrote before a failed write.
-fn restore(changes: &[FileChange], targets: &[PathBuf]) {
-    for (change, target) in changes.iter().zip(targets) {
-        let result = match &change.before {
-            Some(before) => write_atomic(target, before.as_bytes()),
-            None => std::fs::remove_file(target),
-        };
-        if let Err(e) = result {
-            tracing::error!("could not restore {}: {e}", change.path);
-        }
-    }
 }
 
 /// `root.join(rel)` if `rel` is a plain relative path that stays inside `root`
