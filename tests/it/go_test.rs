@@ -3,19 +3,8 @@
 
 use self_heal::analyze::diagnostics::eval::go_fixtures;
 use self_heal::analyze::go;
-use std::path::PathBuf;
 
-/// SELF_HEAL_FIXTURES, else `../shared/fixtures` next to the crate, else /work/shared/fixtures.
-pub fn fixtures_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("SELF_HEAL_FIXTURES") {
-        return PathBuf::from(d);
-    }
-    let rel = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
-    if rel.is_dir() {
-        return rel;
-    }
-    PathBuf::from("/work/shared/fixtures")
-}
+pub use crate::support::harness::fixtures_dir;
 
 #[test]
 fn go_junit_fixtures_recall_and_precision() {

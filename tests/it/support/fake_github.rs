@@ -11,21 +11,10 @@ use axum::response::Response;
 use axum::Router;
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// `SELF_HEAL_FIXTURES`, else `../shared/fixtures` next to the crate, else `/work/shared/fixtures`.
-pub fn fixtures_dir() -> PathBuf {
-    if let Ok(p) = std::env::var("SELF_HEAL_FIXTURES") {
-        return PathBuf::from(p);
-    }
-    let rel = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
-    if rel.is_dir() {
-        return rel;
-    }
-    PathBuf::from("/work/shared/fixtures")
-}
+pub use crate::support::harness::fixtures_dir;
 
 pub fn fixture_json(rel: &str) -> Value {
     let path = fixtures_dir().join("github-api").join(rel);
