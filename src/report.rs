@@ -1,7 +1,7 @@
 //! The run report (design.md 3.4) and the exit code it implies.
 
 use crate::analyze::Failure;
-use crate::repair::Edit;
+use crate::types::Edit;
 use crate::validate::Validation;
 use serde::{Deserialize, Serialize};
 use std::path::Path;

@@ -7,7 +7,7 @@
 //! exactly as it was, whether publishing succeeds or fails.
 
 use super::client::{GithubClient, GithubError, NewPull, PullRequest};
-use crate::repair::FileChange;
+use crate::types::FileChange;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

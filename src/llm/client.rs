@@ -8,6 +8,7 @@
 
 use super::prompt::Prompt;
 use super::reply::{parse_reply, LlmReply};
+use super::usage::Usage;
 use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
 use async_openai::middleware::HttpRequestFactory;
@@ -82,19 +83,6 @@ impl std::fmt::Debug for LlmSettings {
             .field("retry_base", &self.retry_base)
             .field("retry_max_wait", &self.retry_max_wait)
             .finish()
-    }
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Usage {
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
-}
-
-impl std::ops::AddAssign for Usage {
-    fn add_assign(&mut self, other: Usage) {
-        self.prompt_tokens += other.prompt_tokens;
-        self.completion_tokens += other.completion_tokens;
     }
 }
 

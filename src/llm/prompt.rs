@@ -7,7 +7,7 @@
 //! the repository is wrapped in a code fence longer than any backtick run inside it,
 //! so the data cannot close its fence and pose as instructions.
 
-use crate::repair::Edit;
+use crate::types::Edit;
 use std::path::Path;
 
 const SYSTEM: &str = include_str!("../../prompts/system.md");

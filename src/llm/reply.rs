@@ -1,7 +1,7 @@
 //! The reply schema: `{"diagnosis": "...", "edits": [{path, search, replace}]}`.
 
-use super::client::Usage;
-use crate::repair::Edit;
+use super::usage::Usage;
+use crate::types::Edit;
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

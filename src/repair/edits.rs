@@ -4,27 +4,9 @@
 //! one line the model can act on in its next attempt (design.md 3.6).
 
 use super::policy::{normalize, PathPolicy, PolicyError};
-use serde::{Deserialize, Serialize};
+pub use crate::types::{Edit, FileChange};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-/// One proposed edit (design.md 3.6). An empty `search` creates a new file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Edit {
-    pub path: String,
-    #[serde(default)]
-    pub search: String,
-    #[serde(default)]
-    pub replace: String,
-}
-
-/// The new content of one file, with the old one for diffs (None: new file).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileChange {
-    pub path: String,
-    pub before: Option<String>,
-    pub after: String,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
