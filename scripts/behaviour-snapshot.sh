@@ -29,7 +29,7 @@ for dir in sample_projects/*/; do
   read -r port < "$work/port.$name"
   rm -rf "$work/repo"; cp -r "$dir" "$work/repo"
   (cd "$work/repo" && env -u GITHUB_TOKEN -u OPENAI_API_KEY -u GITHUB_ACTIONS "$bin" run --log ci.log --yes \
-    --openai-base-url "http://127.0.0.1:$port/v1" --openai-api-key snap \
+    --openai-base-url "http://127.0.0.1:$port/v1" --openai-api-key "${KEY:-sk-snapshot-0123456789}" \
     --report "$work/report.json" >/dev/null 2>&1) || true
   kill "$llm_pid" 2>/dev/null || true; wait "$llm_pid" 2>/dev/null || true
   python3 - "$work/report.json" "$work" "$port" > "$out/repair/$name.json" <<'PY'
@@ -41,7 +41,9 @@ def norm(v):
     if isinstance(v, list):
         return [norm(x) for x in v]
     if isinstance(v, str):
-        return v.replace(sys.argv[2], "$WORK").replace(sys.argv[3], "$PORT")
+        v = v.replace(sys.argv[2], "$WORK").replace(sys.argv[3], "$PORT")
+        v = re.sub(r"self-heal-sandbox-\w+", "self-heal-sandbox-X", v)
+        return re.sub(r" in \d+\.\d+s\b", " in N.NNs", v)  # pytest's durations
     return v
 print(json.dumps(norm(r), indent=1, sort_keys=True))
 PY

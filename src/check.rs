@@ -273,21 +273,12 @@ fn tool_for(cmd: &str, workdir: &Path) -> Result<String, String> {
         .unwrap_or("");
     let path = which::which_in(program, std::env::var_os("PATH"), workdir)
         .map_err(|_| format!("{program} not found on PATH"))?;
-    if cmd.contains("pytest") && (program.starts_with("python") || program == "pytest") {
-        let python = if program == "pytest" {
-            "python3"
-        } else {
-            program
-        };
-        let ok = Command::new(python)
-            .args(["-m", "pytest", "--version"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !ok {
-            return Err(format!(
-                "pytest is not installed for {python} (pip install pytest)"
-            ));
-        }
+    // The language's own requirement (pytest importable for a pytest command).
+    if let Some(Err(why)) = crate::ecosystem::Language::ALL
+        .into_iter()
+        .find_map(|l| crate::ecosystem::of(l).check_test_tool(cmd, program))
+    {
+        return Err(why);
     }
     Ok(path.display().to_string())
 }

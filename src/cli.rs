@@ -73,7 +73,7 @@ pub fn analysis_text(a: &Analysis) -> String {
     s.push_str(&format!(
         "{n} failure{} ({})\n",
         if n == 1 { "" } else { "s" },
-        a.language.as_deref().unwrap_or("language unknown")
+        a.language.map_or("language unknown", |l| l.name())
     ));
     if let Some(job) = &a.job {
         s.push_str(&format!("job: {job}\n"));

@@ -10,6 +10,7 @@ pub mod approve;
 pub mod check;
 pub mod config;
 pub mod demo;
+pub mod ecosystem;
 pub mod fsutil;
 pub mod github;
 pub mod http;

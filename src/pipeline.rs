@@ -3,6 +3,7 @@
 use crate::analyze::{self, Analysis, AnalyzeOptions};
 use crate::approve::{pending, Decision, Proposal};
 use crate::config::{Config, ValidationMode};
+use crate::ecosystem;
 use crate::llm::{LlmClient, LlmSettings, Templates};
 use crate::logs::{self, LogFile};
 use crate::repair::edits;
@@ -10,7 +11,7 @@ use crate::repair::memory::{self, Memory, MemoryEntry};
 use crate::repair::repair_loop::{self, LoopInput, Progress, ValidatedFix};
 use crate::repair::PathPolicy;
 use crate::report::{Report, Status};
-use crate::validate::{self, Runner, ValidationPlan};
+use crate::validate::{Runner, ValidationPlan};
 
 /// A run that could not start: bad usage or configuration (exit 2), nothing changed.
 #[derive(Debug, thiserror::Error)]
@@ -127,13 +128,14 @@ async fn repair_report(
         ValidationMode::Subprocess => Runner::Subprocess,
         ValidationMode::None => Runner::None,
         ValidationMode::Docker => Runner::Docker {
-            image: cfg
-                .validation_image
-                .clone()
-                .unwrap_or_else(|| default_image(analysis.language.as_deref())),
+            image: cfg.validation_image.clone().unwrap_or_else(|| {
+                ecosystem::or_default(analysis.language)
+                    .docker_image()
+                    .to_string()
+            }),
         },
     };
-    let language = analysis.language.clone();
+    let language = analysis.language;
     let plan = ValidationPlan {
         failing_tests: analysis
             .failures
@@ -144,7 +146,7 @@ async fn repair_report(
             .test_command
             .clone()
             .or_else(|| analysis.command.clone())
-            .or_else(|| validate::detect_test_command(&cfg.workdir, language.as_deref())),
+            .or_else(|| ecosystem::detect_test_command(&cfg.workdir, language)),
         language,
         setup_command: cfg.setup_command.clone(),
         timeout: cfg.test_timeout,
@@ -278,17 +280,6 @@ pub fn remember(
     if let Err(e) = memory.save(&cfg.workdir) {
         progress(&format!("warning: cannot save .self-heal/memory.json: {e}"));
     }
-}
-
-fn default_image(language: Option<&str>) -> String {
-    match language {
-        Some("go") => "golang:1",
-        Some("rust") => "rust:1",
-        Some("javascript") => "node:20",
-        Some("java") => "maven:3-eclipse-temurin-17",
-        _ => "python:3.11",
-    }
-    .to_string()
 }
 
 fn dedup(mut v: Vec<&str>) -> Vec<&str> {

@@ -20,6 +20,7 @@ pub mod triage;
 pub use failure::{Analysis, Failure, FailureKind};
 pub use sink::{MAX_DETAILS, MAX_FAILURES};
 
+use crate::ecosystem::Language;
 use crate::logs::{Cleaner, LogFile};
 use sink::{Found, Sink, Tier};
 use std::collections::VecDeque;
@@ -413,35 +414,16 @@ fn normalise_path(
     f.file = Some(p);
 }
 
-/// The language most failures belong to, by the tool that reported them.
-fn language_of(items: &[Found]) -> Option<String> {
-    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+/// The language most failures belong to, by the tool that reported them, else by the
+/// failing file's extension.
+fn language_of(items: &[Found]) -> Option<Language> {
+    let mut counts: Vec<(Language, usize)> = Vec::new();
     for f in items {
-        let lang = match f.failure.tool.as_str() {
-            "pytest" | "unittest" | "python" | "mypy" | "flake8" | "ruff" | "black" | "isort"
-            | "pylint" | "pep8" | "pycodestyle" => "python",
-            "maven" | "gradle" | "junit" | "javac" | "surefire" | "failsafe" | "ant" | "sbt"
-            | "kotlinc" => "java",
-            "jest" | "vitest" | "mocha" | "tsc" | "eslint" | "prettier" | "node" | "npm" => {
-                "javascript"
-            }
-            "go" | "go test" | "go vet" | "govet" | "golangci-lint" | "gofmt" => "go",
-            "cargo" | "rustc" | "clippy" | "rustfmt" | "cargo test" => "rust",
-            // Unknown tool: the file's extension tells.
-            _ => match f
-                .failure
-                .file
-                .as_deref()
-                .and_then(|p| p.rsplit_once('.'))
-                .map(|x| x.1)
-            {
-                Some("py") => "python",
-                Some("java" | "kt" | "scala" | "groovy") => "java",
-                Some("js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs") => "javascript",
-                Some("go") => "go",
-                Some("rs") => "rust",
-                _ => continue,
-            },
+        let lang = match Language::of_tool(f.failure.tool.as_str())
+            .or_else(|| f.failure.file.as_deref().and_then(Language::of_path))
+        {
+            Some(l) => l,
+            None => continue,
         };
         match counts.iter_mut().find(|(l, _)| *l == lang) {
             Some(c) => c.1 += 1,
@@ -449,5 +431,5 @@ fn language_of(items: &[Found]) -> Option<String> {
         }
     }
     counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-    counts.first().map(|(l, _)| l.to_string())
+    counts.first().map(|(l, _)| *l)
 }

@@ -224,14 +224,10 @@ fn language_of(path: &str) -> &'static str {
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("");
+    if let Some(tag) = crate::ecosystem::fence_tag(ext) {
+        return tag;
+    }
     match ext {
-        "py" => "python",
-        "rs" => "rust",
-        "go" => "go",
-        "js" | "mjs" | "cjs" => "javascript",
-        "ts" | "tsx" => "typescript",
-        "java" => "java",
-        "kt" => "kotlin",
         "rb" => "ruby",
         "c" | "h" => "c",
         "cc" | "cpp" | "hpp" => "cpp",

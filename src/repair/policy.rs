@@ -245,40 +245,9 @@ fn glob_name_match(pattern: &str, name: &str) -> bool {
     true
 }
 
-/// Test files by the conventions of pytest, go, jest/mocha, maven/gradle and cargo.
+/// Test files by the conventions of every ecosystem (see [`crate::ecosystem::is_test_path`]).
 pub fn is_test_file(norm: &str) -> bool {
-    let parts: Vec<&str> = norm.split('/').collect();
-    let (name, dirs) = match parts.split_last() {
-        Some((n, d)) => (*n, d),
-        None => return false,
-    };
-    if dirs.iter().any(|d| {
-        matches!(
-            *d,
-            "tests" | "test" | "__tests__" | "testdata" | "spec" | "__mocks__"
-        )
-    }) {
-        return true;
-    }
-    let stem_ext = name.rsplit_once('.');
-    let ext = stem_ext.map(|(_, e)| e).unwrap_or("");
-    let stem = stem_ext.map(|(s, _)| s).unwrap_or(name);
-    match ext {
-        "py" => stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest",
-        "go" => stem.ends_with("_test"),
-        "rb" => stem.ends_with("_spec") || stem.ends_with("_test"),
-        "java" | "kt" => stem.ends_with("Test") || stem.ends_with("Tests"),
-        _ => {
-            // `x.test.js`, `x.spec.tsx`, ...: a `test`/`spec` segment before the extension.
-            let mut segs = name.split('.');
-            segs.next();
-            let segs: Vec<&str> = segs.collect();
-            segs.len() >= 2
-                && segs[..segs.len() - 1]
-                    .iter()
-                    .any(|s| *s == "test" || *s == "spec")
-        }
-    }
+    crate::ecosystem::is_test_path(norm)
 }
 
 #[cfg(test)]

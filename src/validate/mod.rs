@@ -4,8 +4,8 @@
 //! must pass — or, when it fails, every test it reports as failing must be one
 //! of [`ValidationPlan::pre_existing_failures`] (tests that already failed before
 //! the change and are not what this fix is for). Which tests failed is read from
-//! pytest's `FAILED`/`ERROR` lines; when they cannot be read completely (another
-//! framework, `-rN`, a crash), a failing full command fails the validation.
+//! the ecosystem (pytest's `FAILED`/`ERROR` lines); when they cannot be read
+//! completely (another framework, `-rN`, a crash), a failing full command fails the validation.
 
 mod docker;
 mod exec;
@@ -15,6 +15,7 @@ pub mod scope;
 pub use exec::{is_secret_env, scrubbed_env, HEAD_BYTES, TAIL_BYTES};
 pub use sandbox::Sandbox;
 
+use crate::ecosystem::{self, Language};
 use exec::{Exit, Outcome};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -43,8 +44,8 @@ pub enum Runner {
 pub struct ValidationPlan {
     /// Test ids that failed in CI, in the framework's form (pytest node ids).
     pub failing_tests: Vec<String>,
-    /// `python`, `go`, ... (from the analysis) to pick the test runner.
-    pub language: Option<String>,
+    /// From the analysis, to pick the test runner; guessed from the test ids when None.
+    pub language: Option<Language>,
     /// The full command: `test-command`, else the failed step's command, else detected.
     pub test_command: Option<String>,
     pub setup_command: Option<String>,
@@ -96,13 +97,13 @@ pub async fn validate(
             output_tail: DISABLED.to_string(),
         });
     }
-    let language = plan.language.clone().or_else(|| guess_language(plan));
+    let language = language_of(plan);
     let full = plan
         .test_command
         .clone()
         .filter(|c| !c.trim().is_empty())
-        .or_else(|| detect_test_command(root, language.as_deref()));
-    let scoped = scope::scope(language.as_deref(), &plan.failing_tests);
+        .or_else(|| ecosystem::detect_test_command(root, language));
+    let scoped = ecosystem::scoped_command(language, &plan.failing_tests);
     if full.is_none() && scoped.is_none() {
         return Ok(Validation {
             passed: false,
@@ -141,12 +142,12 @@ pub async fn baseline_failures(
     if *runner == Runner::None {
         return Ok(Some(Vec::new()));
     }
-    let language = plan.language.clone().or_else(|| guess_language(plan));
+    let language = language_of(plan);
     let Some(full) = plan
         .test_command
         .clone()
         .filter(|c| !c.trim().is_empty())
-        .or_else(|| detect_test_command(root, language.as_deref()))
+        .or_else(|| ecosystem::detect_test_command(root, language))
     else {
         return Ok(None);
     };
@@ -172,7 +173,8 @@ pub async fn baseline_failures(
             if o.exit.success() {
                 Some(Vec::new())
             } else if o.exit == Exit::Code(1) {
-                scope::pytest_failures(&o.capture.report_lines, o.capture.summary_line.as_deref())
+                ecosystem::or_default(language)
+                    .failed_tests(&o.capture.report_lines, o.capture.summary_line.as_deref())
             } else {
                 None
             }
@@ -190,14 +192,10 @@ fn effective_timeout(t: Duration) -> Duration {
     }
 }
 
-/// pytest node ids (`file.py::test`) identify the language when the analysis did not.
-fn guess_language(plan: &ValidationPlan) -> Option<String> {
-    let looks_pytest = !plan.failing_tests.is_empty()
-        && plan
-            .failing_tests
-            .iter()
-            .all(|t| t.contains(".py::") || t.ends_with(".py"));
-    looks_pytest.then(|| "python".to_string())
+/// The plan's language, else the one whose form the test ids have (pytest node ids).
+fn language_of(plan: &ValidationPlan) -> Option<Language> {
+    plan.language
+        .or_else(|| Language::of_test_ids(&plan.failing_tests))
 }
 
 async fn run_steps(
@@ -246,15 +244,10 @@ fn judge(step: Step, out: &Outcome, plan: &ValidationPlan) -> (bool, Option<Stri
     match step {
         Step::Setup => (false, Some("setup command failed".to_string())),
         Step::Scoped => {
-            // pytest: 4 = usage error (no such file), 5 = nothing collected.
-            let not_found = matches!(out.exit, Exit::Code(4) | Exit::Code(5))
-                && plan
-                    .language
-                    .clone()
-                    .or_else(|| guess_language(plan))
-                    .as_deref()
-                    .and_then(scope::canonical_language)
-                    == Some("python");
+            let not_found = match (&out.exit, language_of(plan)) {
+                (Exit::Code(code), Some(l)) => ecosystem::of(l).scoped_found_nothing(*code),
+                _ => false,
+            };
             let note = if not_found {
                 "the scoped run did not find the failing tests; check the test ids and the working directory".to_string()
             } else {
@@ -266,7 +259,7 @@ fn judge(step: Step, out: &Outcome, plan: &ValidationPlan) -> (bool, Option<Stri
             if out.exit != Exit::Code(1) {
                 return (false, Some("full test command failed".to_string()));
             }
-            let Some(failed) = scope::pytest_failures(
+            let Some(failed) = ecosystem::or_default(language_of(plan)).failed_tests(
                 &out.capture.report_lines,
                 out.capture.summary_line.as_deref(),
             ) else {
@@ -352,66 +345,8 @@ fn merged(cmd: &str) -> String {
     format!("exec 2>&1\n{cmd}")
 }
 
-/// The project's own test command, from its files (pytest.ini, pyproject, go.mod, Cargo.toml, ...).
-/// `language` is looked at first; without it the ecosystems are tried in turn.
+/// The project's own test command, from its files, for the language named
+/// `language` (see [`ecosystem::detect_test_command`]).
 pub fn detect_test_command(root: &Path, language: Option<&str>) -> Option<String> {
-    let order = ["python", "go", "rust", "javascript", "java"];
-    let first = language.and_then(scope::canonical_language);
-    first
-        .into_iter()
-        .chain(order.into_iter().filter(|l| Some(*l) != first))
-        .find_map(|l| detect_for(root, l, first == Some(l)))
-}
-
-fn detect_for(root: &Path, lang: &str, declared: bool) -> Option<String> {
-    let has = |p: &str| root.join(p).exists();
-    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_default();
-    match lang {
-        "python" => {
-            let configured = has("pytest.ini")
-                || read("pyproject.toml").contains("[tool.pytest")
-                || read("setup.cfg").contains("[tool:pytest]")
-                || read("tox.ini").contains("[pytest]")
-                || has("conftest.py")
-                || root.join("tests").is_dir()
-                || root.join("test").is_dir()
-                || top_level_python_tests(root);
-            let python_project = has("pyproject.toml") || has("setup.py") || has("setup.cfg");
-            (configured || (declared && python_project))
-                .then(|| format!("{} -m pytest -q", scope::python()))
-        }
-        "go" => has("go.mod").then(|| "go test ./...".to_string()),
-        "rust" => has("Cargo.toml").then(|| "cargo test".to_string()),
-        "javascript" => {
-            let pkg: serde_json::Value = serde_json::from_str(&read("package.json")).ok()?;
-            let test = pkg.get("scripts")?.get("test")?.as_str()?;
-            // `npm init` writes a test script that only fails.
-            (!test.contains("no test specified")).then(|| "npm test".to_string())
-        }
-        "java" => {
-            if has("pom.xml") {
-                Some("mvn -q -B test".to_string())
-            } else if has("build.gradle") || has("build.gradle.kts") {
-                Some(if has("gradlew") {
-                    "./gradlew test".to_string()
-                } else {
-                    "gradle test".to_string()
-                })
-            } else {
-                None
-            }
-        }
-        _ => None,
-    }
-}
-
-fn top_level_python_tests(root: &Path) -> bool {
-    let Ok(dir) = std::fs::read_dir(root) else {
-        return false;
-    };
-    dir.flatten().any(|e| {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
-    })
+    ecosystem::detect_test_command(root, language.and_then(Language::from_name))
 }

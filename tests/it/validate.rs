@@ -54,7 +54,7 @@ fn calc_project() -> tempfile::TempDir {
 fn plan_for(tests: &[&str]) -> ValidationPlan {
     ValidationPlan {
         failing_tests: tests.iter().map(|s| s.to_string()).collect(),
-        language: Some("python".into()),
+        language: Some(self_heal::ecosystem::Language::Python),
         timeout: Duration::from_secs(120),
         ..Default::default()
     }
