@@ -20,5 +20,6 @@ pub mod pipeline;
 pub mod remote;
 pub mod repair;
 pub mod report;
+pub mod run;
 pub mod types;
 pub mod validate;

@@ -1,7 +1,8 @@
-//! `self-heal run`: config → logs → analysis → repair loop → approval → apply/publish → report.
+//! The repair half of `self-heal run`: logs → analysis → repair loop → a validated
+//! fix waiting for approval (see [`crate::run`] for the rest), and memory.
 
 use crate::analyze::{self, Analysis, AnalyzeOptions};
-use crate::approve::{pending, Decision, Proposal};
+use crate::approve::Proposal;
 use crate::config::{Config, ValidationMode};
 use crate::ecosystem;
 use crate::llm::{LlmClient, LlmSettings, Templates};
@@ -73,7 +74,7 @@ pub async fn repair_logs(cfg: &Config, log_files: &[LogFile], progress: Progress
 }
 
 /// Runs the loop; the working tree is not touched. A validated fix comes back with
-/// status `proposed` until [`conclude`] applies it.
+/// status `proposed` until [`crate::run`] concludes it.
 pub async fn repair_analysis(
     cfg: &Config,
     analysis: &Analysis,
@@ -204,62 +205,6 @@ async fn repair_report(
     report.patch = edits::unified_diff(&fix.changes);
     report.changed_files = fix.changes.iter().map(|c| c.path.clone()).collect();
     Ok((report, Some(fix)))
-}
-
-/// Applies an approved fix to the working tree (local use), or keeps it pending
-/// (`.self-heal/pending.json`) when declined, and records the outcome in memory.
-/// `decision` is None for a dry run: nothing is written at all.
-pub fn conclude(
-    cfg: &Config,
-    repaired: Repaired,
-    decision: Option<Decision>,
-    progress: Progress<'_>,
-) -> Report {
-    let Repaired {
-        mut report,
-        fix,
-        fingerprint,
-    } = repaired;
-    let Some(fix) = fix else {
-        return report;
-    };
-    let proposal = proposal_of(&report, &fix);
-    let dry_run = decision.is_none();
-    match decision {
-        None => {
-            report.status = Status::Proposed;
-            report.reason = format!("{}; dry run, nothing changed", report.reason);
-        }
-        // The same all-or-nothing write approve-ui uses: refuses if a file changed meanwhile.
-        Some(Decision::Approved) => match pending::apply(&cfg.workdir, &proposal) {
-            Ok(_) => {
-                report.status = Status::Fixed;
-                report.reason = format!("{}; applied to the working tree", report.reason);
-            }
-            Err(e) => {
-                report.status = Status::Error;
-                report.reason = format!("validated fix not applied: {e}");
-            }
-        },
-        Some(Decision::Declined(why)) => {
-            report.status = Status::Proposed;
-            report.reason = match pending::save(&cfg.workdir, &proposal) {
-                Ok(_) => format!(
-                    "{}; not applied ({why}); review it with `self-heal approve-ui`",
-                    report.reason
-                ),
-                Err(e) => format!(
-                    "{}; not applied ({why}); could not save it for approve-ui: {e}",
-                    report.reason
-                ),
-            };
-        }
-    }
-    // A dry run changes nothing, not even self-heal's memory.
-    if !dry_run {
-        remember(cfg, &fingerprint, &report, &fix, progress);
-    }
-    report
 }
 
 /// Records the outcome so a later failure with the same fingerprint gets it as a hint.

@@ -136,6 +136,33 @@ pub async fn resolve_source(
             ))));
         }
     }
+    for w in &fetched.warnings {
+        progress(&format!("warning: {w}"));
+    }
+    let mut fetched = fetched;
+    let secrets = cfg.secrets();
+    for f in &mut fetched.logs {
+        f.text = logs::mask(&f.text, &secrets);
+    }
+    Ok(Source::Remote(Box::new(RemoteRun {
+        client,
+        repo,
+        run,
+        fetched,
+    })))
+}
+
+/// Makes sure the checkout is at the commit that failed: in Actions a clean workspace
+/// at another commit (a dispatch checks out the default branch) is moved there;
+/// anywhere else, or when moving fails, the run ends with an error report.
+pub fn align_checkout(
+    cfg: &Config,
+    remote: &RemoteRun,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<(), Box<Report>> {
+    let fetched = &remote.fetched;
+    let run = &remote.run;
+    let token = cfg.github_token.clone().unwrap_or_default();
     // Validating (and committing on top of) another commit than the one that failed
     // would prove nothing about the failure.
     if let Some(failed) = fetched.run.head_sha.as_deref().filter(|s| !s.is_empty()) {
@@ -155,7 +182,7 @@ pub async fn resolve_source(
                     }
                 };
             if !head.eq_ignore_ascii_case(failed) && !moved {
-                return Err(SourceError::Report(Box::new(Report::new(
+                return Err(Box::new(Report::new(
                     Status::Error,
                     format!(
                         "the checkout is at {}, but run {} failed at {}: check out the failed commit (actions/checkout with ref: the run's head_sha)",
@@ -163,24 +190,11 @@ pub async fn resolve_source(
                         run.run_id,
                         short(failed)
                     ),
-                ))));
+                )));
             }
         }
     }
-    for w in &fetched.warnings {
-        progress(&format!("warning: {w}"));
-    }
-    let mut fetched = fetched;
-    let secrets = cfg.secrets();
-    for f in &mut fetched.logs {
-        f.text = logs::mask(&f.text, &secrets);
-    }
-    Ok(Source::Remote(Box::new(RemoteRun {
-        client,
-        repo,
-        run,
-        fetched,
-    })))
+    Ok(())
 }
 
 /// Publishes an approved, validated fix as a branch or PR; the checkout is not modified.

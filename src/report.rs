@@ -1,10 +1,34 @@
 //! The run report (design.md 3.4) and the exit code it implies.
 
+mod text;
+
 use crate::analyze::Failure;
 use crate::types::Edit;
 use crate::validate::Validation;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A report, patch or workflow file that could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot create {}: {source}", path.display())]
+    StateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the report to {}: {source}", path.display())]
+    Report {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the patch to {}: {source}", path.display())]
+    Patch {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the step outputs or summary: {0}")]
+    Workflow(std::io::Error),
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -111,6 +135,41 @@ impl Report {
             reason: reason.into(),
             ..Report::default()
         }
+    }
+
+    /// The report with every secret replaced by `***` (through its JSON, so every field).
+    pub fn masked(&self, secrets: &[String]) -> Report {
+        serde_json::to_string(self)
+            .ok()
+            .map(|json| crate::logs::mask(&json, secrets))
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_else(|| self.clone())
+    }
+
+    /// Writes the report to `path` and the patch beside it as `fix.patch` (removed
+    /// when there is none, so an earlier run's patch cannot pass for this one's);
+    /// a `.self-heal` parent gets its `.gitignore`. Returns the patch path.
+    pub fn write_with_patch(&self, path: &Path) -> Result<PathBuf, WriteError> {
+        if let Some(dir) = path.parent().filter(|d| d.ends_with(".self-heal")) {
+            crate::fsutil::ensure_state_dir(dir).map_err(|source| WriteError::StateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        self.write(path).map_err(|source| WriteError::Report {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let patch_path = path.with_file_name("fix.patch");
+        if self.patch.is_empty() {
+            let _ = std::fs::remove_file(&patch_path);
+        } else {
+            std::fs::write(&patch_path, &self.patch).map_err(|source| WriteError::Patch {
+                path: patch_path.clone(),
+                source,
+            })?;
+        }
+        Ok(patch_path)
     }
 
     /// Writes the JSON atomically, creating parent directories.

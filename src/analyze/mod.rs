@@ -15,6 +15,7 @@ pub mod paths;
 pub mod python;
 pub mod rust;
 mod sink;
+pub mod text;
 pub mod triage;
 
 pub use failure::{Analysis, Failure, FailureKind};

@@ -4,6 +4,7 @@
 //! after checking that every file is still exactly as it was when the fix was
 //! validated.
 
+mod ask;
 pub mod pending;
 pub mod terminal;
 pub mod web;
@@ -13,6 +14,7 @@ use crate::repair::FileChange;
 use crate::validate::Validation;
 use std::path::Path;
 
+pub use ask::{ask, visible};
 pub use pending::{PendingChange, PendingError};
 
 /// A fix that passed validation and waits for a decision.

@@ -223,10 +223,11 @@ fn failed_run_becomes_a_validated_pull_request() {
     assert!(out.stdout.contains("::group::"), "{}", out.stdout);
 
     // The checkout is untouched in Actions: the fix lives on the branch. (The commit's
-    // objects are written to the object store; refs, index and files stay as they were.)
+    // objects are written to the object store; refs, index and files stay as they were;
+    // self-heal's own git-ignored `.self-heal/` holds its memory.)
     let without_objects = |t: std::collections::BTreeMap<PathBuf, Vec<u8>>| {
         t.into_iter()
-            .filter(|(p, _)| !p.starts_with(".git/objects"))
+            .filter(|(p, _)| !p.starts_with(".git/objects") && !p.starts_with(".self-heal"))
             .collect()
     };
     assert_same_tree(
@@ -234,6 +235,23 @@ fn failed_run_becomes_a_validated_pull_request() {
         &without_objects(snapshot(&w.t.repo())),
         "checkout",
     );
+
+    // A fix published as a PR is remembered like an applied one: the same fingerprint
+    // (the one in the PR body) with its outcome and edits.
+    let memory: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(w.t.repo().join(".self-heal/memory.json"))
+            .expect("memory.json after publishing"),
+    )
+    .expect("memory is JSON");
+    let text = memory.to_string();
+    let fingerprint = body
+        .split("self-heal:fingerprint=")
+        .nth(1)
+        .and_then(|s| s.split(|c: char| !c.is_ascii_alphanumeric()).next())
+        .expect("fingerprint in the PR body");
+    assert!(text.contains(fingerprint), "{text}");
+    assert!(text.contains("\"fixed\""), "{text}");
+    assert!(text.contains("pager/core.py"), "{text}");
 
     // The token never lands on disk, in output, or at the model.
     let config = std::fs::read_to_string(w.t.repo().join(".git/config")).unwrap();
