@@ -11,6 +11,7 @@
 //! Empty values count as unset: the Actions runner sets every declared input, empty
 //! when the workflow gave none.
 
+use crate::settings;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -62,38 +63,6 @@ pub struct Sources {
     pub env: BTreeMap<String, String>,
 }
 
-/// Every setting name, for `check` and docs; the order is the README's.
-pub const SETTINGS: &[&str] = &[
-    "github-token",
-    "openai-api-key",
-    "openai-base-url",
-    "model",
-    "repo",
-    "run-id",
-    "workdir",
-    "log",
-    "dry-run",
-    "publish",
-    "approve",
-    "max-attempts",
-    "test-command",
-    "setup-command",
-    "validation",
-    "validation-image",
-    "allowed-paths",
-    "allow-test-edits",
-    "branch-prefix",
-    "base-branch",
-    "sign-off",
-    "report",
-    "exclude-workflows",
-    "pr-token",
-    "comment",
-    "test-timeout",
-    "llm-timeout",
-    "context-tokens",
-];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Publish {
     Pr,
@@ -122,15 +91,6 @@ pub enum LlmProvider {
     GitHubModels,
     Custom,
 }
-
-/// Settings `.github/self-heal.toml` cannot set: endpoints and credentials.
-pub const FILE_FORBIDDEN: &[&str] = &[
-    "github-token",
-    "pr-token",
-    "openai-api-key",
-    "openai-base-url",
-    "yes",
-];
 
 pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
 pub const GITHUB_MODELS_BASE_URL: &str = "https://models.github.ai/inference";
@@ -224,25 +184,21 @@ impl Resolver<'_> {
         if let Some(v) = self.sources.flags.get(name).filter(|v| !v.is_empty()) {
             return Some((v.clone(), Origin::Flag));
         }
-        let upper = name.to_ascii_uppercase();
-        for key in [
-            format!("INPUT_{upper}"),
-            format!("INPUT_{}", upper.replace('-', "_")),
-        ] {
+        for key in settings::input_envs(name) {
             if let Some(v) = self.env(&key) {
                 return Some((v, Origin::Input(key)));
             }
         }
-        let key = format!("SELF_HEAL_{}", upper.replace('-', "_"));
+        let key = settings::env_name(name);
         if let Some(v) = self.env(&key) {
             return Some((v, Origin::Env(key)));
         }
         // The file comes with the checkout, i.e. with the code under repair (a fork's,
         // say): it may not choose where keys are sent nor supply tokens.
-        if FILE_FORBIDDEN.contains(&name) {
+        if !settings::file_may_set(name) {
             return None;
         }
-        for key in [name.to_string(), name.replace('-', "_")] {
+        for key in settings::toml_keys(name) {
             if let Some(v) = self.file.get(&key) {
                 let text = match v {
                     toml::Value::String(s) => s.clone(),

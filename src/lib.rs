@@ -21,5 +21,6 @@ pub mod remote;
 pub mod repair;
 pub mod report;
 pub mod run;
+pub mod settings;
 pub mod types;
 pub mod validate;

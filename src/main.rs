@@ -1,6 +1,7 @@
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::{Arg, Args, Parser, Subcommand};
 use self_heal::config::{Config, Sources};
+use self_heal::settings;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,135 +49,71 @@ enum Command {
     Demo(Settings),
 }
 
-/// Every setting of design.md 3.2 as a flag; each also reads `INPUT_*`, `SELF_HEAL_*`
-/// and `.github/self-heal.toml` (see README).
-#[derive(Args, Default, Clone)]
+/// Every setting of design.md 3.2 as a flag, from [`settings::SETTINGS`]; each also
+/// reads `INPUT_*`, `SELF_HEAL_*` and `.github/self-heal.toml` (see README).
+#[derive(Default, Clone)]
 pub struct Settings {
-    /// GitHub token for the REST API and the push [env: GITHUB_TOKEN; prefer the env var: flags show in `ps`]
-    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
-    github_token: Option<String>,
-    /// Key of the OpenAI-compatible endpoint [env: OPENAI_API_KEY]; without one, GitHub Models with the GitHub token
-    #[arg(long, value_name = "KEY", hide_env_values = true)]
-    openai_api_key: Option<String>,
-    /// Any OpenAI-compatible endpoint (Azure, Ollama, vLLM) [env: OPENAI_BASE_URL]
-    #[arg(long, value_name = "URL")]
-    openai_base_url: Option<String>,
-    /// Chat model (default: gpt-4.1-mini, or openai/gpt-4.1-mini on GitHub Models)
-    #[arg(long)]
-    model: Option<String>,
-    /// Repository as owner/name [env: GITHUB_REPOSITORY]
-    #[arg(long, value_name = "OWNER/NAME")]
-    repo: Option<String>,
-    /// Workflow run to repair (default: from the event)
-    #[arg(long)]
-    run_id: Option<String>,
-    /// Checkout to repair [env: GITHUB_WORKSPACE; default: .]
-    #[arg(long, value_name = "DIR")]
-    workdir: Option<String>,
-    /// Offline: read these logs (text, directory or zip) instead of fetching; comma-separated.
-    #[arg(long, value_name = "PATH")]
-    log: Option<String>,
-    /// Validate in the sandbox, change nothing, publish nothing.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
-    dry_run: Option<String>,
-    /// Where a validated, approved fix goes: pr, branch, or none = the working tree (default: pr in Actions, none locally)
-    #[arg(long, value_name = "pr|branch|none")]
-    publish: Option<String>,
-    /// auto, prompt (y/N; declines without a terminal) or web (a page on 127.0.0.1) (default: auto in Actions, prompt locally)
-    #[arg(long, value_name = "auto|prompt|web")]
-    approve: Option<String>,
-    /// Approve automatically (same as --approve auto).
-    #[arg(long, short = 'y')]
+    values: BTreeMap<String, String>,
     yes: bool,
-    /// Model attempts, 1-10 (default 3)
-    #[arg(long, value_name = "N")]
-    max_attempts: Option<String>,
-    /// Full validation command (default: the failed step's command, else detected)
-    #[arg(long, value_name = "CMD")]
-    test_command: Option<String>,
-    /// Run in the sandbox before the tests, e.g. `pip install -r requirements.txt`
-    #[arg(long, value_name = "CMD")]
-    setup_command: Option<String>,
-    /// Where validation runs: subprocess, docker or none (default subprocess)
-    #[arg(long, value_name = "subprocess|docker|none")]
-    validation: Option<String>,
-    /// Image for docker validation (default by language)
-    #[arg(long, value_name = "IMAGE")]
-    validation_image: Option<String>,
-    /// Globs a fix may touch, comma-separated (default: all but protected files)
-    #[arg(long, value_name = "GLOBS")]
-    allowed_paths: Option<String>,
-    /// Let a fix edit test files (default false)
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
-    allow_test_edits: Option<String>,
-    /// Prefix of fix branches; runs on such branches are never repaired (default self-heal/)
-    #[arg(long, value_name = "PREFIX")]
-    branch_prefix: Option<String>,
-    /// PR base (default: the failed run's branch)
-    #[arg(long, value_name = "BRANCH")]
-    base_branch: Option<String>,
-    /// Add a DCO Signed-off-by line to the commit (default true)
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
-    sign_off: Option<String>,
-    /// Report path (default: $RUNNER_TEMP/self-heal/report.json in Actions, .self-heal/report.json locally)
-    #[arg(long, value_name = "PATH")]
-    report: Option<String>,
-    /// Workflow names, files or paths never repaired, comma-separated
-    #[arg(long, value_name = "NAMES")]
-    exclude_workflows: Option<String>,
-    /// Token for the push and the PR, so the PR's CI runs (default: github-token)
-    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
-    pr_token: Option<String>,
-    /// On a dry run for a PR build, post the proposal as a PR comment (default false)
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
-    comment: Option<String>,
-    /// Per validation command, seconds (default 600).
-    #[arg(long, value_name = "SECS")]
-    test_timeout: Option<String>,
-    /// Per model request, seconds (default 120).
-    #[arg(long, value_name = "SECS")]
-    llm_timeout: Option<String>,
-    /// Budget of the failure excerpt sent to the model, in tokens (default 1500).
-    #[arg(long, value_name = "N")]
-    context_tokens: Option<String>,
+}
+
+impl clap::FromArgMatches for Settings {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let values = settings::SETTINGS
+            .iter()
+            .filter_map(|s| {
+                let v = m.get_one::<String>(s.name)?;
+                Some((s.name.to_string(), v.clone()))
+            })
+            .collect();
+        Ok(Settings {
+            values,
+            yes: m.get_flag("yes"),
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl Args for Settings {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        for s in settings::SETTINGS {
+            let mut arg = Arg::new(s.name)
+                .long(s.name)
+                .value_name(s.value_name)
+                .help(s.help);
+            if s.kind == settings::Kind::Bool {
+                arg = arg.num_args(0..=1).default_missing_value("true");
+            }
+            if s.secret {
+                arg = arg.hide_env_values(true);
+            }
+            cmd = cmd.arg(arg);
+            // `-y` sits next to the setting it stands for.
+            if s.name == "approve" {
+                cmd = cmd.arg(
+                    Arg::new("yes")
+                        .long("yes")
+                        .short('y')
+                        .action(clap::ArgAction::SetTrue)
+                        .help("Approve automatically (same as --approve auto)"),
+                );
+            }
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 impl Settings {
     fn flags(&self) -> BTreeMap<String, String> {
-        let pairs: [(&str, &Option<String>); 28] = [
-            ("github-token", &self.github_token),
-            ("openai-api-key", &self.openai_api_key),
-            ("openai-base-url", &self.openai_base_url),
-            ("model", &self.model),
-            ("repo", &self.repo),
-            ("run-id", &self.run_id),
-            ("workdir", &self.workdir),
-            ("log", &self.log),
-            ("dry-run", &self.dry_run),
-            ("publish", &self.publish),
-            ("approve", &self.approve),
-            ("max-attempts", &self.max_attempts),
-            ("test-command", &self.test_command),
-            ("setup-command", &self.setup_command),
-            ("validation", &self.validation),
-            ("validation-image", &self.validation_image),
-            ("allowed-paths", &self.allowed_paths),
-            ("allow-test-edits", &self.allow_test_edits),
-            ("branch-prefix", &self.branch_prefix),
-            ("base-branch", &self.base_branch),
-            ("sign-off", &self.sign_off),
-            ("report", &self.report),
-            ("exclude-workflows", &self.exclude_workflows),
-            ("pr-token", &self.pr_token),
-            ("comment", &self.comment),
-            ("test-timeout", &self.test_timeout),
-            ("llm-timeout", &self.llm_timeout),
-            ("context-tokens", &self.context_tokens),
-        ];
-        let mut map: BTreeMap<String, String> = pairs
-            .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| (k.to_string(), v.clone())))
-            .collect();
+        let mut map = self.values.clone();
         if self.yes {
             map.insert("yes".into(), "true".into());
         }
