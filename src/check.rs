@@ -40,6 +40,18 @@ fn line(verdict: Verdict, what: &'static str, detail: impl Into<String>) -> Chec
     }
 }
 
+/// Every check as the lines to print (secrets masked), and whether any failed.
+pub async fn run_and_render(cfg: &Config) -> (Vec<String>, bool) {
+    let lines = run_checks(cfg).await;
+    let secrets = cfg.secrets();
+    let failed = lines.iter().any(|l| l.verdict == Verdict::Fail);
+    let text = lines
+        .iter()
+        .map(|l| crate::logs::mask(&l.to_string(), &secrets))
+        .collect();
+    (text, failed)
+}
+
 /// Runs every check. Secrets never appear in the details.
 pub async fn run_checks(cfg: &Config) -> Vec<CheckLine> {
     let mut out = vec![line(

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use self_heal::analyze::{self, AnalyzeOptions};
 use self_heal::approve;
-use self_heal::config::{Config, Sources};
+use self_heal::config::Config;
 use self_heal::github::workflow_commands as wf;
 use self_heal::report::{Report, Status};
 use self_heal::run::Outcome;
@@ -45,10 +45,7 @@ pub fn analyze(
                 .with_context(|| format!("cannot read {}", p.display()))?,
         );
     }
-    let workdir = match workdir {
-        Some(w) => Some(w),
-        None => std::env::current_dir().ok(),
-    };
+    let workdir = workdir.or_else(|| std::env::current_dir().ok());
     let analysis = analyze::analyze(
         &files,
         &AnalyzeOptions {
@@ -126,38 +123,19 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn check(cfg: Config) -> anyhow::Result<ExitCode> {
-    let lines = self_heal::check::run_checks(&cfg).await;
-    let secrets = cfg.secrets();
+    let (lines, failed) = self_heal::check::run_and_render(&cfg).await;
     for l in &lines {
-        println!("{}", self_heal::logs::mask(&l.to_string(), &secrets));
+        println!("{l}");
     }
-    let failed = lines
-        .iter()
-        .any(|l| l.verdict == self_heal::check::Verdict::Fail);
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::from(u8::from(failed)))
 }
 
 pub async fn approve_ui(cfg: Config, port: u16) -> anyhow::Result<ExitCode> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+    let (listener, token, url) = approve::open_page(&cfg.workdir, port)
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
-    let token = approve::new_token().context("cannot create the page token")?;
-    let addr = listener
-        .local_addr()
-        .context("cannot read the listening address")?;
-    if approve::pending::load(&cfg.workdir)
-        .ok()
-        .flatten()
-        .is_some()
-    {
-        println!(
-            "review the pending fix at {}",
-            approve::web::page_url(addr, &token)
-        );
+    if let Some(url) = url {
+        println!("review the pending fix at {url}");
     }
     let outcome = tokio::select! {
         r = approve::approve_ui(&cfg.workdir, listener, token) => r.context("approve-ui failed")?,
@@ -182,55 +160,16 @@ pub async fn approve_ui(cfg: Config, port: u16) -> anyhow::Result<ExitCode> {
 pub async fn demo(settings: crate::Settings) -> anyhow::Result<ExitCode> {
     let mut worst = Status::Fixed;
     for sample in self_heal::demo::SAMPLES {
-        let dir = tempfile::Builder::new()
-            .prefix("self-heal-demo-")
-            .tempdir()
-            .context("cannot create a temp dir for the demo")?;
-        sample
-            .write_to(dir.path())
-            .context("cannot write the demo sample")?;
-        let mut flags = settings.flags();
-        let workdir = dir.path().display().to_string();
-        for (k, v) in [
-            ("workdir", workdir.as_str()),
-            ("log", "ci.log"),
-            ("yes", "true"),
-            ("publish", "none"),
-            ("report", ".self-heal/report.json"),
-        ] {
-            flags.insert(k.to_string(), v.to_string());
-        }
-        let sources = Sources {
-            flags,
-            env: std::env::vars().collect(),
-        };
-        let cfg = Config::resolve(&sources, dir.path()).map_err(|e| Usage(e.to_string()))?;
-        if sample.needs_model && cfg.llm.is_none() {
+        let env = std::env::vars().collect();
+        let prepared = self_heal::demo::prepare(sample, settings.flags(), env)
+            .map_err(|e| Usage(e.to_string()))?;
+        let self_heal::demo::Prepared::Ready { dir, cfg, intro } = prepared else {
             println!("\n== {}: skipped (needs a model; set OPENAI_API_KEY, --openai-base-url or GITHUB_TOKEN)", sample.name);
             continue;
-        }
-        println!(
-            "\n== {}: a failing project in {}",
-            sample.name,
-            dir.path().display()
-        );
-        let log = std::fs::read_to_string(dir.path().join("ci.log")).unwrap_or_default();
-        let failed = log
-            .lines()
-            .filter(|l| l.contains("FAILED ") || l.contains("ERROR "))
-            .count();
-        println!(
-            "its CI log has {} lines, {failed} failing test line(s)",
-            log.lines().count()
-        );
-        let code = run(cfg).await?;
-        let status = if code == ExitCode::SUCCESS {
-            Status::Fixed
-        } else {
-            Status::NotFixed
         };
-        if status != Status::Fixed {
-            worst = status;
+        println!("{intro}");
+        if run(*cfg).await? != ExitCode::SUCCESS {
+            worst = Status::NotFixed;
         }
         // Keep the directory when asked, so the fixed tree can be inspected.
         if std::env::var_os("SELF_HEAL_DEMO_KEEP").is_some() {

@@ -4,7 +4,72 @@
 //! no checkout: `demo-name-error` is repaired by the deterministic recipe (no key at all);
 //! `py-logic-error` needs a model and runs only when one is configured.
 
+use crate::config::{Config, ConfigError, Sources};
+use std::collections::BTreeMap;
 use std::path::Path;
+
+/// A sample written to a fresh temp dir with the configuration to repair it.
+pub enum Prepared {
+    Ready {
+        dir: tempfile::TempDir,
+        cfg: Box<Config>,
+        /// What to show before the run: where the project is, what its log holds.
+        intro: String,
+    },
+    /// The sample needs a model and none is configured.
+    NeedsModel,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("cannot write the demo sample: {0}")]
+    Write(#[from] std::io::Error),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// Writes `sample` to a temp dir and resolves the settings (`flags`, `env`) for a local
+/// repair there: the sample's log, automatic approval, the working tree.
+pub fn prepare(
+    sample: &DemoSample,
+    mut flags: BTreeMap<String, String>,
+    env: BTreeMap<String, String>,
+) -> Result<Prepared, DemoError> {
+    let dir = tempfile::Builder::new()
+        .prefix("self-heal-demo-")
+        .tempdir()?;
+    sample.write_to(dir.path())?;
+    let workdir = dir.path().display().to_string();
+    for (k, v) in [
+        ("workdir", workdir.as_str()),
+        ("log", "ci.log"),
+        ("yes", "true"),
+        ("publish", "none"),
+        ("report", ".self-heal/report.json"),
+    ] {
+        flags.insert(k.to_string(), v.to_string());
+    }
+    let cfg = Config::resolve(&Sources { flags, env }, dir.path())?;
+    if sample.needs_model && cfg.llm.is_none() {
+        return Ok(Prepared::NeedsModel);
+    }
+    let log = std::fs::read_to_string(dir.path().join("ci.log")).unwrap_or_default();
+    let failed = log
+        .lines()
+        .filter(|l| l.contains("FAILED ") || l.contains("ERROR "))
+        .count();
+    let intro = format!(
+        "\n== {}: a failing project in {}\nits CI log has {} lines, {failed} failing test line(s)",
+        sample.name,
+        dir.path().display(),
+        log.lines().count()
+    );
+    Ok(Prepared::Ready {
+        dir,
+        cfg: Box::new(cfg),
+        intro,
+    })
+}
 
 pub struct DemoSample {
     pub name: &'static str,

@@ -170,7 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => cli::analyze(&logs, json, workdir, context_tokens),
         Command::Run(settings) => {
             let cfg = settings.resolve()?;
-            hide_secrets(&cfg);
+            self_heal::run::hide_secrets(&cfg);
             block_on(cli::run(cfg))
         }
         Command::Check(settings) => match settings.resolve() {
@@ -202,24 +202,4 @@ fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
     let result = runtime.block_on(fut);
     runtime.shutdown_background();
     result
-}
-
-/// Validation runs code the model wrote, before anyone approved it. Keep the tokens
-/// out of its reach: no environment variable holding one is inherited by any child
-/// (git gets the token explicitly, for one push), and, where the kernel allows, other
-/// processes of the same user cannot read this process's memory or initial
-/// environment through /proc (root still can: prefer `validation: docker`).
-/// Runs before any thread exists, which is what makes changing the environment sound.
-fn hide_secrets(cfg: &Config) {
-    let secrets = cfg.secrets();
-    for (key, value) in std::env::vars_os() {
-        let value = value.to_string_lossy();
-        if secrets.iter().any(|s| value.contains(s.as_str())) {
-            std::env::remove_var(&key);
-        }
-    }
-    // SAFETY: prctl(PR_SET_DUMPABLE, 0) only changes this process's dumpable flag.
-    unsafe {
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
-    }
 }

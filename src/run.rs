@@ -229,3 +229,23 @@ pub fn write_outputs(
         workflow_commands,
     })
 }
+
+/// Validation runs code the model wrote, before anyone approved it. Keep the tokens
+/// out of its reach: no environment variable holding one is inherited by any child
+/// (git gets the token explicitly, for one push), and, where the kernel allows, other
+/// processes of the same user cannot read this process's memory or initial
+/// environment through /proc (root still can: prefer `validation: docker`).
+/// Runs before any thread exists, which is what makes changing the environment sound.
+pub fn hide_secrets(cfg: &Config) {
+    let secrets = cfg.secrets();
+    for (key, value) in std::env::vars_os() {
+        let value = value.to_string_lossy();
+        if secrets.iter().any(|s| value.contains(s.as_str())) {
+            std::env::remove_var(&key);
+        }
+    }
+    // SAFETY: prctl(PR_SET_DUMPABLE, 0) only changes this process's dumpable flag.
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}

@@ -65,6 +65,19 @@ pub enum ApproveUiError {
     Serve(#[from] std::io::Error),
 }
 
+/// A listener on 127.0.0.1:`port` (0: any free port) with a fresh page token, and the
+/// page's address when a proposal is pending in `workdir`.
+pub async fn open_page(
+    workdir: &Path,
+    port: u16,
+) -> std::io::Result<(tokio::net::TcpListener, String, Option<String>)> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    let token = new_token()?;
+    let url = web::page_url(listener.local_addr()?, &token);
+    let pending = pending::load(workdir).ok().flatten().is_some();
+    Ok((listener, token, pending.then_some(url)))
+}
+
 /// `self-heal approve-ui`: serves the pending proposal on `listener`, applies it on
 /// approval (refusing if the tree changed since) and then forgets it.
 /// The caller binds the listener and prints [`web::page_url`] first.
