@@ -24,3 +24,6 @@ pub mod run;
 pub mod settings;
 pub mod types;
 pub mod validate;
+
+#[cfg(test)]
+mod layering;
