@@ -7,6 +7,7 @@ mod action_run;
 mod analyze;
 mod analyze_cli;
 mod approve;
+mod approve_browser;
 mod check;
 mod cli;
 mod context;
