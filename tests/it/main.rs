@@ -20,4 +20,5 @@ mod llm;
 mod logs;
 mod recipes;
 mod repair;
+mod style;
 mod validate;
