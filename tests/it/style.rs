@@ -63,6 +63,14 @@ fn retry_warnings_in_a_file_are_plain_self_heal_lines() {
     let out = run_with_one_retry(&[("NO_COLOR", "")]);
     let line = warning_line(&out);
     assert!(line.starts_with("self-heal: warning: "), "{line:?}");
+    // Attempts and HTTP retries are told apart by their wording, not just numbers.
+    assert!(
+        out.stderr
+            .contains("self-heal: attempt 1: asking the model (model attempt 1 of "),
+        "{}",
+        out.stderr
+    );
+    assert!(!line.contains("model attempt"), "{line:?}");
     assert!(!out.stderr.contains('\x1b'), "{:?}", out.stderr);
     assert!(!out.stdout.contains('\x1b'), "{:?}", out.stdout);
 }
