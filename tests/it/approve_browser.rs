@@ -10,6 +10,7 @@ use crate::support::harness::{copy_dir, manifest_dir, snapshot, Test};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::collections::BTreeMap;
 use std::io::BufRead;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -25,6 +26,23 @@ struct Proc(Child);
 impl Drop for Proc {
     fn drop(&mut self) {
         let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// chromedriver in a process group of its own, which the browsers it starts join:
+/// dropping it ends that group (by its id), so no Chromium outlives a test, even
+/// one that panicked before closing its session.
+struct Group(Child);
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        if let Ok(pgid) = i32::try_from(self.0.id()) {
+            // SAFETY: kill(2) with a negative id signals exactly that process group.
+            unsafe {
+                libc::kill(-pgid, libc::SIGKILL);
+            }
+        }
         let _ = self.0.wait();
     }
 }
@@ -46,16 +64,17 @@ fn chromedriver_path() -> PathBuf {
 /// chromedriver on a free loopback port and one headless Chromium session through it.
 struct Browser {
     client: Client,
-    _driver: Proc,
+    _driver: Group,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
     async fn start() -> Browser {
         let port = free_port();
-        let driver = Proc(
+        let driver = Group(
             Command::new(chromedriver_path())
                 .arg(format!("--port={port}"))
+                .process_group(0)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -98,6 +117,8 @@ impl Browser {
                     "--disable-background-networking",
                     "--disable-component-update",
                     "--disable-sync",
+                    "--disable-crash-reporter",
+                    "--disable-breakpad",
                     "--disable-dev-shm-usage",
                     "--hide-scrollbars",
                     "--window-size=1200,1300",
