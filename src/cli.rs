@@ -7,7 +7,7 @@ use self_heal::config::Config;
 use self_heal::github::workflow_commands as wf;
 use self_heal::report::{Report, Status};
 use self_heal::run::Outcome;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,8 +19,12 @@ pub struct Usage(pub String);
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SELF_HEAL_DEBUG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // Model retry warnings read like the `self-heal:` lines, coloured only on a terminal.
+    let ansi = self_heal::style::colour_for(self_heal::style::Stream::Stderr);
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
+        .event_format(self_heal::style::Messages { ansi })
         .with_writer(std::io::stderr)
         .try_init();
 }
@@ -96,7 +100,7 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
     if let Some(token) = &stop {
         writeln!(out, "::stop-commands::{token}")?;
     }
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = self_heal::style::colour_for(self_heal::style::Stream::Stdout);
     let colorize = |patch: &str| {
         if color {
             self_heal::repair::edits::colorize_patch(patch)

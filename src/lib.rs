@@ -22,6 +22,7 @@ pub mod repair;
 pub mod report;
 pub mod run;
 pub mod settings;
+pub mod style;
 pub mod types;
 pub mod validate;
 

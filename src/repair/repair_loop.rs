@@ -128,8 +128,9 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
 
     for llm_n in 1..=input.max_attempts {
         let n = out.attempts.len() as u32 + 1;
+        // "of", not "N/M": the client's HTTP retries print `retry N/M`.
         progress(&format!(
-            "attempt {n}: asking the model ({llm_n}/{})",
+            "attempt {n}: asking the model (model attempt {llm_n} of {})",
             input.max_attempts
         ));
         let prompt = llm::build_prompt(input.templates, &prompt_input(input, &ctx, &previous));

@@ -507,3 +507,74 @@ fn a_dispatch_checkout_of_another_commit_is_moved_to_the_failed_one() {
         "the fix sits on the commit that failed"
     );
 }
+
+/// Compares `actual` with the committed file `rel`, or rewrites it with `UPDATE_GOLDEN=1`.
+fn golden(rel: &str, actual: &str) {
+    let path = crate::support::harness::manifest_dir().join(rel);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{rel}: {e} (UPDATE_GOLDEN=1 writes it)"));
+    assert!(
+        expected == actual,
+        "{rel} is not what the code writes now; if the change is intended, \
+         `UPDATE_GOLDEN=1 cargo test --test it golden` rewrites it.\n\
+         --- committed\n{expected}\n--- now\n{actual}"
+    );
+}
+
+/// What changes from run to run: the commit sha (dates), sandbox paths, test timings.
+fn stable(text: &str, w: &Workflow) -> String {
+    let mut out = text
+        .replace(&w.head, "8d2f1c0b5e7a49d3a6c1f0e2b4d6a8c0e1f3a5b7")
+        .replace(&w.head[..7], "8d2f1c0")
+        .replace(&w.github.url, "https://api.github.com");
+    let tmp = w.t.dir.path().to_string_lossy().into_owned();
+    out = out.replace(&tmp, "/home/runner/work");
+    let timing = regex::Regex::new(r"in \d+\.\d+s").unwrap();
+    let sandbox = regex::Regex::new(r"/tmp/[^\s/]*self-heal[^\s/]*").unwrap();
+    let out = timing.replace_all(&out, "in 0.02s");
+    sandbox
+        .replace_all(&out, "/tmp/self-heal-sandbox")
+        .into_owned()
+}
+
+/// docs/examples/: the job summary and the PR body of a real repair (the recipe fix
+/// of the py-name-error sample, validated with real pytest), as the README shows them.
+#[test]
+fn golden_job_summary_and_pr_body_examples() {
+    let w = Workflow::new("py-name-error");
+    // No reply scripted: the recipe fixes it, and a model request would fail the run.
+    let llm = FakeOpenAi::start([]);
+    let out = w.run(&w.event("failure", "main"), &llm, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(w.report()["status"], "fixed", "{}", w.report());
+    assert!(llm.requests().is_empty(), "the recipe needs no model");
+
+    let header = |what: &str| {
+        format!(
+            "<!-- {what} written by self-heal for the py-name-error sample; kept by \
+             tests/it/action_run.rs (UPDATE_GOLDEN=1 rewrites it) -->\n\n"
+        )
+    };
+    let summary = std::fs::read_to_string(w.t.path("summary.md")).unwrap();
+    golden(
+        "docs/examples/job-summary.md",
+        &format!("{}{}", header("The job summary"), stable(&summary, &w)),
+    );
+    let posts = w.github.requests_to("create_pull");
+    assert_eq!(posts.len(), 1);
+    let pr = posts[0].json();
+    golden(
+        "docs/examples/pr-body.md",
+        &format!(
+            "{}# {}\n\n{}",
+            header("The pull request (title and body)"),
+            pr["title"].as_str().unwrap(),
+            stable(pr["body"].as_str().unwrap(), &w)
+        ),
+    );
+}

@@ -188,6 +188,8 @@ async fn web_page_shows_the_escaped_proposal() {
     assert_eq!(resp.status(), 200);
     let csp = resp.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("default-src 'none'"), "{csp}");
+    // `no-referrer` would make browsers send `Origin: null` with the page's own posts.
+    assert_eq!(resp.headers()["referrer-policy"], "same-origin");
     let html = resp.text().await.unwrap();
     assert!(!html.contains("<script"), "unescaped markup in the page");
     assert!(
@@ -197,10 +199,10 @@ async fn web_page_shows_the_escaped_proposal() {
         "{html}"
     );
     assert!(html.contains(
-        "<span class=\"del\">-    return round(totl * (1 + tax_rate), 2) if a &lt; b</span>"
+        "<span class=\"del\">-    return round(<mark>totl</mark> * (1 + tax_rate), 2) if a &lt; b</span>"
     ));
     assert!(html.contains(
-        "<span class=\"add\">+    return round(total * (1 + tax_rate), 2) if a &lt;= b</span>"
+        "<span class=\"add\">+    return round(<mark>total</mark> * (1 + tax_rate), 2) if a &lt;<mark>=</mark> b</span>"
     ));
     assert!(html.contains("<td>tests/test_cart.py::test_cart_total</td><td>cart/core.py:3</td>"));
     assert!(html.contains("NameError: name &#39;totl&#39; is not defined"));
