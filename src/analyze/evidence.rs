@@ -82,8 +82,8 @@ fn go_test_block(chunk: &str, test: &str) -> Vec<String> {
             out.push(l.to_string());
         }
         // Keep the newest lines when the test printed a lot.
-        if out.len() > MAX_BLOCK / 2 {
-            out.drain(..out.len() - MAX_BLOCK / 2);
+        if out.len() > MAX_BLOCK - 1 {
+            out.drain(..out.len() - (MAX_BLOCK - 1));
         }
     }
     let mut rest = chunk[line_start..].lines();
