@@ -19,7 +19,7 @@ if [ ! -x /usr/bin/time ]; then
   echo "installing GNU time" >&2
   if [ "$(id -u)" = 0 ]; then apt-get install -y time >/dev/null; else sudo apt-get install -y time >/dev/null; fi
 fi
-cargo build --release --bin self-heal >&2
+[ -n "${NO_BUILD:-}" ] || cargo build --release --bin self-heal >&2
 BIN=./target/release/self-heal
 
 WORK="$(mktemp -d)"
@@ -81,7 +81,7 @@ with zipfile.ZipFile(f"{w}/logs.zip", "w", zipfile.ZIP_DEFLATED) as z:
     for i in range(8):
         z.writestr(f"job{i}/{i+1}_Run tests.txt", unit)
 with zipfile.ZipFile(f"{w}/bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
-    with z.open("0_job.txt", "w") as e:
+    with z.open("0_job.txt", "w", force_zip64=True) as e:
         chunk = b"\0" * (1 << 20)
         for _ in range(2048):
             e.write(chunk)
@@ -107,12 +107,12 @@ measure() { # name, input bytes (0: unknown), command...
 size() { stat -c %s "$1"; }
 echo "| input | size | CPU | MB/s (CPU) | peak RSS | exit | note |"
 echo "|---|---:|---:|---:|---:|---:|---|"
-measure "mixed corpus (every fixture kind, unrecognised, Travis, random bytes, long lines)" "$(size "$WORK/mixed.log")" $BIN analyze "$WORK/mixed.log"
-measure "no recognised failure, no step markers" "$(size "$WORK/unrecognised.log")" $BIN analyze "$WORK/unrecognised.log"
-measure "one 100 MB line, no newline" "$(size "$WORK/one-line.log")" $BIN analyze "$WORK/one-line.log"
-measure "random bytes" "$(size "$WORK/random.bin")" $BIN analyze "$WORK/random.bin"
-measure "run-logs zip (8 step files of the corpus unit)" "$((8 * $(size "$WORK/unit.log")))" $BIN analyze "$WORK/logs.zip"
-measure "zip bomb (2 GiB of zeros, $(( $(size "$WORK/bomb.zip") / 1024 )) KiB)" "$((1 << 30))" $BIN analyze "$WORK/bomb.zip"
+measure "mixed corpus (every fixture kind, unrecognised, Travis, random bytes, long lines)" "$(size "$WORK/mixed.log")" "$BIN" analyze "$WORK/mixed.log"
+measure "no recognised failure, no step markers" "$(size "$WORK/unrecognised.log")" "$BIN" analyze "$WORK/unrecognised.log"
+measure "one 100 MB line, no newline" "$(size "$WORK/one-line.log")" "$BIN" analyze "$WORK/one-line.log"
+measure "random bytes" "$(size "$WORK/random.bin")" "$BIN" analyze "$WORK/random.bin"
+measure "run-logs zip (8 step files of the corpus unit)" "$((8 * $(size "$WORK/unit.log")))" "$BIN" analyze "$WORK/logs.zip"
+measure "zip bomb (2 GiB of zeros, $(( $(size "$WORK/bomb.zip") / 1024 )) KiB)" "$((1 << 30))" "$BIN" analyze "$WORK/bomb.zip"
 measure "endless stream on stdin (/dev/zero as -)" "$((1 << 30))" sh -c "$BIN analyze - < /dev/zero"
-measure "FIFO that never closes" 0 timeout 10 $BIN analyze "$WORK/fifo"
-measure "/dev/zero as a path" 0 timeout 10 $BIN analyze /dev/zero
+measure "FIFO that never closes" 0 timeout 10 "$BIN" analyze "$WORK/fifo"
+measure "/dev/zero as a path" 0 timeout 10 "$BIN" analyze /dev/zero
