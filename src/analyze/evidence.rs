@@ -68,7 +68,8 @@ fn go_test_block(chunk: &str, test: &str) -> Vec<String> {
     let line_start = chunk[..at].rfind('\n').map_or(0, |i| i + 1);
     let before = &chunk[..line_start];
     // Output printed while the test ran (Go 1.14+ streams it before the result).
-    let run = format!("=== RUN   {test}");
+    // The whole line: `=== RUN   TestX` must not match `=== RUN   TestX/sub`.
+    let run = format!("=== RUN   {test}\n");
     if let Some(r) = before.rfind(&run) {
         let from = before[r..].find('\n').map_or(before.len(), |i| r + i + 1);
         for l in before[from..].lines() {
