@@ -11,3 +11,7 @@ echo
 echo "### go test, compiler and linter diagnostics (go-junit-report, reviewdog/errorformat)"
 echo
 cargo run --quiet --release --example eval_diagnostics
+echo
+echo "### The excerpt: share of the lines that matter it quotes, and its tokens"
+echo
+cargo run --quiet --release --example eval_excerpt

@@ -39,24 +39,25 @@ pub fn analyze(
     workdir: Option<PathBuf>,
     budget: usize,
 ) -> anyhow::Result<ExitCode> {
-    let mut files = Vec::new();
     for p in paths {
-        if !p.exists() {
+        if p.as_os_str() != self_heal::logs::stream::STDIN && !p.exists() {
             return Err(Usage(format!("{}: no such file or directory", p.display())).into());
         }
-        files.extend(
-            self_heal::logs::read_path(p)
-                .with_context(|| format!("cannot read {}", p.display()))?,
-        );
     }
-    let workdir = workdir.or_else(|| std::env::current_dir().ok());
-    let analysis = analyze::analyze(
-        &files,
+    // Without --workdir the analysis finds the repository root itself.
+    // Streamed: a log of any size is analysed in bounded memory.
+    let (analysis, cuts) = analyze::analyze_paths(
+        paths,
+        &[],
         &AnalyzeOptions {
             workdir,
             budget_tokens: budget,
         },
-    );
+    )
+    .context("cannot read the log")?;
+    for c in cuts {
+        progress(&c);
+    }
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &analysis).context("cannot write JSON")?;

@@ -28,7 +28,7 @@ enum Command {
         /// Print the analysis as JSON.
         #[arg(long)]
         json: bool,
-        /// Checkout used to normalise paths (default: current directory).
+        /// Checkout used to normalise paths (default: the folder where the failures' paths exist: the log's own or a parent, else the current directory).
         #[arg(long)]
         workdir: Option<PathBuf>,
         /// Budget for the excerpt, in tokens.

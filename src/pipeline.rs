@@ -6,7 +6,7 @@ use crate::approve::Proposal;
 use crate::config::{Config, ValidationMode};
 use crate::ecosystem;
 use crate::llm::{LlmClient, LlmSettings, Templates};
-use crate::logs::{self, LogFile};
+use crate::logs::LogFile;
 use crate::repair::edits;
 use crate::repair::memory::{self, Memory, MemoryEntry};
 use crate::repair::repair_loop::{self, LoopInput, Progress, ValidatedFix};
@@ -44,20 +44,12 @@ fn proposal_of(report: &Report, fix: &ValidatedFix) -> Proposal {
     }
 }
 
-/// Reads the `log` setting's files (text, directory, zip), masking secrets.
-pub fn read_logs(cfg: &Config) -> Result<Vec<LogFile>, (Status, String)> {
-    let mut all = Vec::new();
-    for path in &cfg.logs {
-        match logs::read_path(path) {
-            Ok(files) => all.extend(files),
-            Err(e) => return Err((Status::Error, e.to_string())),
-        }
-    }
-    let secrets = cfg.secrets();
-    for f in &mut all {
-        f.text = logs::mask(&f.text, &secrets);
-    }
-    Ok(all)
+/// Streams the `log` setting's files (text, directory, zip, `-` for stdin)
+/// through the analysis in bounded memory, masking secrets; also returns
+/// why input was cut, if it was.
+pub fn analyze_local_logs(cfg: &Config) -> Result<(Analysis, Vec<String>), (Status, String)> {
+    analyze::analyze_paths(&cfg.logs, &cfg.secrets(), &analysis_options(cfg))
+        .map_err(|e| (Status::Error, e.to_string()))
 }
 
 pub fn analysis_options(cfg: &Config) -> AnalyzeOptions {

@@ -1,6 +1,7 @@
 //! The GitHub side of `self-heal run`: which run to repair, its failed jobs' logs,
 //! publishing a validated fix as a branch or pull request, and the workflow's outputs.
 
+use crate::analyze::Analysis;
 use crate::config::{Config, Publish};
 use crate::github::client::GithubClient;
 use crate::github::event::{self, Guards, RunRef, Trigger};
@@ -10,7 +11,7 @@ use crate::github::publish::{
     self, BotIdentity, PrContent, PublishMode, PublishOutcome, PublishRequest,
 };
 use crate::github::workflow_commands as wf;
-use crate::logs::{self, LogFile};
+use crate::logs;
 use crate::pipeline::Repaired;
 use crate::report::{PrInfo, Report, Status};
 use std::path::Path;
@@ -36,7 +37,8 @@ impl RemoteRun {
 
 /// What the run command should do, decided from the event and settings.
 pub enum Source {
-    Local(Vec<LogFile>),
+    /// Logs given with `log`, already analysed (streamed, so never held whole).
+    Local(Box<Analysis>),
     Remote(Box<RemoteRun>),
 }
 
@@ -60,7 +62,11 @@ pub async fn resolve_source(
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Source, SourceError> {
     if !cfg.logs.is_empty() {
-        if let Some(missing) = cfg.logs.iter().find(|p| !p.exists()) {
+        if let Some(missing) = cfg
+            .logs
+            .iter()
+            .find(|p| p.as_os_str() != logs::stream::STDIN && !p.exists())
+        {
             return Err(SourceError::Usage(format!(
                 "{}: no such file or directory",
                 missing.display()
@@ -71,8 +77,13 @@ pub async fn resolve_source(
                 "publish pr/branch needs the failed run (run-id or a workflow_run event); logs given with `log` are repaired in the working tree: set publish none".into(),
             ));
         }
-        return crate::pipeline::read_logs(cfg)
-            .map(Source::Local)
+        return crate::pipeline::analyze_local_logs(cfg)
+            .map(|(analysis, cuts)| {
+                for c in cuts {
+                    progress(&c);
+                }
+                Source::Local(Box::new(analysis))
+            })
             .map_err(|(status, reason)| {
                 SourceError::Report(Box::new(Report::new(status, reason)))
             });

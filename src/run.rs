@@ -77,8 +77,13 @@ async fn repair(
             })
         }
     };
-    let (logs, target, run_url, dispatch_dry_run) = match &source {
-        Source::Local(files) => (files.as_slice(), Target::WorkingTree, None, false),
+    let (repaired, target, run_url, dispatch_dry_run) = match &source {
+        Source::Local(analysis) => (
+            pipeline::repair_analysis(cfg, analysis, progress).await,
+            Target::WorkingTree,
+            None,
+            false,
+        ),
         Source::Remote(run) => {
             // Validating (and committing on top of) another commit than the one that
             // failed would prove nothing: move the checkout first, or stop.
@@ -89,14 +94,13 @@ async fn repair(
                 });
             }
             (
-                run.fetched.logs.as_slice(),
+                pipeline::repair_logs(cfg, &run.fetched.logs, progress).await,
                 Target::Remote(run),
                 run.run_url().map(str::to_string),
                 run.run.dispatch_dry_run == Some(true),
             )
         }
     };
-    let repaired = pipeline::repair_logs(cfg, logs, progress).await;
     let Some(proposal) = repaired.proposal() else {
         return Ok(Outcome {
             report: repaired.report,

@@ -82,20 +82,7 @@ fn summary_line(i: usize, g: &Group) -> String {
             .filter_map(|m| m.failure.test.as_deref())
             .collect();
         s.push_str(&format!(" in {} tests: ", g.members.len()));
-        let mut listed = 0;
-        for t in &tests {
-            if listed > 0 && s.len() + t.len() > 480 {
-                break;
-            }
-            if listed > 0 {
-                s.push_str(", ");
-            }
-            s.push_str(t);
-            listed += 1;
-        }
-        if listed < tests.len() {
-            s.push_str(&format!(" (+{} more)", tests.len() - listed));
-        }
+        s.push_str(&list_tests(&tests, 1200));
     }
     if occurrences > g.members.len() as u64 {
         s.push_str(&format!(" (x{occurrences})"));
@@ -170,56 +157,189 @@ pub fn build(h: &Header, found: &[Found], tail: &[String], budget: usize) -> Str
         format!("{total} failure{}:", if total == 1 { "" } else { "s" })
     };
     push(&mut out, &mut used, &title, false);
+    // The summary leaves room for the blocks (up to half the budget): the
+    // log's own lines are what a reader needs, the summary only says what
+    // they belong to. Without blocks to show, the summary may use it all.
+    let wanted: usize = groups
+        .iter()
+        .map(|g| {
+            let d = &g.members[0].details;
+            if d.is_empty() {
+                return 0;
+            }
+            12 + d.iter().take(8).map(|l| tokens(l) + 1).sum::<usize>()
+        })
+        .sum();
+    let summary_budget = budget - wanted.min(budget.saturating_sub(used) / 2);
     let mut shown = 0;
     let mut shown_failures = 0u64;
     for (i, g) in groups.iter().enumerate() {
-        let line = cut_to_tokens(&summary_line(i, g), 130);
-        if !push(&mut out, &mut used, &line, false) {
+        let line = cut_to_tokens(&summary_line(i, g), 400);
+        let limit = if i == 0 { budget } else { summary_budget };
+        if used + tokens(&line) + 1 > limit {
             break;
         }
+        push(&mut out, &mut used, &line, false);
         shown += 1;
         shown_failures += g.members.len() as u64;
     }
     let hidden = total - shown_failures;
     if hidden > 0 {
-        push(&mut out, &mut used, &format!("… and {hidden} more"), true);
+        let more = format!("… and {hidden} more");
+        if used + tokens(&more) < budget {
+            push(&mut out, &mut used, &more, true);
+        }
     }
-    // Details, in order, each group's block only if it starts within budget.
-    let mut first = true;
-    for (i, f) in groups.iter().take(shown).map(|g| g.members[0]).enumerate() {
-        let lines: Vec<&String> = f
-            .details
-            .iter()
-            .filter(|d| {
-                !d.trim().is_empty() && d.trim() != format!("E {}", f.failure.message).trim()
-            })
-            .collect();
-        if lines.is_empty() {
-            continue;
+    // Each shown group's block, verbatim, in the order of the summary. Lines
+    // are handed out in rounds (every block its next line) so that one long
+    // block cannot crowd out the others; a block is a prefix of its lines.
+    struct Block {
+        title: String,
+        lines: Vec<String>,
+        take: usize,
+        open: bool,
+    }
+    let mut blocks: Vec<Block> = groups
+        .iter()
+        .take(shown)
+        .enumerate()
+        .map(|(i, g)| {
+            let f = g.members[0];
+            let mut title = format!(
+                "--- {}",
+                f.failure
+                    .test
+                    .clone()
+                    .unwrap_or_else(|| format!("failure {}", i + 1))
+            );
+            if g.members.len() > 1 {
+                title.push_str(&format!(
+                    " (and {} more with this cause)",
+                    g.members.len() - 1
+                ));
+            }
+            let lines = f
+                .details
+                .iter()
+                .filter(|d| !d.trim().is_empty())
+                .map(|d| cut_to_tokens(d.trim_end(), 100))
+                .collect::<Vec<_>>();
+            Block {
+                title,
+                open: !lines.is_empty(),
+                lines,
+                take: 0,
+            }
+        })
+        .collect();
+    // The blank line before the blocks.
+    let mut planned = used + 1;
+    loop {
+        let mut progress = false;
+        for b in blocks.iter_mut().filter(|b| b.open) {
+            let mut cost = tokens(&b.lines[b.take]) + 1;
+            if b.take == 0 {
+                cost += tokens(&b.title) + 1;
+            }
+            if planned + cost > budget {
+                b.open = false;
+                continue;
+            }
+            planned += cost;
+            b.take += 1;
+            b.open = b.take < b.lines.len();
+            progress = true;
         }
-        let title = format!(
-            "--- {}",
-            f.failure
-                .test
-                .as_deref()
-                .unwrap_or(&format!("failure {}", i + 1))
-        );
-        if used + tokens(&title) + tokens(lines[0]) + 2 > budget {
-            continue;
+        if !progress {
+            break;
         }
-        if first {
-            push(&mut out, &mut used, "", false);
-            first = false;
-        }
-        push(&mut out, &mut used, &title, false);
-        for d in lines {
-            let d = cut_to_tokens(d, 100);
-            if !push(&mut out, &mut used, &d, false) {
-                break;
+    }
+    if blocks.iter().any(|b| b.take > 0) {
+        push(&mut out, &mut used, "", true);
+        for b in blocks.iter().filter(|b| b.take > 0) {
+            push(&mut out, &mut used, &b.title, true);
+            for l in &b.lines[..b.take] {
+                push(&mut out, &mut used, l, true);
             }
         }
     }
     out
+}
+
+/// Test ids sharing a prefix and suffix (their class or module) written
+/// once: `pkg.ClassTest.{a, b, c}`, `{a, b}(pkg.ClassTest)`; cut to about
+/// `max` characters with the rest counted.
+fn list_tests(tests: &[&str], max: usize) -> String {
+    const SEPS: &[char] = &['.', ':', '/', '#', '(', ' ', '›'];
+    let first = tests.first().copied().unwrap_or("");
+    let mut pre = first.len();
+    let mut suf = first.len();
+    for t in &tests[1..] {
+        pre = pre.min(common_prefix(first, t));
+        suf = suf.min(common_suffix(first, t));
+    }
+    // Cut the prefix after a separator and the suffix at one, so names stay whole.
+    let pre = first[..pre].rfind(SEPS).map_or(0, |i| {
+        i + first[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let suf_start = first.len() - suf;
+    let suf = first[suf_start..]
+        .find(SEPS)
+        .map_or(0, |i| first.len() - (suf_start + i));
+    let compress = tests.len() > 1 && pre + suf >= 8 && tests.iter().all(|t| t.len() > pre + suf);
+    let (head, tail) = if compress {
+        (&first[..pre], &first[first.len() - suf..])
+    } else {
+        ("", "")
+    };
+    let mut s = String::new();
+    s.push_str(head);
+    if compress {
+        s.push('{');
+    }
+    let mut listed = 0;
+    for t in tests {
+        let name = if compress { &t[pre..t.len() - suf] } else { t };
+        if listed > 0 && s.len() + name.len() > max {
+            break;
+        }
+        if listed > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(name);
+        listed += 1;
+    }
+    if listed < tests.len() {
+        s.push_str(&format!(", +{} more", tests.len() - listed));
+    }
+    if compress {
+        s.push('}');
+        s.push_str(tail);
+    }
+    s
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i)
+        .min(b.len())
+}
+
+fn common_suffix(a: &str, b: &str) -> usize {
+    let n = a
+        .bytes()
+        .rev()
+        .zip(b.bytes().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    // Back to a char boundary of both.
+    let mut n = n.min(a.len()).min(b.len());
+    while n > 0 && !(a.is_char_boundary(a.len() - n) && b.is_char_boundary(b.len() - n)) {
+        n -= 1;
+    }
+    n
 }
 
 fn cut_to_tokens(s: &str, max_tokens: usize) -> String {

@@ -5,6 +5,7 @@
 //! [`analyze`] runs the same engine over logs already in memory.
 
 pub mod diagnostics;
+mod evidence;
 pub mod excerpt;
 mod failure;
 pub mod generic;
@@ -79,6 +80,73 @@ pub fn analyze_reader<R: BufRead>(r: R, opts: &AnalyzeOptions) -> std::io::Resul
     Ok(e.finish(opts))
 }
 
+/// Streams each path (text log, directory of step logs, run-logs zip, or `-`
+/// for standard input) through one analysis in bounded memory, masking
+/// `secrets` in every cleaned line. Also returns why input was cut, if it was
+/// (see [`crate::logs::stream`]).
+pub fn analyze_paths(
+    paths: &[PathBuf],
+    secrets: &[String],
+    opts: &AnalyzeOptions,
+) -> Result<(Analysis, Vec<String>), crate::logs::LogError> {
+    let mut e = Engine::new();
+    e.secrets = secrets.iter().filter(|s| s.len() >= 4).cloned().collect();
+    let mut cuts = Vec::new();
+    for p in paths {
+        let streamed = crate::logs::stream_path(p, &mut |ev| match ev {
+            crate::logs::Event::Start { job, step } => e.start_file(job, step),
+            crate::logs::Event::Line(l) => e.raw_line(l),
+        })?;
+        cuts.extend(streamed.cut);
+    }
+    if opts.workdir.is_none() {
+        // No checkout given: the repository root is where the failures'
+        // paths are, so they come out relative to it whatever the current
+        // directory (a log inside the project, read from a parent folder).
+        e.close();
+        let root = guess_root(paths, &e.sink.items);
+        let opts = AnalyzeOptions {
+            workdir: root,
+            ..opts.clone()
+        };
+        return Ok((e.finish(&opts), cuts));
+    }
+    Ok((e.finish(opts), cuts))
+}
+
+/// The directory in which the most of the failures' relative paths exist:
+/// among each log's folder and its ancestors (nearest first), then the
+/// current directory. `None` when no path exists anywhere.
+fn guess_root(logs: &[PathBuf], items: &[Found]) -> Option<PathBuf> {
+    let files: Vec<String> = items
+        .iter()
+        .filter_map(|f| f.failure.file.as_deref())
+        .map(paths::normalize)
+        .filter(|p| paths::in_repo(p))
+        .take(50)
+        .collect();
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    for l in logs {
+        let abs = std::fs::canonicalize(l).ok();
+        let mut dir = abs.as_deref().and_then(std::path::Path::parent);
+        for _ in 0..8 {
+            let Some(d) = dir else { break };
+            candidates.push(d.to_path_buf());
+            dir = d.parent();
+        }
+    }
+    let cwd = std::env::current_dir().ok();
+    candidates.extend(cwd.clone());
+    let mut best: Option<(usize, PathBuf)> = None;
+    for c in candidates {
+        let n = files.iter().filter(|f| paths::exists_in(&c, f)).count();
+        if n > 0 && best.as_ref().is_none_or(|(b, _)| n > *b) {
+            best = Some((n, c));
+        }
+    }
+    best.map(|(_, c)| c).or(cwd)
+}
+
 /// Cleaned text is handed to the whole-text parsers (go, rust, diagnostics)
 /// in chunks of about this size, cut at a blank line (diagnostics are
 /// separated by blank lines) or, failing that, at twice the size.
@@ -122,7 +190,37 @@ pub struct Engine {
     tail: VecDeque<String>,
     failed_tail: Option<Vec<String>>,
     last_tail: Vec<String>,
+    /// Masked (`***`) in every cleaned line before anything sees it.
+    secrets: Vec<String>,
+    /// Failures of the whole-text parsers whose block may still be looked up.
+    blocks_left: usize,
+    /// Per step (file or `Run` section): did it fail?
+    segments: Vec<bool>,
+    /// Without any failed-step marker: the lines around the first fatal error.
+    fatal_tail: Option<Vec<String>>,
+    /// Lines still to add to `fatal_tail` after the fatal line.
+    fatal_after: usize,
+    /// The current file was ended (by [`Engine::close`]).
+    closed: bool,
 }
+
+/// Lines kept after the first fatal error for the no-failure excerpt.
+const FATAL_AFTER: usize = 15;
+
+/// The first line of a fatal error in a log with no failed-step marker.
+fn is_fatal(l: &str) -> bool {
+    let t = l.trim_start();
+    t.starts_with("fatal:")
+        || t.starts_with("FATAL")
+        || t.starts_with("Fatal error")
+        || t.starts_with("fatal error")
+        || t.starts_with("panic: ")
+        || t.starts_with("Traceback (most recent call last)")
+}
+
+/// Most failures whose verbatim block is looked up in the text (each lookup
+/// scans a chunk; an excerpt has room for far fewer).
+const MAX_BLOCKS: usize = 200;
 
 impl Default for Engine {
     fn default() -> Self {
@@ -149,17 +247,25 @@ impl Engine {
             tail: VecDeque::new(),
             failed_tail: None,
             last_tail: Vec::new(),
+            secrets: Vec::new(),
+            blocks_left: MAX_BLOCKS,
+            segments: Vec::new(),
+            fatal_tail: None,
+            fatal_after: 0,
+            closed: false,
         }
     }
 
     /// Starts a new input file (a job or step log); flushes the previous one.
     pub fn start_file(&mut self, job: Option<String>, step: Option<String>) {
-        if self.started {
+        if self.started && !self.closed {
             self.end_file();
         }
         self.started = true;
+        self.closed = false;
         self.cleaner = Cleaner::new();
         self.sink.origin = self.files.len();
+        self.new_segment();
         self.cur = FileInfo {
             job,
             step,
@@ -191,9 +297,25 @@ impl Engine {
         }
         let mut cleaner = std::mem::take(&mut self.cleaner);
         if let Some(l) = cleaner.line(raw) {
-            self.line(&l);
+            if self.secrets.iter().any(|s| l.contains(s.as_str())) {
+                let masked = crate::logs::mask(&l, &self.secrets);
+                self.line(&masked);
+            } else {
+                self.line(&l);
+            }
         }
         self.cleaner = cleaner;
+    }
+
+    fn new_segment(&mut self) {
+        self.sink.segment = self.segments.len();
+        self.segments.push(false);
+    }
+
+    fn segment_failed(&mut self) {
+        if let Some(s) = self.segments.last_mut() {
+            *s = true;
+        }
     }
 
     fn finish_command(&mut self) {
@@ -218,6 +340,7 @@ impl Engine {
                 self.cmd_lines.clear();
                 self.cmd_done = false;
                 self.tail.clear();
+                self.new_segment();
             }
             self.generic.line(l, &mut self.sink);
             return;
@@ -245,6 +368,7 @@ impl Engine {
             return;
         }
         if let Some(msg) = l.strip_prefix("##[error]") {
+            self.segment_failed();
             let info = &mut self.cur;
             info.had_error = true;
             if info.failed_title.is_none() && info.exit_code.is_none() {
@@ -262,19 +386,46 @@ impl Engine {
             self.generic.line(l, &mut self.sink);
             return;
         }
-        // Travis: `The command "pytest" exited with 1.` names the failed command.
+        // Travis: `The command "pytest" exited with 1.` (or `... failed and
+        // exited with 128 during .`) names the failed command, wherever it is.
         if let Some(rest) = l.strip_prefix("The command \"") {
-            if let Some((cmd, code)) = rest.rsplit_once("\" exited with ") {
+            let split = rest
+                .rsplit_once("\" exited with ")
+                .or_else(|| rest.rsplit_once("\" failed and exited with "));
+            if let Some((cmd, code)) = split {
+                let code = code.split_whitespace().next().unwrap_or("");
                 let code = code.trim_end_matches('.');
-                if code != "0" {
+                if code != "0" && !code.is_empty() {
+                    self.segment_failed();
                     let info = &mut self.cur;
                     if info.failed_command.is_none() {
                         info.failed_command = Some(cmd.to_string());
                         info.exit_code = Some(code.to_string());
                         info.had_error = true;
+                        if self.failed_tail.is_none() {
+                            let mut t: Vec<String> = self.tail.iter().cloned().collect();
+                            t.push(l.to_string());
+                            self.failed_tail = Some(t);
+                        }
+                        // The step failed: what the fallback saw is its evidence.
+                        self.generic.line(
+                            &format!("##[error]Process completed with exit code {code}."),
+                            &mut self.sink,
+                        );
                     }
                 }
             }
+        }
+        if self.fatal_after > 0 {
+            self.fatal_after -= 1;
+            if let Some(t) = self.fatal_tail.as_mut() {
+                t.push(crate::logs::clean::truncate(l, 1024).to_string());
+            }
+        } else if self.fatal_tail.is_none() && self.failed_tail.is_none() && is_fatal(l) {
+            let mut t: Vec<String> = self.tail.iter().cloned().collect();
+            t.push(crate::logs::clean::truncate(l, 1024).to_string());
+            self.fatal_tail = Some(t);
+            self.fatal_after = FATAL_AFTER;
         }
         // Reuse the oldest line's buffer: no allocation per line once full.
         let mut buf = if self.tail.len() == TAIL_LINES {
@@ -310,17 +461,32 @@ impl Engine {
                 } else {
                     Tier::Strong
                 };
-                self.sink.push(Found::new(f, tier));
+                let mut found = Found::new(f, tier);
+                // The log's own lines for the excerpt; only for new failures,
+                // and only for as many as an excerpt could ever show.
+                if self.blocks_left > 0 && !self.sink.contains(&found) {
+                    self.blocks_left -= 1;
+                    found.details = evidence::block(&self.chunk, &found.failure);
+                }
+                self.sink.push(found);
             }
         }
     }
 
     /// Ends the input and builds the [`Analysis`].
-    pub fn finish(mut self, opts: &AnalyzeOptions) -> Analysis {
+    /// Ends the input: every parser flushes what it holds.
+    fn close(&mut self) {
         if !self.started {
             self.start_file(None, None);
         }
-        self.end_file();
+        if !self.closed {
+            self.end_file();
+            self.closed = true;
+        }
+    }
+
+    pub fn finish(mut self, opts: &AnalyzeOptions) -> Analysis {
+        self.close();
         let dropped = self.sink.dropped;
         let mut items = std::mem::take(&mut self.sink.items);
         let files = &self.files;
@@ -336,6 +502,23 @@ impl Engine {
                 f.tier == best
                     || matches!(f.failure.kind, FailureKind::Infra | FailureKind::Timeout)
                         && f.tier == Tier::Fallback
+            });
+        }
+        // Warnings are not failures: eslint or compiler warnings count only
+        // when nothing else broke; a linter's findings in a step that passed
+        // do not count when another step failed.
+        let is_warning = |f: &Found| {
+            let m = f.failure.message.as_str();
+            m.starts_with("warning: ") || m.starts_with("warning ")
+        };
+        if items.iter().any(|f| !is_warning(f)) {
+            items.retain(|f| !is_warning(f));
+        }
+        let segments = &self.segments;
+        let failed = |f: &Found| segments.get(f.segment).copied().unwrap_or(false);
+        if items.iter().any(failed) {
+            items.retain(|f| {
+                failed(f) || !matches!(f.failure.kind, FailureKind::Lint | FailureKind::Format)
             });
         }
         // The file the failures came from decides job/step/command.
@@ -365,6 +548,7 @@ impl Engine {
         let tail = self
             .failed_tail
             .take()
+            .or(self.fatal_tail.take())
             .unwrap_or_else(|| std::mem::take(&mut self.last_tail));
         let context = excerpt::build(&header, &items, &tail, opts.budget_tokens);
         let language = language_of(&items);

@@ -24,6 +24,8 @@ pub struct Found {
     pub tier: Tier,
     /// Which input file (job/step) it came from; set by the engine.
     pub origin: usize,
+    /// Which step (a file, or a `##[group]Run` section of one) it came from.
+    pub segment: usize,
 }
 
 impl Found {
@@ -33,6 +35,7 @@ impl Found {
             details: Vec::new(),
             tier,
             origin: 0,
+            segment: 0,
         }
     }
 }
@@ -40,7 +43,9 @@ impl Found {
 /// Most distinct failures kept; more are counted, not stored.
 pub const MAX_FAILURES: usize = 1000;
 /// Most detail lines kept per failure.
-pub const MAX_DETAILS: usize = 24;
+pub const MAX_DETAILS: usize = 40;
+/// Longest detail line kept, in bytes (the excerpt cuts lines shorter still).
+pub const MAX_DETAIL_LINE: usize = 1024;
 /// Longest message kept, in bytes.
 pub const MAX_MESSAGE: usize = 500;
 
@@ -55,13 +60,33 @@ pub struct Sink {
     /// Distinct findings dropped because [`MAX_FAILURES`] was reached.
     pub dropped: u64,
     pub origin: usize,
+    pub segment: usize,
 }
 
 impl Sink {
+    /// Whether an identical finding is already kept (it would only be counted).
+    pub fn contains(&self, f: &Found) -> bool {
+        self.index.contains_key(&(
+            f.failure.tool.clone(),
+            f.failure.test.clone(),
+            f.failure.file.clone(),
+            f.failure.line,
+            cap(f.failure.message.clone(), MAX_MESSAGE),
+        ))
+    }
+
     pub fn push(&mut self, mut f: Found) {
         f.failure.message = cap(std::mem::take(&mut f.failure.message), MAX_MESSAGE);
         f.details.truncate(MAX_DETAILS);
+        for d in f.details.iter_mut() {
+            if d.len() > MAX_DETAIL_LINE {
+                let keep = crate::logs::clean::truncate(d, MAX_DETAIL_LINE).len();
+                d.truncate(keep);
+                d.push('…');
+            }
+        }
         f.origin = self.origin;
+        f.segment = self.segment;
         let k: Key = (
             f.failure.tool.clone(),
             f.failure.test.clone(),

@@ -31,6 +31,22 @@ const INFRA: &[&str] = &[
     "Failed to download action",
     "Cannot connect to the Docker daemon",
     "killed by signal 9",
+    // git clone/fetch of a branch or remote that is not there (Travis, checkout).
+    "not found in upstream origin",
+    "Couldn't find remote ref",
+    "Could not read from remote repository",
+    "fatal: unable to access",
+    "The requested URL returned error: 5",
+    // Package registries down.
+    "Service Unavailable",
+    "Bad Gateway",
+    "returned status code 5",
+    "received HTTP code 5",
+    // Runner lost.
+    "The runner has received a shutdown signal",
+    "The self-hosted runner",
+    "runner lost",
+    "Runner lost",
 ];
 
 const TIMEOUT: &[&str] = &[
@@ -41,6 +57,8 @@ const TIMEOUT: &[&str] = &[
     "TimeoutError",
     "Timed out waiting",
     "exceeded timeout",
+    "No output has been received in the last",
+    "exceeded the maximum time limit",
 ];
 
 /// Resolution and install failures of package managers.

@@ -26,11 +26,39 @@ fn split_numbered(file: &str) -> (Option<i64>, String) {
 /// step files (it holds the same lines), and legacy duplicates are dropped
 /// when the regular job file exists.
 pub(super) fn arrange(entries: Vec<(String, String)>) -> Vec<LogFile> {
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    let order = plan(&names);
+    let mut texts: Vec<Option<(String, String)>> = entries.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|p| {
+            let (_, text) = texts[p.index].take()?;
+            Some(LogFile {
+                job: p.job,
+                step: p.step,
+                text,
+            })
+        })
+        .collect()
+}
+
+/// One entry to read, in reading order (see [`plan`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// Position of the entry in the list given to [`plan`].
+    pub index: usize,
+    pub job: Option<String>,
+    pub step: Option<String>,
+}
+
+/// The reading order of a run-logs layout from the entry names alone, so
+/// entries can be streamed one at a time (the rules of [`arrange`]).
+pub fn plan(names: &[&str]) -> Vec<Planned> {
     let mut jobs_with_steps: HashSet<String> = HashSet::new();
     let mut top_level_jobs: HashSet<String> = HashSet::new();
     // A job folder sorts where its top-level `<n>_<job>.txt` would.
     let mut job_order: std::collections::HashMap<String, i64> = Default::default();
-    for (name, _) in &entries {
+    for name in names {
         match name.split_once('/') {
             Some((job, rest)) if !rest.is_empty() => {
                 jobs_with_steps.insert(job.to_string());
@@ -47,8 +75,8 @@ pub(super) fn arrange(entries: Vec<(String, String)>) -> Vec<LogFile> {
         }
     }
     // (job order, step order, name) for a stable, execution-like order.
-    let mut out: Vec<((i64, String, i64, String), LogFile)> = Vec::new();
-    for (name, text) in entries {
+    let mut out: Vec<((i64, String, i64, String), Planned)> = Vec::new();
+    for (index, name) in names.iter().enumerate() {
         match name.split_once('/') {
             Some((job, rest)) if !rest.is_empty() => {
                 let file = rest.rsplit('/').next().unwrap_or(rest);
@@ -58,34 +86,34 @@ pub(super) fn arrange(entries: Vec<(String, String)>) -> Vec<LogFile> {
                         job_order.get(job).copied().unwrap_or(i64::MAX),
                         job.to_string(),
                         n.unwrap_or(i64::MAX),
-                        name.clone(),
+                        name.to_string(),
                     ),
-                    LogFile {
+                    Planned {
+                        index,
                         job: Some(job.to_string()),
                         step: Some(step),
-                        text,
                     },
                 ));
             }
             _ => {
                 let legacy = name.starts_with(LEGACY_PREFIX);
-                let (n, job) = split_numbered(&name);
+                let (n, job) = split_numbered(name);
                 if jobs_with_steps.contains(&job) || (legacy && top_level_jobs.contains(&job)) {
                     continue;
                 }
                 out.push((
-                    (n.unwrap_or(i64::MAX), job.clone(), 0, name.clone()),
-                    LogFile {
+                    (n.unwrap_or(i64::MAX), job.clone(), 0, name.to_string()),
+                    Planned {
+                        index,
                         job: Some(job),
                         step: None,
-                        text,
                     },
                 ));
             }
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    out.into_iter().map(|(_, f)| f).collect()
+    out.into_iter().map(|(_, p)| p).collect()
 }
 
 #[cfg(test)]

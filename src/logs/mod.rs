@@ -9,9 +9,11 @@
 pub mod clean;
 mod layout;
 mod lines;
+pub mod stream;
 
 pub use clean::{clean_text, Cleaner, MAX_LINE};
 pub use lines::for_each_line;
+pub use stream::{stream_path, Event, Streamed};
 
 use std::io::Read;
 use std::path::Path;
@@ -42,6 +44,8 @@ pub enum LogError {
     UnsafePath(String),
     #[error("log too large: {0}")]
     TooLarge(String),
+    #[error("{0} is not a regular file or directory (a FIFO, socket or device may never end); to stream, pipe it to `-` (standard input)")]
+    NotRegular(String),
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> LogError {
@@ -56,6 +60,9 @@ pub fn read_path(path: &Path) -> Result<Vec<LogFile>, LogError> {
     let meta = std::fs::metadata(path).map_err(|e| io_err(path, e))?;
     if meta.is_dir() {
         return read_dir(path, MAX_TOTAL_BYTES);
+    }
+    if !meta.is_file() {
+        return Err(LogError::NotRegular(path.display().to_string()));
     }
     let bytes = read_capped(path, MAX_TOTAL_BYTES)?;
     let is_zip = bytes.starts_with(b"PK\x03\x04")

@@ -372,3 +372,148 @@ fn travis_style_log() {
     assert_eq!((f.file.as_deref(), f.line), (Some("app/core.py"), Some(7)));
     assert!(a.context.contains("exit code: 1"));
 }
+
+/// The excerpt quotes a Go subtest's own lines (`expected X but actual Y`),
+/// not only a one-line summary.
+#[test]
+fn excerpt_quotes_go_test_output_verbatim() {
+    let log = "=== RUN   TestParse\n=== RUN   TestParse/empty\n    parse_test.go:21: expected \"a\" but actual \"\"\n    parse_test.go:22: input was: \"\"\n--- FAIL: TestParse (0.00s)\n    --- FAIL: TestParse/empty (0.00s)\nFAIL\nFAIL\texample.com/p\t0.01s\n";
+    let a = analyze_text(log, &AnalyzeOptions::default());
+    assert!(!a.failures.is_empty());
+    for l in [
+        "parse_test.go:21: expected \"a\" but actual \"\"",
+        "parse_test.go:22: input was: \"\"",
+        "--- FAIL: TestParse/empty",
+    ] {
+        assert!(a.context.contains(l), "{l} missing from:\n{}", a.context);
+    }
+}
+
+/// A compiler error's snippet, notes and `help:` lines are quoted.
+#[test]
+fn excerpt_quotes_compiler_notes_and_help() {
+    let log = "error[E0308]: mismatched types\n --> src/main.rs:4:18\n  |\n4 |     let x: u32 = \"a\";\n  |            ---   ^^^ expected `u32`, found `&str`\n  |            |\n  |            expected due to this\n  = note: expected type `u32`\nhelp: try using a conversion method\n\nerror: aborting due to 1 previous error\n";
+    let a = analyze_text(log, &AnalyzeOptions::default());
+    for l in [
+        "error[E0308]: mismatched types",
+        " --> src/main.rs:4:18",
+        "4 |     let x: u32 = \"a\";",
+        "= note: expected type `u32`",
+        "help: try using a conversion method",
+    ] {
+        assert!(a.context.contains(l), "{l} missing from:\n{}", a.context);
+    }
+}
+
+/// Travis: a clone of a missing branch early in the log, then more output.
+/// The failed command is found where it is and triaged as infra.
+#[test]
+fn travis_clone_of_missing_branch_is_infra() {
+    let mut log = String::from("travis_fold:start:git.checkout\n$ git clone --depth=50 --branch=gone https://github.com/o/r.git o/r\nCloning into 'o/r'...\nwarning: Could not find remote branch gone to clone.\nfatal: Remote branch gone not found in upstream origin\nThe command \"git clone --depth=50 --branch=gone https://github.com/o/r.git o/r\" failed and exited with 128 during .\n");
+    for i in 0..200 {
+        log.push_str(&format!("cleanup line {i}\n"));
+    }
+    log.push_str("Done. Your build exited with 1.\n");
+    let a = analyze_text(&log, &AnalyzeOptions::default());
+    assert_eq!(
+        a.command.as_deref(),
+        Some("git clone --depth=50 --branch=gone https://github.com/o/r.git o/r")
+    );
+    assert!(!a.failures.is_empty(), "{a:?}");
+    assert!(
+        a.failures.iter().all(|f| f.kind == FailureKind::Infra),
+        "{:?}",
+        a.failures
+    );
+    assert!(
+        a.context.contains("not found in upstream origin"),
+        "{}",
+        a.context
+    );
+    assert!(!a.context.contains("cleanup line 199"), "{}", a.context);
+}
+
+/// eslint warnings in a passing lint step are not failures when tests failed.
+#[test]
+fn lint_warnings_are_not_failures() {
+    let log = "##[group]Run npx eslint src\nnpx eslint src\n##[endgroup]\n/home/runner/work/r/r/src/a.js\n  3:11  warning  Strings must use singlequote  quotes\n\n✖ 1 problem (0 errors, 1 warning)\n##[group]Run python -m pytest -q\npython -m pytest -q\n##[endgroup]\nFAILED tests/test_x.py::test_y - assert 1 == 2\n##[error]Process completed with exit code 1.\n";
+    let a = analyze_text(log, &AnalyzeOptions::default());
+    let tests: Vec<_> = a.failures.iter().map(|f| f.test.as_deref()).collect();
+    assert_eq!(tests, [Some("tests/test_x.py::test_y")], "{:?}", a.failures);
+}
+
+/// A plain log with no step markers and nothing recognised: the excerpt shows
+/// the first fatal error, not whatever came last.
+#[test]
+fn plain_log_excerpt_shows_the_first_fatal_error() {
+    let mut log =
+        String::from("starting\nfatal: could not create work tree dir 'x': Permission denied\n");
+    for i in 0..300 {
+        log.push_str(&format!("unrelated output {i}\n"));
+    }
+    let a = analyze_text(&log, &AnalyzeOptions::default());
+    assert!(
+        a.context.contains("fatal: could not create work tree dir"),
+        "{}",
+        a.context
+    );
+}
+
+/// Hostile and unfamiliar inputs: the excerpt never exceeds the budget and
+/// is used when there is evidence to fill it.
+#[test]
+fn excerpt_budget_holds_on_hostile_inputs() {
+    let mut many_langs = String::new();
+    for i in 0..300 {
+        many_langs.push_str(&format!(
+            "=== RUN   TestX{i}\n    x_test.go:{i}: expected {i} but actual 0\n--- FAIL: TestX{i} (0.00s)\nerror[E0425]: cannot find value `v{i}`\n --> src/l{i}.rs:1:1\n  |\n1 | v{i}\n  | ^^ not found\n\nFAILED tests/t.py::test_{i} - AssertionError: {}\n",
+            "é".repeat(i)
+        ));
+    }
+    let inputs = [
+        "x".repeat(5 << 20),
+        "\u{0}\u{1b}[31m".repeat(10_000),
+        many_langs,
+        "error: ".repeat(200_000),
+    ];
+    for budget in [50, 300, 1500] {
+        for text in &inputs {
+            let a = analyze_text(
+                text,
+                &AnalyzeOptions {
+                    budget_tokens: budget,
+                    ..Default::default()
+                },
+            );
+            assert!(
+                excerpt_tokens(&a.context) <= budget,
+                "{budget}: {}",
+                a.context
+            );
+        }
+    }
+    let a = analyze_text(&inputs[2], &AnalyzeOptions::default());
+    assert!(
+        excerpt_tokens(&a.context) > 1200,
+        "the budget is used: {}",
+        a.context
+    );
+}
+
+/// Secrets are masked in the streamed analysis of a file.
+#[test]
+fn streamed_paths_mask_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ci.log");
+    std::fs::write(&p, "##[group]Run pytest\npytest\n##[endgroup]\nFAILED tests/t.py::test_a - AssertionError: token ghp_abcdef123456 leaked\n##[error]Process completed with exit code 1.\n").unwrap();
+    let (a, cuts) = self_heal::analyze::analyze_paths(
+        &[p],
+        &["ghp_abcdef123456".to_string()],
+        &AnalyzeOptions::default(),
+    )
+    .unwrap();
+    assert!(cuts.is_empty());
+    let json = serde_json::to_string(&a).unwrap();
+    assert!(!json.contains("ghp_abcdef123456"), "{json}");
+    assert!(json.contains("***"), "{json}");
+}

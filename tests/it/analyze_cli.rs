@@ -54,3 +54,56 @@ fn json_output_has_the_contract_fields() {
     assert!(f["message"].as_str().unwrap().contains("NameError"), "{f}");
     insta::assert_snapshot!("py-name-error-json", text);
 }
+
+/// A FIFO would block `analyze` forever (nothing ever writes to it): it is
+/// refused up front with a one-line reason, as is a device like /dev/zero.
+#[test]
+fn fifo_and_device_logs_are_refused_not_read() {
+    let t = Test::new();
+    let fifo = t.path("pipe.log");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    for p in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let out = Test::new().args(["analyze", p]).run();
+        assert_ne!(out.code, 0, "{out:?}");
+        assert!(out.stderr.contains("not a regular file"), "{out:?}");
+        assert_eq!(out.stderr.trim().lines().count(), 1, "{out:?}");
+    }
+}
+
+/// `-` streams standard input explicitly.
+#[test]
+fn dash_reads_the_log_from_stdin() {
+    let log = std::fs::read_to_string(sample_dir("py-name-error").join("ci.log")).unwrap();
+    let out = Test::new()
+        .args(["analyze", "-", "--json"])
+        .stdin(&log)
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(
+        v["failures"][0]["test"],
+        "tests/test_cart.py::test_cart_total"
+    );
+}
+
+/// Without --workdir, paths are relative to the project the log belongs to,
+/// not to the current directory (run from the project's parent folder).
+#[test]
+fn paths_are_relative_to_the_project_from_a_parent_folder() {
+    let parent = sample_dir("py-name-error").parent().unwrap().to_path_buf();
+    let out = Test::new()
+        .args(["analyze", "py-name-error/ci.log", "--json"])
+        .current_dir(parent)
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(v["failures"][0]["file"], "cart/core.py", "{}", out.stdout);
+    assert_eq!(
+        v["failures"][0]["test"],
+        "tests/test_cart.py::test_cart_total"
+    );
+}

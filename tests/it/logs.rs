@@ -221,3 +221,71 @@ fn real_log_reads_the_same_from_text_and_zip() {
     assert!(!from_text[0].text.contains("2022-04-13T"));
     assert!(!from_text[0].text.contains('\x1b'));
 }
+
+fn streamed(path: &std::path::Path, limit: u64) -> (Vec<String>, self_heal::logs::Streamed) {
+    let mut got = Vec::new();
+    let s = self_heal::logs::stream::stream_path_with_limit(path, limit, &mut |e| match e {
+        self_heal::logs::Event::Start { job, step } => got.push(format!(
+            "## {}|{}",
+            job.unwrap_or_default(),
+            step.unwrap_or_default()
+        )),
+        self_heal::logs::Event::Line(l) => got.push(l.to_string()),
+    })
+    .unwrap();
+    (got, s)
+}
+
+#[test]
+fn streaming_a_zip_follows_the_run_logs_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = zip_of(&[
+        ("0_test.txt", "whole job\n"),
+        ("test/2_Run tests.txt", "FAILED x\n"),
+        ("test/1_Set up job.txt", "setup\n"),
+    ]);
+    let p = dir.path().join("logs.zip");
+    std::fs::write(&p, &bytes).unwrap();
+    let (got, s) = streamed(&p, 1 << 20);
+    assert_eq!(
+        got,
+        [
+            "## test|Set up job",
+            "setup",
+            "## test|Run tests",
+            "FAILED x"
+        ]
+    );
+    assert_eq!(s.cut, None);
+}
+
+/// Past the cap the input is cut, not held: the reason says so.
+#[test]
+fn streaming_cuts_at_the_cap_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.log");
+    std::fs::write(&p, "line\n".repeat(1000)).unwrap();
+    let (got, s) = streamed(&p, 100);
+    assert_eq!(s.bytes, 100);
+    assert_eq!(got.len(), 1 + 20, "the start and the lines within the cap");
+    assert!(s.cut.unwrap().contains("first 100 bytes"));
+    // A zip bomb inflates only up to the cap, entry by entry.
+    let bomb = zip_of(&[("0_job.txt", &"0".repeat(8 << 20))]);
+    let z = dir.path().join("bomb.zip");
+    std::fs::write(&z, bomb).unwrap();
+    let (_, s) = streamed(&z, 1 << 20);
+    assert_eq!(s.bytes, 1 << 20);
+    assert!(s.cut.is_some());
+}
+
+#[test]
+fn non_regular_files_are_refused() {
+    for p in ["/dev/zero", "/dev/null"] {
+        let e = self_heal::logs::stream_path(std::path::Path::new(p), &mut |_| {}).unwrap_err();
+        assert!(matches!(e, LogError::NotRegular(_)), "{e}");
+        assert!(matches!(
+            read_path(std::path::Path::new(p)),
+            Err(LogError::NotRegular(_))
+        ));
+    }
+}
