@@ -12,12 +12,12 @@
 //!   permission, which a generic client's error type does not carry.
 
 use super::event::WorkflowRun;
-use crate::http::HttpClientError;
+use crate::http::{GaveUp, HttpClientError, HttpError, Replay, SendOptions};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, LOCATION};
 use reqwest::{Method, StatusCode, Url};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// The permission a call needs, named the way a workflow's `permissions:` block spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,26 +113,14 @@ fn api_suffix(message: &str) -> String {
     }
 }
 
-/// Retry and wait limits. Tests shrink them; production keeps the defaults.
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    /// Extra attempts after the first, for 5xx, timeouts and rate limits.
-    pub max_retries: u32,
-    /// First backoff for 5xx/timeouts, doubled each retry.
-    pub backoff: Duration,
-    /// Longest rate-limit wait we sit through; a longer one is an error.
-    pub max_rate_limit_wait: Duration,
-}
+pub use crate::http::RetryPolicy;
 
-impl Default for RetryPolicy {
-    fn default() -> RetryPolicy {
-        RetryPolicy {
-            max_retries: 3,
-            backoff: Duration::from_millis(1000),
-            max_rate_limit_wait: Duration::from_secs(120),
-        }
-    }
-}
+/// GitHub's defaults: 3 retries, 1 s first backoff, rate-limit waits up to 2 minutes.
+pub const DEFAULT_RETRY: RetryPolicy = RetryPolicy {
+    max_retries: 3,
+    backoff: Duration::from_millis(1000),
+    max_wait: Duration::from_secs(120),
+};
 
 /// A pull request, the fields we use from the `pull-request` shapes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -240,6 +228,8 @@ pub struct GithubClient {
     token: String,
     pub retry: RetryPolicy,
     pub max_download: u64,
+    /// Cap on an API answer (JSON); logs have [`Self::max_download`].
+    pub max_body: u64,
 }
 
 impl std::fmt::Debug for GithubClient {
@@ -281,8 +271,9 @@ impl GithubClient {
             http,
             base,
             token: token.to_string(),
-            retry: RetryPolicy::default(),
+            retry: DEFAULT_RETRY,
             max_download: DEFAULT_MAX_DOWNLOAD,
+            max_body: API_BODY_LIMIT,
         })
     }
 
@@ -326,74 +317,78 @@ impl GithubClient {
         h
     }
 
-    /// Sends one API request with the retry rules; returns the final response
-    /// whatever its status, or a transport error after the retries.
+    /// Sends one API request under [`crate::http::send`]'s rules; returns the final
+    /// response whatever its status, or the error the retries ended with.
     async fn send(
         &self,
         method: Method,
         path: &str,
         body: Body<'_>,
-    ) -> Result<reqwest::Response, GithubError> {
+    ) -> Result<crate::http::Response, GithubError> {
         let url = self.url(path)?;
         let what = format!("{method} {}", url.path());
-        // Resending a POST after a 5xx may duplicate the PR or comment: only
-        // idempotent calls retry on server errors; everyone retries on rate limits,
-        // which GitHub answers before doing anything.
-        let idempotent = matches!(method, Method::GET | Method::PATCH | Method::PUT);
-        let mut attempt: u32 = 0;
-        loop {
-            attempt += 1;
-            let mut req = self
-                .http
-                .request(method.clone(), url.clone())
-                .headers(self.headers());
-            if let Body::Json(v) = body {
-                req = req.json(v);
-            }
-            let retries_left = attempt <= self.retry.max_retries;
-            let resp = match req.send().await {
-                Ok(r) => r,
-                Err(e) => {
-                    if retries_left && idempotent && (e.is_timeout() || e.is_connect()) {
-                        tokio::time::sleep(self.backoff(attempt)).await;
-                        continue;
-                    }
-                    return Err(transport_error(&what, &e));
-                }
-            };
-            let status = resp.status();
-            if let Some(wait) = rate_limit_wait(status, resp.headers()) {
-                let wait = wait.unwrap_or_else(|| self.backoff(attempt));
-                if wait > self.retry.max_rate_limit_wait || !retries_left {
-                    return Err(GithubError::RateLimited {
-                        what,
-                        wait_secs: wait.as_secs().max(1),
-                        max_secs: self.retry.max_rate_limit_wait.as_secs(),
-                    });
-                }
-                tracing::warn!("rate limited on {what}; waiting {} s", wait.as_secs());
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            if status.is_server_error() && idempotent {
-                if retries_left {
-                    tokio::time::sleep(self.backoff(attempt)).await;
-                    continue;
-                }
-                return Err(GithubError::Server {
-                    what,
-                    status: status.as_u16(),
-                    attempts: attempt,
-                });
-            }
-            return Ok(resp);
+        let mut req = self
+            .http
+            .request(method.clone(), url)
+            .headers(self.headers());
+        if let Body::Json(v) = body {
+            req = req.json(v);
         }
+        self.exchange(req, Replay::of(&method), self.max_body, &what)
+            .await
     }
 
-    fn backoff(&self, attempt: u32) -> Duration {
-        self.retry
-            .backoff
-            .saturating_mul(1u32 << attempt.saturating_sub(1).min(6))
+    /// One request through the shared retry layer, its give-ups mapped to our errors.
+    async fn exchange(
+        &self,
+        req: reqwest::RequestBuilder,
+        replay: Replay,
+        body_limit: u64,
+        what: &str,
+    ) -> Result<crate::http::Response, GithubError> {
+        let req = req.build().map_err(|e| GithubError::Network {
+            what: what.into(),
+            reason: crate::http::error_chain(&e.without_url()),
+        })?;
+        let opts = SendOptions {
+            retry: self.retry,
+            // Resending a POST after a 5xx may duplicate the PR or comment; rate
+            // limits are retried for every call, as GitHub answers them before
+            // doing anything.
+            replay,
+            body_limit,
+            exchange_timeout: None,
+            final_429_marker: None,
+        };
+        let resp = crate::http::send(&self.http, req, &opts)
+            .await
+            .map_err(|e| http_error(what, e))?;
+        let rate_limited = resp.status == StatusCode::TOO_MANY_REQUESTS
+            || (resp.status == StatusCode::FORBIDDEN && resp.gave_up.is_some());
+        match resp.gave_up {
+            Some(GaveUp::WaitTooLong(wait)) => Err(GithubError::RateLimited {
+                what: what.into(),
+                wait_secs: wait.as_secs().max(1),
+                max_secs: self.retry.max_wait.as_secs(),
+            }),
+            Some(GaveUp::RetriesExhausted) if rate_limited => {
+                let wait = crate::http::server_delay(&resp.headers, SystemTime::now())
+                    .unwrap_or_else(|| crate::http::backoff(self.retry, resp.attempts));
+                Err(GithubError::RateLimited {
+                    what: what.into(),
+                    wait_secs: wait.as_secs().max(1),
+                    max_secs: self.retry.max_wait.as_secs(),
+                })
+            }
+            Some(GaveUp::RetriesExhausted) if resp.status.is_server_error() => {
+                Err(GithubError::Server {
+                    what: what.into(),
+                    status: resp.status.as_u16(),
+                    attempts: resp.attempts,
+                })
+            }
+            _ => Ok(resp),
+        }
     }
 
     /// Sends and maps every non-2xx status to an error; returns the body text.
@@ -406,8 +401,8 @@ impl GithubClient {
     ) -> Result<String, GithubError> {
         let what = format!("{method} /{path}");
         let resp = self.send(method, path, body).await?;
-        let status = resp.status();
-        let text = read_text(resp, &what).await?;
+        let status = resp.status;
+        let text = resp.text();
         if status.is_success() {
             return Ok(text);
         }
@@ -483,17 +478,20 @@ impl GithubClient {
 
     async fn download(&self, path: &str) -> Result<Vec<u8>, GithubError> {
         let what = format!("GET /{path}");
-        let resp = self.send(Method::GET, path, Body::None).await?;
         let mut current = self.url(path)?;
+        let first = self.http.get(current.clone()).headers(self.headers());
+        let resp = self
+            .exchange(first, Replay::Safe, self.max_download, &what)
+            .await?;
         let mut resp = resp;
         let mut from_blob_host = false;
         // The API hop carries the token; every later hop goes to a pre-signed URL
         // on another host and must not.
         for _hop in 0..5 {
-            let status = resp.status();
+            let status = resp.status;
             if status.is_redirection() {
                 let location = resp
-                    .headers()
+                    .headers
                     .get(LOCATION)
                     .and_then(|v| v.to_str().ok())
                     .ok_or_else(|| GithubError::BadRedirect {
@@ -512,13 +510,15 @@ impl GithubClient {
                         reason: format!("scheme {:?} is not http(s)", next.scheme()),
                     });
                 }
+                // No headers of ours: the token stays with the API host.
                 resp = self
-                    .http
-                    .get(next.clone())
-                    .send()
-                    .await
-                    // The pre-signed URL's query is a credential: keep it out of errors.
-                    .map_err(|e| transport_error(&what, &e.without_url()))?;
+                    .exchange(
+                        self.http.get(next.clone()),
+                        Replay::Safe,
+                        self.max_download,
+                        &what,
+                    )
+                    .await?;
                 current = next;
                 from_blob_host = true;
                 continue;
@@ -537,10 +537,14 @@ impl GithubClient {
                 });
             }
             if !status.is_success() {
-                let text = read_text(resp, &what).await.unwrap_or_default();
-                return Err(status_error(status, &what, &text, Permission::ActionsRead));
+                return Err(status_error(
+                    status,
+                    &what,
+                    &resp.text(),
+                    Permission::ActionsRead,
+                ));
             }
-            return read_capped(resp, &what, self.max_download).await;
+            return Ok(resp.body);
         }
         Err(GithubError::BadRedirect {
             what,
@@ -619,8 +623,8 @@ impl GithubClient {
             reason: e.to_string(),
         })?;
         let resp = self.send(Method::POST, &path, Body::Json(&body)).await?;
-        let status = resp.status();
-        let text = read_text(resp, &what).await?;
+        let status = resp.status;
+        let text = resp.text();
         if status.is_success() {
             let pr = serde_json::from_str(&text).map_err(|e| GithubError::BadResponse {
                 what,
@@ -726,84 +730,21 @@ impl GithubClient {
     }
 }
 
-/// `Some(Some(wait))`: rate limited with a known wait; `Some(None)`: rate limited, use backoff.
-fn rate_limit_wait(status: StatusCode, headers: &HeaderMap) -> Option<Option<Duration>> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
-    let remaining_zero = header("x-ratelimit-remaining") == Some("0");
-    let retry_after = header("retry-after").and_then(|v| v.parse::<u64>().ok());
-    let limited = status == StatusCode::TOO_MANY_REQUESTS
-        || (status == StatusCode::FORBIDDEN && (remaining_zero || retry_after.is_some()));
-    if !limited {
-        return None;
-    }
-    if let Some(secs) = retry_after {
-        return Some(Some(Duration::from_secs(secs)));
-    }
-    if let Some(reset) = header("x-ratelimit-reset").and_then(|v| v.parse::<u64>().ok()) {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        // +1: the reset second itself may still be limited.
-        return Some(Some(Duration::from_secs(reset.saturating_sub(now) + 1)));
-    }
-    Some(None)
-}
+/// API bodies are small; the cap only guards against a misbehaving server.
+const API_BODY_LIMIT: u64 = 32 * 1024 * 1024;
 
-fn transport_error(what: &str, e: &reqwest::Error) -> GithubError {
-    if e.is_timeout() {
-        GithubError::Timeout { what: what.into() }
-    } else {
-        // reqwest's Display includes the URL, never headers, so no token leaks here.
-        let mut reason = e.to_string();
-        let mut src = std::error::Error::source(e);
-        while let Some(s) = src {
-            reason = format!("{reason}: {s}");
-            src = s.source();
-        }
-        GithubError::Network {
-            what: what.into(),
-            reason,
-        }
-    }
-}
-
-async fn read_text(resp: reqwest::Response, what: &str) -> Result<String, GithubError> {
-    // API bodies are small; the cap only guards against a misbehaving server.
-    let bytes = read_capped(resp, what, 32 * 1024 * 1024).await?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-async fn read_capped(
-    mut resp: reqwest::Response,
-    what: &str,
-    limit: u64,
-) -> Result<Vec<u8>, GithubError> {
-    if resp.content_length().is_some_and(|n| n > limit) {
-        return Err(GithubError::TooLarge {
+fn http_error(what: &str, e: HttpError) -> GithubError {
+    match e {
+        HttpError::Timeout { .. } => GithubError::Timeout { what: what.into() },
+        HttpError::TooLarge { limit } => GithubError::TooLarge {
             what: what.into(),
             limit,
-        });
-    }
-    let mut out = Vec::new();
-    loop {
-        match resp.chunk().await {
-            Ok(Some(chunk)) => {
-                if out.len() as u64 + chunk.len() as u64 > limit {
-                    return Err(GithubError::TooLarge {
-                        what: what.into(),
-                        limit,
-                    });
-                }
-                out.extend_from_slice(&chunk);
+        },
+        HttpError::Unreachable { message, .. } | HttpError::Build(message) => {
+            GithubError::Network {
+                what: what.into(),
+                reason: message,
             }
-            Ok(None) => return Ok(out),
-            Err(e) => return Err(transport_error(what, &e.without_url())),
         }
     }
 }
@@ -924,19 +865,6 @@ mod tests {
         );
         assert!(matches!(e, GithubError::SecondaryRateLimit { .. }), "{e}");
         assert!(!e.to_string().contains("actions: read"));
-    }
-
-    #[test]
-    fn rate_limit_detection() {
-        let mut h = HeaderMap::new();
-        assert_eq!(rate_limit_wait(StatusCode::FORBIDDEN, &h), None);
-        h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
-        assert_eq!(rate_limit_wait(StatusCode::FORBIDDEN, &h), Some(None));
-        h.insert("retry-after", HeaderValue::from_static("7"));
-        assert_eq!(
-            rate_limit_wait(StatusCode::FORBIDDEN, &h),
-            Some(Some(Duration::from_secs(7)))
-        );
     }
 
     #[test]

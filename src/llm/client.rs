@@ -8,6 +8,7 @@
 
 use super::prompt::Prompt;
 use super::reply::{parse_reply, LlmReply};
+use crate::http::{error_chain, GaveUp, HttpError, Replay, RetryPolicy, SendOptions};
 use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
 use async_openai::middleware::HttpRequestFactory;
@@ -19,7 +20,7 @@ use async_openai::types::chat::{
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// Low but not zero: a little freedom helps the model get out of a wrong first idea
 /// on a retry, while keeping edits focused.
@@ -117,6 +118,8 @@ pub enum LlmError {
     BadReply { reason: String, usage: Usage },
     #[error("LLM settings are not usable: {0}")]
     Config(String),
+    #[error("LLM response exceeds the {0} byte limit")]
+    TooLarge(u64),
 }
 
 fn tries(n: u32) -> String {
@@ -189,11 +192,18 @@ impl LlmClient {
             .with_project_id("");
         let transport = Transport {
             http: http.clone(),
-            policy: RetryPolicy {
-                max_retries: settings.max_retries,
-                base: settings.retry_base,
-                max_wait: settings.retry_max_wait,
-                timeout: settings.timeout,
+            options: SendOptions {
+                retry: RetryPolicy {
+                    max_retries: settings.max_retries,
+                    backoff: settings.retry_base,
+                    max_wait: settings.retry_max_wait,
+                },
+                // Asking the model again changes nothing the user sees: 5xx and
+                // timeouts are retried like a GET.
+                replay: Replay::Safe,
+                body_limit: LLM_BODY_LIMIT,
+                exchange_timeout: Some(settings.timeout),
+                final_429_marker: Some("insufficient_quota"),
             },
         };
         let client = async_openai::Client::build(http, config).with_http_service(transport);
@@ -323,6 +333,7 @@ impl LlmClient {
                         LlmError::Unreachable(format!("{message} (after {})", tries(attempts)))
                     }
                     TransportFailure::Build(message) => LlmError::Config(message),
+                    TransportFailure::TooLarge(limit) => LlmError::TooLarge(limit),
                     TransportFailure::Untyped(body) => return Mapped::UntypedBody(body),
                 },
                 Err(other) => LlmError::Unreachable(other.to_string()),
@@ -482,7 +493,7 @@ fn scrub_error(err: LlmError, secret: &str) -> LlmError {
             usage,
         },
         LlmError::Config(message) => LlmError::Config(scrub(message)),
-        other @ (LlmError::Auth(_) | LlmError::Timeout(_)) => other,
+        other @ (LlmError::Auth(_) | LlmError::Timeout(_) | LlmError::TooLarge(_)) => other,
     }
 }
 
@@ -492,21 +503,6 @@ fn scrub_secret(text: &str, secret: &str) -> String {
         return text.to_string();
     }
     text.replace(secret, "[redacted]")
-}
-
-/// `Display` of an error and its sources, on one line.
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 fn one_line(text: &str, max_chars: usize) -> String {
@@ -521,15 +517,11 @@ fn one_line(text: &str, max_chars: usize) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Transport: the tower service that sends, times out and retries.
+// Transport: the tower service that hands async-openai's requests to the shared
+// retry layer and maps what it ends with.
 
-#[derive(Debug, Clone, Copy)]
-struct RetryPolicy {
-    max_retries: u32,
-    base: Duration,
-    max_wait: Duration,
-    timeout: Duration,
-}
+/// A chat completion is a few KB; a body past this is not one.
+pub const LLM_BODY_LIMIT: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 enum TransportFailure {
@@ -545,31 +537,18 @@ enum TransportFailure {
     Timeout,
     #[error("{message}")]
     Unreachable { attempts: u32, message: String },
+    #[error("the response exceeds the {0} byte limit")]
+    TooLarge(u64),
     #[error("{0}")]
     Build(String),
     #[error("the response is not a standard chat completion")]
     Untyped(String),
 }
 
-impl TransportFailure {
-    /// For logs: no server-provided text, which may echo the key.
-    fn brief(&self) -> String {
-        match self {
-            TransportFailure::Auth(status) | TransportFailure::Status { status, .. } => {
-                format!("HTTP {status}")
-            }
-            TransportFailure::Timeout => "timed out".to_string(),
-            TransportFailure::Unreachable { .. } => "connection failed".to_string(),
-            TransportFailure::Build(_) => "bad request".to_string(),
-            TransportFailure::Untyped(_) => "non-standard response".to_string(),
-        }
-    }
-}
-
 #[derive(Clone)]
 struct Transport {
     http: reqwest::Client,
-    policy: RetryPolicy,
+    options: SendOptions,
 }
 
 type TransportFuture = Pin<Box<dyn Future<Output = Result<reqwest::Response, OpenAIError>> + Send>>;
@@ -597,135 +576,47 @@ impl tower::Service<HttpRequestFactory> for Transport {
     }
 }
 
-/// A response read completely within the timeout.
-struct Buffered {
-    status: reqwest::StatusCode,
-    version: reqwest::Version,
-    headers: reqwest::header::HeaderMap,
-    body: Vec<u8>,
-}
-
 impl Transport {
     async fn send(
         &self,
         factory: HttpRequestFactory,
     ) -> Result<reqwest::Response, TransportFailure> {
-        let policy = self.policy;
-        let mut attempts = 0u32;
-        loop {
-            attempts += 1;
-            let request = factory
-                .build()
-                .await
-                .map_err(|e| TransportFailure::Build(e.to_string()))?;
-            let outcome = tokio::time::timeout(policy.timeout, exchange(&self.http, request)).await;
-            let (failure, server_delay) = match outcome {
-                Err(_elapsed) => (TransportFailure::Timeout, None),
-                Ok(Err(e)) if e.is_builder() => {
-                    return Err(TransportFailure::Build(error_chain(&e.without_url())))
+        let request = factory
+            .build()
+            .await
+            .map_err(|e| TransportFailure::Build(e.to_string()))?;
+        let response = crate::http::send(&self.http, request, &self.options)
+            .await
+            .map_err(|e| match e {
+                HttpError::Timeout { .. } => TransportFailure::Timeout,
+                HttpError::Unreachable { attempts, message } => {
+                    TransportFailure::Unreachable { attempts, message }
                 }
-                Ok(Err(e)) if e.is_timeout() => (TransportFailure::Timeout, None),
-                Ok(Err(e)) => (
-                    TransportFailure::Unreachable {
-                        attempts,
-                        message: error_chain(&e.without_url()),
-                    },
-                    None,
-                ),
-                Ok(Ok(response)) => {
-                    let status = response.status;
-                    if status.is_success() {
-                        // A body async-openai's types reject would be logged by it as an
-                        // error; hand it to the lenient reader instead.
-                        if serde_json::from_slice::<CreateChatCompletionResponse>(&response.body)
-                            .is_err()
-                        {
-                            return Err(TransportFailure::Untyped(
-                                String::from_utf8_lossy(&response.body).into_owned(),
-                            ));
-                        }
-                        return Ok(rebuild(response));
-                    }
-                    let code = status.as_u16();
-                    if code == 401 || code == 403 {
-                        return Err(TransportFailure::Auth(code));
-                    }
-                    let message = error_message(&response.body);
-                    let failure = TransportFailure::Status {
-                        status: code,
-                        attempts,
-                        message: message.clone(),
-                    };
-                    let retryable = (code == 429 && !message.contains("insufficient_quota"))
-                        || code == 408
-                        || status.is_server_error();
-                    if !retryable {
-                        return Err(failure);
-                    }
-                    (failure, server_delay(&response.headers, SystemTime::now()))
-                }
-            };
-            if attempts > policy.max_retries {
-                return Err(failure);
+                HttpError::TooLarge { limit } => TransportFailure::TooLarge(limit),
+                HttpError::Build(message) => TransportFailure::Build(message),
+            })?;
+        let status = response.status;
+        if status.is_success() {
+            // A body async-openai's types reject would be logged by it as an
+            // error; hand it to the lenient reader instead.
+            if serde_json::from_slice::<CreateChatCompletionResponse>(&response.body).is_err() {
+                return Err(TransportFailure::Untyped(response.text()));
             }
-            let wait = match server_delay {
-                Some(asked) if asked > policy.max_wait => {
-                    // Waiting the cap and asking again would only fail again.
-                    return Err(with_note(
-                        failure,
-                        &format!("the server asks to wait {}s", asked.as_secs()),
-                    ));
-                }
-                Some(asked) => asked,
-                None => backoff(policy.base, policy.max_wait, attempts),
-            };
-            tracing::warn!(
-                "LLM request failed ({}); retry {attempts}/{} in {wait:?}",
-                failure.brief(),
-                policy.max_retries
-            );
-            tokio::time::sleep(wait).await;
+            return Ok(response.into_reqwest());
         }
-    }
-}
-
-async fn exchange(
-    http: &reqwest::Client,
-    request: reqwest::Request,
-) -> Result<Buffered, reqwest::Error> {
-    let response = http.execute(request).await?;
-    let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?.to_vec();
-    Ok(Buffered {
-        status,
-        version,
-        headers,
-        body,
-    })
-}
-
-fn rebuild(buffered: Buffered) -> reqwest::Response {
-    let mut response = ::http::Response::new(buffered.body);
-    *response.status_mut() = buffered.status;
-    *response.version_mut() = buffered.version;
-    *response.headers_mut() = buffered.headers;
-    reqwest::Response::from(response)
-}
-
-fn with_note(failure: TransportFailure, note: &str) -> TransportFailure {
-    match failure {
-        TransportFailure::Status {
-            status,
-            attempts,
+        let code = status.as_u16();
+        if code == 401 || code == 403 {
+            return Err(TransportFailure::Auth(code));
+        }
+        let mut message = error_message(&response.body);
+        if let Some(GaveUp::WaitTooLong(asked)) = response.gave_up {
+            message = format!("{message} (the server asks to wait {}s)", asked.as_secs());
+        }
+        Err(TransportFailure::Status {
+            status: code,
+            attempts: response.attempts,
             message,
-        } => TransportFailure::Status {
-            status,
-            attempts,
-            message: format!("{message} ({note})"),
-        },
-        other => other,
+        })
     }
 }
 
@@ -762,172 +653,9 @@ fn error_message(body: &[u8]) -> String {
     }
 }
 
-/// `base * 2^(n-1)`, capped, plus up to 25% jitter so parallel clients spread out.
-fn backoff(base: Duration, max_wait: Duration, attempt: u32) -> Duration {
-    let exp = base.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-    let capped = exp.min(max_wait);
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let jitter = capped.mul_f64(f64::from(nanos % 1000) / 4000.0);
-    (capped + jitter).min(max_wait)
-}
-
-/// The wait a server asks for: `retry-after-ms`, `Retry-After` (seconds or an HTTP
-/// date), or the `x-ratelimit-reset-*` of the exhausted limit.
-fn server_delay(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Option<Duration> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
-    if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        if let Some(wait) = seconds(ms / 1000.0) {
-            return Some(wait);
-        }
-    }
-    if let Some(value) = header("retry-after") {
-        if let Some(wait) = value.parse::<f64>().ok().and_then(seconds) {
-            return Some(wait);
-        }
-        if let Ok(at) = httpdate::parse_http_date(value) {
-            return Some(at.duration_since(now).unwrap_or(Duration::ZERO));
-        }
-    }
-    ["requests", "tokens"]
-        .iter()
-        .filter(|limit| {
-            // Only the limit that ran out matters; without the remaining count, trust the reset.
-            header(&format!("x-ratelimit-remaining-{limit}")).is_none_or(|rest| rest == "0")
-        })
-        .filter_map(|limit| header(&format!("x-ratelimit-reset-{limit}")).and_then(parse_reset))
-        .max()
-}
-
-/// A wait given in seconds by a server: `None` for a negative or non-finite value
-/// (no wait was really asked for); a finite one too large for a `Duration` becomes
-/// `Duration::MAX`, which is beyond any cap and so means "give up".
-fn seconds(secs: f64) -> Option<Duration> {
-    if !secs.is_finite() || secs < 0.0 {
-        return None;
-    }
-    Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
-}
-
-/// `x-ratelimit-reset-*` values: `20ms`, `1s`, `6m0s`, `1h2m3.5s`, or bare seconds.
-fn parse_reset(value: &str) -> Option<Duration> {
-    if let Ok(secs) = value.parse::<f64>() {
-        return seconds(secs);
-    }
-    let mut total = 0.0f64;
-    let mut rest = value;
-    while !rest.is_empty() {
-        let number_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let number: f64 = rest[..number_len].parse().ok()?;
-        rest = &rest[number_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ms" => 0.001,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        total += number * scale;
-        rest = &rest[unit_len..];
-    }
-    seconds(total)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::{HeaderMap, HeaderValue};
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.insert(*name, HeaderValue::from_str(value).unwrap());
-        }
-        map
-    }
-
-    #[test]
-    fn retry_after_seconds_ms_and_date() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
-        assert_eq!(
-            server_delay(&headers(&[("retry-after", "7")]), now),
-            Some(Duration::from_secs(7))
-        );
-        assert_eq!(
-            server_delay(
-                &headers(&[("retry-after-ms", "250"), ("retry-after", "9")]),
-                now
-            ),
-            Some(Duration::from_millis(250))
-        );
-        // 784111777 is Sun, 06 Nov 1994 08:49:37 GMT.
-        assert_eq!(
-            server_delay(
-                &headers(&[("retry-after", "Sun, 06 Nov 1994 08:50:07 GMT")]),
-                now
-            ),
-            Some(Duration::from_secs(30))
-        );
-        assert_eq!(
-            server_delay(
-                &headers(&[("retry-after", "Sun, 06 Nov 1994 08:00:00 GMT")]),
-                now
-            ),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(
-            server_delay(&headers(&[("retry-after", "soon")]), now),
-            None
-        );
-        assert_eq!(server_delay(&HeaderMap::new(), now), None);
-    }
-
-    #[test]
-    fn ratelimit_reset_of_the_exhausted_limit() {
-        let now = SystemTime::now();
-        let h = headers(&[
-            ("x-ratelimit-remaining-requests", "0"),
-            ("x-ratelimit-reset-requests", "1m30s"),
-            ("x-ratelimit-remaining-tokens", "5000"),
-            ("x-ratelimit-reset-tokens", "2h"),
-        ]);
-        assert_eq!(server_delay(&h, now), Some(Duration::from_secs(90)));
-        let h = headers(&[("x-ratelimit-reset-tokens", "20ms")]);
-        assert_eq!(server_delay(&h, now), Some(Duration::from_millis(20)));
-    }
-
-    #[test]
-    fn reset_formats() {
-        assert_eq!(parse_reset("6m0s"), Some(Duration::from_secs(360)));
-        assert_eq!(parse_reset("1.5s"), Some(Duration::from_millis(1500)));
-        assert_eq!(parse_reset("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_reset("1h2m3s"), Some(Duration::from_secs(3723)));
-        assert_eq!(parse_reset("5 minutes"), None);
-        assert_eq!(parse_reset("s"), None);
-    }
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let base = Duration::from_millis(100);
-        let cap = Duration::from_secs(1);
-        let first = backoff(base, cap, 1);
-        assert!(first >= base && first <= base.mul_f64(1.25), "{first:?}");
-        let third = backoff(base, cap, 3);
-        assert!(third >= base * 4, "{third:?}");
-        assert!(backoff(base, cap, 30) <= cap);
-    }
 
     #[test]
     fn error_messages_from_common_shapes() {

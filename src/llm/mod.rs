@@ -4,7 +4,7 @@ mod client;
 mod prompt;
 mod reply;
 
-pub use client::{LlmClient, LlmError, LlmSettings, Usage};
+pub use client::{LlmClient, LlmError, LlmSettings, Usage, LLM_BODY_LIMIT};
 pub use prompt::{
     build_prompt, fence, PreviousAttempt, Prompt, PromptInput, Templates, OVERRIDE_DIR,
 };
