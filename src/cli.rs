@@ -109,7 +109,7 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
             "{}",
             self_heal::github::workflow_commands::group("self-heal: repair")
         );
-        for s in cfg.secrets() {
+        for s in cfg.secrets.runner_masks() {
             println!("{}", self_heal::github::workflow_commands::add_mask(&s));
         }
     }
@@ -245,7 +245,7 @@ async fn serve_page(proposal: &Proposal) -> std::io::Result<Decision> {
 /// workflow in Actions, and maps the status to the exit code.
 fn finish(cfg: &Config, report: &Report, run_url: Option<&str>) -> anyhow::Result<ExitCode> {
     // Nothing written or printed may carry a token, whatever a log or the model said.
-    let report = &masked(report, &cfg.secrets());
+    let report = &masked(report, &cfg.secrets);
     let mut out = std::io::stdout().lock();
     // In Actions, what the log or the model wrote must not become workflow commands.
     let stop = if cfg.in_actions {
@@ -288,10 +288,10 @@ fn finish(cfg: &Config, report: &Report, run_url: Option<&str>) -> anyhow::Resul
 }
 
 /// The report with every secret replaced by `***` (through its JSON, so every field).
-fn masked(report: &Report, secrets: &[String]) -> Report {
+fn masked(report: &Report, secrets: &self_heal::secrets::Secrets) -> Report {
     serde_json::to_string(report)
         .ok()
-        .map(|json| self_heal::logs::mask(&json, secrets))
+        .map(|json| secrets.mask(&json))
         .and_then(|json| serde_json::from_str(&json).ok())
         .unwrap_or_else(|| report.clone())
 }
@@ -374,9 +374,8 @@ fn print_report(out: &mut dyn Write, report: &Report, color: bool) -> std::io::R
 
 pub async fn check(cfg: Config) -> anyhow::Result<ExitCode> {
     let lines = self_heal::check::run_checks(&cfg).await;
-    let secrets = cfg.secrets();
     for l in &lines {
-        println!("{}", self_heal::logs::mask(&l.to_string(), &secrets));
+        println!("{}", cfg.secrets.mask(&l.to_string()));
     }
     let failed = lines
         .iter()

@@ -19,4 +19,5 @@ pub mod pipeline;
 pub mod remote;
 pub mod repair;
 pub mod report;
+pub mod secrets;
 pub mod validate;

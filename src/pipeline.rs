@@ -51,9 +51,8 @@ pub fn read_logs(cfg: &Config) -> Result<Vec<LogFile>, (Status, String)> {
             Err(e) => return Err((Status::Error, e.to_string())),
         }
     }
-    let secrets = cfg.secrets();
     for f in &mut all {
-        f.text = logs::mask(&f.text, &secrets);
+        f.text = cfg.secrets.mask(&f.text);
     }
     Ok(all)
 }
@@ -171,7 +170,6 @@ async fn repair_report(
     let memory = Memory::load(&cfg.workdir);
     let memory_hint = memory.lookup(fingerprint).map(memory::hint);
     let templates = Templates::load(&cfg.workdir);
-    let secrets = cfg.secrets();
     let input = LoopInput {
         workdir: &cfg.workdir,
         analysis,
@@ -184,7 +182,7 @@ async fn repair_report(
         // The excerpt is budgeted in tokens; source files get about four times as much.
         context_budget_chars: cfg.context_tokens * 4 * 4,
         memory_hint,
-        secrets: &secrets,
+        secrets: &cfg.secrets,
         allow_test_edits: cfg.allow_test_edits,
         skip_baseline: false,
     };

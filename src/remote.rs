@@ -10,7 +10,7 @@ use crate::github::publish::{
     self, BotIdentity, PrContent, PublishMode, PublishOutcome, PublishRequest,
 };
 use crate::github::workflow_commands as wf;
-use crate::logs::{self, LogFile};
+use crate::logs::LogFile;
 use crate::pipeline::Repaired;
 use crate::report::{PrInfo, Report, Status};
 use std::path::Path;
@@ -171,9 +171,8 @@ pub async fn resolve_source(
         progress(&format!("warning: {w}"));
     }
     let mut fetched = fetched;
-    let secrets = cfg.secrets();
     for f in &mut fetched.logs {
-        f.text = logs::mask(&f.text, &secrets);
+        f.text = cfg.secrets.mask(&f.text);
     }
     Ok(Source::Remote(Box::new(RemoteRun {
         client,
@@ -225,7 +224,7 @@ pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -
         &fingerprint,
     )
     .render();
-    let body = logs::mask(&body, &cfg.secrets());
+    let body = cfg.secrets.mask(&body);
     let title = format!("self-heal: {}", first_sentence(&fix.diagnosis));
     let request = PublishRequest {
         workdir: cfg.workdir.clone(),
@@ -327,7 +326,12 @@ pub fn report_to_workflow(
     patch_path: &Path,
     run_url: Option<&str>,
 ) -> Result<Vec<String>, std::io::Error> {
-    let mut commands: Vec<String> = cfg.secrets().iter().map(|s| wf::add_mask(s)).collect();
+    let mut commands: Vec<String> = cfg
+        .secrets
+        .runner_masks()
+        .iter()
+        .map(|s| wf::add_mask(s))
+        .collect();
     commands.extend(wf::failure_annotations(&report.failures, 10));
     if let Some(out) = &cfg.github_output {
         let outputs = wf::action_outputs(
@@ -356,7 +360,8 @@ fn checkout_commit(workdir: &Path, sha: &str, token: &str) -> Result<(), String>
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
         } else {
-            let err = logs::mask(&String::from_utf8_lossy(&out.stderr), &[token.to_string()]);
+            let err =
+                crate::secrets::Secrets::new([token]).mask(&String::from_utf8_lossy(&out.stderr));
             Err(format!(
                 "git {}: {}",
                 args[0],

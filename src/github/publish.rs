@@ -169,7 +169,7 @@ pub fn push_env(remote_url: &str, token: &str, existing: usize) -> Vec<(String, 
     let key = format!("http.{remote_url}.extraheader");
     let header = format!(
         "AUTHORIZATION: basic {}",
-        base64(format!("x-access-token:{token}").as_bytes())
+        crate::secrets::base64(format!("x-access-token:{token}").as_bytes())
     );
     vec![
         ("GIT_CONFIG_COUNT".into(), (existing + 2).to_string()),
@@ -180,54 +180,9 @@ pub fn push_env(remote_url: &str, token: &str, existing: usize) -> Vec<(String, 
     ]
 }
 
-/// Every form in which the token could show up in git's output.
-fn secret_forms(token: &str) -> Vec<String> {
-    if token.is_empty() {
-        return Vec::new();
-    }
-    vec![
-        base64(format!("x-access-token:{token}").as_bytes()),
-        token.to_string(),
-    ]
-}
-
-fn scrub(text: &str, secrets: &[String]) -> String {
-    let mut out = text.trim().to_string();
-    for s in secrets.iter().filter(|s| !s.is_empty()) {
-        out = out.replace(s.as_str(), "***");
-    }
-    out
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
-}
-
 struct Git<'a> {
     dir: &'a Path,
-    secrets: Vec<String>,
+    secrets: crate::secrets::Secrets,
 }
 
 impl Git<'_> {
@@ -279,7 +234,9 @@ impl Git<'_> {
         if !out.status.success() {
             return Err(PublishError::Git {
                 args: args.first().copied().unwrap_or("").to_string(),
-                stderr: scrub(&String::from_utf8_lossy(&out.stderr), &self.secrets),
+                stderr: self
+                    .secrets
+                    .mask(String::from_utf8_lossy(&out.stderr).trim()),
             });
         }
         let text = String::from_utf8_lossy(&out.stdout);
@@ -308,7 +265,7 @@ fn safe_repo_path(p: &str) -> Result<String, PublishError> {
 pub fn create_fix_commit(req: &PublishRequest) -> Result<FixCommit, PublishError> {
     let git = Git {
         dir: &req.workdir,
-        secrets: secret_forms(&req.token),
+        secrets: crate::secrets::Secrets::new([&req.token]),
     };
     let parent = git.run(&["rev-parse", "--verify", "HEAD^{commit}"], &[], None)?;
     let short = if req.short_sha.trim().is_empty() {
@@ -399,7 +356,7 @@ pub fn push_commit(
 ) -> Result<(), PublishError> {
     let git = Git {
         dir: workdir,
-        secrets: secret_forms(token),
+        secrets: crate::secrets::Secrets::new([token]),
     };
     // Pushing to the URL rather than the remote's name keeps git from creating a
     // remote-tracking ref in the checkout: the user's refs stay as they were.
@@ -517,15 +474,6 @@ pub async fn publish(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_matches_rfc4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64(b"x-access-token:abc"), "eC1hY2Nlc3MtdG9rZW46YWJj");
-    }
 
     #[test]
     fn push_env_appends_after_existing_entries() {

@@ -147,7 +147,7 @@ pub struct LlmClient {
     model: String,
     timeout: Duration,
     /// The key, kept only to scrub it from any error text before it leaves this module.
-    secret: String,
+    secret: crate::secrets::Secrets,
     /// Set when the key can't be sent as a header; reported by `complete`.
     key_problem: Option<String>,
     /// How far the provider pushed us down [`FORMATS`]: schema, then object, then none.
@@ -211,7 +211,7 @@ impl LlmClient {
             client,
             model: settings.model,
             timeout: settings.timeout,
-            secret: key,
+            secret: crate::secrets::Secrets::new([key]),
             key_problem,
             format_level: AtomicU8::new(0),
             temperature_refused: AtomicBool::new(false),
@@ -475,8 +475,8 @@ fn reply_from_content(content: &str, usage: Usage, truncated: bool) -> Result<Ll
 }
 
 /// Every text an error carries, with the key scrubbed out.
-fn scrub_error(err: LlmError, secret: &str) -> LlmError {
-    let scrub = |text: String| scrub_secret(&text, secret);
+fn scrub_error(err: LlmError, secret: &crate::secrets::Secrets) -> LlmError {
+    let scrub = |text: String| secret.mask(&text);
     match err {
         LlmError::Unreachable(message) => LlmError::Unreachable(scrub(message)),
         LlmError::Status {
@@ -495,14 +495,6 @@ fn scrub_error(err: LlmError, secret: &str) -> LlmError {
         LlmError::Config(message) => LlmError::Config(scrub(message)),
         other @ (LlmError::Auth(_) | LlmError::Timeout(_) | LlmError::TooLarge(_)) => other,
     }
-}
-
-/// Replaces any occurrence of the key (servers sometimes echo it) in error text.
-fn scrub_secret(text: &str, secret: &str) -> String {
-    if secret.len() < 4 {
-        return text.to_string();
-    }
-    text.replace(secret, "[redacted]")
 }
 
 fn one_line(text: &str, max_chars: usize) -> String {
@@ -683,9 +675,11 @@ mod tests {
 
     #[test]
     fn scrub_replaces_the_key() {
+        let key = crate::secrets::Secrets::new(["sk-abcdef"]);
+        let err = scrub_error(LlmError::Config("bad key sk-abcdef given".into()), &key);
         assert_eq!(
-            scrub_secret("bad key sk-abcdef given", "sk-abcdef"),
-            "bad key [redacted] given"
+            err.to_string(),
+            "LLM settings are not usable: bad key *** given"
         );
     }
 }
