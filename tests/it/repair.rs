@@ -581,6 +581,46 @@ fn a_dummy_key_does_not_mask_ordinary_words() {
     assert!(!report_text.contains("***"), "{report_text}");
 }
 
+/// A log that points at a credential file: the model is not shown it (what the
+/// fake server received says so) and its edit of it is refused, tree unchanged.
+#[test]
+fn a_credential_file_named_by_the_log_is_neither_shown_nor_edited() {
+    let sample = Sample::load("py-assertion-error");
+    let t = Test::with_sample(&sample.name);
+    for (name, text) in [
+        (
+            ".git-credentials",
+            "https://x-access-token:CREDSECRET@github.com\n",
+        ),
+        (".htpasswd", "admin:$apr1$CREDSECRET\n"),
+    ] {
+        std::fs::write(t.repo().join(name), text).unwrap();
+    }
+    let log = std::fs::read_to_string(t.repo().join("ci.log")).unwrap();
+    let pointed = log.replace(
+        "tests/test_core.py:5: AssertionError",
+        ".git-credentials:1: AssertionError\n2026-11-28T00:00:00.3962968Z .htpasswd:1: AssertionError",
+    );
+    assert_ne!(pointed, log);
+    std::fs::write(t.repo().join("ci.log"), pointed).unwrap();
+    let before = snapshot_sources(&t.repo());
+    let fake = FakeOpenAi::start([
+        Reply::reply_edits("rotate", &[(".git-credentials", "https", "x")]),
+        Reply::reply_edits("rotate", &[(".htpasswd", "admin", "x")]),
+    ]);
+    let out = run(&t, Some(&fake), &["--yes", "--max-attempts", "2"]);
+    let requests = fake.requests();
+    assert!(!requests.is_empty(), "{out:?}");
+    for req in &requests {
+        assert!(
+            !req.body.to_string().contains("CREDSECRET"),
+            "a credential file was shown to the model"
+        );
+    }
+    assert_ne!(report(&t, &out)["status"], "fixed", "{out:?}");
+    assert_eq!(snapshot_sources(&t.repo()), before, "the tree changed");
+}
+
 #[test]
 fn demo_fixes_its_embedded_sample_without_any_key() {
     let out = Test::new().args(["demo"]).run();
