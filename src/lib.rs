@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod demo;
 pub mod fsutil;
+pub mod git;
 pub mod github;
 pub mod http;
 pub mod llm;

@@ -350,31 +350,22 @@ pub fn report_to_workflow(
 /// Detaches a clean checkout at `sha`, fetching it from `origin` first if needed (the
 /// token goes to git through its environment only, as for the push).
 fn checkout_commit(workdir: &Path, sha: &str, token: &str) -> Result<(), String> {
+    let runner = crate::git::Git::new(workdir, token);
     let git = |args: &[&str], env: &[(String, String)]| -> Result<String, String> {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(workdir)
-            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .output()
-            .map_err(|e| format!("cannot run git: {e}"))?;
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-        } else {
-            let err =
-                crate::secrets::Secrets::new([token]).mask(&String::from_utf8_lossy(&out.stderr));
-            Err(format!(
-                "git {}: {}",
-                args[0],
-                err.lines().next().unwrap_or("failed")
-            ))
-        }
+        runner.run(args, env, None).map_err(|e| match e {
+            crate::git::GitError::Failed { command, stderr } => format!(
+                "git {command}: {}",
+                stderr.lines().next().unwrap_or("failed")
+            ),
+            spawn => spawn.to_string(),
+        })
     };
     if !git(&["status", "--porcelain"], &[])?.is_empty() {
         return Err("the workspace has local changes".into());
     }
     if git(&["cat-file", "-e", &format!("{sha}^{{commit}}")], &[]).is_err() {
         let url = git(&["remote", "get-url", "origin"], &[])?;
-        let env = crate::github::publish::push_env(&url, token, 0);
+        let env = runner.token_env(&url);
         git(
             &["fetch", "--quiet", "--no-tags", "--depth=1", "origin", sha],
             &env,
