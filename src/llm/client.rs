@@ -1,33 +1,19 @@
-//! async-openai on our own reqwest client: schema response format with fallback, retries.
-//!
-//! async-openai turns every non-2xx answer into an error that no longer carries the
-//! response headers, so the retry logic lives in [`Transport`], a tower service
-//! installed with `Client::with_http_service`: it sees status and headers (Retry-After,
-//! x-ratelimit-reset-*), retries, and hands async-openai only successful responses.
-//! Everything else comes back as a [`TransportFailure`] inside `OpenAIError::Boxed`.
+//! The model client: async-openai on our own reqwest client, one chat completion
+//! per call, with the format fallback ([`super::format`]), the reply readers
+//! ([`super::extract`]) and the retrying transport ([`super::transport`]).
 
+use super::error::{tries, LlmError};
+use super::extract::{reply_from_response, reply_from_untyped};
+use super::format::{chat_request, refuses_response_format, FORMATS};
 use super::prompt::Prompt;
-use super::reply::{parse_reply, LlmReply};
-use crate::http::{error_chain, GaveUp, HttpError, Replay, RetryPolicy, SendOptions};
+use super::reply::LlmReply;
+use super::transport::{Transport, TransportFailure, LLM_BODY_LIMIT};
+use crate::http::{error_chain, Replay, RetryPolicy, SendOptions};
 use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
-use async_openai::middleware::HttpRequestFactory;
-use async_openai::types::chat::{
-    ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
-    ChatCompletionRequestUserMessage, CreateChatCompletionRequest, CreateChatCompletionResponse,
-    FinishReason, ResponseFormat, ResponseFormatJsonSchema,
-};
-use std::future::Future;
-use std::pin::Pin;
+use async_openai::types::chat::CreateChatCompletionRequest;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::Duration;
-
-/// Low but not zero: a little freedom helps the model get out of a wrong first idea
-/// on a retry, while keeping edits focused.
-const TEMPERATURE: f32 = 0.1;
-
-/// Name of the response schema sent with `response_format: json_schema`.
-const SCHEMA_NAME: &str = "self_heal_repair";
 
 #[derive(Clone)]
 pub struct LlmSettings {
@@ -86,60 +72,6 @@ impl std::fmt::Debug for LlmSettings {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Usage {
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
-}
-
-impl std::ops::AddAssign for Usage {
-    fn add_assign(&mut self, other: Usage) {
-        self.prompt_tokens += other.prompt_tokens;
-        self.completion_tokens += other.completion_tokens;
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum LlmError {
-    #[error("LLM endpoint unreachable: {0}")]
-    Unreachable(String),
-    #[error("LLM endpoint rejected the key (HTTP {0})")]
-    Auth(u16),
-    #[error("LLM endpoint answered HTTP {status} after {}: {message}", tries(*attempts))]
-    Status {
-        status: u16,
-        attempts: u32,
-        message: String,
-    },
-    #[error("LLM request timed out after {0:?}")]
-    Timeout(Duration),
-    /// The model answered (and was billed: `usage`) but the content is not a usable reply.
-    #[error("LLM reply is not usable: {reason}")]
-    BadReply { reason: String, usage: Usage },
-    #[error("LLM settings are not usable: {0}")]
-    Config(String),
-    #[error("LLM response exceeds the {0} byte limit")]
-    TooLarge(u64),
-}
-
-fn tries(n: u32) -> String {
-    if n == 1 {
-        "1 try".to_string()
-    } else {
-        format!("{n} tries")
-    }
-}
-
-impl LlmError {
-    /// Tokens spent on the request that failed (non-zero only for `BadReply`).
-    pub fn usage(&self) -> Usage {
-        match self {
-            LlmError::BadReply { usage, .. } => *usage,
-            _ => Usage::default(),
-        }
-    }
-}
-
 /// One OpenAI-compatible endpoint. Cheap to share by reference across attempts;
 /// it remembers what the provider refused so later calls don't ask again.
 pub struct LlmClient {
@@ -154,9 +86,6 @@ pub struct LlmClient {
     format_level: AtomicU8,
     temperature_refused: AtomicBool,
 }
-
-/// Response formats from best to most widely accepted.
-const FORMATS: [&str; 3] = ["json_schema", "json_object", "none"];
 
 impl std::fmt::Debug for LlmClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -278,40 +207,12 @@ impl LlmClient {
     }
 
     fn request(&self, prompt: &Prompt) -> CreateChatCompletionRequest {
-        let level = self.format_level.load(Ordering::Relaxed);
-        let mut system = prompt.system.clone();
-        // OpenAI refuses json_object unless the messages mention JSON; an overridden
-        // template might not, and without any format the model needs telling too.
-        if level > 0
-            && !system.to_ascii_lowercase().contains("json")
-            && !prompt.user.to_ascii_lowercase().contains("json")
-        {
-            system.push_str("\n\nReply with a JSON object.");
-        }
-        let messages: Vec<ChatCompletionRequestMessage> = vec![
-            ChatCompletionRequestSystemMessage::from(system).into(),
-            ChatCompletionRequestUserMessage::from(prompt.user.as_str()).into(),
-        ];
-        let response_format = match level {
-            0 => Some(ResponseFormat::JsonSchema {
-                json_schema: ResponseFormatJsonSchema {
-                    description: Some("Root cause and minimal search/replace edits".into()),
-                    name: SCHEMA_NAME.into(),
-                    schema: reply_schema(),
-                    strict: Some(true),
-                },
-            }),
-            1 => Some(ResponseFormat::JsonObject),
-            _ => None,
-        };
-        CreateChatCompletionRequest {
-            messages,
-            model: self.model.clone(),
-            response_format,
-            temperature: (!self.temperature_refused.load(Ordering::Relaxed)).then_some(TEMPERATURE),
-            stream: Some(false),
-            ..Default::default()
-        }
+        chat_request(
+            &self.model,
+            prompt,
+            usize::from(self.format_level.load(Ordering::Relaxed)),
+            !self.temperature_refused.load(Ordering::Relaxed),
+        )
     }
 
     fn map_error(&self, err: OpenAIError) -> Mapped {
@@ -363,117 +264,6 @@ enum Mapped {
     UntypedBody(String),
 }
 
-/// Does a 400 say that the structured-output format is the problem?
-fn refuses_response_format(lowercase_message: &str) -> bool {
-    [
-        "response_format",
-        "json_schema",
-        "not supported",
-        "unsupported",
-    ]
-    .iter()
-    .any(|needle| lowercase_message.contains(needle))
-}
-
-/// The strict schema for `{"diagnosis", "edits": [{path, search, replace}]}`.
-fn reply_schema() -> serde_json::Value {
-    serde_json::json!({
-        "type": "object",
-        "properties": {
-            "diagnosis": {"type": "string", "description": "Root cause in 1-3 sentences"},
-            "edits": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "path": {"type": "string", "description": "File path relative to the repository root"},
-                        "search": {"type": "string", "description": "Exact text now in the file, occurring once; empty to create a new file"},
-                        "replace": {"type": "string", "description": "The new text"}
-                    },
-                    "required": ["path", "search", "replace"],
-                    "additionalProperties": false
-                }
-            }
-        },
-        "required": ["diagnosis", "edits"],
-        "additionalProperties": false
-    })
-}
-
-fn usage_of(response: &CreateChatCompletionResponse) -> Usage {
-    response
-        .usage
-        .as_ref()
-        .map(|u| Usage {
-            prompt_tokens: u64::from(u.prompt_tokens),
-            completion_tokens: u64::from(u.completion_tokens),
-        })
-        .unwrap_or_default()
-}
-
-fn reply_from_response(response: &CreateChatCompletionResponse) -> Result<LlmReply, LlmError> {
-    let usage = usage_of(response);
-    let bad = |reason: String| LlmError::BadReply { reason, usage };
-    let Some(choice) = response.choices.first() else {
-        return Err(bad("the response has no choices".into()));
-    };
-    let content = choice.message.content.as_deref().unwrap_or("");
-    if content.trim().is_empty() {
-        if let Some(refusal) = choice.message.refusal.as_deref() {
-            return Err(bad(format!(
-                "the model refused: {}",
-                one_line(refusal, 200)
-            )));
-        }
-    }
-    let truncated = matches!(choice.finish_reason, Some(FinishReason::Length));
-    reply_from_content(content, usage, truncated)
-}
-
-/// A 2xx body that async-openai's types rejected: read what we need leniently.
-fn reply_from_untyped(body: &str) -> Result<LlmReply, LlmError> {
-    let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
-    let tokens = |name: &str| {
-        value
-            .pointer(&format!("/usage/{name}"))
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0)
-    };
-    let usage = Usage {
-        prompt_tokens: tokens("prompt_tokens"),
-        completion_tokens: tokens("completion_tokens"),
-    };
-    let Some(content) = value
-        .pointer("/choices/0/message/content")
-        .and_then(serde_json::Value::as_str)
-    else {
-        return Err(LlmError::BadReply {
-            reason: format!(
-                "the response is not a chat completion: {}",
-                one_line(body, 120)
-            ),
-            usage,
-        });
-    };
-    let truncated = value.pointer("/choices/0/finish_reason") == Some(&"length".into());
-    reply_from_content(content, usage, truncated)
-}
-
-fn reply_from_content(content: &str, usage: Usage, truncated: bool) -> Result<LlmReply, LlmError> {
-    match parse_reply(content) {
-        Ok((diagnosis, edits)) => Ok(LlmReply {
-            diagnosis,
-            edits,
-            usage,
-        }),
-        Err(reason) if truncated => Err(LlmError::BadReply {
-            reason: format!("{reason} (the reply was cut off at the token limit)"),
-            usage,
-        }),
-        Err(reason) => Err(LlmError::BadReply { reason, usage }),
-    }
-}
-
 /// Every text an error carries, with the key scrubbed out.
 fn scrub_error(err: LlmError, secret: &crate::secrets::Secrets) -> LlmError {
     let scrub = |text: String| secret.mask(&text);
@@ -497,174 +287,9 @@ fn scrub_error(err: LlmError, secret: &crate::secrets::Secrets) -> LlmError {
     }
 }
 
-fn one_line(text: &str, max_chars: usize) -> String {
-    let flat: String = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(max_chars)
-        .collect();
-    flat
-}
-
-// ---------------------------------------------------------------------------
-// Transport: the tower service that hands async-openai's requests to the shared
-// retry layer and maps what it ends with.
-
-/// A chat completion is a few KB; a body past this is not one.
-pub const LLM_BODY_LIMIT: u64 = 16 * 1024 * 1024;
-
-#[derive(Debug, thiserror::Error)]
-enum TransportFailure {
-    #[error("HTTP {0}")]
-    Auth(u16),
-    #[error("HTTP {status} after {attempts} tries: {message}")]
-    Status {
-        status: u16,
-        attempts: u32,
-        message: String,
-    },
-    #[error("timed out")]
-    Timeout,
-    #[error("{message}")]
-    Unreachable { attempts: u32, message: String },
-    #[error("the response exceeds the {0} byte limit")]
-    TooLarge(u64),
-    #[error("{0}")]
-    Build(String),
-    #[error("the response is not a standard chat completion")]
-    Untyped(String),
-}
-
-#[derive(Clone)]
-struct Transport {
-    http: reqwest::Client,
-    options: SendOptions,
-}
-
-type TransportFuture = Pin<Box<dyn Future<Output = Result<reqwest::Response, OpenAIError>> + Send>>;
-
-impl tower::Service<HttpRequestFactory> for Transport {
-    type Response = reqwest::Response;
-    type Error = OpenAIError;
-    type Future = TransportFuture;
-
-    fn poll_ready(
-        &mut self,
-        _cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Result<(), Self::Error>> {
-        std::task::Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, factory: HttpRequestFactory) -> Self::Future {
-        let transport = self.clone();
-        Box::pin(async move {
-            transport
-                .send(factory)
-                .await
-                .map_err(|failure| OpenAIError::Boxed(Box::new(failure)))
-        })
-    }
-}
-
-impl Transport {
-    async fn send(
-        &self,
-        factory: HttpRequestFactory,
-    ) -> Result<reqwest::Response, TransportFailure> {
-        let request = factory
-            .build()
-            .await
-            .map_err(|e| TransportFailure::Build(e.to_string()))?;
-        let response = crate::http::send(&self.http, request, &self.options)
-            .await
-            .map_err(|e| match e {
-                HttpError::Timeout { .. } => TransportFailure::Timeout,
-                HttpError::Unreachable { attempts, message } => {
-                    TransportFailure::Unreachable { attempts, message }
-                }
-                HttpError::TooLarge { limit } => TransportFailure::TooLarge(limit),
-                HttpError::Build(message) => TransportFailure::Build(message),
-            })?;
-        let status = response.status;
-        if status.is_success() {
-            // A body async-openai's types reject would be logged by it as an
-            // error; hand it to the lenient reader instead.
-            if serde_json::from_slice::<CreateChatCompletionResponse>(&response.body).is_err() {
-                return Err(TransportFailure::Untyped(response.text()));
-            }
-            return Ok(response.into_reqwest());
-        }
-        let code = status.as_u16();
-        if code == 401 || code == 403 {
-            return Err(TransportFailure::Auth(code));
-        }
-        let mut message = error_message(&response.body);
-        if let Some(GaveUp::WaitTooLong(asked)) = response.gave_up {
-            message = format!("{message} (the server asks to wait {}s)", asked.as_secs());
-        }
-        Err(TransportFailure::Status {
-            status: code,
-            attempts: response.attempts,
-            message,
-        })
-    }
-}
-
-/// The human part of an error body: OpenAI's `{"error": {"message"}}`, the other
-/// shapes compatible servers use, or the raw text.
-fn error_message(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
-        let message = value
-            .pointer("/error/message")
-            .or_else(|| value.get("error").filter(|e| e.is_string()))
-            .or_else(|| value.get("message"))
-            .or_else(|| value.get("detail"))
-            .and_then(serde_json::Value::as_str);
-        if let Some(message) = message {
-            let mut message = one_line(message, 300);
-            // The code decides retryability (insufficient_quota) and the fallback.
-            for key in ["code", "param", "type"] {
-                if let Some(extra) = value
-                    .pointer(&format!("/error/{key}"))
-                    .and_then(serde_json::Value::as_str)
-                {
-                    message.push_str(&format!(" ({key}: {extra})"));
-                }
-            }
-            return message;
-        }
-    }
-    let flat = one_line(&text, 300);
-    if flat.is_empty() {
-        "(empty body)".to_string()
-    } else {
-        flat
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn error_messages_from_common_shapes() {
-        assert_eq!(
-            error_message(br#"{"error":{"message":"Rate limit","code":"rate_limit_exceeded"}}"#),
-            "Rate limit (code: rate_limit_exceeded)"
-        );
-        assert_eq!(
-            error_message(br#"{"error":"model not found"}"#),
-            "model not found"
-        );
-        assert_eq!(
-            error_message(b"<html>\n bad gateway </html>"),
-            "<html> bad gateway </html>"
-        );
-        assert_eq!(error_message(b""), "(empty body)");
-    }
 
     #[test]
     fn settings_debug_hides_the_key() {

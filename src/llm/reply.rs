@@ -1,6 +1,6 @@
 //! The reply schema: `{"diagnosis": "...", "edits": [{path, search, replace}]}`.
 
-use super::client::Usage;
+use super::error::Usage;
 use crate::repair::Edit;
 use serde_json::{Map, Value};
 
