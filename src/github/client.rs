@@ -3,16 +3,11 @@
 //! The endpoints are in `runs.rs` (runs, jobs, logs) and `pulls.rs` (pulls,
 //! comments, dispatch).
 //!
-//! Why reqwest directly, with our own models, instead of octocrab:
-//! - the log endpoints answer 302 to a pre-signed URL on another host; we follow
-//!   it ourselves, without the `Authorization` header and only to http(s), which
-//!   needs redirects off on the client (see [`crate::http::build_client`]);
-//! - rate limits must honour `Retry-After` and `x-ratelimit-reset` with a capped
-//!   wait, and 5xx must back off; octocrab's default retry resends at once;
-//! - octocrab's `Run` lacks `pull_requests`, which the loop guard and the PR
-//!   comment need; our [`super::event::WorkflowRun`] is shared with the event payload;
-//! - every failure becomes a one-line [`GithubError`] naming the missing
-//!   permission, which a generic client's error type does not carry.
+//! JSON calls go through octocrab (typed routes and bodies, its error type) on our
+//! transport, see `octo.rs`; the log downloads, `POST /pulls` and dispatch use
+//! [`GithubClient::send`] directly. Either way every request passes the shared
+//! retry layer, and every failure becomes a one-line [`GithubError`] naming the
+//! missing permission.
 
 use super::error::{http_error, status_error};
 pub use super::error::{GithubError, Permission};
@@ -38,6 +33,7 @@ pub const DEFAULT_API_URL: &str = "https://api.github.com";
 /// Job logs are text, run archives zips; beyond this something is wrong.
 pub const DEFAULT_MAX_DOWNLOAD: u64 = 256 * 1024 * 1024;
 
+#[derive(Clone)]
 pub struct GithubClient {
     pub(super) http: reqwest::Client,
     base: Url,
@@ -232,12 +228,45 @@ impl GithubClient {
         body: Body<'_>,
         need: Permission,
     ) -> Result<T, GithubError> {
+        // Typed through octocrab, sent through our transport (see `octo.rs`).
         let what = format!("{method} /{path}");
-        let text = self.call(method, path, body, need).await?;
-        serde_json::from_str(&text).map_err(|e| GithubError::BadResponse {
+        let url = self.url(path)?;
+        let octo = self.octocrab()?;
+        let json = match body {
+            Body::None => None,
+            Body::Json(v) => Some(v),
+        };
+        let result: Result<Value, octocrab::Error> = match method {
+            Method::GET => octo.get(url.as_str(), None::<&()>).await,
+            Method::PATCH => octo.patch(url.as_str(), json).await,
+            Method::POST => octo.post(url.as_str(), json).await,
+            other => {
+                return Err(GithubError::BadResponse {
+                    what,
+                    reason: format!("method {other} is not sent through octocrab"),
+                })
+            }
+        };
+        let value = result.map_err(|e| super::octo::from_octocrab(e, &what, need))?;
+        serde_json::from_value(value).map_err(|e| GithubError::BadResponse {
             what,
             reason: e.to_string(),
         })
+    }
+
+    pub(super) fn clone_settings(&self) -> GithubClient {
+        self.clone()
+    }
+
+    /// Our headers for `url`: the token only when it is the API host.
+    pub(super) fn headers_for(&self, url: &Url) -> HeaderMap {
+        let mut h = self.headers();
+        if url.host_str() != self.base.host_str()
+            || url.port_or_known_default() != self.base.port_or_known_default()
+        {
+            h.remove(AUTHORIZATION);
+        }
+        h
     }
 }
 

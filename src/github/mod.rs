@@ -5,6 +5,7 @@ mod error;
 pub mod event;
 pub mod fetch;
 mod models;
+mod octo;
 pub mod pr_body;
 pub mod publish;
 mod pulls;
