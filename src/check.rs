@@ -48,11 +48,10 @@ fn line(verdict: Verdict, what: &'static str, detail: impl Into<String>) -> Chec
 /// Every check as the lines to print (secrets masked), and whether any failed.
 pub async fn run_and_render(cfg: &Config) -> (Vec<String>, bool) {
     let lines = run_checks(cfg).await;
-    let secrets = cfg.secrets();
     let failed = lines.iter().any(|l| l.verdict == Verdict::Fail);
     let text = lines
         .iter()
-        .map(|l| crate::logs::mask(&l.to_string(), &secrets))
+        .map(|l| cfg.secrets.mask(&l.to_string()))
         .collect();
     (text, failed)
 }

@@ -48,7 +48,7 @@ pub fn analyze(
     // Streamed: a log of any size is analysed in bounded memory.
     let (analysis, cuts) = analyze::analyze_paths(
         paths,
-        &[],
+        &Default::default(),
         &AnalyzeOptions {
             workdir,
             budget_tokens: budget,
@@ -72,7 +72,7 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
     if cfg.in_actions {
         // Workflow command: fold the progress lines in the Actions log.
         println!("{}", wf::group("self-heal: repair"));
-        for s in cfg.secrets() {
+        for s in cfg.secrets.runner_masks() {
             println!("{}", wf::add_mask(&s));
         }
     }

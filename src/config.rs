@@ -145,24 +145,19 @@ pub struct Config {
     pub github_output: Option<PathBuf>,
     /// `GITHUB_STEP_SUMMARY`: job summary file (Actions only).
     pub step_summary: Option<PathBuf>,
+    /// The tokens and the key above, built once: mask every text with it.
+    pub secrets: crate::secrets::Secrets,
 }
 
 impl Config {
-    /// Values that must never be printed, logged or sent to the model.
-    pub fn secrets(&self) -> Vec<String> {
-        let mut s: Vec<String> = [self.github_token.as_ref(), self.pr_token.as_ref()]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
-        if let Some(llm) = &self.llm {
-            if !llm.api_key.is_empty() {
-                s.push(llm.api_key.clone());
-            }
-        }
-        s.sort();
-        s.dedup();
-        s
+    /// The values that must never be printed, logged or sent to the model.
+    fn collect_secrets(&self) -> crate::secrets::Secrets {
+        let key = self.llm.as_ref().map(|l| l.api_key.as_str());
+        crate::secrets::Secrets::new(
+            [self.github_token.as_deref(), self.pr_token.as_deref(), key]
+                .into_iter()
+                .flatten(),
+        )
     }
 }
 
@@ -462,7 +457,8 @@ impl Config {
             }
         }
 
-        Ok(Config {
+        let mut cfg = Config {
+            secrets: Default::default(),
             github_token,
             pr_token: r.string("pr-token"),
             llm,
@@ -520,7 +516,9 @@ impl Config {
             github_output: r.env("GITHUB_OUTPUT").map(PathBuf::from),
             step_summary: r.env("GITHUB_STEP_SUMMARY").map(PathBuf::from),
             workdir,
-        })
+        };
+        cfg.secrets = cfg.collect_secrets();
+        Ok(cfg)
     }
 }
 

@@ -48,7 +48,7 @@ fn proposal_of(report: &Report, fix: &ValidatedFix) -> Proposal {
 /// through the analysis in bounded memory, masking secrets; also returns
 /// why input was cut, if it was.
 pub fn analyze_local_logs(cfg: &Config) -> Result<(Analysis, Vec<String>), (Status, String)> {
-    analyze::analyze_paths(&cfg.logs, &cfg.secrets(), &analysis_options(cfg))
+    analyze::analyze_paths(&cfg.logs, &cfg.secrets, &analysis_options(cfg))
         .map_err(|e| (Status::Error, e.to_string()))
 }
 
@@ -166,7 +166,6 @@ async fn repair_report(
     let memory = Memory::load(&cfg.workdir);
     let memory_hint = memory.lookup(fingerprint).map(memory::hint);
     let templates = Templates::load(&cfg.workdir);
-    let secrets = cfg.secrets();
     let input = LoopInput {
         workdir: &cfg.workdir,
         analysis,
@@ -179,7 +178,7 @@ async fn repair_report(
         // The excerpt is budgeted in tokens; source files get about four times as much.
         context_budget_chars: cfg.context_tokens * 4 * 4,
         memory_hint,
-        secrets: &secrets,
+        secrets: &cfg.secrets,
         allow_test_edits: cfg.allow_test_edits,
         skip_baseline: false,
     };

@@ -151,9 +151,8 @@ pub async fn resolve_source(
         progress(&format!("warning: {w}"));
     }
     let mut fetched = fetched;
-    let secrets = cfg.secrets();
     for f in &mut fetched.logs {
-        f.text = logs::mask(&f.text, &secrets);
+        f.text = cfg.secrets.mask(&f.text);
     }
     Ok(Source::Remote(Box::new(RemoteRun {
         client,
@@ -250,7 +249,7 @@ pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -
         &fingerprint,
     )
     .render();
-    let body = logs::mask(&body, &cfg.secrets());
+    let body = cfg.secrets.mask(&body);
     let title = format!("self-heal: {}", first_sentence(&fix.diagnosis));
     let request = PublishRequest {
         workdir: cfg.workdir.clone(),
@@ -352,7 +351,12 @@ pub fn report_to_workflow(
     patch_path: &Path,
     run_url: Option<&str>,
 ) -> Result<Vec<String>, std::io::Error> {
-    let mut commands: Vec<String> = cfg.secrets().iter().map(|s| wf::add_mask(s)).collect();
+    let mut commands: Vec<String> = cfg
+        .secrets
+        .runner_masks()
+        .iter()
+        .map(|s| wf::add_mask(s))
+        .collect();
     commands.extend(wf::failure_annotations(&report.failures, 10));
     if let Some(out) = &cfg.github_output {
         let outputs = wf::action_outputs(
@@ -371,30 +375,22 @@ pub fn report_to_workflow(
 /// Detaches a clean checkout at `sha`, fetching it from `origin` first if needed (the
 /// token goes to git through its environment only, as for the push).
 fn checkout_commit(workdir: &Path, sha: &str, token: &str) -> Result<(), String> {
+    let runner = crate::git::Git::new(workdir, token);
     let git = |args: &[&str], env: &[(String, String)]| -> Result<String, String> {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(workdir)
-            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .output()
-            .map_err(|e| format!("cannot run git: {e}"))?;
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-        } else {
-            let err = logs::mask(&String::from_utf8_lossy(&out.stderr), &[token.to_string()]);
-            Err(format!(
-                "git {}: {}",
-                args[0],
-                err.lines().next().unwrap_or("failed")
-            ))
-        }
+        runner.run(args, env, None).map_err(|e| match e {
+            crate::git::GitError::Failed { command, stderr } => format!(
+                "git {command}: {}",
+                stderr.lines().next().unwrap_or("failed")
+            ),
+            spawn => spawn.to_string(),
+        })
     };
     if !git(&["status", "--porcelain"], &[])?.is_empty() {
         return Err("the workspace has local changes".into());
     }
     if git(&["cat-file", "-e", &format!("{sha}^{{commit}}")], &[]).is_err() {
         let url = git(&["remote", "get-url", "origin"], &[])?;
-        let env = crate::github::publish::push_env(&url, token, 0);
+        let env = runner.token_env(&url);
         git(
             &["fetch", "--quiet", "--no-tags", "--depth=1", "origin", sha],
             &env,

@@ -138,10 +138,10 @@ impl Report {
     }
 
     /// The report with every secret replaced by `***` (through its JSON, so every field).
-    pub fn masked(&self, secrets: &[String]) -> Report {
+    pub fn masked(&self, secrets: &crate::secrets::Secrets) -> Report {
         serde_json::to_string(self)
             .ok()
-            .map(|json| crate::logs::mask(&json, secrets))
+            .map(|json| secrets.mask(&json))
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_else(|| self.clone())
     }

@@ -86,11 +86,11 @@ pub fn analyze_reader<R: BufRead>(r: R, opts: &AnalyzeOptions) -> std::io::Resul
 /// (see [`crate::logs::stream`]).
 pub fn analyze_paths(
     paths: &[PathBuf],
-    secrets: &[String],
+    secrets: &crate::secrets::Secrets,
     opts: &AnalyzeOptions,
 ) -> Result<(Analysis, Vec<String>), crate::logs::LogError> {
     let mut e = Engine::new();
-    e.secrets = secrets.iter().filter(|s| s.len() >= 4).cloned().collect();
+    e.secrets = secrets.clone();
     let mut cuts = Vec::new();
     for p in paths {
         let streamed = crate::logs::stream_path(p, &mut |ev| match ev {
@@ -191,7 +191,7 @@ pub struct Engine {
     failed_tail: Option<Vec<String>>,
     last_tail: Vec<String>,
     /// Masked (`***`) in every cleaned line before anything sees it.
-    secrets: Vec<String>,
+    secrets: crate::secrets::Secrets,
     /// Failures of the whole-text parsers whose block may still be looked up.
     blocks_left: usize,
     /// Per step (file or `Run` section): did it fail?
@@ -247,7 +247,7 @@ impl Engine {
             tail: VecDeque::new(),
             failed_tail: None,
             last_tail: Vec::new(),
-            secrets: Vec::new(),
+            secrets: crate::secrets::Secrets::default(),
             blocks_left: MAX_BLOCKS,
             segments: Vec::new(),
             fatal_tail: None,
@@ -297,8 +297,8 @@ impl Engine {
         }
         let mut cleaner = std::mem::take(&mut self.cleaner);
         if let Some(l) = cleaner.line(raw) {
-            if self.secrets.iter().any(|s| l.contains(s.as_str())) {
-                let masked = crate::logs::mask(&l, &self.secrets);
+            if self.secrets.appear_in(&l) {
+                let masked = self.secrets.mask(&l);
                 self.line(&masked);
             } else {
                 self.line(&l);

@@ -1,10 +1,15 @@
 //! GitHub: event payloads, REST (runs, jobs, logs, pulls), publishing fixes, workflow commands.
 
 pub mod client;
+mod error;
 pub mod event;
 pub mod fetch;
+mod models;
+mod octo;
 pub mod pr_body;
 pub mod publish;
+mod pulls;
+mod runs;
 pub mod workflow_commands;
 
 pub use client::{

@@ -8,9 +8,7 @@
 
 use super::client::{GithubClient, GithubError, NewPull, PullRequest};
 use crate::types::FileChange;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BotIdentity {
@@ -157,133 +155,18 @@ pub fn commit_message(message: &str, sign_off: bool, bot: &BotIdentity) -> Strin
     msg
 }
 
-/// The environment that hands the token to one `git push`: an `http.<url>.extraheader`
-/// through `GIT_CONFIG_*`, appended after `existing` entries already in the environment
-/// (the entrypoint may use them for `safe.directory`). An empty value first resets
-/// headers git collected from config, so the header `actions/checkout` persisted is
-/// not sent twice next to ours. Nothing here touches argv or `.git/config`.
-pub fn push_env(remote_url: &str, token: &str, existing: usize) -> Vec<(String, String)> {
-    if token.is_empty() {
-        return Vec::new();
-    }
-    let key = format!("http.{remote_url}.extraheader");
-    let header = format!(
-        "AUTHORIZATION: basic {}",
-        base64(format!("x-access-token:{token}").as_bytes())
-    );
-    vec![
-        ("GIT_CONFIG_COUNT".into(), (existing + 2).to_string()),
-        (format!("GIT_CONFIG_KEY_{existing}"), key.clone()),
-        (format!("GIT_CONFIG_VALUE_{existing}"), String::new()),
-        (format!("GIT_CONFIG_KEY_{}", existing + 1), key),
-        (format!("GIT_CONFIG_VALUE_{}", existing + 1), header),
-    ]
-}
+pub use crate::git::token_env as push_env;
+use crate::git::{Git, GitError};
 
-/// Every form in which the token could show up in git's output.
-fn secret_forms(token: &str) -> Vec<String> {
-    if token.is_empty() {
-        return Vec::new();
-    }
-    vec![
-        base64(format!("x-access-token:{token}").as_bytes()),
-        token.to_string(),
-    ]
-}
-
-fn scrub(text: &str, secrets: &[String]) -> String {
-    let mut out = text.trim().to_string();
-    for s in secrets.iter().filter(|s| !s.is_empty()) {
-        out = out.replace(s.as_str(), "***");
-    }
-    out
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
-}
-
-struct Git<'a> {
-    dir: &'a Path,
-    secrets: Vec<String>,
-}
-
-impl Git<'_> {
-    fn run(
-        &self,
-        args: &[&str],
-        env: &[(String, String)],
-        stdin: Option<&[u8]>,
-    ) -> Result<String, PublishError> {
-        Ok(self.run_raw(args, env, stdin)?.trim().to_string())
-    }
-
-    /// Output as git wrote it; only the final newline is removed (a path may
-    /// begin or end with spaces).
-    fn run_raw(
-        &self,
-        args: &[&str],
-        env: &[(String, String)],
-        stdin: Option<&[u8]>,
-    ) -> Result<String, PublishError> {
-        let mut cmd = Command::new("git");
-        cmd.arg("-C")
-            .arg(self.dir)
-            .args(args)
-            .env("GIT_TERMINAL_PROMPT", "0")
-            // Changed paths are file names, never globs.
-            .env("GIT_LITERAL_PATHSPECS", "1")
-            .env("LC_ALL", "C")
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
+impl From<GitError> for PublishError {
+    fn from(e: GitError) -> PublishError {
+        match e {
+            GitError::Spawn(message) => PublishError::Spawn(message),
+            GitError::Failed { command, stderr } => PublishError::Git {
+                args: command,
+                stderr,
+            },
         }
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| PublishError::Spawn(e.to_string()))?;
-        if let (Some(input), Some(mut pipe)) = (stdin, child.stdin.take()) {
-            pipe.write_all(input)
-                .map_err(|e| PublishError::Spawn(e.to_string()))?;
-        }
-        let out = child
-            .wait_with_output()
-            .map_err(|e| PublishError::Spawn(e.to_string()))?;
-        if !out.status.success() {
-            return Err(PublishError::Git {
-                args: args.first().copied().unwrap_or("").to_string(),
-                stderr: scrub(&String::from_utf8_lossy(&out.stderr), &self.secrets),
-            });
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
-        Ok(text.strip_suffix('\n').unwrap_or(&text).to_string())
     }
 }
 
@@ -306,10 +189,7 @@ fn safe_repo_path(p: &str) -> Result<String, PublishError> {
 /// Creates the fix commit on top of HEAD without touching the working tree,
 /// the index or any ref of the checkout (the commit is only an object until pushed).
 pub fn create_fix_commit(req: &PublishRequest) -> Result<FixCommit, PublishError> {
-    let git = Git {
-        dir: &req.workdir,
-        secrets: secret_forms(&req.token),
-    };
+    let git = Git::new(&req.workdir, &req.token);
     let parent = git.run(&["rev-parse", "--verify", "HEAD^{commit}"], &[], None)?;
     let short = if req.short_sha.trim().is_empty() {
         parent.chars().take(7).collect()
@@ -397,29 +277,22 @@ pub fn push_commit(
     commit: &FixCommit,
     token: &str,
 ) -> Result<(), PublishError> {
-    let git = Git {
-        dir: workdir,
-        secrets: secret_forms(token),
-    };
+    let git = Git::new(workdir, token);
     // Pushing to the URL rather than the remote's name keeps git from creating a
     // remote-tracking ref in the checkout: the user's refs stay as they were.
     let url = git.run(&["remote", "get-url", "--push", remote], &[], None)?;
-    let existing = std::env::var("GIT_CONFIG_COUNT")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    let env = push_env(&url, token, existing);
+    let env = git.token_env(&url);
     let refspec = format!("{}:refs/heads/{}", commit.sha, commit.branch);
     // --no-verify: a pre-push hook is repository code, and it would run with the
     // token in its environment.
     git.run(&["push", "--no-verify", &url, &refspec], &env, None)
         .map_err(|e| match e {
-            PublishError::Git { stderr, .. } => PublishError::PushRejected {
+            GitError::Failed { stderr, .. } => PublishError::PushRejected {
                 branch: commit.branch.clone(),
                 remote: remote.to_string(),
                 stderr,
             },
-            other => other,
+            other => other.into(),
         })
         .map(|_| ())
 }
@@ -517,36 +390,6 @@ pub async fn publish(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_matches_rfc4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64(b"x-access-token:abc"), "eC1hY2Nlc3MtdG9rZW46YWJj");
-    }
-
-    #[test]
-    fn push_env_appends_after_existing_entries() {
-        let env = push_env("https://example.test/o/r.git", "tok123", 1);
-        let get = |k: &str| {
-            env.iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.as_str())
-        };
-        assert_eq!(get("GIT_CONFIG_COUNT"), Some("3"));
-        assert_eq!(
-            get("GIT_CONFIG_KEY_1"),
-            Some("http.https://example.test/o/r.git.extraheader")
-        );
-        assert_eq!(get("GIT_CONFIG_VALUE_1"), Some(""));
-        assert_eq!(
-            get("GIT_CONFIG_VALUE_2"),
-            Some("AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46dG9rMTIz")
-        );
-        assert!(push_env("u", "", 0).is_empty());
-    }
 
     #[test]
     fn unsafe_paths_rejected() {

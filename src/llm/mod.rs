@@ -1,13 +1,17 @@
 //! The model: an OpenAI-compatible chat completion per attempt.
 
 mod client;
+mod error;
+mod extract;
+mod format;
 mod prompt;
 mod reply;
-mod usage;
+mod transport;
 
-pub use client::{LlmClient, LlmError, LlmSettings};
+pub use client::{LlmClient, LlmSettings};
+pub use error::{LlmError, Usage};
 pub use prompt::{
     build_prompt, fence, PreviousAttempt, Prompt, PromptInput, Templates, OVERRIDE_DIR,
 };
 pub use reply::{parse_reply, LlmReply};
-pub use usage::Usage;
+pub use transport::LLM_BODY_LIMIT;

@@ -1,6 +1,6 @@
 //! The reply schema: `{"diagnosis": "...", "edits": [{path, search, replace}]}`.
 
-use super::usage::Usage;
+use super::error::Usage;
 use crate::types::Edit;
 use serde_json::{Map, Value};
 

@@ -198,12 +198,3 @@ pub fn clean_bytes(bytes: &[u8]) -> String {
     }
     out
 }
-
-/// Replaces every occurrence of each secret with `***`.
-pub fn mask(text: &str, secrets: &[String]) -> String {
-    let mut out = text.to_string();
-    for s in secrets.iter().filter(|s| s.len() >= 4) {
-        out = out.replace(s.as_str(), "***");
-    }
-    out
-}

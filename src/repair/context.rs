@@ -46,24 +46,9 @@ pub(crate) struct RepoFile {
 }
 
 /// Names that hold credentials; never read, whatever a log or an import says.
+/// The same list as what the policy never lets an edit touch.
 pub(crate) fn is_secret_path(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
-    name == ".env"
-        || name.starts_with(".env.")
-        || name.ends_with(".env")
-        || name.ends_with(".pem")
-        || name.ends_with(".key")
-        || name.ends_with(".p12")
-        || name.ends_with(".pfx")
-        || name.starts_with("id_rsa")
-        || name.starts_with("id_ed25519")
-        || name.starts_with("id_ecdsa")
-        || name == ".netrc"
-        || name == ".pypirc"
-        || name == ".npmrc"
-        || name.starts_with("credentials")
-        || name.starts_with("secrets.")
-        || rel.split('/').any(|c| c == ".git")
+    super::policy::is_secret_file(rel) || rel.split('/').any(|c| c == ".git")
 }
 
 /// Reads `rel` under `root` (already canonical): refuses paths that leave the root (also

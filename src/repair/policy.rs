@@ -33,7 +33,8 @@ pub struct PathPolicy {
     allow_test_edits: bool,
 }
 
-/// File names (lower-cased) that hold credentials or keys.
+/// File names (lower-cased) that hold credentials or keys: the one list for what
+/// the model may neither read nor edit.
 const SECRET_FILE_GLOBS: &[&str] = &[
     ".env",
     ".env.*",
@@ -219,7 +220,14 @@ pub fn is_protected(norm: &str) -> bool {
     {
         return true;
     }
-    let name = parts.last().copied().unwrap_or("");
+    is_secret_file(&lower)
+}
+
+/// A file whose name says it holds credentials or keys ([`SECRET_FILE_GLOBS`]):
+/// never edited, and never shown to the model (`context.rs` asks here too).
+pub fn is_secret_file(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
     SECRET_FILE_GLOBS.iter().any(|g| glob_name_match(g, name))
 }
 

@@ -27,7 +27,7 @@ pub struct LoopInput<'a> {
     /// An earlier accepted fix for the same failure fingerprint.
     pub memory_hint: Option<String>,
     /// Masked out of everything sent to the model.
-    pub secrets: &'a [String],
+    pub secrets: &'a crate::secrets::Secrets,
     /// Tell the model it may edit tests (the path policy enforces it either way).
     pub allow_test_edits: bool,
     /// Skip the baseline run that tells a real failure from a flaky one.
@@ -135,8 +135,8 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         ));
         let prompt = llm::build_prompt(input.templates, &prompt_input(input, &ctx, &previous));
         let prompt = llm::Prompt {
-            system: crate::logs::mask(&prompt.system, input.secrets),
-            user: crate::logs::mask(&prompt.user, input.secrets),
+            system: input.secrets.mask(&prompt.system),
+            user: input.secrets.mask(&prompt.user),
         };
         out.llm.requests += 1;
         let started = Instant::now();

@@ -508,7 +508,7 @@ fn streamed_paths_mask_secrets() {
     std::fs::write(&p, "##[group]Run pytest\npytest\n##[endgroup]\nFAILED tests/t.py::test_a - AssertionError: token ghp_abcdef123456 leaked\n##[error]Process completed with exit code 1.\n").unwrap();
     let (a, cuts) = self_heal::analyze::analyze_paths(
         &[p],
-        &["ghp_abcdef123456".to_string()],
+        &self_heal::secrets::Secrets::new(["ghp_abcdef123456"]),
         &AnalyzeOptions::default(),
     )
     .unwrap();

@@ -2,6 +2,7 @@
 
 use self_heal::analyze::{Analysis, Failure, FailureKind};
 use self_heal::repair::context::{gather, RepairContext, INSTRUCTIONS_CAP};
+use self_heal::repair::PathPolicy;
 use std::path::Path;
 
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -265,4 +266,32 @@ fn ci_runner_paths_map_into_the_checkout_but_interpreter_paths_do_not() {
     let dir = project(&[("json/decoder.py", "X = 1\n")]);
     let a = failure(None, Some("/usr/lib/python3.11/json/decoder.py"), Some(1));
     assert!(gather(dir.path(), &a, 10_000).files.is_empty());
+}
+
+/// One list for what the model may neither read nor edit: credential files that
+/// the context once showed although the policy refused edits to them.
+#[test]
+fn credential_files_are_neither_shown_nor_editable() {
+    let dir = project(&[
+        (".htpasswd", "admin:$apr1$HASHSECRET\n"),
+        (
+            ".git-credentials",
+            "https://x-access-token:HASHSECRET@github.com\n",
+        ),
+        ("deploy/.htpasswd", "ops:$apr1$HASHSECRET\n"),
+        ("tests/test_a.py", "def test_a():\n    assert False\n"),
+    ]);
+    let policy = PathPolicy::new(&[], false).expect("policy");
+    for file in [".htpasswd", ".git-credentials", "deploy/.htpasswd"] {
+        let ctx = gather(
+            dir.path(),
+            &failure(Some("tests/test_a.py::test_a"), Some(file), Some(1)),
+            100_000,
+        );
+        assert_eq!(paths(&ctx), vec!["tests/test_a.py"], "{file} was shown");
+        assert!(
+            policy.check(dir.path(), file).is_err(),
+            "{file} is editable"
+        );
+    }
 }

@@ -243,7 +243,7 @@ fn fast_retry() -> RetryPolicy {
     RetryPolicy {
         max_retries: 2,
         backoff: Duration::from_millis(10),
-        max_rate_limit_wait: Duration::from_secs(5),
+        max_wait: Duration::from_secs(5),
     }
 }
 
@@ -542,6 +542,84 @@ async fn client_post_is_not_resent_after_5xx() {
         .unwrap_err();
     assert!(matches!(e, GithubError::Server { status: 502, .. }), "{e}");
     assert_eq!(fake.requests_to("create_comment").len(), 1);
+}
+
+/// Retry-After as an HTTP date (RFC 9110 allows either form), on the 403 of a
+/// secondary rate limit: without reading the date this 403 looked like a
+/// permission problem.
+#[tokio::test]
+async fn client_waits_out_retry_after_as_a_date() {
+    let fake = FakeGithub::start();
+    let at = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(1));
+    fake.inject(
+        "get_run",
+        Reply::json(
+            403,
+            json!({"message": "You have exceeded a secondary rate limit."}),
+        )
+        .header("retry-after", &at),
+    );
+    let run = client(&fake).get_run(REPO, RUN_ID).await.expect("retried");
+    assert_eq!(run.id, RUN_ID);
+    assert_eq!(fake.requests_to("get_run").len(), 2);
+}
+
+/// A rate limit means GitHub did nothing, so even a POST is sent again.
+#[tokio::test]
+async fn client_post_is_resent_after_a_rate_limit() {
+    let fake = FakeGithub::start();
+    fake.inject(
+        "create_comment",
+        Reply::status(429).header("retry-after", "0"),
+    );
+    client(&fake)
+        .create_issue_comment(REPO, 1, "hi")
+        .await
+        .expect("retried");
+    assert_eq!(fake.requests_to("create_comment").len(), 2);
+}
+
+/// A POST that timed out may have been done: it is not sent again.
+#[tokio::test]
+async fn client_post_is_not_resent_after_a_timeout() {
+    let fake = FakeGithub::start();
+    fake.inject(
+        "create_comment",
+        Reply::status(201).delay(Duration::from_secs(3)),
+    );
+    let c = GithubClient::from_env_values(Some(&fake.url), TOKEN, Duration::from_millis(300))
+        .expect("client")
+        .with_retry(fast_retry());
+    let e = c.create_issue_comment(REPO, 1, "hi").await.unwrap_err();
+    assert!(matches!(e, GithubError::Timeout { .. }), "{e}");
+    assert_eq!(fake.requests_to("create_comment").len(), 1);
+}
+
+/// 401 and a 403 without rate-limit headers are answers, not hiccups.
+#[tokio::test]
+async fn client_auth_failures_are_not_retried() {
+    for code in [401u16, 403] {
+        let fake = FakeGithub::start();
+        fake.inject("get_run", Reply::status(code));
+        let e = client(&fake).get_run(REPO, RUN_ID).await.unwrap_err();
+        assert!(
+            matches!(
+                e,
+                GithubError::Unauthorized { .. } | GithubError::Forbidden { .. }
+            ),
+            "{code}: {e}"
+        );
+        assert_eq!(fake.requests_to("get_run").len(), 1, "{code}");
+    }
+}
+
+#[tokio::test]
+async fn client_api_answers_are_capped() {
+    let fake = FakeGithub::start();
+    let mut c = client(&fake);
+    c.max_body = 64;
+    let e = c.get_run(REPO, RUN_ID).await.unwrap_err();
+    assert!(matches!(e, GithubError::TooLarge { limit: 64, .. }), "{e}");
 }
 
 #[tokio::test]

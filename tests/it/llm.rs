@@ -213,6 +213,38 @@ async fn rate_limit_with_retry_after_then_success() {
 }
 
 #[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let at = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(1));
+    let fake = FakeOpenAi::start([
+        FakeOpenAi::status(503).header("retry-after", &at),
+        FakeOpenAi::reply_edits("after the date", &[]),
+    ]);
+    let reply = client(settings(&fake.base_url()))
+        .complete(&prompt())
+        .await
+        .expect("reply after retry");
+    assert_eq!(reply.diagnosis, "after the date");
+    assert_eq!(fake.request_count(), 2);
+}
+
+/// The model's answer is read with a cap: a runaway body is an error, not memory.
+#[tokio::test]
+async fn huge_response_body_is_refused() {
+    let limit = self_heal::llm::LLM_BODY_LIMIT as usize;
+    let fake = FakeOpenAi::start([Reply::raw(200, &"x".repeat(limit + 1))]);
+    let err = client(settings(&fake.base_url()))
+        .complete(&prompt())
+        .await
+        .expect_err("too large");
+    assert!(matches!(err, LlmError::TooLarge(_)), "{err:?}");
+    assert_eq!(
+        fake.request_count(),
+        1,
+        "a too-large body is not asked again"
+    );
+}
+
+#[tokio::test]
 async fn server_error_forever_is_status_after_max_retries_plus_one() {
     let fake = FakeOpenAi::start((0..10).map(|_| FakeOpenAi::status(500)));
     let err = client(settings(&fake.base_url()))

@@ -504,6 +504,123 @@ fn secrets_in_the_log_never_reach_the_model_or_the_output() {
     );
 }
 
+/// git and actions/checkout print the token as the base64 of `x-access-token:<token>`
+/// (the basic-auth header); that form is a secret like the raw value.
+#[test]
+fn the_basic_auth_form_of_the_token_never_reaches_the_model_or_the_output() {
+    let sample = Sample::load("py-assertion-error");
+    let t = Test::with_sample(&sample.name);
+    let secret = "ghs_basicAuthFormToken0123456789";
+    let basic = self_heal::secrets::base64(format!("x-access-token:{secret}").as_bytes());
+    let log = std::fs::read_to_string(t.repo().join("ci.log")).unwrap();
+    // Next to the assertion, where the excerpt the model sees is taken from.
+    let leaked = log.replacen(
+        "E       AssertionError",
+        &format!("E       AUTHORIZATION: basic {basic}\n2026-11-28T00:00:00.3098769Z E       AssertionError"),
+        1,
+    );
+    assert_ne!(leaked, log);
+    std::fs::write(t.repo().join("ci.log"), leaked).unwrap();
+    let fake = FakeOpenAi::start([sample.reply("greeting punctuation")]);
+    let out = Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", t.repo().join("ci.log").to_str().unwrap()])
+        .args([
+            "--dry-run",
+            "--report",
+            t.path("report.json").to_str().unwrap(),
+        ])
+        .args(["--openai-base-url", &fake.base_url()])
+        .env("OPENAI_API_KEY", KEY)
+        .env("GITHUB_TOKEN", secret)
+        .run();
+    let requests = fake.requests();
+    assert!(!requests.is_empty(), "the model was asked: {out:?}");
+    for req in requests {
+        let body = req.body.to_string();
+        assert!(
+            body.contains("AUTHORIZATION: basic"),
+            "the line was in the excerpt"
+        );
+        assert!(
+            !body.contains(&basic),
+            "the basic-auth token reached the model"
+        );
+    }
+    let report_text = std::fs::read_to_string(t.path("report.json")).unwrap();
+    assert!(!report_text.contains(&basic), "in report.json");
+    assert!(!out.stdout.contains(&basic) && !out.stderr.contains(&basic));
+}
+
+/// A dummy key for a local server (`test`) is no secret: masking it would turn the
+/// failing command `pytest` into `py***` in the prompt and the report.
+#[test]
+fn a_dummy_key_does_not_mask_ordinary_words() {
+    let sample = Sample::load("py-assertion-error");
+    let t = Test::with_sample(&sample.name);
+    let fake = FakeOpenAi::start([sample.reply("greeting punctuation")]);
+    let out = Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", t.repo().join("ci.log").to_str().unwrap()])
+        .args([
+            "--dry-run",
+            "--report",
+            t.path("report.json").to_str().unwrap(),
+        ])
+        .args(["--openai-base-url", &fake.base_url()])
+        .env("OPENAI_API_KEY", "test")
+        .run();
+    assert_eq!(report(&t, &out)["status"], "proposed", "{out:?}");
+    let requests = fake.requests();
+    assert!(!requests.is_empty(), "{out:?}");
+    let user = requests[0].user_message();
+    assert!(user.contains("test_greeting"), "{user}");
+    assert!(!user.contains("***"), "{user}");
+    let report_text = std::fs::read_to_string(t.path("report.json")).unwrap();
+    assert!(report_text.contains("pytest"), "{report_text}");
+    assert!(!report_text.contains("***"), "{report_text}");
+}
+
+/// A log that points at a credential file: the model is not shown it (what the
+/// fake server received says so) and its edit of it is refused, tree unchanged.
+#[test]
+fn a_credential_file_named_by_the_log_is_neither_shown_nor_edited() {
+    let sample = Sample::load("py-assertion-error");
+    let t = Test::with_sample(&sample.name);
+    for (name, text) in [
+        (
+            ".git-credentials",
+            "https://x-access-token:CREDSECRET@github.com\n",
+        ),
+        (".htpasswd", "admin:$apr1$CREDSECRET\n"),
+    ] {
+        std::fs::write(t.repo().join(name), text).unwrap();
+    }
+    let log = std::fs::read_to_string(t.repo().join("ci.log")).unwrap();
+    let pointed = log.replace(
+        "tests/test_core.py:5: AssertionError",
+        ".git-credentials:1: AssertionError\n2026-11-28T00:00:00.3962968Z .htpasswd:1: AssertionError",
+    );
+    assert_ne!(pointed, log);
+    std::fs::write(t.repo().join("ci.log"), pointed).unwrap();
+    let before = snapshot_sources(&t.repo());
+    let fake = FakeOpenAi::start([
+        Reply::reply_edits("rotate", &[(".git-credentials", "https", "x")]),
+        Reply::reply_edits("rotate", &[(".htpasswd", "admin", "x")]),
+    ]);
+    let out = run(&t, Some(&fake), &["--yes", "--max-attempts", "2"]);
+    let requests = fake.requests();
+    assert!(!requests.is_empty(), "{out:?}");
+    for req in &requests {
+        assert!(
+            !req.body.to_string().contains("CREDSECRET"),
+            "a credential file was shown to the model"
+        );
+    }
+    assert_ne!(report(&t, &out)["status"], "fixed", "{out:?}");
+    assert_eq!(snapshot_sources(&t.repo()), before, "the tree changed");
+}
+
 #[test]
 fn demo_fixes_its_embedded_sample_without_any_key() {
     let out = Test::new().args(["demo"]).run();

@@ -1,0 +1,82 @@
+//! Reading a reply out of a chat completion: the typed one async-openai parsed, or
+//! a 2xx body its types rejected (another provider's field values), leniently.
+
+use super::error::{one_line, LlmError, Usage};
+use super::reply::{parse_reply, LlmReply};
+use async_openai::types::chat::{CreateChatCompletionResponse, FinishReason};
+
+fn usage_of(response: &CreateChatCompletionResponse) -> Usage {
+    response
+        .usage
+        .as_ref()
+        .map(|u| Usage {
+            prompt_tokens: u64::from(u.prompt_tokens),
+            completion_tokens: u64::from(u.completion_tokens),
+        })
+        .unwrap_or_default()
+}
+
+pub(super) fn reply_from_response(
+    response: &CreateChatCompletionResponse,
+) -> Result<LlmReply, LlmError> {
+    let usage = usage_of(response);
+    let bad = |reason: String| LlmError::BadReply { reason, usage };
+    let Some(choice) = response.choices.first() else {
+        return Err(bad("the response has no choices".into()));
+    };
+    let content = choice.message.content.as_deref().unwrap_or("");
+    if content.trim().is_empty() {
+        if let Some(refusal) = choice.message.refusal.as_deref() {
+            return Err(bad(format!(
+                "the model refused: {}",
+                one_line(refusal, 200)
+            )));
+        }
+    }
+    let truncated = matches!(choice.finish_reason, Some(FinishReason::Length));
+    reply_from_content(content, usage, truncated)
+}
+
+/// A 2xx body that async-openai's types rejected: read what we need leniently.
+pub(super) fn reply_from_untyped(body: &str) -> Result<LlmReply, LlmError> {
+    let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    let tokens = |name: &str| {
+        value
+            .pointer(&format!("/usage/{name}"))
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    };
+    let usage = Usage {
+        prompt_tokens: tokens("prompt_tokens"),
+        completion_tokens: tokens("completion_tokens"),
+    };
+    let Some(content) = value
+        .pointer("/choices/0/message/content")
+        .and_then(serde_json::Value::as_str)
+    else {
+        return Err(LlmError::BadReply {
+            reason: format!(
+                "the response is not a chat completion: {}",
+                one_line(body, 120)
+            ),
+            usage,
+        });
+    };
+    let truncated = value.pointer("/choices/0/finish_reason") == Some(&"length".into());
+    reply_from_content(content, usage, truncated)
+}
+
+fn reply_from_content(content: &str, usage: Usage, truncated: bool) -> Result<LlmReply, LlmError> {
+    match parse_reply(content) {
+        Ok((diagnosis, edits)) => Ok(LlmReply {
+            diagnosis,
+            edits,
+            usage,
+        }),
+        Err(reason) if truncated => Err(LlmError::BadReply {
+            reason: format!("{reason} (the reply was cut off at the token limit)"),
+            usage,
+        }),
+        Err(reason) => Err(LlmError::BadReply { reason, usage }),
+    }
+}
