@@ -141,6 +141,7 @@ VOLATILE = [
     (re.compile(r"\d+(\.\d+)?\s?(ms|s|sec)\b"), "T"),
     (re.compile(r"(duration_ms|Time elapsed|Finished at|Start at|Total time|Duration)[: ]+\S.*"), r"\1 X"),
     (re.compile(r"-[0-9a-f]{16}\b"), "-HASH"),
+    (re.compile(r"' \(\d+\) panicked"), "' (N) panicked"),
     (re.compile(r"^\S+Z "), ""),
     (re.compile(r"\[\d+m"), ""),
 ]

@@ -267,7 +267,7 @@ impl Js {
         // messages and diffs (`+ actual - expected`) are printed unindented, and
         // the location is the frame after them.
         let frame = t.starts_with("at ");
-        if c.loc.is_some() && !frame || !frame && self.mocha_lines >= MOCHA_MAX_LINES {
+        if !frame && (c.loc.is_some() || self.mocha_lines >= MOCHA_MAX_LINES) {
             self.mocha_title_open = false;
             self.emit(out);
             return false;
