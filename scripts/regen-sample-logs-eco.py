@@ -33,7 +33,8 @@ CACHE = os.environ.get("SELF_HEAL_SAMPLE_CACHE") or os.path.join(
 )
 NPM_CACHE = os.path.join(CACHE, "npm")
 M2 = os.path.join(CACHE, "m2")
-# Kept in the work dir between runs (dependency installs and build output).
+# Kept in the work dir between runs: npm's install and cargo's build output
+# (Maven's target/ is not kept: its output differs when nothing needs compiling).
 KEEP = {"node_modules", "target"}
 
 
@@ -61,11 +62,15 @@ def base_env(eco):
     return env
 
 
-def sync(src, dst):
-    """Makes dst a copy of src's sources, keeping dependency and build dirs."""
+def sync(src, dst, eco):
+    """Makes dst a copy of src's sources, keeping dependency and build dirs.
+
+    Files get a fresh mtime, as in a fresh checkout, so build tools rebuild and
+    print what they print in CI (`Compiling ...`)."""
     os.makedirs(dst, exist_ok=True)
+    keep = {"javascript": {"node_modules"}, "rust": {"target"}}.get(eco, set())
     for name in os.listdir(dst):
-        if name in KEEP:
+        if name in keep:
             continue
         p = os.path.join(dst, name)
         shutil.rmtree(p) if os.path.isdir(p) and not os.path.islink(p) else os.remove(p)
@@ -73,7 +78,7 @@ def sync(src, dst):
         if name in KEEP | {"ci.log", "expected.json"}:
             continue
         s, d = os.path.join(src, name), os.path.join(dst, name)
-        shutil.copytree(s, d) if os.path.isdir(s) else shutil.copy2(s, d)
+        shutil.copytree(s, d, copy_function=shutil.copy) if os.path.isdir(s) else shutil.copy(s, d)
 
 
 def install(work, eco, env):
@@ -173,7 +178,7 @@ def one(dir_, check):
     print(f"== {name}", flush=True)
     env = base_env(eco)
     work = os.path.join(CACHE, "work", "broken", name)
-    sync(dir_, work)
+    sync(dir_, work, eco)
     install(work, eco, env)
     rc, out = sh(command, work, env)
     if rc == 0:
@@ -201,7 +206,7 @@ def one(dir_, check):
         open(dst, "w", encoding="utf-8", newline="\n").write(rewrite(cout, subs))
 
     fixed = os.path.join(CACHE, "work", "fixed", name)
-    sync(dir_, fixed)
+    sync(dir_, fixed, eco)
     apply_fix(fixed, exp["fix"])
     install(fixed, eco, env)
     frc, fout = sh(command, fixed, env)

@@ -19,4 +19,5 @@ mod llm;
 mod logs;
 mod recipes;
 mod repair;
+mod results;
 mod validate;

@@ -3,6 +3,9 @@
 //! subtests), as the analysis names Go tests. Parents of subtests are dropped
 //! unless they failed on their own. A package that failed without a failing
 //! test (build failure, panic in init, TestMain) is an error of the run.
+//! A package whose `-run` pattern matched no test completely ("no tests to
+//! run") ran nothing, though a parent test whose subtests were all filtered
+//! out is reported as passed.
 
 use super::{Outcome, ReadError, TestRun};
 use serde::Deserialize;
@@ -28,6 +31,7 @@ pub fn read(text: &str) -> Result<TestRun, ReadError> {
     // Packages with a test that failed, and the last output line per package.
     let mut failed_pkgs: Vec<String> = Vec::new();
     let mut last_output: std::collections::HashMap<String, String> = Default::default();
+    let mut nothing_run: Vec<String> = Vec::new();
     for line in text.lines() {
         let line = line.trim();
         // `go test -json` still prints build errors as plain text before the events.
@@ -69,6 +73,10 @@ pub fn read(text: &str) -> Result<TestRun, ReadError> {
             }
             ("output", _) => {
                 if let Some(o) = e.output.as_deref().map(str::trim) {
+                    if o.ends_with("[no tests to run]") || o == "testing: warning: no tests to run"
+                    {
+                        nothing_run.push(pkg.clone());
+                    }
                     if !o.is_empty() && !o.starts_with("FAIL") && !o.starts_with("---") {
                         last_output.insert(pkg, o.to_string());
                     }
@@ -85,6 +93,14 @@ pub fn read(text: &str) -> Result<TestRun, ReadError> {
     }
     if events == 0 && text.contains("[build failed]") {
         run.errors.push("build failed".into());
+    }
+    for t in run.tests.iter_mut() {
+        if nothing_run.iter().any(|p| {
+            t.id.strip_prefix(p.as_str())
+                .is_some_and(|r| r.starts_with('.'))
+        }) {
+            t.outcome = Outcome::Skipped;
+        }
     }
     run.drop_parents("/");
     Ok(run)
@@ -105,6 +121,16 @@ p/p.go:3:9: undefined: x
         let r = read(text).unwrap();
         assert!(r.ran_nothing());
         assert_eq!(r.errors, vec!["example.com/m/p: package failed"]);
+    }
+
+    #[test]
+    fn a_parent_whose_subtests_were_filtered_out_ran_nothing() {
+        let text = r#"{"Action":"run","Package":"m/p","Test":"TestMake"}
+{"Action":"pass","Package":"m/p","Test":"TestMake","Elapsed":0}
+{"Action":"output","Package":"m/p","Output":"testing: warning: no tests to run\n"}
+{"Action":"pass","Package":"m/p","Elapsed":0.008}
+"#;
+        assert!(read(text).unwrap().ran_nothing());
     }
 
     #[test]
