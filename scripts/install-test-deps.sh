@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the Rust test suite runs for real: Python 3 with pytest (sample projects
-# are validated with the real pytest) and git. Idempotent; quiet when all is present.
+# are validated with the real pytest), git, and the toolchains the other ecosystems'
+# samples are run with (Node.js with npm, Maven with a JDK, cargo-nextest; Go must be
+# on PATH: Debian's is too old). Idempotent; quiet when all is present.
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -22,3 +24,11 @@ if ! python3 -m pytest --version >/dev/null 2>&1; then
     || python3 -m pip install -q --disable-pip-version-check --break-system-packages pytest
 fi
 python3 -m pytest --version
+
+have node && have npm || apt_install nodejs npm
+have mvn && have javac || apt_install maven openjdk-17-jdk-headless
+if ! have go; then
+  echo "missing go: install Go >= 1.22 and put it on PATH" >&2
+  exit 1
+fi
+cargo nextest --version >/dev/null 2>&1 || cargo install --locked --quiet cargo-nextest

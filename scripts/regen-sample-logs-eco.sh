@@ -15,7 +15,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 missing=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have python3 || missing+=("python3")
-have go || missing+=("go (Go >= 1.22, https://go.dev/dl/)")
+have go || missing+=("go (Go >= 1.22 on PATH)")
 have cargo || missing+=("cargo (rustup)")
 have node || missing+=("node (Node.js 20)")
 have npm || missing+=("npm (comes with Node.js)")
