@@ -444,3 +444,65 @@ fn every_other_ecosystem_sample_log_names_its_failing_tests_and_lines() {
         assert!(n >= 3, "at least three {eco} samples: {seen:?}");
     }
 }
+
+/// Other reporters' real output on the samples (captured by
+/// scripts/regen-sample-logs-eco.sh): node:test's spec reporter with a suite,
+/// its TAP, and cargo nextest.
+#[test]
+fn other_reporters_real_output_names_the_failing_test_and_line() {
+    let data = crate::support::harness::manifest_dir().join("tests/it/data/results");
+    let cases = [
+        (
+            "js-node-test.spec.txt",
+            "js-node-test",
+            "node",
+            "initials > splits hyphenated names",
+            "test/initials.test.js:11",
+        ),
+        (
+            "js-node-spec.tap",
+            "js-node-spec",
+            "node",
+            "skips comments and blank lines",
+            "src/config.js:8",
+        ),
+        (
+            "rust-panic.nextest.txt",
+            "rust-panic",
+            "cargo",
+            "ring::tests::overwrites_the_oldest_when_full",
+            "src/ring.rs:33",
+        ),
+    ];
+    for (file, sample, tool, test, loc) in cases {
+        let text = std::fs::read_to_string(data.join(file)).unwrap();
+        let a = analyze_text(
+            &text,
+            &AnalyzeOptions {
+                workdir: Some(crate::support::harness::sample_dir(sample)),
+                ..Default::default()
+            },
+        );
+        let got: Vec<(String, Option<String>, String)> = a
+            .failures
+            .iter()
+            .map(|f| {
+                (
+                    f.tool.clone(),
+                    f.test.clone(),
+                    format!(
+                        "{}:{}",
+                        f.file.as_deref().unwrap_or("?"),
+                        f.line.unwrap_or(0)
+                    ),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![(tool.to_string(), Some(test.to_string()), loc.to_string())],
+            "{file}: {:#?}",
+            a.failures
+        );
+    }
+}
