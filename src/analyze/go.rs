@@ -543,12 +543,13 @@ impl GoParser {
             };
             any = true;
             let has_sub = parents.contains(name.as_str());
-            // A parent that only failed because a subtest did is not a failure of
-            // its own: the subtest is the one to run and fix.
-            if has_sub && info.message.is_none() && info.file.is_none() {
-                continue;
-            }
-            let message = info.message.unwrap_or_else(|| "test failed".into());
+            let message = info.message.unwrap_or_else(|| {
+                if has_sub {
+                    "subtest failed".into()
+                } else {
+                    "test failed".into()
+                }
+            });
             let test = match pkg {
                 Some(p) => format!("{p}.{name}"),
                 None => name.clone(),

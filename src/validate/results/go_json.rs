@@ -1,7 +1,7 @@
 //! `go test -json` (test2json): one JSON object per line with `Action`,
 //! `Package` and `Test`. Ids are `package.TestName` (`package.TestX/sub` for
-//! subtests), as the analysis names Go tests. Parents of subtests are dropped
-//! unless they failed on their own. A package that failed without a failing
+//! subtests), as the analysis names Go tests; like `go test` and the analysis,
+//! a parent of a failing subtest is failing too. A package that failed without a failing
 //! test (build failure, panic in init, TestMain) is an error of the run.
 //! A package whose `-run` pattern matched no test completely ("no tests to
 //! run") ran nothing, though a parent test whose subtests were all filtered
@@ -102,7 +102,6 @@ pub fn read(text: &str) -> Result<TestRun, ReadError> {
             t.outcome = Outcome::Skipped;
         }
     }
-    run.drop_parents("/");
     Ok(run)
 }
 
