@@ -234,6 +234,7 @@ fn run_scoped(dir: &Path, sc: &ScopedCommand) -> (TestRun, String) {
     let all = format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     let run = match &sc.results {
         ResultsAt::Stdout => results::read(sc.format, &stdout),
+        ResultsAt::Output => results::read(sc.format, &all),
         ResultsAt::File(f) => {
             let text = std::fs::read_to_string(dir.join(f))
                 .unwrap_or_else(|e| panic!("{}: no report {f}: {e}\n{all}", sc.shell()));

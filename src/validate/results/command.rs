@@ -10,8 +10,8 @@
 //! | mocha | `--grep` on the full title | `--reporter tap` on stdout |
 //! | node --test | `--test-name-pattern` per test | `--test-reporter=tap` on stdout |
 //! | go test | `-run '^TestX$/^sub$' ./pkg` | `-json` on stdout |
-//! | cargo test | `-- --exact a b` | libtest lines on stdout |
-//! | cargo nextest | `-E 'test(=a) \| test(=b)'` | status lines |
+//! | cargo test | `-- --exact a b` | libtest lines (stdout and stderr) |
+//! | cargo nextest | `-E 'test(=a) \| test(=b)'` | status lines (stderr) |
 //! | Maven Surefire | `-Dtest=pkg.Class#m1+m2` | `TEST-*.xml` under `target/surefire-reports` |
 //! | Gradle | `--tests pkg.Class.m` | `TEST-*.xml` under `build/test-results` |
 
@@ -35,6 +35,9 @@ pub enum Framework {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResultsAt {
     Stdout,
+    /// stdout and stderr together: libtest prints results on stdout, cargo its
+    /// build errors and nextest everything on stderr.
+    Output,
     /// A file, relative to the project root.
     File(String),
     /// Every `TEST-*.xml` in directories of this name anywhere under the project
@@ -174,14 +177,20 @@ pub fn scoped(req: &ScopeRequest) -> Option<ScopedCommand> {
             let mut argv = base(&["cargo", "test"]);
             argv.extend(words(&["--no-fail-fast", "--", "--exact"]));
             argv.extend(tests.iter().map(|t| t.to_string()));
-            stdout(argv, Format::Libtest)
+            ScopedCommand {
+                results: ResultsAt::Output,
+                ..stdout(argv, Format::Libtest)
+            }
         }
         Framework::Nextest => {
             let mut argv = base(&["cargo", "nextest", "run"]);
             let expr: Vec<String> = tests.iter().map(|t| format!("test(={t})")).collect();
             argv.extend(words(&["--no-fail-fast", "-E"]));
             argv.push(expr.join(" | "));
-            stdout(argv, Format::Libtest)
+            ScopedCommand {
+                results: ResultsAt::Output,
+                ..stdout(argv, Format::Libtest)
+            }
         }
         Framework::Maven => {
             let mut by_class: BTreeMap<String, Vec<String>> = BTreeMap::new();
