@@ -414,3 +414,36 @@ fn jest_with_the_arrow_in_its_pattern_ran_nothing() {
     );
     assert_eq!(run.skipped().len(), 2, "{out}");
 }
+
+/// A build that breaks before any test: "ran nothing", with the reason.
+fn build_error_ran_nothing(sample: &str, framework: Framework, tests: &[&str]) {
+    let p = project(sample, false);
+    let tests: Vec<String> = tests.iter().map(|t| t.to_string()).collect();
+    let module = go_module(p.path());
+    let mut req = ScopeRequest::new(framework, &tests);
+    req.go_module = module.as_deref();
+    let sc = results::command::scoped(&req).unwrap();
+    let (run, out) = run_scoped(p.path(), &sc);
+    match run.verdict(&tests) {
+        Verdict::RanNothing { errors } => assert!(!errors.is_empty(), "{run:#?}\n{out}"),
+        v => panic!("{}: {v:?}\n{out}", sc.shell()),
+    }
+}
+
+#[test]
+fn go_build_error_is_ran_nothing_with_the_reason() {
+    build_error_ran_nothing(
+        "go-build-error",
+        Framework::GoTest,
+        &["example.com/weather/convert.TestLabel"],
+    );
+}
+
+#[test]
+fn cargo_compile_error_is_ran_nothing_with_the_reason() {
+    build_error_ran_nothing(
+        "rust-compile-error",
+        Framework::Cargo,
+        &["tests::mean_of_three"],
+    );
+}
