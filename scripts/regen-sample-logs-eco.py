@@ -147,6 +147,8 @@ def wrap(lines):
 VOLATILE = [
     (re.compile(r"\x1b\[[0-9;]*m"), ""),
     (re.compile(r"\d+(\.\d+)?\s?(ms|s|sec)\b"), "T"),
+    # jest adds its estimate once it has timings cached from an earlier run.
+    (re.compile(r", estimated T"), ""),
     (re.compile(r"(duration_ms|Time elapsed|Finished at|Start at|Total time|Duration)[: ]+\S.*"), r"\1 X"),
     (re.compile(r"-[0-9a-f]{16}\b"), "-HASH"),
     (re.compile(r"' \(\d+\) panicked"), "' (N) panicked"),
