@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the Rust test suite runs for real: Python 3 with pytest (sample projects
-# are validated with the real pytest), git, and Debian's Chromium with its WebDriver
-# (the approval page is tested in a real headless browser). Idempotent; quiet when all
-# is present.
+# are validated with the real pytest), git, Debian's Chromium with its WebDriver (the
+# approval page is tested in a real headless browser), and the toolchains the other
+# ecosystems' samples are run with (Node.js with npm, Maven with a JDK, cargo-nextest;
+# Go must be on PATH: Debian's is too old). Idempotent; quiet when all is present.
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -27,3 +28,11 @@ if ! python3 -m pytest --version >/dev/null 2>&1; then
 fi
 python3 -m pytest --version
 chromedriver --version
+
+have node && have npm || apt_install nodejs npm
+have mvn && have javac || apt_install maven openjdk-17-jdk-headless
+if ! have go; then
+  echo "missing go: install Go >= 1.22 and put it on PATH" >&2
+  exit 1
+fi
+cargo nextest --version >/dev/null 2>&1 || cargo install --locked --quiet cargo-nextest

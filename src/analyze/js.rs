@@ -1,10 +1,13 @@
 //! JavaScript/TypeScript test runners: jest (`FAIL file` + `● title`
-//! blocks), vitest (`FAIL file > suite > test`, `❯ file:line:col`) and mocha
-//! (the numbered list after `N failing`).
+//! blocks), vitest (`FAIL file > suite > test`, `❯ file:line:col`), mocha
+//! (the numbered list after `N failing`) and `node --test` (its TAP output,
+//! Node 20's default off a terminal, with `# Subtest:` nesting and YAML
+//! diagnostics; and its `spec` reporter, `▶ suite` / `✖ test (1.2ms)`).
 //!
 //! Test ids are the runner's full title: jest `describe › test`, vitest
-//! `suite > test`, mocha the title parts joined by spaces. The location is
-//! the first stack frame outside `node_modules` and node internals.
+//! `suite > test`, mocha the title parts joined by spaces, node:test
+//! `suite > test`. The location is the first stack frame outside
+//! `node_modules` and node internals.
 
 use super::paths;
 use super::sink::{Found, Sink, Tier, MAX_DETAILS};
@@ -12,6 +15,8 @@ use super::{Failure, FailureKind};
 use std::collections::HashSet;
 
 const MAX_SEEN: usize = 5000;
+/// Most lines of one mocha entry read before its stack (message and diff).
+const MOCHA_MAX_LINES: usize = 200;
 
 #[derive(Debug, Default)]
 struct JsTest {
@@ -21,6 +26,21 @@ struct JsTest {
     message: Option<String>,
     loc: Option<(String, u32)>,
     details: Vec<String>,
+    /// node:test spec reporter: the indent of the `✖` line (its block is deeper).
+    indent: Option<usize>,
+}
+
+/// node:test TAP: where the reader is inside a `not ok` entry's YAML block.
+#[derive(Debug, Default)]
+struct TapYaml {
+    /// Indent of the `---` line; keys sit at this indent.
+    indent: usize,
+    /// The block scalar (`key: |-`) being read, if any.
+    block: Option<String>,
+    name: Option<String>,
+    error: Option<String>,
+    /// The test's declaration (`location:`), used when no stack frame is the project's.
+    location: Option<(String, u32)>,
 }
 
 #[derive(Debug, Default)]
@@ -34,6 +54,18 @@ pub struct Js {
     mocha_left: u32,
     mocha_title_open: bool,
     mocha_indent: usize,
+    /// Lines read of the current entry.
+    mocha_lines: usize,
+    /// node:test TAP seen (`TAP version`): `not ok` lines are failures.
+    tap: bool,
+    /// `# Subtest:` names by nesting level (4 spaces each).
+    tap_names: Vec<String>,
+    /// Inside the YAML block of the current `not ok` entry.
+    tap_yaml: Option<TapYaml>,
+    /// node:test spec reporter: open suites (`▶ name`) with their indent.
+    spec_suites: Vec<(usize, String)>,
+    /// After spec's `✖ failing tests:` the failures are listed again.
+    spec_summary: bool,
 }
 
 /// `at fn (path:12:5)` / `at path:12:5` / `❯ path:12:5` → (path, line) when
@@ -120,6 +152,9 @@ impl Js {
             if self.mocha_title_open {
                 self.mocha_title_open = false;
             }
+            return;
+        }
+        if self.node_line(l, t, out) {
             return;
         }
         // Mocha: `  2 failing` opens the numbered list.
@@ -220,18 +255,30 @@ impl Js {
                 self.start("mocha", title.trim_end_matches(':').to_string(), out);
                 self.mocha_title_open = !title.ends_with(':');
                 self.mocha_indent = indent;
+                self.mocha_lines = 0;
                 return true;
             }
         }
         let Some(c) = self.cur.as_mut().filter(|c| c.tool == "mocha") else {
             return false;
         };
-        if indent <= self.mocha_indent {
-            // Back at the list's margin: the entry is over.
+        // The entry is over at the first line after its stack, or, with no stack,
+        // after a bounded number of lines. Not at the list's margin: assertion
+        // messages and diffs (`+ actual - expected`) are printed unindented, and
+        // the location is the frame after them.
+        let frame = t.starts_with("at ");
+        if !frame && (c.loc.is_some() || self.mocha_lines >= MOCHA_MAX_LINES) {
             self.mocha_title_open = false;
             self.emit(out);
             return false;
         }
+        if indent <= self.mocha_indent && self.mocha_title_open {
+            // A title part at the list's margin: not mocha's list after all.
+            self.mocha_title_open = false;
+            self.emit(out);
+            return false;
+        }
+        self.mocha_lines += 1;
         if self.mocha_title_open {
             // Title parts continue until one ends with `:`.
             c.id.push(' ');
@@ -248,13 +295,251 @@ impl Js {
         true
     }
 
+    /// One line of node:test output (TAP or spec); false when it is not one.
+    fn node_line(&mut self, l: &str, t: &str, out: &mut Sink) -> bool {
+        let indent = l.len() - t.len();
+        if t.starts_with("TAP version ") {
+            self.emit(out);
+            self.tap = true;
+            self.tap_names.clear();
+            self.tap_yaml = None;
+            return true;
+        }
+        if self.tap {
+            if let Some(y) = self.tap_yaml.as_mut() {
+                if t == "..." && indent <= y.indent {
+                    self.end_tap_entry(out);
+                    return true;
+                }
+                if indent > y.indent {
+                    let line = l.get(y.indent + 2..).unwrap_or(t);
+                    if let Some(c) = self.cur.as_mut() {
+                        Self::tap_block_line(y, c, line.trim_end());
+                    }
+                    return true;
+                }
+                if let Some((k, v)) = t.split_once(':') {
+                    let v = v.trim();
+                    y.block = (v == "|-" || v == "|" || v == ">-").then(|| k.to_string());
+                    let v = unquote(v);
+                    match k {
+                        "failureType" if v == "subtestsFailed" => {
+                            // A suite that failed through its tests: they are reported.
+                            self.cur = None;
+                            self.tap_yaml = None;
+                        }
+                        "error" if y.block.is_none() => y.error = Some(v.to_string()),
+                        "name" => y.name = Some(v.to_string()),
+                        "location" => y.location = js_frame(&format!("at {v}")),
+                        _ => {}
+                    }
+                    return true;
+                }
+                if t == "---" {
+                    return true;
+                }
+            }
+            if let Some(name) = t.strip_prefix("# Subtest: ") {
+                let level = indent / 4;
+                self.tap_names.truncate(level);
+                self.tap_names.push(name.trim().to_string());
+                return true;
+            }
+            if let Some(rest) = t.strip_prefix("not ok ") {
+                self.emit(out);
+                let title = rest.split_once(" - ").map(|x| x.1).unwrap_or("");
+                let (title, directive) = match title.split_once(" # ") {
+                    Some((a, d)) => (a, d.to_ascii_uppercase()),
+                    None => (title, String::new()),
+                };
+                if directive.starts_with("SKIP") || directive.starts_with("TODO") {
+                    return true;
+                }
+                let level = indent / 4;
+                let mut parts: Vec<String> = self.tap_names.iter().take(level).cloned().collect();
+                // Older Node wraps each file in a subtest named by its path.
+                let file = parts.first().filter(|p| is_test_file(p)).cloned();
+                if file.is_some() {
+                    parts.remove(0);
+                }
+                if file.is_some() && parts.is_empty() && is_test_file(title) {
+                    // The file's own entry: its tests are reported.
+                    return true;
+                }
+                parts.push(unescape_tap(title));
+                let id = parts.join(" > ");
+                self.suite = file.map(|f| paths::normalize(&f));
+                self.start("node", id, out);
+                self.tap_yaml = Some(TapYaml {
+                    indent: indent + 2,
+                    ..Default::default()
+                });
+                return true;
+            }
+            if t.starts_with("ok ") {
+                self.emit(out);
+                return true;
+            }
+        }
+        self.spec_line(indent, t, out)
+    }
+
+    /// A line inside a YAML block scalar (`error: |-`, `stack: |-`).
+    fn tap_block_line(y: &mut TapYaml, c: &mut JsTest, line: &str) {
+        let Some(key) = y.block.as_deref() else {
+            return;
+        };
+        let body = line.trim_start();
+        match key {
+            "error" => {
+                if y.error.is_none() {
+                    y.error = Some(body.to_string());
+                } else if c.details.len() < MAX_DETAILS && !body.is_empty() {
+                    c.details.push(body.to_string());
+                }
+            }
+            "stack" => {
+                if let Some(loc) = js_frame(&format!("at {body}")) {
+                    if c.loc.is_none() {
+                        c.loc = Some(loc);
+                    }
+                    if c.details.len() < MAX_DETAILS {
+                        c.details.push(format!("at {body}"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end_tap_entry(&mut self, out: &mut Sink) {
+        let Some(y) = self.tap_yaml.take() else {
+            return;
+        };
+        if let Some(c) = self.cur.as_mut() {
+            c.message = match (y.name, y.error) {
+                (Some(n), Some(e)) if !e.starts_with(&n) => Some(format!("{n}: {e}")),
+                (_, Some(e)) => Some(e),
+                (Some(n), None) => Some(n),
+                (None, None) => None,
+            };
+            if c.loc.is_none() {
+                c.loc = y.location;
+            }
+        }
+        self.emit(out);
+    }
+
+    /// node:test's spec reporter: `▶ suite`, `✖ test (1.2ms)` and the indented error.
+    fn spec_line(&mut self, indent: usize, t: &str, out: &mut Sink) -> bool {
+        if let Some(name) = t.strip_prefix("▶ ") {
+            self.emit(out);
+            self.spec_suites.retain(|(i, _)| *i < indent);
+            if strip_duration(name).is_none() {
+                self.spec_suites.push((indent, name.trim().to_string()));
+            }
+            return true;
+        }
+        if t.starts_with("✔ ") || t.starts_with("ℹ ") || t.starts_with("﹣ ") {
+            self.emit(out);
+            return !t.starts_with("ℹ ");
+        }
+        if t == "✖ failing tests:" {
+            self.emit(out);
+            self.spec_summary = true;
+            return true;
+        }
+        if let Some(rest) = t.strip_prefix("✖ ") {
+            // Only with node's duration suffix: eslint and others print `✖` too.
+            let Some(name) = strip_duration(rest) else {
+                return false;
+            };
+            self.emit(out);
+            if self.spec_summary {
+                return true;
+            }
+            if let Some(pos) = self
+                .spec_suites
+                .iter()
+                .position(|(i, n)| *i == indent && n == name)
+            {
+                // A suite closing after its failed tests.
+                self.spec_suites.truncate(pos);
+                return true;
+            }
+            let mut parts: Vec<&str> = self
+                .spec_suites
+                .iter()
+                .filter(|(i, _)| *i < indent)
+                .map(|(_, n)| n.as_str())
+                .collect();
+            parts.push(name);
+            let id = parts.join(" > ");
+            self.start("node", id, out);
+            if let Some(c) = self.cur.as_mut() {
+                c.indent = Some(indent);
+            }
+            return true;
+        }
+        if let Some(c) = self.cur.as_mut() {
+            if let Some(i) = c.indent {
+                if indent <= i {
+                    self.emit(out);
+                    return false;
+                }
+                if self.spec_summary {
+                    return true;
+                }
+                Self::detail(c, t);
+                return true;
+            }
+        }
+        false
+    }
+
     pub fn finish(&mut self, out: &mut Sink) {
+        self.end_tap_entry(out);
+        self.tap = false;
+        self.tap_names.clear();
+        self.spec_suites.clear();
+        self.spec_summary = false;
         self.emit(out);
         self.suite = None;
         self.seen.clear();
         self.mocha_left = 0;
         self.mocha_title_open = false;
     }
+}
+
+/// `name (1.23ms)` → `name`; None without node's duration suffix.
+fn strip_duration(s: &str) -> Option<&str> {
+    let s = s.trim_end();
+    let body = s.strip_suffix("ms)")?;
+    let open = body.rfind(" (")?;
+    let num = &body[open + 2..];
+    (!num.is_empty() && num.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .then(|| s[..open].trim_end())
+}
+
+/// `'text'` → `text` (YAML single quotes, `''` for a quote).
+fn unquote(v: &str) -> std::borrow::Cow<'_, str> {
+    match v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+        Some(inner) => inner.replace("''", "'").into(),
+        None => v.into(),
+    }
+}
+
+/// TAP escapes `#` and `\` in titles.
+fn unescape_tap(s: &str) -> String {
+    s.replace("\\#", "#").replace("\\\\", "\\")
+}
+
+/// A subtest named like a test file (older Node wraps each file so).
+fn is_test_file(s: &str) -> bool {
+    (s.contains('/') || s.contains('\\'))
+        && [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"]
+            .iter()
+            .any(|e| s.ends_with(e))
 }
 
 impl super::sink::LineParser for Js {

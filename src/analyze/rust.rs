@@ -56,9 +56,11 @@ static SHORT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TEST_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^test (.+?) \.\.\. (.*)$").expect("static regex"));
-/// nextest: `        FAIL [   0.004s] my-crate tests::b`
+/// nextest: `        FAIL [   0.004s] my-crate tests::b`, newer with a `(2/5)` counter.
 static NEXTEST_FAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(FAIL|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT) \[\s*[\d.]+s\] (?:\S+ )?(\S+)$")
+    Regex::new(
+        r"^\s*(FAIL|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT) \[\s*[\d.]+s\] (?:\(\d+/\d+\) )?(?:\S+ )?(\S+)$",
+    )
         .expect("static regex")
 });
 static FMT_DIFF: LazyLock<Regex> = LazyLock::new(|| {
@@ -114,11 +116,33 @@ struct RustParser {
     pending: Option<Pending>,
     errors: Vec<Located>,
     warnings: Vec<Located>,
+    /// Inside nextest's (0.9.100+) `  stdout ───` / `  stderr ───` block,
+    /// whose captured output is indented by four spaces.
+    nextest_block: bool,
 }
 
 impl RustParser {
     fn line(&mut self, raw: &str) {
-        let t = raw.trim_end();
+        let mut t = raw.trim_end();
+        let s = t.trim_start();
+        if s.starts_with("stdout ───") || s.starts_with("stderr ───") {
+            self.nextest_block = true;
+            return;
+        }
+        if self.nextest_block {
+            let status = NEXTEST_FAIL.is_match(t) || s.starts_with("PASS [");
+            if status || !t.is_empty() && !t.starts_with("    ") {
+                self.nextest_block = false;
+            } else {
+                t = t.strip_prefix("    ").unwrap_or(t);
+                // The test binary's own lines repeat the status line; its
+                // `test result:` must not close the run before the panic
+                // (in the stderr block that follows) is read.
+                if t.starts_with("test ") {
+                    return;
+                }
+            }
+        }
         if let Some(pt) = self.panic_text.take() {
             if self.panic_continuation(pt, t) {
                 return;
@@ -647,6 +671,39 @@ thread 'tests::b' panicked at src/lib.rs:9:5:\nboom\n";
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].test.as_deref(), Some("tests::b"));
         assert_eq!(f[0].line, Some(9));
+        assert_eq!(f[0].message, "boom");
+    }
+
+    #[test]
+    fn nextest_indented_blocks_pair_the_panic() {
+        // nextest 0.9.100+: a `(2/2)` counter, captured output indented under
+        // `stdout ───` / `stderr ───`, the libtest summary before the panic.
+        let log = r"        FAIL [   0.010s] (2/2) ring ring::tests::b
+  stdout ───
+
+    running 1 test
+    test ring::tests::b ... FAILED
+
+    test result: FAILED. 0 passed; 1 failed; 0 ignored
+
+  stderr ───
+
+    thread 'ring::tests::b' (11) panicked at src/ring.rs:33:19:
+    boom
+    note: run with
+
+────────────
+     Summary [   0.012s] 2 tests run: 1 passed, 1 failed, 0 skipped
+        FAIL [   0.010s] (2/2) ring ring::tests::b
+error: test run failed
+";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].test.as_deref(), Some("ring::tests::b"));
+        assert_eq!(
+            (f[0].file.as_deref(), f[0].line),
+            (Some("src/ring.rs"), Some(33))
+        );
         assert_eq!(f[0].message, "boom");
     }
 

@@ -9,6 +9,7 @@
 
 mod docker;
 mod exec;
+pub mod results;
 mod sandbox;
 pub mod scope;
 

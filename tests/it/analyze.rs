@@ -517,3 +517,139 @@ fn streamed_paths_mask_secrets() {
     assert!(!json.contains("ghp_abcdef123456"), "{json}");
     assert!(json.contains("***"), "{json}");
 }
+
+/// The Go, Rust, JavaScript/TypeScript and Java samples: each real CI log
+/// analyses to exactly the failing tests and the file:line expected.json names.
+#[test]
+fn every_other_ecosystem_sample_log_names_its_failing_tests_and_lines() {
+    let root = crate::support::harness::manifest_dir().join("sample_projects");
+    let mut seen = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        let dir = root.join(&name);
+        let Ok(text) = std::fs::read_to_string(dir.join("expected.json")) else {
+            continue;
+        };
+        let exp: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let Some(eco) = exp["ecosystem"].as_str() else {
+            continue;
+        };
+        let strs = |k: &str| -> Vec<String> {
+            let mut v: Vec<String> = exp[k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().to_string())
+                .collect();
+            v.sort();
+            v
+        };
+        let log = std::fs::read_to_string(dir.join("ci.log")).unwrap();
+        let a = analyze_text(
+            &log,
+            &AnalyzeOptions {
+                workdir: Some(dir.clone()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(a.language.as_deref(), Some(eco), "{name}: {a:#?}");
+        let mut tests: Vec<String> = a.failures.iter().filter_map(|f| f.test.clone()).collect();
+        tests.sort();
+        assert_eq!(tests, strs("failing_tests"), "{name}: {:#?}", a.failures);
+        // A Go parent failing through its subtest has no line of its own.
+        let mut locs: Vec<String> = a
+            .failures
+            .iter()
+            .filter(|f| f.file.is_some())
+            .map(|f| {
+                format!(
+                    "{}:{}",
+                    f.file.as_deref().unwrap_or("?"),
+                    f.line.unwrap_or(0)
+                )
+            })
+            .collect();
+        locs.sort();
+        assert_eq!(locs, strs("locations"), "{name}: {:#?}", a.failures);
+        assert!(
+            a.failures
+                .iter()
+                .all(|f| !f.outside_repo && f.kind.is_fixable()),
+            "{name}: {:#?}",
+            a.failures
+        );
+        assert_eq!(a.command.as_deref(), exp["command"].as_str(), "{name}");
+        seen.push((eco.to_string(), name));
+    }
+    for eco in ["go", "rust", "javascript", "java"] {
+        let n = seen.iter().filter(|(e, _)| e == eco).count();
+        assert!(n >= 3, "at least three {eco} samples: {seen:?}");
+    }
+}
+
+/// Other reporters' real output on the samples (captured by
+/// scripts/regen-sample-logs-eco.sh): node:test's spec reporter with a suite,
+/// its TAP, and cargo nextest.
+#[test]
+fn other_reporters_real_output_names_the_failing_test_and_line() {
+    let data = crate::support::harness::manifest_dir().join("tests/it/data/results");
+    let cases = [
+        (
+            "js-node-test.spec.txt",
+            "js-node-test",
+            "node",
+            "initials > splits hyphenated names",
+            "test/initials.test.js:11",
+        ),
+        (
+            "js-node-spec.tap",
+            "js-node-spec",
+            "node",
+            "skips comments and blank lines",
+            "src/config.js:8",
+        ),
+        (
+            "rust-panic.nextest.txt",
+            "rust-panic",
+            "cargo",
+            "ring::tests::overwrites_the_oldest_when_full",
+            "src/ring.rs:33",
+        ),
+    ];
+    for (file, sample, tool, test, loc) in cases {
+        let text = std::fs::read_to_string(data.join(file)).unwrap();
+        let a = analyze_text(
+            &text,
+            &AnalyzeOptions {
+                workdir: Some(crate::support::harness::sample_dir(sample)),
+                ..Default::default()
+            },
+        );
+        let got: Vec<(String, Option<String>, String)> = a
+            .failures
+            .iter()
+            .map(|f| {
+                (
+                    f.tool.clone(),
+                    f.test.clone(),
+                    format!(
+                        "{}:{}",
+                        f.file.as_deref().unwrap_or("?"),
+                        f.line.unwrap_or(0)
+                    ),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![(tool.to_string(), Some(test.to_string()), loc.to_string())],
+            "{file}: {:#?}",
+            a.failures
+        );
+    }
+}

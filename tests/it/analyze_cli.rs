@@ -107,3 +107,37 @@ fn paths_are_relative_to_the_project_from_a_parent_folder() {
         "tests/test_cart.py::test_cart_total"
     );
 }
+
+/// The failures `analyze --json` reports for the Go, Rust, JavaScript/TypeScript
+/// and Java samples (the excerpt is left out: it has its own tests).
+#[test]
+fn json_failures_of_every_other_ecosystem_sample() {
+    for sample in [
+        "go-build-error",
+        "go-subtest-table",
+        "go-wordfreq",
+        "java-compile-error",
+        "java-junit4",
+        "java-junit5-hop",
+        "js-jest-hop",
+        "js-mocha",
+        "js-node-spec",
+        "js-node-test",
+        "js-vitest",
+        "rust-compile-error",
+        "rust-integration-hop",
+        "rust-panic",
+        "ts-type-error",
+    ] {
+        let v: serde_json::Value = serde_json::from_str(&analyze(sample, true)).expect("JSON");
+        let summary = serde_json::json!({
+            "language": v["language"],
+            "command": v["command"],
+            "failures": v["failures"],
+        });
+        insta::assert_snapshot!(
+            format!("{sample}-failures"),
+            serde_json::to_string_pretty(&summary).unwrap()
+        );
+    }
+}

@@ -20,5 +20,6 @@ mod llm;
 mod logs;
 mod recipes;
 mod repair;
+mod results;
 mod style;
 mod validate;

@@ -32,6 +32,12 @@ impl Sample {
                 .filter(|e| e.path().join("expected.json").is_file())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .collect();
+        // The other ecosystems' samples (expected.json names one) are not wired
+        // into the repair loop yet.
+        names.retain(|n| {
+            let e = Sample::load(n).expected;
+            e["ecosystem"].as_str().is_none_or(|x| x == "python")
+        });
         names.sort();
         assert!(names.len() >= 10, "at least ten sample projects: {names:?}");
         names.iter().map(|n| Sample::load(n)).collect()

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Regenerates the ci.log of the Go, Rust, JavaScript/TypeScript and Java samples from the
+# real toolchains and proves each expected fix (scripts/regen-sample-logs-eco.py says how).
+# Called by scripts/regen-sample-logs.sh; runnable alone.
+#
+# Needs: Go >= 1.22, cargo, Node 20 with npm, Maven with JDK 17, python3. npm packages
+# and Maven artifacts are installed by the script into a cache
+# (SELF_HEAL_SAMPLE_CACHE, default ~/.cache/self-heal-samples), so a rerun is fast;
+# cargo-nextest is installed with `cargo install` when missing.
+#
+# Usage: scripts/regen-sample-logs-eco.sh [--check] [SAMPLE_DIR...]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+missing=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have python3 || missing+=("python3")
+have go || missing+=("go (Go >= 1.22 on PATH)")
+have cargo || missing+=("cargo (rustup)")
+have node || missing+=("node (Node.js 20)")
+have npm || missing+=("npm (comes with Node.js)")
+have mvn || missing+=("mvn (apt-get install maven)")
+have javac || missing+=("javac (JDK 17: apt-get install openjdk-17-jdk-headless)")
+if [ ${#missing[@]} -gt 0 ]; then
+  printf 'missing: %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+if ! cargo nextest --version >/dev/null 2>&1; then
+  echo "installing cargo-nextest" >&2
+  cargo install --locked --quiet cargo-nextest
+fi
+exec python3 "$root/scripts/regen-sample-logs-eco.py" "$@"

@@ -1,0 +1,449 @@
+//! Result readers and scoped commands (`self_heal::validate::results`): the
+//! readers on real reports captured from the sample projects
+//! (`tests/it/data/results`, written by scripts/regen-sample-logs-eco.sh), and
+//! each framework's scoped command really run on the samples with the real
+//! toolchain, its report read back: exactly the failing test ran, the expected
+//! fix makes it pass, and a pattern that matches nothing is "ran nothing".
+
+use crate::support::harness::{copy_dir, manifest_dir, sample_dir};
+use self_heal::validate::results::{
+    self, command::ScopeRequest, junit, Format, Framework, ResultsAt, ScopedCommand, TestRun,
+    Verdict,
+};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn capture(name: &str) -> String {
+    let p = manifest_dir().join("tests/it/data/results").join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn expected(sample: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(sample_dir(sample).join("expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn failing(sample: &str) -> Vec<String> {
+    expected(sample)["failing_tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn sorted(v: Vec<&str>) -> Vec<String> {
+    let mut v: Vec<String> = v.into_iter().map(str::to_string).collect();
+    v.sort();
+    v
+}
+
+/// (capture, format, sample, the tests that passed).
+const CAPTURES: &[(&str, Format, &str, &[&str])] = &[
+    (
+        "go-wordfreq.go-test.json",
+        Format::GoJson,
+        "go-wordfreq",
+        &[
+            "example.com/wordfreq.TestCountStripsPunctuation",
+            "example.com/wordfreq.TestTop",
+        ],
+    ),
+    (
+        "go-subtest-table.go-test.json",
+        Format::GoJson,
+        "go-subtest-table",
+        &[
+            "example.com/slugs/slug.TestMake/digits",
+            "example.com/slugs/slug.TestMake/plain_words",
+            "example.com/slugs/slug.TestMake/runs_of_spaces",
+        ],
+    ),
+    (
+        "java-junit5-hop.surefire.xml",
+        Format::JUnitXml,
+        "java-junit5-hop",
+        &["com.example.TitlesTest#capitalizesEachWord"],
+    ),
+    (
+        "java-junit4.surefire.xml",
+        Format::JUnitXml,
+        "java-junit4",
+        &["com.example.BoundedStackTest#pushGrowsTheStack"],
+    ),
+    (
+        "js-jest-hop.jest.json",
+        Format::JestJson,
+        "js-jest-hop",
+        &["cart › total of single items"],
+    ),
+    (
+        "js-vitest.vitest.json",
+        Format::VitestJson,
+        "js-vitest",
+        &["parseDuration > reads minutes"],
+    ),
+    (
+        "js-mocha.tap",
+        Format::Tap,
+        "js-mocha",
+        &["pager window stays within the first page"],
+    ),
+    (
+        "js-node-test.tap",
+        Format::Tap,
+        "js-node-test",
+        &["initials > takes the first letter of each name"],
+    ),
+    (
+        "js-node-spec.tap",
+        Format::Tap,
+        "js-node-spec",
+        &["reads key = value lines"],
+    ),
+    (
+        "rust-integration-hop.libtest.txt",
+        Format::Libtest,
+        "rust-integration-hop",
+        &["subtotal_sums_lines"],
+    ),
+    (
+        "rust-panic.nextest.txt",
+        Format::Libtest,
+        "rust-panic",
+        &["ring::tests::keeps_readings_in_order"],
+    ),
+];
+
+#[test]
+fn readers_on_real_reports_name_what_passed_and_what_failed() {
+    for (file, format, sample, passed) in CAPTURES {
+        let run = results::read(*format, &capture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let mut want_failed = failing(sample);
+        want_failed.sort();
+        assert_eq!(sorted(run.failed()), want_failed, "{file}: {run:#?}");
+        assert_eq!(
+            sorted(run.passed()),
+            sorted(passed.to_vec()),
+            "{file}: {run:#?}"
+        );
+        assert!(
+            run.skipped().is_empty() && run.errors.is_empty(),
+            "{file}: {run:#?}"
+        );
+        assert!(
+            matches!(run.verdict(&want_failed), Verdict::Failed { .. }),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_report_of_another_format_is_an_error_not_an_empty_run() {
+    let tap = capture("js-node-test.tap");
+    for f in [Format::JUnitXml, Format::GoJson, Format::JestJson] {
+        assert!(results::read(f, &tap).is_err(), "{f:?}");
+    }
+}
+
+// ---- real scoped runs ----
+
+fn cache_dir() -> PathBuf {
+    if let Ok(p) = std::env::var("SELF_HEAL_SAMPLE_CACHE") {
+        return PathBuf::from(p);
+    }
+    let base = std::env::var("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache"));
+    base.join("self-heal-samples")
+}
+
+/// A command with the environment a runner step has, minus this process's
+/// cargo and test settings.
+fn cmd(dir: &Path, argv: &[String]) -> Command {
+    let mut c = Command::new(&argv[0]);
+    c.args(&argv[1..]).current_dir(dir);
+    for k in [
+        "CARGO_TARGET_DIR",
+        "RUST_BACKTRACE",
+        "RUSTFLAGS",
+        "NODE_OPTIONS",
+        "MAVEN_OPTS",
+        "GOFLAGS",
+    ] {
+        c.env_remove(k);
+    }
+    let cache = cache_dir();
+    c.env("CI", "true")
+        .env("npm_config_cache", cache.join("npm"))
+        .env("GOTOOLCHAIN", "local")
+        .env(
+            "MAVEN_OPTS",
+            format!("-Dmaven.repo.local={}", cache.join("m2").display()),
+        );
+    c
+}
+
+/// A copy of the sample with its dependencies installed; `fixed` applies expected.json's fix.
+fn project(sample: &str, fixed: bool) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    copy_dir(&sample_dir(sample), dir);
+    if fixed {
+        for e in expected(sample)["fix"].as_array().unwrap() {
+            let p = dir.join(e["path"].as_str().unwrap());
+            let text = std::fs::read_to_string(&p).unwrap();
+            let (s, r) = (
+                e["search"].as_str().unwrap(),
+                e["replace"].as_str().unwrap(),
+            );
+            assert_eq!(text.matches(s).count(), 1, "{sample}: fix matches once");
+            std::fs::write(&p, text.replacen(s, r, 1)).unwrap();
+        }
+    }
+    if dir.join("package-lock.json").is_file() {
+        let argv: Vec<String> = ["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let out = cmd(dir, &argv)
+            .output()
+            .expect("npm (scripts/install-test-deps.sh installs it)");
+        assert!(
+            out.status.success(),
+            "{sample}: npm ci: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    tmp
+}
+
+/// Runs a scoped command in `dir` and reads its report.
+fn run_scoped(dir: &Path, sc: &ScopedCommand) -> (TestRun, String) {
+    for s in &sc.stale {
+        let _ = std::fs::remove_dir_all(dir.join(s));
+        let _ = std::fs::remove_file(dir.join(s));
+    }
+    let out = cmd(dir, &sc.argv).output().unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (scripts/install-test-deps.sh installs it)",
+            sc.argv[0]
+        )
+    });
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let all = format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let run = match &sc.results {
+        ResultsAt::Stdout => results::read(sc.format, &stdout),
+        ResultsAt::Output => results::read(sc.format, &all),
+        ResultsAt::File(f) => {
+            let text = std::fs::read_to_string(dir.join(f))
+                .unwrap_or_else(|e| panic!("{}: no report {f}: {e}\n{all}", sc.shell()));
+            results::read(sc.format, &text)
+        }
+        ResultsAt::JUnitDirs(name) => {
+            let texts = junit_reports(dir, name);
+            junit::read_all(texts.iter().map(String::as_str))
+        }
+    }
+    .unwrap_or_else(|e| panic!("{}: {e}\n{all}", sc.shell()));
+    (run, all)
+}
+
+fn junit_reports(dir: &Path, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() && e.file_name() != "node_modules" {
+                stack.push(p);
+            } else if d.file_name().is_some_and(|n| n == name)
+                && e.file_name().to_string_lossy().starts_with("TEST-")
+                && p.extension().is_some_and(|x| x == "xml")
+            {
+                out.push(std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn go_module(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("go.mod")).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("module "))
+        .map(|m| m.trim().to_string())
+}
+
+/// The scoped command for the sample's failing tests runs exactly them, they
+/// fail as in CI; with the expected fix they pass; a test that does not exist
+/// makes a run of nothing.
+fn scoped_runs_exactly_the_failing_tests(sample: &str, framework: Framework) {
+    let want = failing(sample);
+    let broken = project(sample, false);
+    let module = go_module(broken.path());
+    let scope = |tests: &[String]| {
+        let mut req = ScopeRequest::new(framework, tests);
+        req.go_module = module.as_deref();
+        results::command::scoped(&req).unwrap()
+    };
+    let sc = scope(&want);
+    let (run, out) = run_scoped(broken.path(), &sc);
+    assert_eq!(sorted(run.ran()), want, "{}\n{run:#?}\n{out}", sc.shell());
+    assert_eq!(
+        run.verdict(&want),
+        Verdict::Failed {
+            failed: want.clone(),
+            errors: vec![]
+        },
+        "{}\n{out}",
+        sc.shell()
+    );
+
+    let fixed = project(sample, true);
+    let (run, out) = run_scoped(fixed.path(), &sc);
+    assert_eq!(
+        run.verdict(&want),
+        Verdict::Passed,
+        "{}\n{run:#?}\n{out}",
+        sc.shell()
+    );
+
+    // A name that matches no test: the run passes by exit code but ran nothing.
+    let nothing: Vec<String> = want.iter().map(|t| format!("{t}Nope")).collect();
+    let sc = scope(&nothing);
+    let (run, out) = run_scoped(fixed.path(), &sc);
+    assert!(
+        matches!(run.verdict(&nothing), Verdict::RanNothing { .. }),
+        "{}\n{run:#?}\n{out}",
+        sc.shell()
+    );
+}
+
+#[test]
+fn go_test_run_scopes_a_top_level_test() {
+    scoped_runs_exactly_the_failing_tests("go-wordfreq", Framework::GoTest);
+}
+
+#[test]
+fn go_test_run_scopes_a_subtest_in_a_package_dir() {
+    scoped_runs_exactly_the_failing_tests("go-subtest-table", Framework::GoTest);
+}
+
+#[test]
+fn cargo_exact_filter_scopes_an_integration_test() {
+    scoped_runs_exactly_the_failing_tests("rust-integration-hop", Framework::Cargo);
+}
+
+#[test]
+fn cargo_exact_filter_scopes_a_unit_test() {
+    scoped_runs_exactly_the_failing_tests("rust-panic", Framework::Cargo);
+}
+
+#[test]
+fn nextest_filter_expression_scopes_a_unit_test() {
+    scoped_runs_exactly_the_failing_tests("rust-panic", Framework::Nextest);
+}
+
+#[test]
+fn jest_t_with_space_joined_names() {
+    scoped_runs_exactly_the_failing_tests("js-jest-hop", Framework::Jest);
+}
+
+#[test]
+fn vitest_t_with_space_joined_names() {
+    scoped_runs_exactly_the_failing_tests("js-vitest", Framework::Vitest);
+}
+
+#[test]
+fn mocha_grep_on_the_full_title() {
+    scoped_runs_exactly_the_failing_tests("js-mocha", Framework::Mocha);
+}
+
+#[test]
+fn node_test_name_pattern_in_a_suite() {
+    scoped_runs_exactly_the_failing_tests("js-node-test", Framework::NodeTest);
+}
+
+#[test]
+fn node_test_name_pattern_top_level() {
+    scoped_runs_exactly_the_failing_tests("js-node-spec", Framework::NodeTest);
+}
+
+#[test]
+fn surefire_dtest_class_method_junit5() {
+    scoped_runs_exactly_the_failing_tests("java-junit5-hop", Framework::Maven);
+}
+
+#[test]
+fn surefire_dtest_class_method_junit4() {
+    scoped_runs_exactly_the_failing_tests("java-junit4", Framework::Maven);
+}
+
+/// jest matches `-t` against names joined by spaces: the `›` form self-heal
+/// used to send ran nothing ("skips 2", exit 0). The report says so.
+#[test]
+fn jest_with_the_arrow_in_its_pattern_ran_nothing() {
+    let p = project("js-jest-hop", false);
+    let sc = ScopedCommand {
+        argv: [
+            "npx",
+            "jest",
+            "--json",
+            "--outputFile=r.json",
+            "-t",
+            "^(cart › total applies the bulk discount from ten items)$",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        format: Format::JestJson,
+        results: ResultsAt::File("r.json".into()),
+        stale: vec![],
+    };
+    let (run, out) = run_scoped(p.path(), &sc);
+    assert!(
+        matches!(
+            run.verdict(&failing("js-jest-hop")),
+            Verdict::RanNothing { .. }
+        ),
+        "{run:#?}\n{out}"
+    );
+    assert_eq!(run.skipped().len(), 2, "{out}");
+}
+
+/// A build that breaks before any test: "ran nothing", with the reason.
+fn build_error_ran_nothing(sample: &str, framework: Framework, tests: &[&str]) {
+    let p = project(sample, false);
+    let tests: Vec<String> = tests.iter().map(|t| t.to_string()).collect();
+    let module = go_module(p.path());
+    let mut req = ScopeRequest::new(framework, &tests);
+    req.go_module = module.as_deref();
+    let sc = results::command::scoped(&req).unwrap();
+    let (run, out) = run_scoped(p.path(), &sc);
+    match run.verdict(&tests) {
+        Verdict::RanNothing { errors } => assert!(!errors.is_empty(), "{run:#?}\n{out}"),
+        v => panic!("{}: {v:?}\n{out}", sc.shell()),
+    }
+}
+
+#[test]
+fn go_build_error_is_ran_nothing_with_the_reason() {
+    build_error_ran_nothing(
+        "go-build-error",
+        Framework::GoTest,
+        &["example.com/weather/convert.TestLabel"],
+    );
+}
+
+#[test]
+fn cargo_compile_error_is_ran_nothing_with_the_reason() {
+    build_error_ran_nothing(
+        "rust-compile-error",
+        Framework::Cargo,
+        &["tests::mean_of_three"],
+    );
+}
