@@ -103,6 +103,18 @@ pub struct Settings {
     /// Image for docker validation (default by language)
     #[arg(long, value_name = "IMAGE")]
     validation_image: Option<String>,
+    /// Docker validation: let test commands use the network (default false; setup always may)
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    validation_network: Option<String>,
+    /// Docker validation memory limit, e.g. 4g (default 4g)
+    #[arg(long, value_name = "SIZE")]
+    validation_memory: Option<String>,
+    /// Docker validation CPU limit (default 2, or fewer on a smaller machine)
+    #[arg(long, value_name = "N")]
+    validation_cpus: Option<String>,
+    /// Docker validation process limit (default 1024)
+    #[arg(long, value_name = "N")]
+    validation_pids: Option<String>,
     /// Globs a fix may touch, comma-separated (default: all but protected files)
     #[arg(long, value_name = "GLOBS")]
     allowed_paths: Option<String>,
@@ -143,7 +155,7 @@ pub struct Settings {
 
 impl Settings {
     fn flags(&self) -> BTreeMap<String, String> {
-        let pairs: [(&str, &Option<String>); 28] = [
+        let pairs: [(&str, &Option<String>); 32] = [
             ("github-token", &self.github_token),
             ("openai-api-key", &self.openai_api_key),
             ("openai-base-url", &self.openai_base_url),
@@ -160,6 +172,10 @@ impl Settings {
             ("setup-command", &self.setup_command),
             ("validation", &self.validation),
             ("validation-image", &self.validation_image),
+            ("validation-network", &self.validation_network),
+            ("validation-memory", &self.validation_memory),
+            ("validation-cpus", &self.validation_cpus),
+            ("validation-pids", &self.validation_pids),
             ("allowed-paths", &self.allowed_paths),
             ("allow-test-edits", &self.allow_test_edits),
             ("branch-prefix", &self.branch_prefix),

@@ -126,12 +126,7 @@ async fn repair_report(
     let runner = match cfg.validation {
         ValidationMode::Subprocess => Runner::Subprocess,
         ValidationMode::None => Runner::None,
-        ValidationMode::Docker => Runner::Docker {
-            image: cfg
-                .validation_image
-                .clone()
-                .unwrap_or_else(|| default_image(analysis.language.as_deref())),
-        },
+        ValidationMode::Docker => Runner::Docker(docker_options(cfg, analysis)),
     };
     let language = analysis.language.clone();
     let plan = ValidationPlan {
@@ -145,6 +140,12 @@ async fn repair_report(
             .clone()
             .or_else(|| analysis.command.clone())
             .or_else(|| validate::detect_test_command(&cfg.workdir, language.as_deref())),
+        // The failed step's command runs under the step's own shell.
+        test_shell: cfg
+            .test_command
+            .is_none()
+            .then(|| analysis.shell.clone())
+            .flatten(),
         language,
         setup_command: cfg.setup_command.clone(),
         timeout: cfg.test_timeout,
@@ -278,6 +279,25 @@ pub fn remember(
     if let Err(e) = memory.save(&cfg.workdir) {
         progress(&format!("warning: cannot save .self-heal/memory.json: {e}"));
     }
+}
+
+fn docker_options(cfg: &Config, analysis: &Analysis) -> validate::DockerOptions {
+    let image = cfg
+        .validation_image
+        .clone()
+        .unwrap_or_else(|| default_image(analysis.language.as_deref()));
+    let mut opts = validate::DockerOptions::new(image);
+    opts.network = cfg.validation_network;
+    if let Some(m) = &cfg.validation_memory {
+        opts.memory = m.clone();
+    }
+    if let Some(c) = &cfg.validation_cpus {
+        opts.cpus = c.clone();
+    }
+    if let Some(p) = cfg.validation_pids {
+        opts.pids = p;
+    }
+    opts
 }
 
 fn default_image(language: Option<&str>) -> String {

@@ -398,13 +398,146 @@ async fn setup_runs_first_and_its_failure_stops_validation() {
         setup_command: Some("echo cannot install >&2; exit 7".into()),
         ..plan
     };
-    let v = validate(dir.path(), &broken, &Runner::Subprocess)
+    // A failed setup proves nothing about the code: its own outcome, with the cause.
+    let err = validate(dir.path(), &broken, &Runner::Subprocess)
         .await
-        .expect("validate");
+        .expect_err("a failed setup is not a test result");
+    let ValidateError::Environment { reason, validation } = &err else {
+        panic!("{err}");
+    };
+    assert!(
+        reason.contains("the setup command `echo cannot install >&2; exit 7` failed")
+            && reason.contains("exit code 7")
+            && reason.contains("cannot install"),
+        "{reason}"
+    );
+    assert_eq!(validation.commands.len(), 1);
+    assert!(!validation.passed);
+    assert!(validation.output_tail.contains("cannot install"));
+}
+
+/// The outcome of a plan whose one command is `cmd` under `shell` (None: the default).
+async fn run_command(
+    cmd: &str,
+    shell: Option<&str>,
+) -> Result<self_heal::validate::Validation, ValidateError> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = ValidationPlan {
+        test_command: Some(cmd.into()),
+        test_shell: shell.map(str::to_string),
+        timeout: Duration::from_secs(60),
+        ..Default::default()
+    };
+    validate(dir.path(), &plan, &Runner::Subprocess).await
+}
+
+#[tokio::test]
+async fn the_failed_step_runs_under_the_shell_its_log_names() {
+    // gofmt's CI idiom: fails when anything is listed. bash's `read` takes no
+    // name and succeeds on a line; dash's fails ("arg count"), so under
+    // `sh -c` this passed while CI failed.
+    let check = "printf 'bad.go\\n' | tee /dev/stderr | (! read)";
+    let v = run_command(check, Some("/usr/bin/bash -e {0}"))
+        .await
+        .expect("runs");
+    assert!(
+        !v.passed,
+        "bash -e, as in the log: fails like CI\n{}",
+        v.output_tail
+    );
+    assert!(v.output_tail.contains("bad.go"), "{}", v.output_tail);
+    let v = run_command(check, None).await.expect("runs");
+    assert!(
+        !v.passed,
+        "the default is GitHub's bash too\n{}",
+        v.output_tail
+    );
+    let v = run_command(check, Some("sh -e {0}")).await.expect("runs");
+    assert!(
+        v.passed,
+        "a step that said `shell: sh -e {{0}}` gets sh\n{}",
+        v.output_tail
+    );
+
+    // -o pipefail from `shell: bash`'s template; plain `bash -e {0}` has none.
+    let v = run_command(
+        "false | true",
+        Some("bash --noprofile --norc -eo pipefail {0}"),
+    )
+    .await
+    .expect("runs");
+    assert!(!v.passed, "{}", v.output_tail);
+    let v = run_command("false | true", Some("/usr/bin/bash -e {0}"))
+        .await
+        .expect("runs");
+    assert!(v.passed, "{}", v.output_tail);
+
+    // -e: a failing line stops the script, as on GitHub.
+    let v = run_command(
+        "false\necho reached-$((40 + 2))",
+        Some("/usr/bin/bash -e {0}"),
+    )
+    .await
+    .expect("runs");
+    assert!(
+        !v.passed && !v.output_tail.contains("reached-42"),
+        "{}",
+        v.output_tail
+    );
+
+    // `shell: python` steps are Python scripts.
+    let v = run_command(
+        "import sys\nprint('from', 'python')\nsys.exit(3)",
+        Some("python3 {0}"),
+    )
+    .await
+    .expect("runs");
+    assert!(
+        v.output_tail.contains("from python\n[exit code 3]"),
+        "{}",
+        v.output_tail
+    );
+}
+
+#[tokio::test]
+async fn a_missing_tool_shell_or_module_is_named_not_counted_as_a_failed_test() {
+    let reason = |r: Result<self_heal::validate::Validation, ValidateError>| match r {
+        Err(ValidateError::Environment { reason, validation }) => {
+            assert!(!validation.passed);
+            assert_eq!(validation.commands.len(), 1);
+            reason
+        }
+        other => panic!("expected an environment error, got {other:?}"),
+    };
+    let r = reason(run_command("no-such-tool-xyz --run", None).await);
+    assert!(
+        r.contains("`no-such-tool-xyz` is not installed on this machine")
+            && r.contains("exit code 127"),
+        "{r}"
+    );
+    let r = reason(run_command("no-such-tool-xyz --run", Some("sh -e {0}")).await);
+    assert!(
+        r.contains("`no-such-tool-xyz` is not installed"),
+        "dash's wording: {r}"
+    );
+    let r = reason(run_command("python3 -m no_such_module_xyz -q", None).await);
+    assert!(
+        r.contains("the Python module `no_such_module_xyz` is not installed on this machine"),
+        "{r}"
+    );
+    let r = reason(run_command("echo hi", Some("no-such-shell-xyz -c {0}")).await);
+    assert!(
+        r.contains("the step's shell `no-such-shell-xyz`") && r.contains("not installed"),
+        "{r}"
+    );
+    let r = reason(run_command("echo 'echo hi' > run.sh; chmod a-x run.sh; ./run.sh", None).await);
+    assert!(r.contains("exit code 126"), "{r}");
+
+    // A test that fails is still a failed validation, not an environment error.
+    let v = run_command("echo 'assert 1 == 2'; exit 1", None)
+        .await
+        .expect("a test result");
     assert!(!v.passed);
-    assert_eq!(v.commands.len(), 1);
-    assert!(v.output_tail.contains("cannot install"));
-    assert!(v.output_tail.contains("setup command failed"));
 }
 
 #[tokio::test]
