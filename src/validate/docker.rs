@@ -87,6 +87,8 @@ pub struct Container {
     name: String,
     image: String,
     env: Vec<(OsString, OsString)>,
+    /// The image's `USER` when it is not root: the steps run as that user.
+    user: Option<String>,
     /// Still attached to a network (for setup-command), cut before the tests.
     networked: bool,
     keep_network: bool,
@@ -114,6 +116,7 @@ impl Container {
             name: unique_name(),
             image: opts.image.clone(),
             env,
+            user: user.clone(),
             networked,
             keep_network: opts.network,
             removed: false,
@@ -132,6 +135,11 @@ impl Container {
             "--interactive",
             "--entrypoint",
             "sh",
+            // Root only for the keep-alive shell and the chown below: with
+            // no-new-privileges, `exec -u 0` into a container of another user
+            // gets no capabilities. The steps run as the image's user.
+            "--user",
+            "0:0",
             "--workdir",
             WORKDIR,
             "--env",
@@ -162,7 +170,10 @@ impl Container {
         container.plumb(&["cp", &src, &dst]).await?;
         if let Err(e) = container.plumb(&["start", &container.name.clone()]).await {
             let msg = e.to_string();
-            if msg.contains("executable file not found") || msg.contains("no such file") {
+            if msg.contains("executable file not found")
+                || msg.contains("\"sh\": no such file")
+                || msg.contains("exec: \"sh\"")
+            {
                 return Err(ValidateError::Docker(format!(
                     "image `{}` has no shell (sh) to run the steps with; use an image that has /bin/sh",
                     container.image
@@ -175,7 +186,7 @@ impl Container {
         if let Some(user) = user {
             let name = container.name.clone();
             container
-                .plumb(&["exec", "-u", "0", &name, "chown", "-R", &user, WORKDIR])
+                .plumb(&["exec", &name, "chown", "-R", &user, WORKDIR])
                 .await
                 .map_err(|e| {
                     ValidateError::Docker(format!(
@@ -215,10 +226,11 @@ impl Container {
 
     /// Runs the launcher at `launcher` (a path inside the container) with `sh`.
     pub async fn exec(&self, launcher: &str, timeout: Duration) -> std::io::Result<Outcome> {
-        let args: Vec<String> = ["exec", "-w", WORKDIR, self.name.as_str(), "sh", launcher]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut args: Vec<String> = vec!["exec".into(), "-w".into(), WORKDIR.into()];
+        if let Some(user) = &self.user {
+            args.extend(["-u".to_string(), user.clone()]);
+        }
+        args.extend([self.name.clone(), "sh".into(), launcher.to_string()]);
         let out = exec::run(&self.docker, &args, Path::new("."), &self.env, timeout).await?;
         if matches!(out.exit, exec::Exit::TimedOut(_)) {
             // Killing the docker client leaves the process running in the container.
@@ -317,13 +329,24 @@ async fn pull(
     Err(ValidateError::Docker(format!(
         "image `{image}` is not on this Docker engine and cannot be pulled ({}): {}",
         out.exit.describe(),
-        last_line(&out)
+        error_line(&out)
     )))
 }
 
 fn last_line(out: &Outcome) -> String {
     let msg = out.capture.last(400);
     msg.trim().lines().last().unwrap_or("").trim().to_string()
+}
+
+/// The daemon's own message when there is one (`docker start` ends with a
+/// summary line that says less), else the last line.
+fn error_line(out: &Outcome) -> String {
+    let text = out.capture.text();
+    text.lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("Error response from daemon:"))
+        .map(|l| l.chars().take(500).collect())
+        .unwrap_or_else(|| last_line(out))
 }
 
 /// Runs a docker plumbing command; its output on success, a one-line error otherwise.
@@ -344,7 +367,7 @@ async fn plumbing(
         .await
         .map_err(|e| ValidateError::Docker(format!("{what}: {e}")))?;
     if !out.exit.success() {
-        let msg = last_line(&out);
+        let msg = error_line(&out);
         let lower = msg.to_ascii_lowercase();
         if lower.contains("cannot connect to the docker daemon")
             || lower.contains("error during connect")
