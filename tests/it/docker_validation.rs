@@ -456,20 +456,20 @@ fn ctrl_c_during_a_docker_step_removes_the_container() {
 #[ignore = "needs the Docker engine and images from scripts/test-action.sh, which runs it"]
 fn a_broken_sandbox_is_its_own_outcome_never_a_reproduction_or_the_models_fault() {
     require_image(NOSHELL_IMAGE);
-    let cases: [(&str, Vec<(&str, &str)>, &str); 3] = [
+    let cases: [(&str, Option<(&str, &str)>, &str); 3] = [
         (
             "self-heal-validate-python:test",
-            vec![("DOCKER_HOST", "unix:///nonexistent/docker.sock")],
+            Some(("DOCKER_HOST", "unix:///nonexistent/docker.sock")),
             "cannot reach the Docker engine",
         ),
         (
             "self-heal-test/no-such-image:never",
-            vec![],
+            None,
             "image `self-heal-test/no-such-image:never` is not on this Docker engine and cannot be pulled",
         ),
         (
             NOSHELL_IMAGE,
-            vec![],
+            None,
             "image `self-heal-validate-noshell:test` has no shell (sh) to run the steps with",
         ),
     ];
@@ -483,7 +483,7 @@ fn a_broken_sandbox_is_its_own_outcome_never_a_reproduction_or_the_models_fault(
             .args(["--validation", "docker", "--validation-image", image])
             .args(["--openai-base-url", &llm.base_url()])
             .env("OPENAI_API_KEY", "sk-docker-test-0123456789");
-        for (k, v) in &env {
+        if let Some((k, v)) = env {
             test = test.env(k, v);
         }
         let out = test.run();
