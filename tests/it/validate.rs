@@ -758,3 +758,104 @@ fn scoped_commands_per_language() {
     assert_eq!(scope::scope(Some("python"), &[]), None);
     assert_eq!(scope::scope(Some("cobol"), &ids(&["x"])), None);
 }
+
+/// A PATH holding only `bash`, `sh`, `git` and `python3`, no `python`: with
+/// `python3` (a link to it in `dir`), or else `venv`'s `bin` (Python finds a
+/// venv from its own directory, so a link to a venv's interpreter is not one).
+fn path_with_only_python3(dir: &Path, python3: Option<&Path>, venv: Option<&Path>) -> String {
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).expect("mkdir");
+    for tool in ["bash", "sh", "git"] {
+        let found = which::which(tool).unwrap_or_else(|_| panic!("{tool} on PATH"));
+        std::os::unix::fs::symlink(found, bin.join(tool)).expect("symlink");
+    }
+    if let Some(p) = python3 {
+        std::os::unix::fs::symlink(p, bin.join("python3")).expect("symlink");
+    }
+    match venv {
+        Some(v) => {
+            let _ = fs::remove_file(v.join("bin/python"));
+            format!("{}:{}", v.join("bin").display(), bin.display())
+        }
+        None => bin.to_string_lossy().into_owned(),
+    }
+}
+
+/// The interpreter itself, not a shim (pyenv's shims are scripts that need more).
+fn real_python3() -> std::path::PathBuf {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import os, sys; print(os.path.realpath(sys.executable))",
+        ])
+        .output()
+        .expect("python3");
+    std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+#[test]
+fn python_from_the_log_runs_as_python3_where_only_that_exists() {
+    require_pytest();
+    let t = crate::support::harness::Test::with_sample("py-name-error");
+    let path = path_with_only_python3(&t.path("tools"), Some(&real_python3()), None);
+    let out = crate::support::harness::Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--dry-run", "--yes"])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .env("PATH", &path)
+        .run();
+    let r = out.report(&t.path("report.json"));
+    assert_eq!(r["status"], "proposed", "{out:?}");
+    let v = &r["attempts"][0]["validation"];
+    let commands: Vec<&str> = v["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        commands.last(),
+        Some(&"python -m pytest -q"),
+        "the log's command, unchanged"
+    );
+    let tail = v["output_tail"].as_str().unwrap();
+    assert!(tail.contains("python3 stands in for it"), "{tail}");
+    assert!(tail.contains("2 passed"), "{tail}");
+}
+
+#[test]
+fn without_pytest_the_run_names_it_instead_of_blaming_the_model() {
+    let t = crate::support::harness::Test::with_sample("py-logic-error");
+    // A Python without pytest: a venv of this interpreter (no system packages).
+    let venv = t.path("venv");
+    let made = Command::new(real_python3())
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&venv)
+        .status()
+        .expect("python3 -m venv");
+    assert!(made.success());
+    let path = path_with_only_python3(&t.path("tools"), None, Some(&venv));
+    let out = crate::support::harness::Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--dry-run", "--yes"])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .env("PATH", &path)
+        .run();
+    let r = out.report(&t.path("report.json"));
+    assert_eq!(r["status"], "error", "{out:?}");
+    assert_eq!(out.code, 3);
+    let reason = r["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("the tests cannot run in the sandbox: the Python module `pytest` is not installed on this machine")
+            && reason.contains("setup-command"),
+        "{reason}"
+    );
+    for wrong in ["model", "reproduc", "validation failed", "flaky"] {
+        assert!(!reason.contains(wrong), "{wrong:?} in {reason}");
+    }
+    assert!(
+        out.stdout.contains("No module named pytest")
+            || out.stderr.contains("No module named pytest"),
+        "the cause is printed: {out:?}"
+    );
+}
