@@ -157,12 +157,12 @@ fn act_validates_in_docker_through_the_runners_socket() {
             "SMOKE_SETUP_COMMAND",
             "test ! -e /var/run/docker.sock && echo no-docker-socket-in-the-sandbox",
         )
-        .env("SMOKE_ACT_LOG", work.path().join("act.log"))
+        .env("SMOKE_ACT_LOG", work.path().join("act-copy.log"))
         .output()
         .expect("run scripts/act-smoke.sh");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let act_log = std::fs::read_to_string(work.path().join("act.log")).unwrap_or_default();
+    let act_log = std::fs::read_to_string(work.path().join("act-copy.log")).unwrap_or_default();
     assert!(
         out.status.success(),
         "act smoke failed:\n{stdout}\n{stderr}\n{act_log}"
