@@ -412,9 +412,14 @@ fn missing_python_module(command: &str, text: &str) -> Option<String> {
         .windows(2)
         .find(|w| w[0] == "-m")
         .map(|w| w[1].split('.').next().unwrap_or(w[1]))?;
-    let said = text.contains(&format!("No module named {module}"))
-        || text.contains(&format!("No module named '{module}'"));
-    said.then(|| module.to_string())
+    // `No module named pytest`, not `No module named pytest_asyncio` (a plugin
+    // the tests import: a dependency of the project, reported by pytest itself).
+    let re = regex::Regex::new(&format!(
+        r"(?m)No module named '?{}'?\s*$",
+        regex::escape(module)
+    ))
+    .ok()?;
+    re.is_match(text).then(|| module.to_string())
 }
 
 /// Whether a step passed, with a note on why when that is not just its exit code.
@@ -697,4 +702,42 @@ fn top_level_python_tests(root: &Path) -> bool {
         let name = name.to_string_lossy();
         name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_commands_and_modules_are_read_from_the_shells_words() {
+        for (text, name) in [
+            ("sh: 1: pytest: not found\n", "pytest"),
+            ("/tmp/x/step-2.sh: line 3: mvn: command not found\n", "mvn"),
+            ("sh: cargo: not found", "cargo"),
+        ] {
+            assert_eq!(missing_command(text).as_deref(), Some(name), "{text}");
+        }
+        assert_eq!(missing_command("assert 'x' not found in list\n"), None);
+        let m = |cmd: &str, text: &str| missing_python_module(cmd, text);
+        assert_eq!(
+            m(
+                "python -m pytest -q",
+                "/usr/bin/python3: No module named pytest\n"
+            )
+            .as_deref(),
+            Some("pytest")
+        );
+        assert_eq!(
+            m(
+                "python -m pytest -q",
+                "E   ModuleNotFoundError: No module named 'pytest_asyncio'\n"
+            ),
+            None
+        );
+        assert_eq!(
+            m("pytest -q", "No module named pytest\n"),
+            None,
+            "not run with -m"
+        );
+    }
 }
