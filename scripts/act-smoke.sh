@@ -24,6 +24,10 @@
 #          under repair is SMOKE_REPO_SRC (e.g. a sample project), its origin
 #          the bare repo "$WORK/repo/.origin.git" (SMOKE_KEEP=1 keeps $WORK).
 #          The caller then asserts on what its fakes recorded.
+#          SMOKE_VALIDATION, SMOKE_VALIDATION_IMAGE and SMOKE_SETUP_COMMAND,
+#          when set, become the validation, validation-image and
+#          setup-command inputs (docker validation reaches the engine through
+#          the socket the runner mounts into container actions).
 #
 # Needs scripts/docker-env.sh all (engine, base image, action image) first.
 # Prints "timing: <phase> <seconds>s" lines.
@@ -105,6 +109,16 @@ real)
 *) die "SMOKE_MODE must be probe or real" ;;
 esac
 
+# Optional inputs of the action step, one `key: 'value'` line each.
+EXTRA_INPUTS=
+add_input() {
+    [ -n "$2" ] || return 0
+    EXTRA_INPUTS+="          $1: '${2//\'/\'\'}'"$'\n'
+}
+add_input validation "${SMOKE_VALIDATION:-}"
+add_input validation-image "${SMOKE_VALIDATION_IMAGE:-}"
+add_input setup-command "${SMOKE_SETUP_COMMAND:-}"
+
 # --- a repository as a user has it, with this action in it ----------------
 start=$(now)
 REPO=$WORK/repo
@@ -144,7 +158,7 @@ jobs:
           dry-run: $DRY_RUN
           max-attempts: 2
           allow-test-edits: false
-      - name: outputs are step outputs
+${EXTRA_INPUTS}      - name: outputs are step outputs
         env:
           STATUS: \${{ steps.heal.outputs.status }}
           DIAGNOSIS: \${{ steps.heal.outputs.diagnosis }}

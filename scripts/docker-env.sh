@@ -6,6 +6,7 @@
 #   scripts/docker-env.sh up            install docker.io/debootstrap/act if missing, start dockerd (idempotent)
 #   scripts/docker-env.sh base-image    debootstrap bookworm -> self-heal-base:bookworm (skipped if present)
 #   scripts/docker-env.sh action-image  build the Action image from dist/self-heal -> self-heal-action:test
+#   scripts/docker-env.sh validation-images  build tests/action/images/* -> self-heal-validate-<name>:test
 #   scripts/docker-env.sh down          stop the dockerd that `up` started
 #   scripts/docker-env.sh all           up + base-image + action-image
 #
@@ -215,6 +216,41 @@ cmd_action_image() {
     printf 'size: %s %s\n' "$ACTION_IMAGE_TAG" "$(image_size "$ACTION_IMAGE_TAG")"
 }
 
+# The images the docker-validation tests use (tests/action/images/README.md),
+# built from the base image; one that exists is kept (delete it to rebuild).
+cmd_validation_images() {
+    docker_ready || die "docker engine not running: run '$0 up' first"
+    image_exists "$BASE_IMAGE_TAG" || die "$BASE_IMAGE_TAG missing: run '$0 base-image' first"
+    local dir name tag ctx rc
+    for dir in "$ROOT"/tests/action/images/*/; do
+        name=$(basename "$dir")
+        tag=self-heal-validate-$name:test
+        if image_exists "$tag"; then
+            log "$tag exists"
+            continue
+        fi
+        if [ -x "$dir/import.sh" ]; then
+            "$dir/import.sh" "$tag"
+            log "built $tag ($(image_size "$tag"))"
+            continue
+        fi
+        ctx=$(mktemp -d "$STATE/image-context.XXXXXX")
+        cp "$dir/Dockerfile" "$ctx/"
+        rc=0
+        if [ -x "$dir/context.sh" ]; then "$dir/context.sh" "$ctx" || rc=$?; fi
+        if [ "$rc" = 3 ]; then
+            log "skipping $tag: its toolchain is not on this machine"
+            rm -rf "$ctx"
+            continue
+        fi
+        [ "$rc" = 0 ] || { rm -rf "$ctx"; die "$dir/context.sh failed ($rc)"; }
+        buildkit_docker build --quiet --build-arg BASE_IMAGE="$BASE_IMAGE_TAG" -t "$tag" "$ctx" >/dev/null ||
+            { rm -rf "$ctx"; die "building $tag failed"; }
+        rm -rf "$ctx"
+        log "built $tag ($(image_size "$tag"))"
+    done
+}
+
 cmd_down() {
     if [ -f "$PIDFILE" ]; then
         local pid
@@ -237,6 +273,7 @@ case "${1:-}" in
 up) timed docker-up cmd_up ;;
 base-image) timed base-image cmd_base_image ;;
 action-image) timed action-image cmd_action_image ;;
+validation-images) timed validation-images cmd_validation_images ;;
 down) cmd_down ;;
 all)
     timed docker-up cmd_up

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The Action's whole test, offline: Docker engine, bootstrapped base image,
-# static binary, action image, image checks, then the workflow through act.
+# static binary, action image, validation images, image checks, docker
+# validation on sample projects, then the workflow through act (with
+# subprocess and with docker validation).
 # Stops the engine at the end if it started it (SELF_HEAL_KEEP_DOCKER=1 keeps
 # it). Prints a "timing:" line per phase and one "N passed, N failed" line.
 #
@@ -25,6 +27,7 @@ scripts/docker-env.sh up
 scripts/docker-env.sh base-image
 scripts/build-static.sh
 scripts/docker-env.sh action-image
+scripts/docker-env.sh validation-images
 
 passed=0
 failed=0
@@ -50,9 +53,12 @@ run_suite() {
 }
 run_suite image-checks tests/action/image.sh
 run_suite act-smoke scripts/act-smoke.sh
+# validation: docker on the local engine (tests/it/docker_validation.rs). One
+# thread: its checks for leftover containers look at the whole engine.
+run_suite docker-validation cargo test --locked --test it docker_validation -- --ignored --nocapture --test-threads 1
 # The real binary end to end through act, against the in-process fakes of the Rust
 # test suite (shares the debug build of `cargo test`).
-run_suite act-e2e cargo test --locked --test it action_container -- --ignored --nocapture
+run_suite act-e2e cargo test --locked --test it action_container -- --ignored --nocapture --test-threads 1
 
 printf 'timing: test-action total %ss\n' "$(($(date +%s) - total_start))"
 printf '%d passed, %d failed\n' "$passed" "$failed"

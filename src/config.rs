@@ -123,6 +123,12 @@ pub struct Config {
     pub setup_command: Option<String>,
     pub validation: ValidationMode,
     pub validation_image: Option<String>,
+    /// Docker validation: test commands keep the network (setup-command always has it).
+    pub validation_network: bool,
+    /// Docker validation limits; None: the defaults of `validate::DockerOptions`.
+    pub validation_memory: Option<String>,
+    pub validation_cpus: Option<String>,
+    pub validation_pids: Option<u32>,
     pub allowed_paths: Vec<String>,
     pub allow_test_edits: bool,
     pub branch_prefix: String,
@@ -276,6 +282,21 @@ fn parse_secs(v: &str) -> Option<Duration> {
         .ok()
         .filter(|n| *n > 0)
         .map(|n| Duration::from_secs(n * mult))
+}
+
+/// A docker memory size (`4g`, `512m`, `4096k`, bytes; a trailing `b` is fine),
+/// at least docker's minimum of 6 MB; normalised to digits and one unit letter.
+fn parse_size(v: &str) -> Option<String> {
+    let lower = v.to_ascii_lowercase();
+    let body = lower.strip_suffix('b').unwrap_or(&lower);
+    let (num, unit, mult) = match body.chars().last()? {
+        'k' => (&body[..body.len() - 1], "k", 1u64 << 10),
+        'm' => (&body[..body.len() - 1], "m", 1 << 20),
+        'g' => (&body[..body.len() - 1], "g", 1 << 30),
+        _ => (body, "", 1),
+    };
+    let n = num.parse::<u64>().ok()?;
+    (n.checked_mul(mult)? >= 6 << 20).then(|| format!("{n}{unit}"))
 }
 
 fn parse_url(v: &str) -> Option<String> {
@@ -473,6 +494,31 @@ impl Config {
             setup_command: r.string("setup-command"),
             validation,
             validation_image: r.string("validation-image"),
+            validation_network: r.bool("validation-network", false)?,
+            validation_memory: r.parse(
+                "validation-memory",
+                "expected a size such as 4g or 512m",
+                parse_size,
+            )?,
+            validation_cpus: r.parse(
+                "validation-cpus",
+                "expected a number of CPUs such as 2 or 1.5",
+                |v| {
+                    v.parse::<f64>()
+                        .ok()
+                        .filter(|n| *n > 0.0 && *n <= 1024.0)
+                        .map(|_| v.to_string())
+                },
+            )?,
+            validation_pids: r.parse(
+                "validation-pids",
+                "expected a whole number of processes from 16 to 1000000",
+                |v| {
+                    v.parse::<u32>()
+                        .ok()
+                        .filter(|n| (16..=1_000_000).contains(n))
+                },
+            )?,
             allowed_paths,
             allow_test_edits: r.bool("allow-test-edits", false)?,
             branch_prefix,
@@ -653,6 +699,11 @@ mod tests {
             ("run-id", "-3"),
             ("allowed-paths", "src/[a"),
             ("test-timeout", "0"),
+            ("validation-memory", "lots"),
+            ("validation-memory", "1m"),
+            ("validation-cpus", "0"),
+            ("validation-pids", "3"),
+            ("validation-network", "maybe"),
         ] {
             let err = Config::resolve(&sources(&[(name, value)], &[]), dir.path())
                 .unwrap_err()

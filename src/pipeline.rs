@@ -120,13 +120,7 @@ async fn repair_report(
     let runner = match cfg.validation {
         ValidationMode::Subprocess => Runner::Subprocess,
         ValidationMode::None => Runner::None,
-        ValidationMode::Docker => Runner::Docker {
-            image: cfg.validation_image.clone().unwrap_or_else(|| {
-                ecosystem::or_default(analysis.language)
-                    .docker_image()
-                    .to_string()
-            }),
-        },
+        ValidationMode::Docker => Runner::Docker(docker_options(cfg, analysis)),
     };
     let language = analysis.language;
     let plan = ValidationPlan {
@@ -140,6 +134,12 @@ async fn repair_report(
             .clone()
             .or_else(|| analysis.command.clone())
             .or_else(|| ecosystem::detect_test_command(&cfg.workdir, language)),
+        // The failed step's command runs under the step's own shell.
+        test_shell: cfg
+            .test_command
+            .is_none()
+            .then(|| analysis.shell.clone())
+            .flatten(),
         language,
         setup_command: cfg.setup_command.clone(),
         timeout: cfg.test_timeout,
@@ -216,6 +216,26 @@ pub fn remember(
     if let Err(e) = memory.save(&cfg.workdir) {
         progress(&format!("warning: cannot save .self-heal/memory.json: {e}"));
     }
+}
+
+fn docker_options(cfg: &Config, analysis: &Analysis) -> crate::validate::DockerOptions {
+    let image = cfg.validation_image.clone().unwrap_or_else(|| {
+        ecosystem::or_default(analysis.language)
+            .docker_image()
+            .to_string()
+    });
+    let mut opts = crate::validate::DockerOptions::new(image);
+    opts.network = cfg.validation_network;
+    if let Some(m) = &cfg.validation_memory {
+        opts.memory = m.clone();
+    }
+    if let Some(c) = &cfg.validation_cpus {
+        opts.cpus = c.clone();
+    }
+    if let Some(p) = cfg.validation_pids {
+        opts.pids = p;
+    }
+    opts
 }
 
 fn dedup(mut v: Vec<&str>) -> Vec<&str> {

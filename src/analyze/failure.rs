@@ -90,4 +90,7 @@ pub struct Analysis {
     pub step: Option<String>,
     /// The failed step's command when the log shows it (`##[group]Run ...`).
     pub command: Option<String>,
+    /// The failed step's `shell:` line (`/usr/bin/bash -e {0}`), when the log shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shell: Option<String>,
 }

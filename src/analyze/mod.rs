@@ -163,10 +163,13 @@ struct FileInfo {
     /// The first step of this file that ended with `##[error]`.
     failed_title: Option<String>,
     failed_command: Option<String>,
+    /// The `shell:` line of that step (`/usr/bin/bash -e {0}`).
+    failed_shell: Option<String>,
     exit_code: Option<String>,
     /// The last step seen, for logs whose failure has no `##[error]` marker.
     last_title: Option<String>,
     last_command: Option<String>,
+    last_shell: Option<String>,
     had_error: bool,
 }
 
@@ -336,6 +339,7 @@ impl Engine {
                 let info = &mut self.cur;
                 info.last_title = Some(title.to_string());
                 info.last_command = Some(first.to_string());
+                info.last_shell = None;
                 self.in_run_header = true;
                 self.cmd_lines.clear();
                 self.cmd_done = false;
@@ -350,8 +354,9 @@ impl Engine {
                 self.in_run_header = false;
                 self.finish_command();
             } else if !self.cmd_done {
-                if l.starts_with("shell: ") {
+                if let Some(shell) = l.strip_prefix("shell: ") {
                     self.finish_command();
+                    self.cur.last_shell = Some(shell.trim().to_string());
                 } else if l == "with:" || l == "env:" {
                     // An action step: its "command" is the action reference.
                     self.cmd_done = true;
@@ -374,6 +379,7 @@ impl Engine {
             if info.failed_title.is_none() && info.exit_code.is_none() {
                 info.failed_title = info.last_title.clone();
                 info.failed_command = info.last_command.clone();
+                info.failed_shell = info.last_shell.clone();
                 if self.failed_tail.is_none() {
                     self.failed_tail = Some(self.tail.iter().cloned().collect());
                 }
@@ -528,7 +534,10 @@ impl Engine {
             .or_else(|| files.iter().position(|f| f.had_error))
             .unwrap_or(files.len().saturating_sub(1));
         let info = files.get(origin).cloned().unwrap_or_default();
-        let command = info.failed_command.clone().or(info.last_command.clone());
+        let (command, shell) = match &info.failed_command {
+            Some(c) => (Some(c.clone()), info.failed_shell.clone()),
+            None => (info.last_command.clone(), info.last_shell.clone()),
+        };
         let mut index: Option<paths::RepoIndex> = None;
         for f in items.iter_mut() {
             normalise_path(&mut f.failure, opts.workdir.as_deref(), &mut index);
@@ -559,6 +568,7 @@ impl Engine {
             job: info.job,
             step,
             command,
+            shell,
         }
     }
 }

@@ -83,8 +83,9 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
                 return out;
             }
             Err(e) => {
+                // Nothing was learnt about the code: say what stopped the tests.
                 out.status = Status::Error;
-                out.reason = format!("cannot reproduce the failure: {e}");
+                out.reason = sandbox_reason(&e);
                 return out;
             }
         }
@@ -94,10 +95,15 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         let n = out.attempts.len() as u32 + 1;
         progress(&format!("attempt {n}: recipe {}", fix.recipe));
         let started = Instant::now();
-        let (attempt, validated) =
+        let (attempt, tried) =
             try_edits(input, n, AttemptSource::Recipe, fix.diagnosis, fix.edits).await;
         out.timings.validation_ms += elapsed_ms(started);
         out.attempts.push(attempt);
+        let validated = match tried {
+            Tried::Validated(v) => Some(*v),
+            Tried::Failed => None,
+            Tried::SandboxBroken(reason) => return sandbox_broken(out, reason),
+        };
         if let Some(v) = validated {
             out.status = Status::Fixed;
             out.reason = format!("deterministic fix ({}) validated", fix.recipe);
@@ -168,9 +174,17 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         };
         add_usage(&mut out.llm, reply.usage);
         let started = Instant::now();
-        let (attempt, validated) =
+        let (attempt, tried) =
             try_edits(input, n, AttemptSource::Llm, reply.diagnosis, reply.edits).await;
         out.timings.validation_ms += elapsed_ms(started);
+        let validated = match tried {
+            Tried::Validated(v) => Some(*v),
+            Tried::Failed => None,
+            Tried::SandboxBroken(reason) => {
+                out.attempts.push(attempt);
+                return sandbox_broken(out, reason);
+            }
+        };
         previous.push(PreviousAttempt {
             diagnosis: attempt.diagnosis.clone(),
             edits: attempt.edits.clone(),
@@ -193,6 +207,28 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         None => "no attempt was made".into(),
     };
     out
+}
+
+/// The report's reason when the sandbox itself failed: what stopped the tests,
+/// never a verdict on the code or the model.
+fn sandbox_reason(e: &validate::ValidateError) -> String {
+    format!("the tests cannot run in the sandbox: {e}")
+}
+
+/// Ends the loop: another attempt would meet the same sandbox.
+fn sandbox_broken(mut out: LoopOutcome, reason: String) -> LoopOutcome {
+    out.status = Status::Error;
+    out.reason = reason;
+    out
+}
+
+/// What came of one attempt's validation.
+enum Tried {
+    Validated(Box<ValidatedFix>),
+    /// The edit did not apply or the tests still fail: the next attempt may do better.
+    Failed,
+    /// The sandbox could not run the tests at all (the reason for the report).
+    SandboxBroken(String),
 }
 
 fn elapsed_ms(since: Instant) -> u64 {
@@ -273,7 +309,7 @@ async fn try_edits(
     source: AttemptSource,
     diagnosis: String,
     edits_in: Vec<Edit>,
-) -> (Attempt, Option<ValidatedFix>) {
+) -> (Attempt, Tried) {
     let mut attempt = Attempt {
         n,
         source,
@@ -283,25 +319,26 @@ async fn try_edits(
     };
     if attempt.edits.is_empty() {
         attempt.error = Some("the reply proposed no edits".into());
-        return (attempt, None);
+        return (attempt, Tried::Failed);
     }
     let sandbox = match Sandbox::create(input.workdir) {
         Ok(s) => s,
         Err(e) => {
-            attempt.error = Some(e.to_string());
-            return (attempt, None);
+            let reason = sandbox_reason(&e);
+            attempt.error = Some(reason.clone());
+            return (attempt, Tried::SandboxBroken(reason));
         }
     };
     let changes = match edits::plan_edits(&sandbox.root, &attempt.edits, input.policy) {
         Ok(c) => c,
         Err(e) => {
             attempt.error = Some(format!("edit rejected: {e}"));
-            return (attempt, None);
+            return (attempt, Tried::Failed);
         }
     };
     if let Err(e) = edits::write_changes(&sandbox.root, &changes) {
         attempt.error = Some(format!("cannot write the edit in the sandbox: {e}"));
-        return (attempt, None);
+        return (attempt, Tried::Failed);
     }
     match validate::validate(&sandbox.root, input.plan, input.runner).await {
         Ok(v) => {
@@ -314,10 +351,17 @@ async fn try_edits(
                     changes,
                     validation: v,
                 };
-                return (attempt, Some(fix));
+                return (attempt, Tried::Validated(Box::new(fix)));
             }
+            (attempt, Tried::Failed)
         }
-        Err(e) => attempt.error = Some(format!("validation could not run: {e}")),
+        Err(e) => {
+            let reason = sandbox_reason(&e);
+            if let validate::ValidateError::Environment { validation, .. } = e {
+                attempt.validation = validation;
+            }
+            attempt.error = Some(reason.clone());
+            (attempt, Tried::SandboxBroken(reason))
+        }
     }
-    (attempt, None)
 }

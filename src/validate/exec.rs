@@ -1,4 +1,4 @@
-//! Running one validation command: `sh -c`, scrubbed environment, own process
+//! Running one validation command (a step launcher, see steps.rs): scrubbed environment, own process
 //! group killed on timeout, output streamed into a bounded head + tail buffer.
 
 use std::collections::VecDeque;

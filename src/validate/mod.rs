@@ -12,9 +12,14 @@ mod exec;
 pub mod results;
 mod sandbox;
 pub mod scope;
+mod steps;
 
+pub use docker::{
+    default_cpus, DockerOptions, DEFAULT_MEMORY, DEFAULT_PIDS, LABEL as DOCKER_LABEL,
+};
 pub use exec::{is_secret_env, scrubbed_env, HEAD_BYTES, TAIL_BYTES};
 pub use sandbox::Sandbox;
+pub use steps::DEFAULT_SHELL;
 
 use crate::ecosystem::{self, Language};
 use exec::{Exit, Outcome};
@@ -30,13 +35,22 @@ pub enum ValidateError {
     Spawn { command: String, reason: String },
     #[error("docker validation unavailable: {0}")]
     Docker(String),
+    /// A step could not run for a reason outside the code: a missing tool or
+    /// interpreter (exit 126/127, `No module named pytest`), a missing shell, a
+    /// failed setup command. Not a test result: nothing was proven either way.
+    #[error("{reason}")]
+    Environment {
+        reason: String,
+        /// The steps run so far, their output included, for the report.
+        validation: Validation,
+    },
 }
 
 /// Where validation commands run (`validation` setting).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Runner {
     Subprocess,
-    Docker { image: String },
+    Docker(DockerOptions),
     None,
 }
 
@@ -49,6 +63,9 @@ pub struct ValidationPlan {
     pub language: Option<Language>,
     /// The full command: `test-command`, else the failed step's command, else detected.
     pub test_command: Option<String>,
+    /// The `shell:` template the full command ran under in CI (`/usr/bin/bash -e
+    /// {0}`), when it is the failed step's command; else [`DEFAULT_SHELL`].
+    pub test_shell: Option<String>,
     pub setup_command: Option<String>,
     /// Per command. Zero means [`DEFAULT_TIMEOUT`].
     pub timeout: Duration,
@@ -84,8 +101,31 @@ enum Step {
     Full,
 }
 
+/// One step: what it is, its command, and the `shell:` template it runs under.
+struct PlannedStep {
+    kind: Step,
+    command: String,
+    shell: String,
+}
+
+impl PlannedStep {
+    fn new(kind: Step, command: String, shell: Option<&str>) -> PlannedStep {
+        let shell = shell
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or(DEFAULT_SHELL)
+            .to_string();
+        PlannedStep {
+            kind,
+            command,
+            shell,
+        }
+    }
+}
+
 /// Runs the plan in `root` (the sandbox): setup, the failing tests, the full command.
 /// `Runner::None` skips everything and passes, with [`DISABLED`] as the output.
+/// A step that cannot run for a reason outside the code is
+/// [`ValidateError::Environment`], never a failed validation.
 pub async fn validate(
     root: &Path,
     plan: &ValidationPlan,
@@ -99,11 +139,7 @@ pub async fn validate(
         });
     }
     let language = language_of(plan);
-    let full = plan
-        .test_command
-        .clone()
-        .filter(|c| !c.trim().is_empty())
-        .or_else(|| ecosystem::detect_test_command(root, language));
+    let full = full_command(root, plan, language);
     let scoped = ecosystem::scoped_command(language, &plan.failing_tests);
     if full.is_none() && scoped.is_none() {
         return Ok(Validation {
@@ -113,20 +149,20 @@ pub async fn validate(
         });
     }
     let mut steps = Vec::new();
-    if let Some(s) = plan.setup_command.clone().filter(|c| !c.trim().is_empty()) {
-        steps.push((Step::Setup, s));
+    if let Some(s) = setup_command(plan) {
+        steps.push(PlannedStep::new(Step::Setup, s, None));
     }
     let has_scoped = scoped.is_some();
     if let Some(s) = scoped {
-        steps.push((Step::Scoped, s));
+        steps.push(PlannedStep::new(Step::Scoped, s, None));
     }
     if let Some(s) = full.filter(|_| !(plan.scope_only && has_scoped)) {
-        steps.push((Step::Full, s));
+        steps.push(PlannedStep::new(Step::Full, s, plan.test_shell.as_deref()));
     }
 
     let timeout = effective_timeout(plan.timeout);
-    let executor = Executor::start(root, runner).await?;
-    let result = run_steps(&executor, &steps, plan, timeout).await;
+    let mut executor = Executor::start(root, runner, &steps).await?;
+    let result = run_steps(&mut executor, &steps, plan, timeout).await;
     executor.stop().await;
     result
 }
@@ -144,45 +180,59 @@ pub async fn baseline_failures(
         return Ok(Some(Vec::new()));
     }
     let language = language_of(plan);
-    let Some(full) = plan
-        .test_command
+    let Some(full) = full_command(root, plan, language) else {
+        return Ok(None);
+    };
+    let mut steps = Vec::new();
+    if let Some(s) = setup_command(plan) {
+        steps.push(PlannedStep::new(Step::Setup, s, None));
+    }
+    steps.push(PlannedStep::new(
+        Step::Full,
+        full,
+        plan.test_shell.as_deref(),
+    ));
+    let timeout = effective_timeout(plan.timeout);
+    let mut executor = Executor::start(root, runner, &steps).await?;
+    let result = baseline_steps(&mut executor, &steps, timeout, language).await;
+    executor.stop().await;
+    result
+}
+
+async fn baseline_steps(
+    executor: &mut Executor<'_>,
+    steps: &[PlannedStep],
+    timeout: Duration,
+    language: Option<Language>,
+) -> Result<Option<Vec<String>>, ValidateError> {
+    let mut v = Validation::default();
+    for (i, step) in steps.iter().enumerate() {
+        let out = run_one(executor, i, step, timeout, &mut v).await?;
+        if step.kind == Step::Full {
+            return Ok(if out.exit.success() {
+                Some(Vec::new())
+            } else if out.exit == Exit::Code(1) {
+                ecosystem::or_default(language).failed_tests(
+                    &out.capture.report_lines,
+                    out.capture.summary_line.as_deref(),
+                )
+            } else {
+                None
+            });
+        }
+    }
+    Ok(None)
+}
+
+fn full_command(root: &Path, plan: &ValidationPlan, language: Option<Language>) -> Option<String> {
+    plan.test_command
         .clone()
         .filter(|c| !c.trim().is_empty())
         .or_else(|| ecosystem::detect_test_command(root, language))
-    else {
-        return Ok(None);
-    };
-    let timeout = effective_timeout(plan.timeout);
-    let executor = Executor::start(root, runner).await?;
-    let mut result = Ok(None);
-    let setup_ok = match plan
-        .setup_command
-        .as_deref()
-        .filter(|c| !c.trim().is_empty())
-    {
-        Some(setup) => match executor.exec(setup, timeout).await {
-            Ok(o) => o.exit.success(),
-            Err(e) => {
-                result = Err(e);
-                false
-            }
-        },
-        None => true,
-    };
-    if setup_ok {
-        result = executor.exec(&full, timeout).await.map(|o| {
-            if o.exit.success() {
-                Some(Vec::new())
-            } else if o.exit == Exit::Code(1) {
-                ecosystem::or_default(language)
-                    .failed_tests(&o.capture.report_lines, o.capture.summary_line.as_deref())
-            } else {
-                None
-            }
-        });
-    }
-    executor.stop().await;
-    result
+}
+
+fn setup_command(plan: &ValidationPlan) -> Option<String> {
+    plan.setup_command.clone().filter(|c| !c.trim().is_empty())
 }
 
 fn effective_timeout(t: Duration) -> Duration {
@@ -199,42 +249,176 @@ fn language_of(plan: &ValidationPlan) -> Option<Language> {
         .or_else(|| Language::of_test_ids(&plan.failing_tests))
 }
 
+/// Runs step `i`, adds it to `v` (command and output section), and turns an
+/// outcome that shows the step could not run into [`ValidateError::Environment`].
+async fn run_one(
+    executor: &mut Executor<'_>,
+    i: usize,
+    step: &PlannedStep,
+    timeout: Duration,
+    v: &mut Validation,
+) -> Result<Outcome, ValidateError> {
+    if step.kind != Step::Setup {
+        executor.before_tests().await?;
+    }
+    v.commands.push(step.command.clone());
+    let out = executor.exec(i, &step.command, timeout).await?;
+    if let Some(reason) = unrunnable(step, &out, &executor.place()) {
+        let section = section(&step.command, &out.capture.text(), &out.exit, Some(&reason));
+        push_section(v, section);
+        v.passed = false;
+        return Err(ValidateError::Environment {
+            reason: format!("{reason}; {}", executor.hint()),
+            validation: std::mem::take(v),
+        });
+    }
+    Ok(out)
+}
+
+fn section(cmd: &str, body: &str, exit: &Exit, note: Option<&str>) -> String {
+    let mut section = format!("$ {cmd}\n");
+    if !body.trim().is_empty() {
+        section.push_str(body.trim_end());
+        section.push('\n');
+    }
+    section.push_str(&format!("[{}]", exit.describe()));
+    if let Some(n) = note {
+        section.push_str(&format!("\n{n}"));
+    }
+    section
+}
+
+fn push_section(v: &mut Validation, section: String) {
+    if !v.output_tail.is_empty() {
+        v.output_tail.push_str("\n\n");
+    }
+    v.output_tail.push_str(&section);
+}
+
 async fn run_steps(
-    executor: &Executor<'_>,
-    steps: &[(Step, String)],
+    executor: &mut Executor<'_>,
+    steps: &[PlannedStep],
     plan: &ValidationPlan,
     timeout: Duration,
 ) -> Result<Validation, ValidateError> {
     let mut v = Validation::default();
-    let mut sections: Vec<String> = Vec::new();
-    for (step, cmd) in steps {
-        v.commands.push(cmd.clone());
-        let out = executor.exec(cmd, timeout).await?;
-        let (ok, note) = judge(*step, &out, plan);
+    if let Some(line) = executor.banner() {
+        v.output_tail = line;
+    }
+    for (i, step) in steps.iter().enumerate() {
+        let out = run_one(executor, i, step, timeout, &mut v).await?;
+        let (ok, note) = judge(step.kind, &out, plan);
         let body = if ok && note.is_none() {
             out.capture.last(PASSED_STEP_TAIL)
         } else {
             out.capture.text()
         };
-        let mut section = format!("$ {cmd}\n");
-        if !body.trim().is_empty() {
-            section.push_str(body.trim_end());
-            section.push('\n');
-        }
-        section.push_str(&format!("[{}]", out.exit.describe()));
-        if let Some(n) = note {
-            section.push_str(&format!("\n{n}"));
-        }
-        sections.push(section);
+        push_section(
+            &mut v,
+            section(&step.command, &body, &out.exit, note.as_deref()),
+        );
         if !ok {
             v.passed = false;
-            v.output_tail = sections.join("\n\n");
             return Ok(v);
         }
     }
     v.passed = true;
-    v.output_tail = sections.join("\n\n");
     Ok(v)
+}
+
+/// Why a step that did not succeed could not run at all, when its outcome shows
+/// that (the reason names what is missing and `place`, "on this machine").
+fn unrunnable(step: &PlannedStep, out: &Outcome, place: &str) -> Option<String> {
+    if out.exit.success() {
+        return None;
+    }
+    let text = out.capture.text();
+    if let Some(line) = text.lines().find(|l| l.starts_with(steps::MISSING_SHELL)) {
+        let what = line[steps::MISSING_SHELL.len()..]
+            .trim()
+            .trim_end_matches(" is not installed here");
+        return Some(format!(
+            "the step's shell `{what}` (`{}`) is not installed {place}",
+            step.shell
+        ));
+    }
+    let cmd = first_line(&step.command);
+    let last = last_meaningful_line(&text);
+    match out.exit {
+        Exit::Code(127) => {
+            return Some(match missing_command(&text) {
+                Some(name) => format!(
+                    "`{name}` is not installed {place} (command not found, exit code 127, running `{cmd}`)"
+                ),
+                None => format!(
+                    "a command was not found {place} (exit code 127, running `{cmd}`): {last}"
+                ),
+            })
+        }
+        Exit::Code(126) => {
+            return Some(format!(
+                "a command cannot be executed {place} (exit code 126, running `{cmd}`): {last}"
+            ))
+        }
+        _ => {}
+    }
+    if let Some(module) = missing_python_module(&step.command, &text) {
+        return Some(format!(
+            "the Python module `{module}` is not installed {place} (No module named {module}, running `{cmd}`)"
+        ));
+    }
+    if step.kind == Step::Setup && !matches!(out.exit, Exit::TimedOut(_)) {
+        return Some(format!(
+            "the setup command `{cmd}` failed {place} ({}): {last}",
+            out.exit.describe()
+        ));
+    }
+    None
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+}
+
+fn last_meaningful_line(text: &str) -> String {
+    text.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .chars()
+        .take(300)
+        .collect()
+}
+
+/// `pytest` from `sh: 1: pytest: not found`, `bash: line 1: pytest: command not
+/// found`, `step-2.sh: 3: mvn: not found`.
+fn missing_command(text: &str) -> Option<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(?m)([^\s:]+): (?:command )?not found\s*$").expect("valid regex")
+    });
+    re.captures_iter(text).last().map(|c| c[1].to_string())
+}
+
+/// The module of `python -m MODULE` when the output says it is not installed.
+fn missing_python_module(command: &str, text: &str) -> Option<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let module = words
+        .windows(2)
+        .find(|w| w[0] == "-m")
+        .map(|w| w[1].split('.').next().unwrap_or(w[1]))?;
+    // `No module named pytest`, not `No module named pytest_asyncio` (a plugin
+    // the tests import: a dependency of the project, reported by pytest itself).
+    let re = regex::Regex::new(&format!(
+        r"(?m)No module named '?{}'?\s*$",
+        regex::escape(module)
+    ))
+    .ok()?;
+    re.is_match(text).then(|| module.to_string())
 }
 
 /// Whether a step passed, with a note on why when that is not just its exit code.
@@ -298,56 +482,198 @@ fn judge(step: Step, out: &Outcome, plan: &ValidationPlan) -> (bool, Option<Stri
 }
 
 /// Runs step commands either as local subprocesses or in one docker container.
+/// The step scripts live in a temp dir of their own, outside the sandbox.
 enum Executor<'a> {
     Local {
         root: &'a Path,
         env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
+        _steps: tempfile::TempDir,
+        launchers: Vec<String>,
     },
-    Docker(docker::Container),
+    Docker {
+        container: docker::Container,
+        opts: DockerOptions,
+        _steps: tempfile::TempDir,
+        launchers: Vec<String>,
+    },
 }
 
 impl<'a> Executor<'a> {
-    async fn start(root: &'a Path, runner: &Runner) -> Result<Executor<'a>, ValidateError> {
+    async fn start(
+        root: &'a Path,
+        runner: &Runner,
+        steps: &[PlannedStep],
+    ) -> Result<Executor<'a>, ValidateError> {
+        let dir = tempfile::Builder::new()
+            .prefix("self-heal-steps-")
+            .tempdir()
+            .map_err(|e| ValidateError::Sandbox(format!("cannot create the step scripts: {e}")))?;
+        let specs: Vec<steps::StepSpec<'_>> = steps
+            .iter()
+            .map(|s| steps::StepSpec {
+                command: &s.command,
+                shell: &s.shell,
+            })
+            .collect();
+        let write = |seen_as: &str| {
+            steps::write(dir.path(), seen_as, &specs)
+                .map_err(|e| ValidateError::Sandbox(format!("cannot write the step scripts: {e}")))
+        };
         match runner {
-            Runner::Docker { image } => Ok(Executor::Docker(
-                docker::Container::start(&docker::docker_binary()?, image, root).await?,
-            )),
-            _ => Ok(Executor::Local {
-                root,
-                env: exec::scrubbed_env(),
-            }),
+            Runner::Docker(opts) => {
+                let launchers = write(docker::STEPS_DIR)?;
+                let setup_first = steps.first().is_some_and(|s| s.kind == Step::Setup);
+                let container = docker::Container::start(
+                    &docker::docker_binary()?,
+                    opts,
+                    root,
+                    dir.path(),
+                    setup_first,
+                )
+                .await?;
+                Ok(Executor::Docker {
+                    container,
+                    opts: opts.clone(),
+                    _steps: dir,
+                    launchers,
+                })
+            }
+            _ => {
+                let launchers = write(&dir.path().to_string_lossy())?;
+                Ok(Executor::Local {
+                    root,
+                    env: exec::scrubbed_env(),
+                    _steps: dir,
+                    launchers,
+                })
+            }
         }
     }
 
-    async fn exec(&self, cmd: &str, timeout: Duration) -> Result<Outcome, ValidateError> {
+    async fn exec(&self, i: usize, cmd: &str, timeout: Duration) -> Result<Outcome, ValidateError> {
+        let spawn = |e: std::io::Error| ValidateError::Spawn {
+            command: cmd.to_string(),
+            reason: e.to_string(),
+        };
         match self {
-            Executor::Local { root, env } => {
-                exec::run("sh", &[String::from("-c"), merged(cmd)], root, env, timeout)
+            Executor::Local {
+                root,
+                env,
+                launchers,
+                ..
+            } => exec::run("sh", &[launchers[i].clone()], root, env, timeout)
+                .await
+                .map_err(spawn),
+            Executor::Docker {
+                container,
+                launchers,
+                ..
+            } => {
+                let out = container
+                    .exec(&launchers[i], timeout)
                     .await
-                    .map_err(|e| ValidateError::Spawn {
-                        command: cmd.to_string(),
-                        reason: e.to_string(),
-                    })
+                    .map_err(spawn)?;
+                // The docker client's own error, not the step's: the container is gone.
+                let head = out.capture.text();
+                if !out.exit.success() && head.starts_with("Error response from daemon:") {
+                    return Err(ValidateError::Docker(format!(
+                        "docker exec failed: {}",
+                        first_line(&head)
+                    )));
+                }
+                Ok(out)
             }
-            Executor::Docker(c) => c.exec(&merged(cmd), cmd, timeout).await,
+        }
+    }
+
+    /// Before the first test command: the container loses the network.
+    async fn before_tests(&mut self) -> Result<(), ValidateError> {
+        match self {
+            Executor::Docker { container, .. } => container.isolate().await,
+            Executor::Local { .. } => Ok(()),
+        }
+    }
+
+    /// "on this machine" / "in image `x`", for reasons.
+    fn place(&self) -> String {
+        match self {
+            Executor::Docker { container, .. } => container.place(),
+            Executor::Local { .. } => "on this machine".to_string(),
+        }
+    }
+
+    /// What to do about a step that could not run.
+    fn hint(&self) -> &'static str {
+        match self {
+            Executor::Docker { .. } => {
+                "install it with setup-command, or set validation-image to an image that has it"
+            }
+            Executor::Local { .. } => "install it, or give a setup-command that does",
+        }
+    }
+
+    /// The first line of a docker validation's output: what the sandbox was.
+    fn banner(&self) -> Option<String> {
+        match self {
+            Executor::Docker { opts, .. } => Some(format!(
+                "[docker sandbox: image {}, network {} for the tests, memory {}, cpus {}, pids {}]",
+                opts.image,
+                if opts.network { "on" } else { "off" },
+                opts.memory,
+                opts.cpus,
+                opts.pids
+            )),
+            Executor::Local { .. } => None,
         }
     }
 
     async fn stop(self) {
-        if let Executor::Docker(c) = self {
-            c.remove().await;
+        if let Executor::Docker { container, .. } = self {
+            container.remove().await;
         }
     }
-}
-
-/// The script `sh -c` runs: the command with stderr merged into stdout, so the
-/// captured output keeps the order it was written in.
-fn merged(cmd: &str) -> String {
-    format!("exec 2>&1\n{cmd}")
 }
 
 /// The project's own test command, from its files, for the language named
 /// `language` (see [`ecosystem::detect_test_command`]).
 pub fn detect_test_command(root: &Path, language: Option<&str>) -> Option<String> {
     ecosystem::detect_test_command(root, language.and_then(Language::from_name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_commands_and_modules_are_read_from_the_shells_words() {
+        for (text, name) in [
+            ("sh: 1: pytest: not found\n", "pytest"),
+            ("/tmp/x/step-2.sh: line 3: mvn: command not found\n", "mvn"),
+            ("sh: cargo: not found", "cargo"),
+        ] {
+            assert_eq!(missing_command(text).as_deref(), Some(name), "{text}");
+        }
+        assert_eq!(missing_command("assert 'x' not found in list\n"), None);
+        let m = |cmd: &str, text: &str| missing_python_module(cmd, text);
+        assert_eq!(
+            m(
+                "python -m pytest -q",
+                "/usr/bin/python3: No module named pytest\n"
+            )
+            .as_deref(),
+            Some("pytest")
+        );
+        assert_eq!(
+            m(
+                "python -m pytest -q",
+                "E   ModuleNotFoundError: No module named 'pytest_asyncio'\n"
+            ),
+            None
+        );
+        assert_eq!(
+            m("pytest -q", "No module named pytest\n"),
+            None,
+            "not run with -m"
+        );
+    }
 }

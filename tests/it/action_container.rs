@@ -114,3 +114,82 @@ fn act_runs_the_action_from_failed_run_to_pull_request() {
         .arg(work.path())
         .status();
 }
+
+/// `validation: docker` as on GitHub's hosted runners: the action container talks
+/// to the runner's engine through the socket the runner mounts into it, and the
+/// fix is validated in a sibling container of a Python image built from the
+/// bootstrapped base, which itself gets no socket and no network for the tests.
+#[test]
+#[ignore = "needs the Docker engine and images from scripts/test-action.sh, which runs it"]
+fn act_validates_in_docker_through_the_runners_socket() {
+    let sample = "py-logic-error";
+    let image = "self-heal-validate-python:test";
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(sample_dir(sample).join("expected.json")).unwrap(),
+    )
+    .unwrap();
+    let fix = &expected["fix"][0];
+    let github = FakeGithub::start();
+    github.patch_run(|run| run["head_sha"] = Value::Null);
+    github.set_job_log(
+        FAILED_JOB_ID,
+        &std::fs::read_to_string(sample_dir(sample).join("ci.log")).unwrap(),
+    );
+    let llm = FakeOpenAi::start([Reply::reply_edits(
+        "page_count rounds down; use ceiling division",
+        &[(
+            fix["path"].as_str().unwrap(),
+            fix["search"].as_str().unwrap(),
+            fix["replace"].as_str().unwrap(),
+        )],
+    )]);
+    let work = tempfile::tempdir().unwrap();
+    let out = Command::new(manifest_dir().join("scripts/act-smoke.sh"))
+        .env("SMOKE_MODE", "real")
+        .env("SMOKE_API_URL", &github.url)
+        .env("SMOKE_LLM_URL", llm.base_url())
+        .env("SMOKE_REPO_SRC", sample_dir(sample))
+        .env("SMOKE_RUN_ID", RUN_ID.to_string())
+        .env("SMOKE_WORK", work.path())
+        .env("SMOKE_VALIDATION", "docker")
+        .env("SMOKE_VALIDATION_IMAGE", image)
+        .env(
+            "SMOKE_SETUP_COMMAND",
+            "test ! -e /var/run/docker.sock && echo no-docker-socket-in-the-sandbox",
+        )
+        .env("SMOKE_ACT_LOG", work.path().join("act-copy.log"))
+        .output()
+        .expect("run scripts/act-smoke.sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let act_log = std::fs::read_to_string(work.path().join("act-copy.log")).unwrap_or_default();
+    assert!(
+        out.status.success(),
+        "act smoke failed:\n{stdout}\n{stderr}\n{act_log}"
+    );
+    let pr = github.requests_to("create_pull")[0].json();
+    let body = pr["body"].as_str().unwrap();
+    for evidence in [
+        &format!("[docker sandbox: image {image}, network off for the tests"),
+        "no-docker-socket-in-the-sandbox",
+        "python3 stands in for it",
+        "passed",
+    ] {
+        assert!(
+            body.contains(evidence),
+            "{evidence:?} not in the PR body:\n{body}"
+        );
+    }
+    let left = Command::new("docker")
+        .args(["ps", "-aq", "--filter", "label=self-heal.validation"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&left.stdout).trim().is_empty(),
+        "validation containers left behind"
+    );
+    let _ = Command::new("chmod")
+        .args(["-R", "u+rwX"])
+        .arg(work.path())
+        .status();
+}

@@ -12,6 +12,7 @@ mod check;
 mod cli;
 mod context;
 mod diagnostics;
+mod docker_validation;
 mod edits;
 mod fuzz_logs;
 mod github;

@@ -398,13 +398,146 @@ async fn setup_runs_first_and_its_failure_stops_validation() {
         setup_command: Some("echo cannot install >&2; exit 7".into()),
         ..plan
     };
-    let v = validate(dir.path(), &broken, &Runner::Subprocess)
+    // A failed setup proves nothing about the code: its own outcome, with the cause.
+    let err = validate(dir.path(), &broken, &Runner::Subprocess)
         .await
-        .expect("validate");
+        .expect_err("a failed setup is not a test result");
+    let ValidateError::Environment { reason, validation } = &err else {
+        panic!("{err}");
+    };
+    assert!(
+        reason.contains("the setup command `echo cannot install >&2; exit 7` failed")
+            && reason.contains("exit code 7")
+            && reason.contains("cannot install"),
+        "{reason}"
+    );
+    assert_eq!(validation.commands.len(), 1);
+    assert!(!validation.passed);
+    assert!(validation.output_tail.contains("cannot install"));
+}
+
+/// The outcome of a plan whose one command is `cmd` under `shell` (None: the default).
+async fn run_command(
+    cmd: &str,
+    shell: Option<&str>,
+) -> Result<self_heal::validate::Validation, ValidateError> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = ValidationPlan {
+        test_command: Some(cmd.into()),
+        test_shell: shell.map(str::to_string),
+        timeout: Duration::from_secs(60),
+        ..Default::default()
+    };
+    validate(dir.path(), &plan, &Runner::Subprocess).await
+}
+
+#[tokio::test]
+async fn the_failed_step_runs_under_the_shell_its_log_names() {
+    // gofmt's CI idiom: fails when anything is listed. bash's `read` takes no
+    // name and succeeds on a line; dash's fails ("arg count"), so under
+    // `sh -c` this passed while CI failed.
+    let check = "printf 'bad.go\\n' | tee /dev/stderr | (! read)";
+    let v = run_command(check, Some("/usr/bin/bash -e {0}"))
+        .await
+        .expect("runs");
+    assert!(
+        !v.passed,
+        "bash -e, as in the log: fails like CI\n{}",
+        v.output_tail
+    );
+    assert!(v.output_tail.contains("bad.go"), "{}", v.output_tail);
+    let v = run_command(check, None).await.expect("runs");
+    assert!(
+        !v.passed,
+        "the default is GitHub's bash too\n{}",
+        v.output_tail
+    );
+    let v = run_command(check, Some("sh -e {0}")).await.expect("runs");
+    assert!(
+        v.passed,
+        "a step that said `shell: sh -e {{0}}` gets sh\n{}",
+        v.output_tail
+    );
+
+    // -o pipefail from `shell: bash`'s template; plain `bash -e {0}` has none.
+    let v = run_command(
+        "false | true",
+        Some("bash --noprofile --norc -eo pipefail {0}"),
+    )
+    .await
+    .expect("runs");
+    assert!(!v.passed, "{}", v.output_tail);
+    let v = run_command("false | true", Some("/usr/bin/bash -e {0}"))
+        .await
+        .expect("runs");
+    assert!(v.passed, "{}", v.output_tail);
+
+    // -e: a failing line stops the script, as on GitHub.
+    let v = run_command(
+        "false\necho reached-$((40 + 2))",
+        Some("/usr/bin/bash -e {0}"),
+    )
+    .await
+    .expect("runs");
+    assert!(
+        !v.passed && !v.output_tail.contains("reached-42"),
+        "{}",
+        v.output_tail
+    );
+
+    // `shell: python` steps are Python scripts.
+    let v = run_command(
+        "import sys\nprint('from', 'python')\nsys.exit(3)",
+        Some("python3 {0}"),
+    )
+    .await
+    .expect("runs");
+    assert!(
+        v.output_tail.contains("from python\n[exit code 3]"),
+        "{}",
+        v.output_tail
+    );
+}
+
+#[tokio::test]
+async fn a_missing_tool_shell_or_module_is_named_not_counted_as_a_failed_test() {
+    let reason = |r: Result<self_heal::validate::Validation, ValidateError>| match r {
+        Err(ValidateError::Environment { reason, validation }) => {
+            assert!(!validation.passed);
+            assert_eq!(validation.commands.len(), 1);
+            reason
+        }
+        other => panic!("expected an environment error, got {other:?}"),
+    };
+    let r = reason(run_command("no-such-tool-xyz --run", None).await);
+    assert!(
+        r.contains("`no-such-tool-xyz` is not installed on this machine")
+            && r.contains("exit code 127"),
+        "{r}"
+    );
+    let r = reason(run_command("no-such-tool-xyz --run", Some("sh -e {0}")).await);
+    assert!(
+        r.contains("`no-such-tool-xyz` is not installed"),
+        "dash's wording: {r}"
+    );
+    let r = reason(run_command("python3 -m no_such_module_xyz -q", None).await);
+    assert!(
+        r.contains("the Python module `no_such_module_xyz` is not installed on this machine"),
+        "{r}"
+    );
+    let r = reason(run_command("echo hi", Some("no-such-shell-xyz -c {0}")).await);
+    assert!(
+        r.contains("the step's shell `no-such-shell-xyz`") && r.contains("not installed"),
+        "{r}"
+    );
+    let r = reason(run_command("echo 'echo hi' > run.sh; chmod a-x run.sh; ./run.sh", None).await);
+    assert!(r.contains("exit code 126"), "{r}");
+
+    // A test that fails is still a failed validation, not an environment error.
+    let v = run_command("echo 'assert 1 == 2'; exit 1", None)
+        .await
+        .expect("a test result");
     assert!(!v.passed);
-    assert_eq!(v.commands.len(), 1);
-    assert!(v.output_tail.contains("cannot install"));
-    assert!(v.output_tail.contains("setup command failed"));
 }
 
 #[tokio::test]
@@ -624,4 +757,105 @@ fn scoped_commands_per_language() {
     );
     assert_eq!(scope::scope(Some("python"), &[]), None);
     assert_eq!(scope::scope(Some("cobol"), &ids(&["x"])), None);
+}
+
+/// A PATH holding only `bash`, `sh`, `git` and `python3`, no `python`: with
+/// `python3` (a link to it in `dir`), or else `venv`'s `bin` (Python finds a
+/// venv from its own directory, so a link to a venv's interpreter is not one).
+fn path_with_only_python3(dir: &Path, python3: Option<&Path>, venv: Option<&Path>) -> String {
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).expect("mkdir");
+    for tool in ["bash", "sh", "git"] {
+        let found = which::which(tool).unwrap_or_else(|_| panic!("{tool} on PATH"));
+        std::os::unix::fs::symlink(found, bin.join(tool)).expect("symlink");
+    }
+    if let Some(p) = python3 {
+        std::os::unix::fs::symlink(p, bin.join("python3")).expect("symlink");
+    }
+    match venv {
+        Some(v) => {
+            let _ = fs::remove_file(v.join("bin/python"));
+            format!("{}:{}", v.join("bin").display(), bin.display())
+        }
+        None => bin.to_string_lossy().into_owned(),
+    }
+}
+
+/// The interpreter itself, not a shim (pyenv's shims are scripts that need more).
+fn real_python3() -> std::path::PathBuf {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import os, sys; print(os.path.realpath(sys.executable))",
+        ])
+        .output()
+        .expect("python3");
+    std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+#[test]
+fn python_from_the_log_runs_as_python3_where_only_that_exists() {
+    require_pytest();
+    let t = crate::support::harness::Test::with_sample("py-name-error");
+    let path = path_with_only_python3(&t.path("tools"), Some(&real_python3()), None);
+    let out = crate::support::harness::Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--dry-run", "--yes"])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .env("PATH", &path)
+        .run();
+    let r = out.report(&t.path("report.json"));
+    assert_eq!(r["status"], "proposed", "{out:?}");
+    let v = &r["attempts"][0]["validation"];
+    let commands: Vec<&str> = v["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        commands.last(),
+        Some(&"python -m pytest -q"),
+        "the log's command, unchanged"
+    );
+    let tail = v["output_tail"].as_str().unwrap();
+    assert!(tail.contains("python3 stands in for it"), "{tail}");
+    assert!(tail.contains("2 passed"), "{tail}");
+}
+
+#[test]
+fn without_pytest_the_run_names_it_instead_of_blaming_the_model() {
+    let t = crate::support::harness::Test::with_sample("py-logic-error");
+    // A Python without pytest: a venv of this interpreter (no system packages).
+    let venv = t.path("venv");
+    let made = Command::new(real_python3())
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&venv)
+        .status()
+        .expect("python3 -m venv");
+    assert!(made.success());
+    let path = path_with_only_python3(&t.path("tools"), None, Some(&venv));
+    let out = crate::support::harness::Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--dry-run", "--yes"])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .env("PATH", &path)
+        .run();
+    let r = out.report(&t.path("report.json"));
+    assert_eq!(r["status"], "error", "{out:?}");
+    assert_eq!(out.code, 3);
+    let reason = r["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("the tests cannot run in the sandbox: the Python module `pytest` is not installed on this machine")
+            && reason.contains("setup-command"),
+        "{reason}"
+    );
+    for wrong in ["model", "reproduc", "validation failed", "flaky"] {
+        assert!(!reason.contains(wrong), "{wrong:?} in {reason}");
+    }
+    assert!(
+        out.stdout.contains("No module named pytest")
+            || out.stderr.contains("No module named pytest"),
+        "the cause is printed: {out:?}"
+    );
 }
