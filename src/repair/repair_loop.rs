@@ -284,6 +284,15 @@ async fn try_edits(
         attempt.error = Some("the reply proposed no edits".into());
         return (attempt, None);
     }
+    // The sandbox leaves out symlinks that leave the checkout, so a path through one
+    // (`vendor -> ../outside`) looks like a new file there: check the real checkout too,
+    // where the fix would be applied.
+    for edit in &attempt.edits {
+        if let Err(e) = input.policy.check(input.workdir, &edit.path) {
+            attempt.error = Some(format!("edit rejected: {e}"));
+            return (attempt, None);
+        }
+    }
     let sandbox = match Sandbox::create(input.workdir) {
         Ok(s) => s,
         Err(e) => {
