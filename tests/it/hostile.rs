@@ -5,6 +5,7 @@
 
 use crate::support::fake_openai::{FakeOpenAi, Reply};
 use crate::support::harness::{assert_same_tree, git, snapshot, Output, Test};
+use std::path::Path;
 
 const KEY: &str = "sk-hostile-test-key-0123456789";
 
@@ -33,9 +34,106 @@ fn local_run(t: &Test, fake: Option<&FakeOpenAi>, extra: &[&str]) -> Output {
     test.run()
 }
 
+fn one_line_error(out: &Output) -> &str {
+    let err = out.stderr.trim();
+    assert_eq!(err.lines().count(), 1, "one line: {out:?}");
+    err
+}
+
 // ---------------------------------------------------------------------------------
 // The holes of issue 10.
 // ---------------------------------------------------------------------------------
+
+/// Hole 2: `.github/self-heal.toml` comes with the code under repair; it may only
+/// name a report inside `.self-heal/`.
+#[test]
+fn the_checkout_config_cannot_choose_where_the_report_is_written() {
+    for report in [
+        ".git/config",
+        "../outside/x.json",
+        "/tmp/self-heal-hostile-abs.json",
+        ".self-heal/../.git/config",
+        "report.json",
+    ] {
+        let t = Test::with_sample(SAMPLE);
+        std::fs::create_dir_all(t.repo().join(".github")).unwrap();
+        std::fs::write(
+            t.repo().join(".github/self-heal.toml"),
+            format!("report = {report:?}\n"),
+        )
+        .unwrap();
+        git(&t.repo(), &["add", "-A"]);
+        git(
+            &t.repo(),
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "commit",
+                "-qm",
+                "cfg",
+            ],
+        );
+        let before = snapshot(&t.repo());
+        let out = Test::new()
+            .current_dir(t.repo())
+            .args(["run", "--log", "ci.log", "--yes"])
+            .run();
+        assert_eq!(out.code, 2, "{report}: {out:?}");
+        let err = one_line_error(&out);
+        assert!(
+            err.contains("report") && err.contains(".self-heal/"),
+            "{err}"
+        );
+        assert_same_tree(&before, &snapshot(&t.repo()), report);
+        assert!(!t.path("outside").exists(), "{report}: wrote outside");
+        assert!(!Path::new("/tmp/self-heal-hostile-abs.json").exists());
+    }
+}
+
+#[test]
+fn the_checkout_config_may_name_a_report_inside_self_heal_and_the_user_anywhere() {
+    let t = Test::with_sample(SAMPLE);
+    std::fs::create_dir_all(t.repo().join(".github")).unwrap();
+    std::fs::write(
+        t.repo().join(".github/self-heal.toml"),
+        "report = \".self-heal/runs/last.json\"\n",
+    )
+    .unwrap();
+    let out = Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--dry-run"])
+        .run();
+    assert_eq!(out.code, 1, "no model: not fixed, {out:?}");
+    let r = out.report(&t.repo().join(".self-heal/runs/last.json"));
+    assert_eq!(r["status"], "not_fixed");
+    // The user's own flag still chooses freely, even over the file.
+    let elsewhere = t.path("mine/report.json");
+    let out = Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--dry-run", "--report"])
+        .arg(elsewhere.to_str().unwrap())
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    out.report(&elsewhere);
+}
+
+#[test]
+fn a_committed_self_heal_symlink_is_refused() {
+    let t = Test::with_sample(SAMPLE);
+    std::fs::create_dir_all(t.path("outside")).unwrap();
+    std::os::unix::fs::symlink("../outside", t.repo().join(".self-heal")).unwrap();
+    let before = snapshot(&t.repo());
+    let out = Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--yes"])
+        .run();
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(one_line_error(&out).contains("symlink"), "{out:?}");
+    assert_same_tree(&before, &snapshot(&t.repo()), "symlinked .self-heal");
+    assert_eq!(std::fs::read_dir(t.path("outside")).unwrap().count(), 0);
+}
 
 /// Hole 3: a new file under a committed directory symlink that leaves the checkout is
 /// refused at the attempt (the sandbox leaves such links out), and the model is told.
