@@ -411,16 +411,17 @@ impl Config {
             .flags
             .get("yes")
             .is_some_and(|v| parse_bool(v) == Some(true));
+        // Parsed even with `--yes`: an invalid value is an error whatever else is given.
+        let approve = r.parse("approve", "expected auto, prompt or web", |v| match v {
+            "auto" => Some(ApproveMode::Auto),
+            "prompt" => Some(ApproveMode::Prompt),
+            "web" => Some(ApproveMode::Web),
+            _ => None,
+        })?;
         let approve = if yes {
             ApproveMode::Auto
         } else {
-            r.parse("approve", "expected auto, prompt or web", |v| match v {
-                "auto" => Some(ApproveMode::Auto),
-                "prompt" => Some(ApproveMode::Prompt),
-                "web" => Some(ApproveMode::Web),
-                _ => None,
-            })?
-            .unwrap_or(if in_actions {
+            approve.unwrap_or(if in_actions {
                 ApproveMode::Auto
             } else {
                 ApproveMode::Prompt

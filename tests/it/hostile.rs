@@ -187,3 +187,14 @@ fn an_edit_through_a_committed_symlinked_directory_is_refused_at_the_attempt() {
         "outside the checkout",
     );
 }
+
+/// Hole 6: an invalid value is exit 2 even when `--yes` would decide approval.
+#[test]
+fn an_invalid_approve_with_yes_is_a_usage_error() {
+    let t = Test::with_sample("py-name-error");
+    let before = snapshot(&t.repo());
+    let out = local_run(&t, None, &["--approve", "always", "--yes"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(one_line_error(&out).contains("approve"), "{out:?}");
+    assert_same_tree(&before, &snapshot(&t.repo()), "--approve always --yes");
+}
