@@ -2,6 +2,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use self_heal::config::{Config, Sources};
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -204,7 +205,8 @@ fn main() -> ExitCode {
             } else {
                 3
             };
-            eprintln!("self-heal: error: {}", one_line(&err));
+            // Not `eprintln!`: it panics when stderr cannot be written (`2>/dev/full`).
+            let _ = writeln!(std::io::stderr(), "self-heal: error: {}", one_line(&err));
             ExitCode::from(code)
         }
     }

@@ -198,3 +198,43 @@ fn an_invalid_approve_with_yes_is_a_usage_error() {
     assert!(one_line_error(&out).contains("approve"), "{out:?}");
     assert_same_tree(&before, &snapshot(&t.repo()), "--approve always --yes");
 }
+
+/// Hole 7: a full stderr never panics; the exit code is the one the run earns.
+#[test]
+fn a_full_stderr_never_panics() {
+    let t = Test::with_sample(SAMPLE);
+    let bin = env!("CARGO_BIN_EXE_self-heal");
+    for args in [
+        vec!["run", "--log", "nope.log"],
+        vec!["run", "--log", "ci.log", "--dry-run"],
+        vec!["run", "--max-attempts", "0", "--log", "ci.log"],
+        vec!["analyze", "nope.log"],
+    ] {
+        let piped = std::process::Command::new(bin)
+            .args(&args)
+            .current_dir(t.repo())
+            .env("NO_COLOR", "1")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("GITHUB_TOKEN")
+            .output()
+            .unwrap();
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let status = std::process::Command::new(bin)
+            .args(&args)
+            .current_dir(t.repo())
+            .env("NO_COLOR", "1")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("GITHUB_TOKEN")
+            .stdout(std::process::Stdio::null())
+            .stderr(full)
+            .status()
+            .unwrap();
+        assert_ne!(status.code(), Some(101), "{args:?} panicked");
+        assert_eq!(status.code(), piped.status.code(), "{args:?}");
+    }
+}
