@@ -105,6 +105,14 @@ pub async fn resolve_source(
         }
         Trigger::Repair(run) => run,
     };
+    // The fix is validated against, committed on and pushed from the workspace: find a
+    // workspace that is no git checkout out now, before the model is asked anything.
+    if cfg.in_actions && checkout_head(&cfg.workdir).is_none() {
+        return Err(SourceError::Usage(format!(
+            "the workspace {} is not a git checkout with a commit: run actions/checkout before self-heal",
+            cfg.workdir.display()
+        )));
+    }
     let repo = run
         .repository
         .clone()

@@ -3,10 +3,13 @@
 //! as the contract says: a one-line reason, the right exit code, no token in any
 //! output, and the checkout byte-identical (every file, `.git/` included).
 
+use crate::support::fake_github::{self, FakeGithub, FAILED_JOB_ID, REPO, RUN_ID};
 use crate::support::fake_openai::{FakeOpenAi, Reply};
 use crate::support::harness::{assert_same_tree, git, snapshot, Output, Test};
+use serde_json::json;
 use std::path::Path;
 
+const TOKEN: &str = "ghs_hostileWorkflowToken0123456789";
 const KEY: &str = "sk-hostile-test-key-0123456789";
 
 /// The sample used throughout: its bug is fixed by one edit of `pager/core.py`.
@@ -186,6 +189,91 @@ fn an_edit_through_a_committed_symlinked_directory_is_refused_at_the_attempt() {
         &snapshot(&t.path("outside")),
         "outside the checkout",
     );
+}
+
+struct ActionsRun {
+    t: Test,
+    github: FakeGithub,
+    event: std::path::PathBuf,
+}
+
+impl ActionsRun {
+    /// A workspace (a git checkout when `git_repo`) and a fake GitHub whose failed
+    /// job log is the sample's CI log, and a workflow_run event naming it.
+    fn new(git_repo: bool) -> ActionsRun {
+        let t = if git_repo {
+            Test::with_sample(SAMPLE)
+        } else {
+            let t = Test::new();
+            crate::support::harness::copy_dir(
+                &crate::support::harness::sample_dir(SAMPLE),
+                &t.repo(),
+            );
+            t
+        };
+        let github = FakeGithub::start();
+        let log = std::fs::read_to_string(t.repo().join("ci.log")).unwrap();
+        github.set_job_log(FAILED_JOB_ID, &log);
+        let head = if git_repo {
+            git(&t.repo(), &["rev-parse", "HEAD"]).trim().to_string()
+        } else {
+            "0123456789abcdef0123456789abcdef01234567".to_string()
+        };
+        let sha = head.clone();
+        github.patch_run(|run| {
+            run["head_sha"] = json!(sha);
+            run["head_branch"] = json!("main");
+        });
+        let mut ev = fake_github::fixture_json("events/workflow_run.completed.json");
+        ev["workflow_run"]["id"] = json!(RUN_ID);
+        ev["workflow_run"]["conclusion"] = json!("failure");
+        ev["workflow_run"]["head_branch"] = json!("main");
+        ev["workflow_run"]["head_sha"] = json!(head);
+        ev["repository"]["full_name"] = json!(REPO);
+        let event = t.path("event.json");
+        std::fs::write(&event, serde_json::to_vec_pretty(&ev).unwrap()).unwrap();
+        std::fs::create_dir_all(t.path("runner_temp")).unwrap();
+        ActionsRun { t, github, event }
+    }
+
+    fn test(&self, llm: &FakeOpenAi) -> Test {
+        Test::new()
+            .current_dir(self.t.repo())
+            .arg("run")
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", "workflow_run")
+            .env("GITHUB_EVENT_PATH", self.event.to_str().unwrap())
+            .env("GITHUB_API_URL", &self.github.url)
+            .env("GITHUB_REPOSITORY", REPO)
+            .env("GITHUB_WORKSPACE", self.t.repo().to_str().unwrap())
+            .env("RUNNER_TEMP", self.t.path("runner_temp").to_str().unwrap())
+            .env("GITHUB_OUTPUT", self.t.path("output").to_str().unwrap())
+            .env(
+                "GITHUB_STEP_SUMMARY",
+                self.t.path("summary.md").to_str().unwrap(),
+            )
+            .env("INPUT_GITHUB-TOKEN", TOKEN)
+            .env("INPUT_OPENAI-API-KEY", KEY)
+            .env("INPUT_OPENAI-BASE-URL", llm.base_url())
+    }
+}
+
+/// Hole 5: in Actions, a workspace that is no git checkout stops before anything is
+/// asked of the model or validated.
+#[test]
+fn in_actions_a_workspace_that_is_not_a_git_checkout_stops_first() {
+    let a = ActionsRun::new(false);
+    let before = snapshot(&a.t.repo());
+    let llm = FakeOpenAi::start([right_fix("ceiling division")]);
+    let out = a.test(&llm).run();
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("not a git checkout"), "{out:?}");
+    assert_eq!(llm.request_count(), 0, "nothing asked of the model");
+    assert!(
+        a.github.requests_to("job_logs").is_empty(),
+        "no log fetched either"
+    );
+    assert_same_tree(&before, &snapshot(&a.t.repo()), "not a git checkout");
 }
 
 /// Hole 6: an invalid value is exit 2 even when `--yes` would decide approval.
