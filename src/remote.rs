@@ -233,17 +233,25 @@ pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -
         &fingerprint,
     )
     .render();
-    let body = logs::mask(&body, &cfg.secrets());
-    let title = format!("self-heal: {}", first_sentence(&fix.diagnosis));
+    // The model's diagnosis goes into the body, title and commit: never a token.
+    let secrets = cfg.secrets();
+    let body = logs::mask(&body, &secrets);
+    let title = logs::mask(
+        &format!("self-heal: {}", first_sentence(&fix.diagnosis)),
+        &secrets,
+    );
     let request = PublishRequest {
         workdir: cfg.workdir.clone(),
         changes: fix.changes.clone(),
         run_id: remote.run.run_id,
         short_sha: short(&head_sha).to_string(),
-        commit_message: format!(
-            "{title}\n\n{}\n\nFailed run: {}",
-            fix.diagnosis,
-            remote.run_url().unwrap_or("")
+        commit_message: logs::mask(
+            &format!(
+                "{title}\n\n{}\n\nFailed run: {}",
+                fix.diagnosis,
+                remote.run_url().unwrap_or("")
+            ),
+            &secrets,
         ),
         sign_off: cfg.sign_off,
         bot: BotIdentity::default(),
