@@ -292,6 +292,20 @@ async fn try_edits(
             attempt.error = Some(format!("edit rejected: {e}"));
             return (attempt, None);
         }
+        // A token written into the code would be committed and pushed with the fix.
+        let texts = [&edit.path, &edit.search, &edit.replace];
+        if input
+            .secrets
+            .iter()
+            .filter(|s| s.len() >= 4)
+            .any(|s| texts.iter().any(|t| t.contains(s.as_str())))
+        {
+            attempt.error = Some(format!(
+                "edit rejected: {}: the edit holds a credential, which is never written",
+                crate::logs::mask(&edit.path, input.secrets)
+            ));
+            return (attempt, None);
+        }
     }
     let sandbox = match Sandbox::create(input.workdir) {
         Ok(s) => s,
