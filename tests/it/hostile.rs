@@ -636,7 +636,22 @@ impl Row {
 fn ci_log_with(extra: &str) -> Vec<u8> {
     let log = std::fs::read_to_string(crate::support::harness::sample_dir(SAMPLE).join("ci.log"))
         .unwrap();
+    // Also inside the failure lines, which reach the report, stdout, the prompt and the
+    // PR: there only masking keeps the secrets out.
+    let inline = one_line_forms();
+    let log = log.replace("assert 3 == 4", &format!("assert 3 == 4 ({inline})"));
     format!("{}{extra}{log}", planted(TOKEN)).into_bytes()
+}
+
+/// The secrets on one line, as a failing assertion might print them.
+fn one_line_forms() -> String {
+    let mut forms = vec![format!("token={TOKEN}"), format!("key={KEY}")];
+    if AFTER_SECRETS_MERGE {
+        for f in ENCODED_FORMS {
+            forms.push(format!("basic {}", f(TOKEN)));
+        }
+    }
+    forms.join(" ")
 }
 
 fn check_row(w: &World, row: &Row, out: &Output, fake: &FakeOpenAi, before: &Snapshot) {
@@ -931,6 +946,10 @@ fn hostile_events_and_github_faults_in_actions() {
     };
     check_row(&w, &row, &out, &fake, &before);
     assert_eq!(github.requests_to("create_pull").len(), 1, "{out:?}");
+    assert!(
+        out.stdout.contains("token=*** key=***"),
+        "the failure line with the secrets is shown, masked: {out:?}"
+    );
     let pr = github.requests_to("create_pull")[0].body.clone();
     for (i, f) in forbidden().iter().enumerate() {
         assert!(!pr.contains(f), "secret form {i} reached the PR body");
