@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = clean::clean_text(&text);
     // A secret drawn from the input itself: masking must remove every occurrence.
-    if let Some(secret) = text.get(..8).filter(|s| s.trim().len() == 8 && !s.contains('*')) {
+    if let Some(secret) = text
+        .get(..8)
+        .filter(|s| s.trim().len() == 8 && !s.contains('*'))
+    {
         let masked = logs::mask(&text, &[secret.to_string()]);
         assert!(!masked.contains(secret), "mask left the secret in");
     }
