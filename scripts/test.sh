@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README "Testing"): installs what the tests need, then runs
 # formatting and lint checks, the whole Rust test suite (unit + integration, with real
-# pytest, git, fake GitHub and OpenAI servers on 127.0.0.1), the linters of what we
+# pytest, git, fake GitHub and OpenAI servers on 127.0.0.1), a short cargo-fuzz run
+# of every target (scripts/fuzz.sh), the linters of what we
 # ship, and the Action end to end through act and a local Docker engine.
 #
 #   scripts/test.sh            everything
@@ -22,6 +23,9 @@ cargo clippy --all-targets --locked -- -D warnings
 
 step "cargo test"
 cargo test --locked --all-targets
+
+step "cargo fuzz (a few seconds per target)"
+scripts/fuzz.sh
 
 if [ "${SKIP_ACTION:-0}" != 1 ]; then
   step "lint what we ship (action.yml, workflows, Dockerfile, shell)"

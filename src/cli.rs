@@ -29,8 +29,10 @@ pub fn init_tracing() {
         .try_init();
 }
 
+/// Best effort: a full or closed stderr (`2>/dev/full`) must not panic the run
+/// (`eprintln!` would); the exit code and the report still tell the outcome.
 fn progress(line: &str) {
-    eprintln!("self-heal: {line}");
+    let _ = writeln!(std::io::stderr(), "self-heal: {line}");
 }
 
 pub fn analyze(

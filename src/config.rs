@@ -383,16 +383,17 @@ impl Config {
             .flags
             .get("yes")
             .is_some_and(|v| parse_bool(v) == Some(true));
+        // Parsed even with `--yes`: an invalid value is an error whatever else is given.
+        let approve = r.parse("approve", "expected auto, prompt or web", |v| match v {
+            "auto" => Some(ApproveMode::Auto),
+            "prompt" => Some(ApproveMode::Prompt),
+            "web" => Some(ApproveMode::Web),
+            _ => None,
+        })?;
         let approve = if yes {
             ApproveMode::Auto
         } else {
-            r.parse("approve", "expected auto, prompt or web", |v| match v {
-                "auto" => Some(ApproveMode::Auto),
-                "prompt" => Some(ApproveMode::Prompt),
-                "web" => Some(ApproveMode::Web),
-                _ => None,
-            })?
-            .unwrap_or(if in_actions {
+            approve.unwrap_or(if in_actions {
                 ApproveMode::Auto
             } else {
                 ApproveMode::Prompt
@@ -445,10 +446,32 @@ impl Config {
                 }
             })?
             .or_else(|| r.env("GITHUB_REPOSITORY"));
-        let report = r
-            .string("report")
-            .map(|p| cwd.join(p))
-            .unwrap_or_else(|| default_report(in_actions, r.env("RUNNER_TEMP"), &workdir));
+        let report = match r.get("report") {
+            // The checkout's file comes with the code under repair: it may only choose a
+            // name inside the checkout's `.self-heal/`, never `.git/config` or `../x`.
+            Some((v, Origin::File)) => {
+                state_path(&workdir, v.trim()).map_err(|expected| ConfigError::Invalid {
+                    name: "report".into(),
+                    value: v.clone(),
+                    origin: Origin::File.to_string(),
+                    expected,
+                })?
+            }
+            Some((v, _)) => cwd.join(v.trim()),
+            None => default_report(in_actions, r.env("RUNNER_TEMP"), &workdir),
+        };
+        // Memory, pending fixes and the default report live there: a committed symlink
+        // would send them outside the checkout.
+        let state = workdir.join(".self-heal");
+        if state.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
+            return Err(ConfigError::Invalid {
+                name: "workdir".into(),
+                value: state.display().to_string(),
+                origin: "the checkout".into(),
+                expected: "self-heal keeps its state in .self-heal/, which must not be a symlink"
+                    .into(),
+            });
+        }
         let branch_prefix = r
             .string("branch-prefix")
             .unwrap_or_else(|| "self-heal/".to_string());
@@ -566,6 +589,32 @@ impl Config {
         cfg.secrets = cfg.collect_secrets();
         Ok(cfg)
     }
+}
+
+/// A path the checkout's own config may name: relative, plain components only, under
+/// `<workdir>/.self-heal/`, and no symlink on the way (checked in [`Config::resolve`]
+/// for `.self-heal` itself; below it, self-heal creates the directories).
+fn state_path(workdir: &Path, value: &str) -> Result<PathBuf, String> {
+    use std::path::Component;
+    let rel = Path::new(value);
+    let plain = rel.components().all(|c| matches!(c, Component::Normal(_)));
+    let mut parts = rel.components();
+    let inside =
+        parts.next() == Some(Component::Normal(".self-heal".as_ref())) && parts.next().is_some();
+    if !plain || !inside {
+        return Err(
+            "from the checkout's config the report may only be a path inside .self-heal/ (set another with --report or INPUT_REPORT)"
+                .into(),
+        );
+    }
+    let mut at = workdir.to_path_buf();
+    for c in rel.components() {
+        at.push(c);
+        if at.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
+            return Err(format!("{} is a symlink", at.display()));
+        }
+    }
+    Ok(at)
 }
 
 /// `$RUNNER_TEMP/self-heal/report.json` in Actions, where later steps can read it. A

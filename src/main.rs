@@ -3,6 +3,7 @@ use clap::{Arg, Args, Parser, Subcommand};
 use self_heal::config::{Config, Sources};
 use self_heal::settings;
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -141,7 +142,8 @@ fn main() -> ExitCode {
             } else {
                 3
             };
-            eprintln!("self-heal: error: {}", one_line(&err));
+            // Not `eprintln!`: it panics when stderr cannot be written (`2>/dev/full`).
+            let _ = writeln!(std::io::stderr(), "self-heal: error: {}", one_line(&err));
             ExitCode::from(code)
         }
     }

@@ -12,6 +12,7 @@ use crate::repair::memory::{self, Memory, MemoryEntry};
 use crate::repair::repair_loop::{self, LoopInput, Progress, ValidatedFix};
 use crate::repair::PathPolicy;
 use crate::report::{Report, Status};
+use crate::types::Edit;
 use crate::validate::{Runner, ValidationPlan};
 
 /// A run that could not start: bad usage or configuration (exit 2), nothing changed.
@@ -207,11 +208,21 @@ pub fn remember(
     progress: Progress<'_>,
 ) {
     let mut memory = Memory::load(&cfg.workdir);
+    // The memory file stays in the checkout: the model's text goes in masked.
+    let mask = |t: &str| cfg.secrets.mask(t);
     memory.record(MemoryEntry {
         fingerprint: fingerprint.to_string(),
         outcome: report.status.as_str().to_string(),
-        diagnosis: fix.diagnosis.clone(),
-        edits: fix.edits.clone(),
+        diagnosis: mask(&fix.diagnosis),
+        edits: fix
+            .edits
+            .iter()
+            .map(|e| Edit {
+                path: mask(&e.path),
+                search: mask(&e.search),
+                replace: mask(&e.replace),
+            })
+            .collect(),
     });
     if let Err(e) = memory.save(&cfg.workdir) {
         progress(&format!("warning: cannot save .self-heal/memory.json: {e}"));

@@ -116,6 +116,14 @@ pub async fn resolve_source(
         }
         Trigger::Repair(run) => run,
     };
+    // The fix is validated against, committed on and pushed from the workspace: find a
+    // workspace that is no git checkout out now, before the model is asked anything.
+    if cfg.in_actions && checkout_head(&cfg.workdir).is_none() {
+        return Err(SourceError::Usage(format!(
+            "the workspace {} is not a git checkout with a commit: run actions/checkout before self-heal",
+            cfg.workdir.display()
+        )));
+    }
     let repo = run
         .repository
         .clone()
@@ -249,18 +257,21 @@ pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -
         &fingerprint,
     )
     .render();
+    // The model's diagnosis goes into the body, title and commit: never a token.
     let body = cfg.secrets.mask(&body);
-    let title = format!("self-heal: {}", first_sentence(&fix.diagnosis));
+    let title = cfg
+        .secrets
+        .mask(&format!("self-heal: {}", first_sentence(&fix.diagnosis)));
     let request = PublishRequest {
         workdir: cfg.workdir.clone(),
         changes: fix.changes.clone(),
         run_id: remote.run.run_id,
         short_sha: short(&head_sha).to_string(),
-        commit_message: format!(
+        commit_message: cfg.secrets.mask(&format!(
             "{title}\n\n{}\n\nFailed run: {}",
             fix.diagnosis,
             remote.run_url().unwrap_or("")
-        ),
+        )),
         sign_off: cfg.sign_off,
         bot: BotIdentity::default(),
         token,

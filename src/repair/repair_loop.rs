@@ -321,6 +321,24 @@ async fn try_edits(
         attempt.error = Some("the reply proposed no edits".into());
         return (attempt, Tried::Failed);
     }
+    // The sandbox leaves out symlinks that leave the checkout, so a path through one
+    // (`vendor -> ../outside`) looks like a new file there: check the real checkout too,
+    // where the fix would be applied.
+    for edit in &attempt.edits {
+        if let Err(e) = input.policy.check(input.workdir, &edit.path) {
+            attempt.error = Some(format!("edit rejected: {e}"));
+            return (attempt, Tried::Failed);
+        }
+        // A token written into the code would be committed and pushed with the fix.
+        let texts = [&edit.path, &edit.search, &edit.replace];
+        if texts.iter().any(|t| input.secrets.appear_in(t)) {
+            attempt.error = Some(format!(
+                "edit rejected: {}: the edit holds a credential, which is never written",
+                input.secrets.mask(&edit.path)
+            ));
+            return (attempt, Tried::Failed);
+        }
+    }
     let sandbox = match Sandbox::create(input.workdir) {
         Ok(s) => s,
         Err(e) => {

@@ -17,6 +17,7 @@ mod edits;
 mod fuzz_logs;
 mod github;
 mod go_test;
+mod hostile;
 mod llm;
 mod logs;
 mod recipes;
