@@ -3,7 +3,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use self_heal::analyze::{analyze_reader, AnalyzeOptions};
-use self_heal::logs::clean;
+use self_heal::logs::{self, clean};
 
 fuzz_target!(|data: &[u8]| {
     let text = logs::clean_bytes(data);
