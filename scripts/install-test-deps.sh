@@ -29,8 +29,8 @@ fi
 python3 -m pytest --version
 chromedriver --version
 
-have node && have npm || apt_install nodejs npm
-have mvn && have javac || apt_install maven openjdk-17-jdk-headless
+if ! have node || ! have npm; then apt_install nodejs npm; fi
+if ! have mvn || ! have javac; then apt_install maven openjdk-17-jdk-headless; fi
 if ! have go; then
   echo "missing go: install Go >= 1.22 and put it on PATH" >&2
   exit 1
