@@ -68,6 +68,8 @@ pub enum Publish {
     Pr,
     Branch,
     None,
+    /// A review with suggestion blocks on the failed pull request build's PR.
+    Suggest,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -366,12 +368,17 @@ impl Config {
 
         let dry_run = r.bool("dry-run", false)?;
         let publish = r
-            .parse("publish", "expected pr, branch or none", |v| match v {
-                "pr" => Some(Publish::Pr),
-                "branch" => Some(Publish::Branch),
-                "none" => Some(Publish::None),
-                _ => None,
-            })?
+            .parse(
+                "publish",
+                "expected pr, branch, suggest or none",
+                |v| match v {
+                    "pr" => Some(Publish::Pr),
+                    "branch" => Some(Publish::Branch),
+                    "suggest" => Some(Publish::Suggest),
+                    "none" => Some(Publish::None),
+                    _ => None,
+                },
+            )?
             .unwrap_or(if in_actions {
                 Publish::Pr
             } else {

@@ -1,16 +1,16 @@
 //! The GitHub side of `self-heal run`: which run to repair, its failed jobs' logs,
-//! publishing a validated fix as a branch or pull request, and the workflow's outputs.
+//! publishing a validated fix as a branch, a pull request or a review of suggestions.
 
 use crate::analyze::Analysis;
 use crate::config::{Config, Publish};
 use crate::github::client::GithubClient;
+use crate::github::dispatch::{self, DispatchTrigger, Dispatched, Polling};
 use crate::github::event::{self, Guards, RunRef, Trigger};
 use crate::github::fetch::{self, FetchedRun};
 use crate::github::pr_body::PrBody;
 use crate::github::publish::{
     self, BotIdentity, PrContent, PublishMode, PublishOutcome, PublishRequest,
 };
-use crate::github::workflow_commands as wf;
 use crate::logs;
 use crate::pipeline::Repaired;
 use crate::report::{PrInfo, Report, Status};
@@ -216,7 +216,15 @@ pub fn align_checkout(
 }
 
 /// Publishes an approved, validated fix as a branch or PR; the checkout is not modified.
-pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -> Report {
+/// A branch pushed with `GITHUB_TOKEN` (no `pr-token`) starts no workflow: the failed
+/// run's workflow is dispatched on it between the push and the PR, whose body links
+/// that run or says how to get checks.
+pub async fn publish_fix(
+    cfg: &Config,
+    remote: &RemoteRun,
+    repaired: Repaired,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Report {
     let Repaired {
         mut report,
         fix,
@@ -228,20 +236,14 @@ pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -
     let mode = match cfg.publish {
         Publish::Pr => PublishMode::Pr,
         Publish::Branch => PublishMode::Branch,
-        Publish::None => return report,
+        Publish::None | Publish::Suggest => return report,
     };
     let token = cfg
         .pr_token
         .clone()
         .or_else(|| cfg.github_token.clone())
         .unwrap_or_default();
-    let head_sha = remote
-        .fetched
-        .run
-        .head_sha
-        .clone()
-        .or_else(|| remote.run.head_sha.clone())
-        .unwrap_or_default();
+    let head_sha = head_sha(remote);
     let base_branch = cfg
         .base_branch
         .clone()
@@ -249,20 +251,23 @@ pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -
         .or_else(|| remote.run.head_branch.clone())
         .unwrap_or_else(|| "main".into());
     let branch = publish::branch_name(&cfg.branch_prefix, remote.run.run_id, short(&head_sha));
-    let body = PrBody::from_report(
-        &report,
-        remote.run_url(),
-        Some(remote.run.run_id),
-        &branch,
-        &fingerprint,
-    )
-    .render();
-    // The model's diagnosis goes into the body, title and commit: never a token.
-    let body = cfg.secrets.mask(&body);
+    let pr_body = |branch: &str, checks: Option<&str>| {
+        let mut body = PrBody::from_report(
+            &report,
+            remote.run_url(),
+            Some(remote.run.run_id),
+            branch,
+            &fingerprint,
+        );
+        body.checks = checks;
+        // The model's diagnosis goes into the body, title and commit: never a token.
+        cfg.secrets.mask(&body.render())
+    };
+    let body = pr_body(&branch, None);
     let title = cfg
         .secrets
         .mask(&format!("self-heal: {}", first_sentence(&fix.diagnosis)));
-    let request = PublishRequest {
+    let mut request = PublishRequest {
         workdir: cfg.workdir.clone(),
         changes: fix.changes.clone(),
         run_id: remote.run.run_id,
@@ -281,21 +286,43 @@ pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -
         pr: PrContent {
             title,
             body,
-            fingerprint,
+            fingerprint: fingerprint.clone(),
             draft: false,
         },
     };
-    match publish::publish(&remote.client, &remote.repo, &request, mode).await {
-        Ok(PublishOutcome::Branch { commit }) => {
+    let client = &remote.client;
+    let repo = &remote.repo;
+    let published = async {
+        if mode == PublishMode::Pr {
+            if let Some(commented) = publish::find_duplicate(client, repo, &request).await? {
+                return Ok((commented, None));
+            }
+        }
+        let commit = publish::push_fix(&request).await?;
+        let checks = match cfg.pr_token {
+            Some(_) => None,
+            None => Some(start_checks(cfg, remote, &head_sha, &commit.branch, progress).await),
+        };
+        if mode == PublishMode::Branch {
+            return Ok((PublishOutcome::Branch { commit }, checks));
+        }
+        request.pr.body = pr_body(&commit.branch, checks.as_ref().map(|c| c.markdown.as_str()));
+        let outcome = publish::open_pull(client, repo, &request, commit).await?;
+        Ok::<_, publish::PublishError>((outcome, checks))
+    };
+    let ci_run_url = |checks: &Option<Checks>| checks.as_ref().and_then(|c| c.url.clone());
+    match published.await {
+        Ok((PublishOutcome::Branch { commit }, checks)) => {
             report.status = Status::Fixed;
             report.reason = format!("{}; pushed branch {}", report.reason, commit.branch);
             report.pr = Some(PrInfo {
                 number: 0,
                 url: String::new(),
                 branch: commit.branch,
+                ci_run_url: ci_run_url(&checks),
             });
         }
-        Ok(PublishOutcome::PullRequest { commit, pr, reused }) => {
+        Ok((PublishOutcome::PullRequest { commit, pr, reused }, checks)) => {
             report.status = Status::Fixed;
             let verb = if reused { "updated" } else { "opened" };
             report.reason = format!("{}; {verb} pull request #{}", report.reason, pr.number);
@@ -303,9 +330,10 @@ pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -
                 number: pr.number,
                 url: pr.html_url.clone(),
                 branch: commit.branch,
+                ci_run_url: ci_run_url(&checks),
             });
         }
-        Ok(PublishOutcome::Commented { pr, comment_url }) => {
+        Ok((PublishOutcome::Commented { pr, comment_url }, _)) => {
             report.status = Status::Fixed;
             report.reason = format!(
                 "{}; pull request #{} already proposes a fix for this failure, commented there ({comment_url})",
@@ -315,6 +343,7 @@ pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -
                 number: pr.number,
                 url: pr.html_url.clone(),
                 branch: pr.head_ref().unwrap_or_default().to_string(),
+                ci_run_url: None,
             });
         }
         Err(e) => {
@@ -323,6 +352,97 @@ pub async fn publish_fix(cfg: &Config, remote: &RemoteRun, repaired: Repaired) -
         }
     }
     report
+}
+
+/// What was done about CI on a fix branch pushed with `GITHUB_TOKEN`.
+struct Checks {
+    /// The dispatched run's page, when it was found.
+    url: Option<String>,
+    /// The PR body's `### Checks` section.
+    markdown: String,
+}
+
+/// Dispatches the failed run's workflow on `branch` when it accepts
+/// `workflow_dispatch`; otherwise (or when GitHub refuses) says how to get checks,
+/// with a one-line warning. Never fails the publication.
+async fn start_checks(
+    cfg: &Config,
+    remote: &RemoteRun,
+    head_sha: &str,
+    branch: &str,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Checks {
+    let run = &remote.fetched.run;
+    let file = run.path.as_deref().and_then(dispatch::workflow_path);
+    let shown = file
+        .map(|f| format!("`{f}`"))
+        .unwrap_or_else(|| "the failed workflow".into());
+    let how = format!(
+        "To get checks here, give self-heal a `pr-token` (a fine-grained PAT or GitHub App token, whose pushes start workflows), or add `workflow_dispatch:` to the `on:` of {shown} and grant `actions: write`, so self-heal starts it on the fix branch; or push an empty commit to the branch."
+    );
+    let not_started = |why: String| {
+        progress(&format!("warning: no CI started on {branch}: {why}"));
+        Checks {
+            url: None,
+            markdown: cfg.secrets.mask(&format!(
+                "No checks ran on this branch: it was pushed with `GITHUB_TOKEN`, whose pushes start no workflow, and {why}. {how}"
+            )),
+        }
+    };
+    let Some(workflow) = dispatch::workflow_ref(run.workflow_id, run.path.as_deref()) else {
+        return not_started("the failed run names no workflow file to dispatch".into());
+    };
+    // The file as of the failed commit is the one that runs on the fix branch (a fix
+    // never edits .github/workflows/).
+    let trigger = match file {
+        Some(f) if !head_sha.is_empty() => crate::git::Git::new(&cfg.workdir, "")
+            .run_raw(&["show", &format!("{head_sha}:{f}")], &[], None)
+            .map(|text| dispatch::dispatch_trigger(&text))
+            .unwrap_or(DispatchTrigger::Unknown),
+        _ => DispatchTrigger::Unknown,
+    };
+    if trigger == DispatchTrigger::Missing {
+        return not_started(format!("{shown} has no `workflow_dispatch` trigger"));
+    }
+    match remote
+        .client
+        .dispatch_on_branch(&remote.repo, &workflow, branch, Polling::default())
+        .await
+    {
+        Ok(Dispatched {
+            html_url: Some(url),
+        }) => {
+            progress(&format!("started CI on {branch}: {url}"));
+            Checks {
+                markdown: format!(
+                    "self-heal started {shown} on this branch with `workflow_dispatch` (pushes made with `GITHUB_TOKEN` start no workflow): [the CI run]({url})."
+                ),
+                url: Some(url),
+            }
+        }
+        Ok(Dispatched { html_url: None }) => {
+            progress(&format!(
+                "warning: started CI on {branch}, but its run was not found yet"
+            ));
+            Checks {
+                url: None,
+                markdown: format!(
+                    "self-heal started {shown} on this branch with `workflow_dispatch` (pushes made with `GITHUB_TOKEN` start no workflow); its run is listed in the repository's Actions tab under the branch `{branch}`."
+                ),
+            }
+        }
+        Err(e) => not_started(format!("self-heal could not dispatch {shown}: {e}")),
+    }
+}
+
+fn head_sha(remote: &RemoteRun) -> String {
+    remote
+        .fetched
+        .run
+        .head_sha
+        .clone()
+        .or_else(|| remote.run.head_sha.clone())
+        .unwrap_or_default()
 }
 
 /// Dry run on a pull request's build with `comment: true`: post the proposal there.
@@ -352,35 +472,6 @@ pub async fn comment_proposal(cfg: &Config, remote: &RemoteRun, report: &mut Rep
     {
         report.reason = format!("{}; could not comment on #{number}: {e}", report.reason);
     }
-}
-
-/// Outputs, job summary, annotations and masks for the workflow (GitHub Actions only).
-/// Returns the lines to print to the Actions log (workflow commands).
-pub fn report_to_workflow(
-    cfg: &Config,
-    report: &Report,
-    patch_path: &Path,
-    run_url: Option<&str>,
-) -> Result<Vec<String>, std::io::Error> {
-    let mut commands: Vec<String> = cfg
-        .secrets
-        .runner_masks()
-        .iter()
-        .map(|s| wf::add_mask(s))
-        .collect();
-    commands.extend(wf::failure_annotations(&report.failures, 10));
-    if let Some(out) = &cfg.github_output {
-        let outputs = wf::action_outputs(
-            report,
-            &cfg.report.display().to_string(),
-            &patch_path.display().to_string(),
-        );
-        wf::write_outputs(out, &outputs)?;
-    }
-    if let Some(summary) = &cfg.step_summary {
-        wf::append_summary(summary, &wf::summary_markdown(report, run_url))?;
-    }
-    Ok(commands)
 }
 
 /// Detaches a clean checkout at `sha`, fetching it from `origin` first if needed (the

@@ -1,6 +1,8 @@
 //! The run report (design.md 3.4) and the exit code it implies.
 
+pub mod markdown;
 mod text;
+pub mod workflow;
 
 use crate::analyze::Failure;
 use crate::types::Edit;
@@ -94,6 +96,9 @@ pub struct PrInfo {
     pub number: u64,
     pub url: String,
     pub branch: String,
+    /// The CI run self-heal dispatched on the branch (pushed with `GITHUB_TOKEN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci_run_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ use crate::config::{ApproveMode, Config, Publish};
 use crate::pipeline::{self, Repaired};
 use crate::remote::{self, RemoteRun, Source, SourceError};
 use crate::repair::repair_loop::Progress;
+use crate::report::workflow::{write_to_workflow, WorkflowFiles};
 use crate::report::{Report, Status, WriteError};
 use std::future::Future;
 use std::path::PathBuf;
@@ -147,7 +148,9 @@ async fn conclude(
             // A dry run changes nothing, not even self-heal's memory.
             return report;
         }
-        (Some(Decision::Approved), Some(run)) => remote::publish_fix(cfg, run, repaired).await,
+        (Some(Decision::Approved), Some(run)) => {
+            remote::publish_fix(cfg, run, repaired, progress).await
+        }
         (Some(Decision::Declined(why)), Some(_)) => {
             let mut report = repaired.report;
             report.reason = format!("{}; not published ({why})", report.reason);
@@ -221,7 +224,14 @@ pub fn write_outputs(
     let report = report.masked(&cfg.secrets);
     let patch_path = report.write_with_patch(&cfg.report)?;
     let workflow_commands = if cfg.in_actions {
-        remote::report_to_workflow(cfg, &report, &patch_path, run_url)
+        let files = WorkflowFiles {
+            output: cfg.github_output.as_deref(),
+            summary: cfg.step_summary.as_deref(),
+            report_path: &cfg.report,
+            patch_path: &patch_path,
+            run_url,
+        };
+        write_to_workflow(&report, &files, &cfg.secrets.runner_masks())
             .map_err(WriteError::Workflow)?
     } else {
         Vec::new()

@@ -170,10 +170,10 @@ pub const SETTINGS: &[Setting] = &[
     },
     Setting {
         name: "publish",
-        value_name: "pr|branch|none",
-        help: "Where a validated, approved fix goes: pr, branch, or none = the working tree (default: pr in Actions, none locally)",
+        value_name: "pr|branch|suggest|none",
+        help: "Where a validated, approved fix goes: pr, branch, suggest (a review with suggestions on the failed build's pull request), or none = the working tree (default: pr in Actions, none locally)",
         default: "`pr` in Actions, `none` locally",
-        meaning: "`pr` \\| `branch` \\| `none` (`none`: apply to the working tree)",
+        meaning: "`pr` \\| `branch` \\| `suggest` \\| `none` (`none`: apply to the working tree; `suggest`: a review with one-click suggestions on the failed pull-request build's PR, same repository only)",
         kind: Kind::Value,
         secret: false,
         from_file: true,

@@ -65,6 +65,9 @@ pub struct WorkflowRun {
     pub pull_requests: Vec<RunPullRequest>,
     #[serde(default)]
     pub path: Option<String>,
+    /// The workflow's id, for the dispatch and runs-of-a-workflow endpoints.
+    #[serde(default)]
+    pub workflow_id: Option<u64>,
     #[serde(default)]
     pub html_url: Option<String>,
     #[serde(default)]

@@ -1,6 +1,7 @@
 //! GitHub: event payloads, REST (runs, jobs, logs, pulls), publishing fixes, workflow commands.
 
 pub mod client;
+pub mod dispatch;
 mod error;
 pub mod event;
 pub mod fetch;

@@ -330,40 +330,71 @@ fn branch_exists_rejection(stderr: &str) -> bool {
 
 /// Commit, push, and (for [`PublishMode::Pr`]) open or reuse the PR. If an open PR
 /// already carries the same fingerprint, comment on it instead and push nothing.
+/// The same steps as [`find_duplicate`], [`push_fix`] and [`open_pull`], which a
+/// caller runs one by one to act between the push and the PR.
 pub async fn publish(
     client: &GithubClient,
     repo: &str,
     req: &PublishRequest,
     mode: PublishMode,
 ) -> Result<PublishOutcome, PublishError> {
-    if mode == PublishMode::Pr && !req.pr.fingerprint.is_empty() {
-        if let Some(pr) = client
-            .find_pull_by_fingerprint(repo, &req.pr.fingerprint)
-            .await?
-        {
-            let body = format!(
-                "The same failure occurred again in run {}. self-heal's proposal from that run:\n\n{}",
-                req.run_id, req.pr.body
-            );
-            let comment = client.create_issue_comment(repo, pr.number, &body).await?;
-            return Ok(PublishOutcome::Commented {
-                pr,
-                comment_url: comment.html_url,
-            });
+    if mode == PublishMode::Pr {
+        if let Some(commented) = find_duplicate(client, repo, req).await? {
+            return Ok(commented);
         }
     }
+    let commit = push_fix(req).await?;
+    if mode == PublishMode::Branch {
+        return Ok(PublishOutcome::Branch { commit });
+    }
+    open_pull(client, repo, req, commit).await
+}
 
+/// An open PR that already carries the request's fingerprint gets a comment with
+/// this run's proposal: [`PublishOutcome::Commented`]; None when there is none.
+pub async fn find_duplicate(
+    client: &GithubClient,
+    repo: &str,
+    req: &PublishRequest,
+) -> Result<Option<PublishOutcome>, PublishError> {
+    if req.pr.fingerprint.is_empty() {
+        return Ok(None);
+    }
+    let Some(pr) = client
+        .find_pull_by_fingerprint(repo, &req.pr.fingerprint)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let body = format!(
+        "The same failure occurred again in run {}. self-heal's proposal from that run:\n\n{}",
+        req.run_id, req.pr.body
+    );
+    let comment = client.create_issue_comment(repo, pr.number, &body).await?;
+    Ok(Some(PublishOutcome::Commented {
+        pr,
+        comment_url: comment.html_url,
+    }))
+}
+
+/// Makes the fix commit and pushes it to a free branch (git runs off the async runtime).
+pub async fn push_fix(req: &PublishRequest) -> Result<FixCommit, PublishError> {
     let owned = req.clone();
-    let commit = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let commit = create_fix_commit(&owned)?;
         push_to_free_branch(&owned.workdir, &owned.remote, commit, &owned.token)
     })
     .await
-    .map_err(|e| PublishError::Task(e.to_string()))??;
+    .map_err(|e| PublishError::Task(e.to_string()))?
+}
 
-    if mode == PublishMode::Branch {
-        return Ok(PublishOutcome::Branch { commit });
-    }
+/// Opens (or reuses) the PR for a pushed commit, with the request's title and body.
+pub async fn open_pull(
+    client: &GithubClient,
+    repo: &str,
+    req: &PublishRequest,
+    commit: FixCommit,
+) -> Result<PublishOutcome, PublishError> {
     let opened = client
         .create_pull(
             repo,

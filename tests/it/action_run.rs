@@ -24,11 +24,21 @@ impl Workflow {
     /// A checkout of `sample` whose origin is a bare repo, and a fake GitHub whose
     /// failed job log is the sample's real CI log.
     fn new(sample: &str) -> Workflow {
+        Workflow::with_files(sample, &[])
+    }
+
+    /// [`Workflow::new`] with extra files committed in the checkout (a workflow file).
+    fn with_files(sample: &str, files: &[(&str, &str)]) -> Workflow {
         let t = Test::new();
         let bare = t.path("origin.git");
         std::fs::create_dir_all(&bare).unwrap();
         git(&bare, &["init", "-q", "--bare", "-b", "main"]);
         copy_dir(&sample_dir(sample), &t.repo());
+        for (rel, text) in files {
+            let path = t.repo().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
         let repo = t.repo();
         git(&repo, &["init", "-q", "-b", "main"]);
         git(&repo, &["add", "-A"]);
@@ -577,4 +587,206 @@ fn golden_job_summary_and_pr_body_examples() {
             stable(pr["body"].as_str().unwrap(), &w)
         ),
     );
+}
+
+// ------------------------------------------------ the fix PR's checks (workflow_dispatch)
+
+/// The fixture run's workflow: `.github/workflows/build.yml`, id 159038.
+const WORKFLOW_FILE: &str = ".github/workflows/build.yml";
+const WORKFLOW_ID: &str = "159038";
+
+fn fix_branch(w: &Workflow) -> String {
+    format!("self-heal/{RUN_ID}-{}", &w.head[..7])
+}
+
+fn pr_body(w: &Workflow) -> String {
+    let posts = w.github.requests_to("create_pull");
+    assert_eq!(posts.len(), 1, "one PR opened");
+    posts[0].json()["body"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_pr_pushed_with_the_workflow_token_gets_its_ci_dispatched_and_linked() {
+    let w = Workflow::with_files(
+        "py-logic-error",
+        &[(
+            WORKFLOW_FILE,
+            "name: build\non:\n  push:\n    branches: [main]\n  workflow_dispatch:\njobs: {}\n",
+        )],
+    );
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(&w.event("failure", "main"), &llm, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(w.report()["status"], "fixed", "{}", w.report());
+
+    // The dispatch: the failed run's workflow, on the fix branch, asking for the run.
+    let dispatches = w.github.requests_to("dispatch");
+    assert_eq!(dispatches.len(), 1, "{:?}", w.github.requests());
+    assert!(
+        dispatches[0]
+            .path
+            .ends_with(&format!("/actions/workflows/{WORKFLOW_ID}/dispatches")),
+        "{}",
+        dispatches[0].path
+    );
+    let sent = dispatches[0].json();
+    assert_eq!(sent["ref"], json!(fix_branch(&w)));
+    assert_eq!(sent["return_run_details"], json!(true));
+    assert_eq!(
+        dispatches[0].header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    // Dispatched after the push (the ref must exist) and before the PR, which links it.
+    let routes: Vec<String> = w.github.requests().into_iter().map(|r| r.route).collect();
+    let at = |r: &str| routes.iter().position(|x| x == r).unwrap();
+    assert!(at("dispatch") < at("create_pull"), "{routes:?}");
+    let run_url = w.github.dispatched_runs()[0]["html_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = pr_body(&w);
+    assert!(body.contains("### Checks"), "{body}");
+    assert!(body.contains(&format!("[the CI run]({run_url})")), "{body}");
+    assert!(
+        w.github.requests_to("list_workflow_runs").is_empty(),
+        "the dispatch answer named the run: no polling"
+    );
+
+    // The output and the report carry the run.
+    assert_eq!(w.outputs()["ci-run-url"], run_url);
+    assert_eq!(w.report()["pr"]["ci_run_url"], json!(run_url));
+}
+
+#[test]
+fn without_run_details_the_dispatched_run_is_found_in_the_workflow_runs() {
+    let w = Workflow::with_files(
+        "py-logic-error",
+        &[(WORKFLOW_FILE, "on: [push, workflow_dispatch]\njobs: {}\n")],
+    );
+    w.github.set_dispatch_details(false);
+    // The first listing is from before GitHub created the run: polled again.
+    w.github.inject(
+        "list_workflow_runs",
+        fake_github::Reply::json(200, json!({"total_count": 0, "workflow_runs": []})),
+    );
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(&w.event("failure", "main"), &llm, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let lists = w.github.requests_to("list_workflow_runs");
+    assert_eq!(lists.len(), 2, "polled until the run was listed");
+    let branch = fix_branch(&w);
+    for list in &lists {
+        assert!(
+            list.path.starts_with(&format!(
+                "/repos/{REPO}/actions/workflows/{WORKFLOW_ID}/runs?"
+            )),
+            "{}",
+            list.path
+        );
+        assert!(
+            list.path.contains(&format!("branch={branch}")),
+            "{}",
+            list.path
+        );
+        assert!(
+            list.path.contains("event=workflow_dispatch"),
+            "{}",
+            list.path
+        );
+        assert!(list.path.contains("created=%3E%3D20"), "{}", list.path);
+    }
+    let run_url = w.github.dispatched_runs()[0]["html_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(pr_body(&w).contains(&run_url));
+    assert_eq!(w.outputs()["ci-run-url"], run_url);
+}
+
+#[test]
+fn a_workflow_without_workflow_dispatch_gets_the_how_to_in_the_pr_body() {
+    let w = Workflow::with_files(
+        "py-logic-error",
+        &[(WORKFLOW_FILE, "on:\n  push:\n  pull_request:\njobs: {}\n")],
+    );
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(&w.event("failure", "main"), &llm, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(w.report()["status"], "fixed");
+    assert!(
+        w.github.requests_to("dispatch").is_empty(),
+        "the file says a dispatch would be refused"
+    );
+    let body = pr_body(&w);
+    for part in [
+        "### Checks",
+        "No checks ran on this branch",
+        "`.github/workflows/build.yml` has no `workflow_dispatch` trigger",
+        "`pr-token`",
+        "add `workflow_dispatch:`",
+    ] {
+        assert!(body.contains(part), "PR body lacks {part:?}:\n{body}");
+    }
+    assert_eq!(w.outputs()["ci-run-url"], "");
+    assert!(
+        w.report()["pr"].get("ci_run_url").is_none(),
+        "{}",
+        w.report()
+    );
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("no CI started"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn a_refused_dispatch_still_opens_the_pr_with_one_warning() {
+    // No workflow file in the checkout: the dispatch is tried and GitHub decides.
+    let w = Workflow::new("py-logic-error");
+    w.github.inject(
+        "dispatch",
+        fake_github::Reply::json(
+            403,
+            json!({"message": "Resource not accessible by integration"}),
+        ),
+    );
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(&w.event("failure", "main"), &llm, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(w.report()["status"], "fixed", "{}", w.report());
+    assert_eq!(w.github.requests_to("dispatch").len(), 1);
+    let body = pr_body(&w);
+    assert!(body.contains("could not dispatch"), "{body}");
+    assert!(body.contains("actions: write"), "{body}");
+    assert!(body.contains("`pr-token`"), "{body}");
+    assert_eq!(w.outputs()["ci-run-url"], "");
+    assert_eq!(w.outputs()["pr-number"], "100");
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("no CI started"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", out.stderr);
+    assert!(warnings[0].contains("403"), "{}", warnings[0]);
+    assert!(!out.stderr.contains(TOKEN));
+}
+
+#[test]
+fn with_a_pr_token_nothing_is_dispatched() {
+    let w = Workflow::with_files(
+        "py-logic-error",
+        &[(WORKFLOW_FILE, "on: [push, workflow_dispatch]\n")],
+    );
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(
+        &w.event("failure", "main"),
+        &llm,
+        &[("INPUT_PR-TOKEN", "ghp_fakePersonalToken0123456789")],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(w.github.requests_to("dispatch").is_empty());
+    assert!(!pr_body(&w).contains("### Checks"));
+    assert_eq!(w.outputs()["ci-run-url"], "");
 }

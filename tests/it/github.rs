@@ -1395,6 +1395,7 @@ fn sample_report() -> Report {
             number: 7,
             url: "https://github.com/o/r/pull/7".into(),
             branch: "self-heal/1-abc".into(),
+            ci_run_url: None,
         }),
         llm: LlmStats {
             requests: 1,

@@ -100,6 +100,14 @@ struct FakeState {
     next_pr: u64,
     script: HashMap<String, VecDeque<Reply>>,
     requests: Vec<Recorded>,
+    /// Runs started by `workflow_dispatch` (newest last), served by `list_workflow_runs`.
+    dispatched_runs: Vec<Value>,
+    /// Answer a dispatch asking `return_run_details` with the run (200), as GitHub
+    /// does since 2026; false: 204 as before (and older GitHub Enterprise).
+    dispatch_details: bool,
+    /// `GET /pulls/{n}/files` answers, by PR number.
+    pull_files: HashMap<u64, Value>,
+    next_id: u64,
     blob_base: String,
     api_base: String,
 }
@@ -165,6 +173,10 @@ impl FakeGithub {
             next_pr: 100,
             script: HashMap::new(),
             requests: Vec::new(),
+            dispatched_runs: Vec::new(),
+            dispatch_details: true,
+            pull_files: HashMap::new(),
+            next_id: 7_000_000,
             blob_base: blob_url.clone(),
             api_base: url.clone(),
         }));
@@ -266,6 +278,22 @@ impl FakeGithub {
             .push_back(reply);
     }
 
+    /// false: dispatches answer 204 without the run's details (its run is still
+    /// created and listed by `GET /actions/workflows/{id}/runs`).
+    pub fn set_dispatch_details(&self, on: bool) {
+        self.lock().dispatch_details = on;
+    }
+
+    /// The runs dispatches started.
+    pub fn dispatched_runs(&self) -> Vec<Value> {
+        self.lock().dispatched_runs.clone()
+    }
+
+    /// What `GET /pulls/{number}/files` answers (the `diff-entry` array shape).
+    pub fn set_pull_files(&self, number: u64, files: Value) {
+        self.lock().pull_files.insert(number, files);
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         self.lock().requests.clone()
     }
@@ -342,6 +370,9 @@ fn route_of(method: &Method, segs: &[&str]) -> &'static str {
         ("PATCH", ["repos", _, _, "pulls", _]) => "update_pull",
         ("POST", ["repos", _, _, "issues", _, "comments"]) => "create_comment",
         ("POST", ["repos", _, _, "actions", "workflows", _, "dispatches"]) => "dispatch",
+        ("GET", ["repos", _, _, "actions", "workflows", _, "runs"]) => "list_workflow_runs",
+        ("GET", ["repos", _, _, "pulls", _, "files"]) => "list_pull_files",
+        ("POST", ["repos", _, _, "pulls", _, "reviews"]) => "create_review",
         // git's smart-HTTP discovery: recorded to see what git sends, then refused.
         ("GET", [.., "info", "refs"]) => "git_info_refs",
         ("GET", ["job", _]) => "blob_job",
@@ -516,7 +547,74 @@ async fn api_handler(
             c["html_url"] = json!(format!("https://github.com/{REPO}/pull/{n}#issuecomment-1"));
             json_reply(201, &c)
         }
-        "dispatch" => respond(204, &[], ""),
+        "dispatch" => {
+            let req: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let id = st.next_id;
+            st.next_id += 1;
+            let html_url = format!("https://github.com/{REPO}/actions/runs/{id}");
+            let run = json!({
+                "id": id,
+                "workflow_id": segs[5],
+                "head_branch": req["ref"],
+                "event": "workflow_dispatch",
+                "status": "queued",
+                "html_url": html_url,
+                "created_at": "2099-01-01T00:00:00Z",
+            });
+            st.dispatched_runs.push(run);
+            if st.dispatch_details && req["return_run_details"] == json!(true) {
+                json_reply(
+                    200,
+                    &json!({
+                        "workflow_run_id": id,
+                        "run_url": format!("{}/repos/{REPO}/actions/runs/{id}", st.api_base),
+                        "html_url": html_url,
+                    }),
+                )
+            } else {
+                respond(204, &[], "")
+            }
+        }
+        "list_workflow_runs" => {
+            let branch = query_param(&uri, "branch");
+            let event = query_param(&uri, "event");
+            let runs: Vec<Value> = st
+                .dispatched_runs
+                .iter()
+                .rev()
+                .filter(|r| r["workflow_id"] == json!(segs[5]))
+                .filter(|r| branch.as_ref().is_none_or(|b| r["head_branch"] == json!(b)))
+                .filter(|r| event.as_ref().is_none_or(|e| r["event"] == json!(e)))
+                .cloned()
+                .collect();
+            json_reply(
+                200,
+                &json!({"total_count": runs.len(), "workflow_runs": runs}),
+            )
+        }
+        "list_pull_files" => {
+            let n: u64 = segs[4].parse().unwrap_or(0);
+            match st.pull_files.get(&n) {
+                Some(files) => json_reply(200, files),
+                None => json_reply(200, &json!([])),
+            }
+        }
+        "create_review" => {
+            let req: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let n = segs[4];
+            let id = st.next_id;
+            st.next_id += 1;
+            json_reply(
+                200,
+                &json!({
+                    "id": id,
+                    "body": req["body"],
+                    "state": "COMMENTED",
+                    "commit_id": req["commit_id"],
+                    "html_url": format!("https://github.com/{REPO}/pull/{n}#pullrequestreview-{id}"),
+                }),
+            )
+        }
         _ => not_found(),
     }
 }
