@@ -11,6 +11,8 @@ use crate::github::pr_body::PrBody;
 use crate::github::publish::{
     self, BotIdentity, PrContent, PublishMode, PublishOutcome, PublishRequest,
 };
+use crate::github::reviews;
+use crate::github::GithubError;
 use crate::logs;
 use crate::pipeline::Repaired;
 use crate::report::{PrInfo, Report, Status};
@@ -23,6 +25,18 @@ pub struct RemoteRun {
     pub repo: String,
     pub run: RunRef,
     pub fetched: FetchedRun,
+    /// `publish: suggest`: the pull request to review, checked before any repair.
+    pub review: Option<ReviewTarget>,
+}
+
+/// The pull request a `publish: suggest` review goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewTarget {
+    pub number: u64,
+    pub html_url: String,
+    pub head_ref: String,
+    /// The failed (and validated) commit, the PR's head.
+    pub commit_id: String,
 }
 
 impl RemoteRun {
@@ -162,11 +176,28 @@ pub async fn resolve_source(
     for f in &mut fetched.logs {
         f.text = cfg.secrets.mask(&f.text);
     }
+    // A review needs a pull request of this repository: known before the model is
+    // asked anything. A dry run posts nothing, so it needs none.
+    let review =
+        if cfg.publish == Publish::Suggest && !cfg.dry_run && run.dispatch_dry_run != Some(true) {
+            match review_target(&client, &repo, &run, &fetched).await {
+                Ok(target) => Some(target),
+                Err(reason) => {
+                    return Err(SourceError::Report(Box::new(Report::new(
+                        Status::Skipped,
+                        reason,
+                    ))))
+                }
+            }
+        } else {
+            None
+        };
     Ok(Source::Remote(Box::new(RemoteRun {
         client,
         repo,
         run,
         fetched,
+        review,
     })))
 }
 
@@ -443,6 +474,229 @@ fn head_sha(remote: &RemoteRun) -> String {
         .clone()
         .or_else(|| remote.run.head_sha.clone())
         .unwrap_or_default()
+}
+
+/// The pull request of a failed build that `publish: suggest` may review: one of this
+/// repository (a fork's code is neither repaired nor reviewed with this token), open,
+/// and still at the commit that failed (suggestions apply to the lines of the head).
+async fn review_target(
+    client: &GithubClient,
+    repo: &str,
+    run: &RunRef,
+    fetched: &FetchedRun,
+) -> Result<ReviewTarget, String> {
+    let id = run.run_id;
+    let refuse = |why: String| format!("publish suggest: {why}; nothing was repaired");
+    let same_repo = |other: &str| other.eq_ignore_ascii_case(repo);
+    if let Some(head) = fetched
+        .run
+        .head_repository
+        .as_ref()
+        .and_then(|r| r.full_name.as_deref())
+        .filter(|h| !same_repo(h))
+    {
+        return Err(refuse(format!(
+            "run {id} built the fork {head}; suggestions go only on pull requests from {repo}"
+        )));
+    }
+    let mut numbers = run.pr_numbers.clone();
+    if numbers.is_empty() {
+        numbers = client
+            .pulls_for_run(repo, &fetched.run)
+            .await
+            .map_err(|e| refuse(format!("cannot list the pull requests of run {id}: {e}")))?;
+    }
+    let Some(&number) = numbers.first() else {
+        let what = match (
+            fetched.run.event.as_deref(),
+            fetched.run.head_branch.as_deref(),
+        ) {
+            (Some(ev), Some(b)) => format!("a {ev} build of {b}"),
+            _ => "not a pull-request build".into(),
+        };
+        return Err(refuse(format!(
+            "run {id} is {what} with no open pull request to review (publish pr opens one)"
+        )));
+    };
+    let pr = client
+        .get_pull(repo, number)
+        .await
+        .map_err(|e| refuse(format!("cannot read pull request #{number}: {e}")))?;
+    if let Some(head) = pr
+        .head
+        .as_ref()
+        .and_then(|h| h.repo.as_ref())
+        .and_then(|r| r.full_name.as_deref())
+        .filter(|h| !same_repo(h))
+    {
+        return Err(refuse(format!(
+            "pull request #{number} comes from the fork {head}; suggestions go only on pull requests from {repo}"
+        )));
+    }
+    if pr.state.as_deref().is_some_and(|s| s != "open") {
+        return Err(refuse(format!("pull request #{number} is not open")));
+    }
+    let failed = fetched
+        .run
+        .head_sha
+        .clone()
+        .or_else(|| run.head_sha.clone())
+        .unwrap_or_default();
+    let head_sha = pr
+        .head
+        .as_ref()
+        .and_then(|h| h.sha.clone())
+        .unwrap_or_default();
+    if !failed.is_empty() && !head_sha.is_empty() && !head_sha.eq_ignore_ascii_case(&failed) {
+        return Err(refuse(format!(
+            "pull request #{number} moved on to {} since run {id} failed at {}; its newer build is the one to repair",
+            short(&head_sha),
+            short(&failed)
+        )));
+    }
+    Ok(ReviewTarget {
+        number,
+        html_url: pr.html_url.clone(),
+        head_ref: pr.head_ref().unwrap_or_default().to_string(),
+        commit_id: if failed.is_empty() { head_sha } else { failed },
+    })
+}
+
+/// `publish: suggest`: the validated fix as a review of the failed build's pull
+/// request, a suggestion per hunk inside the PR's diff and the other hunks as a diff
+/// in the review body, with the diagnosis and the validation evidence. The fix is
+/// offered, not applied: the report says `proposed`.
+pub async fn suggest_fix(
+    cfg: &Config,
+    remote: &RemoteRun,
+    repaired: Repaired,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Report {
+    let Repaired {
+        mut report, fix, ..
+    } = repaired;
+    let (Some(fix), Some(target)) = (fix, remote.review.as_ref()) else {
+        return report;
+    };
+    let number = target.number;
+    let files = match remote.client.list_pull_files(&remote.repo, number).await {
+        Ok(f) => f,
+        Err(e) => {
+            report.status = Status::Error;
+            report.reason = format!("validated fix not suggested: {e}");
+            return report;
+        }
+    };
+    // The fix's paths are relative to the workdir; the PR's to the repository root.
+    let prefix = crate::git::Git::new(&cfg.workdir, "")
+        .run_raw(&["rev-parse", "--show-prefix"], &[], None)
+        .unwrap_or_default();
+    let hunks = reviews::hunks(&fix.changes, prefix.trim_end_matches('\n'));
+    let mut plan = reviews::plan(&hunks, &files);
+    for c in &mut plan.comments {
+        c.body = cfg.secrets.mask(&c.body);
+    }
+    let body = |plan: &reviews::Plan| cfg.secrets.mask(&review_body(&report, remote, plan));
+    let mut posted = remote
+        .client
+        .create_review(
+            &remote.repo,
+            number,
+            &target.commit_id,
+            &body(&plan),
+            &plan.comments,
+        )
+        .await;
+    if matches!(posted, Err(GithubError::Validation { .. })) && !plan.comments.is_empty() {
+        // GitHub placed a line differently than the PR's diff said: the whole fix
+        // goes into the body rather than no review at all.
+        progress("warning: GitHub refused the suggestions' lines; posting the fix as a diff in the review");
+        plan = reviews::Plan {
+            comments: Vec::new(),
+            outside: hunks.clone(),
+        };
+        posted = remote
+            .client
+            .create_review(&remote.repo, number, &target.commit_id, &body(&plan), &[])
+            .await;
+    }
+    match posted {
+        Ok(review) => {
+            report.status = Status::Proposed;
+            let n = plan.comments.len();
+            let outside = if plan.outside.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} hunk(s) outside its diff in the review body)",
+                    plan.outside.len()
+                )
+            };
+            report.reason = format!(
+                "{}; posted a review with {n} suggestion(s) on pull request #{number}{outside}",
+                report.reason
+            );
+            report.pr = Some(PrInfo {
+                number,
+                url: if review.html_url.is_empty() {
+                    target.html_url.clone()
+                } else {
+                    review.html_url
+                },
+                branch: target.head_ref.clone(),
+                ci_run_url: None,
+            });
+        }
+        Err(e) => {
+            report.status = Status::Error;
+            report.reason = format!("validated fix not suggested on #{number}: {e}");
+        }
+    }
+    report
+}
+
+/// The review's body: what failed, why, how it was validated, and the hunks that
+/// could not be suggestions.
+fn review_body(report: &Report, remote: &RemoteRun, plan: &reviews::Plan) -> String {
+    let id = remote.run.run_id;
+    let run = match remote.run_url() {
+        Some(url) => format!("[run {id}]({url})"),
+        None => format!("run {id}"),
+    };
+    let mut out = format!(
+        "**self-heal** proposes a fix for the failure of {run}, validated by re-running the failing tests in a sandbox copy of this pull request's head.\n\n"
+    );
+    match plan.comments.len() {
+        0 => {}
+        n => out.push_str(&format!(
+            "{n} suggestion(s) below: *Commit suggestion* applies one, *Add suggestion to batch* several in one commit.\n\n"
+        )),
+    }
+    out.push_str("### Failures\n\n");
+    out.push_str(&crate::github::pr_body::failure_table(&report.failures));
+    out.push_str("\n### Root cause\n\n");
+    let diag = report.diagnosis.trim();
+    out.push_str(if diag.is_empty() {
+        "(no diagnosis recorded)"
+    } else {
+        diag
+    });
+    out.push_str("\n\n### Validation\n\n");
+    out.push_str(&crate::github::pr_body::validation_section(
+        report.attempts.last().map(|a| &a.validation),
+    ));
+    if !plan.outside.is_empty() {
+        out.push_str("\n### Outside this pull request's diff\n\n");
+        out.push_str(
+            "These hunks change lines this pull request does not touch, which GitHub cannot take as suggestions; apply them with `git apply`:\n\n",
+        );
+        let diff: String = plan.outside.iter().map(|h| h.diff.as_str()).collect();
+        out.push_str(&crate::github::pr_body::diff_block(
+            &diff,
+            crate::github::pr_body::MAX_DIFF_CHARS,
+        ));
+    }
+    out
 }
 
 /// Dry run on a pull request's build with `comment: true`: post the proposal there.

@@ -148,6 +148,9 @@ async fn conclude(
             // A dry run changes nothing, not even self-heal's memory.
             return report;
         }
+        (Some(Decision::Approved), Some(run)) if cfg.publish == Publish::Suggest => {
+            remote::suggest_fix(cfg, run, repaired, progress).await
+        }
         (Some(Decision::Approved), Some(run)) => {
             remote::publish_fix(cfg, run, repaired, progress).await
         }

@@ -26,6 +26,9 @@ pub struct BranchRef {
     pub git_ref: Option<String>,
     #[serde(default)]
     pub sha: Option<String>,
+    /// The repository of the branch (a fork's for a fork's pull request).
+    #[serde(default)]
+    pub repo: Option<RepoRef>,
 }
 
 /// An entry of `workflow_run.pull_requests` (empty for PRs from forks).

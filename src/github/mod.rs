@@ -10,6 +10,7 @@ mod octo;
 pub mod pr_body;
 pub mod publish;
 mod pulls;
+pub mod reviews;
 mod runs;
 pub mod workflow_commands;
 

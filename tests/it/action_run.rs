@@ -790,3 +790,171 @@ fn with_a_pr_token_nothing_is_dispatched() {
     assert!(!pr_body(&w).contains("### Checks"));
     assert_eq!(w.outputs()["ci-run-url"], "");
 }
+
+// ------------------------------------------------ publish: suggest (a review on the PR)
+
+/// A failed build of pull request `feature` (same repository) at the checkout's head,
+/// whose diff covers `pr_patch` of pager/core.py.
+fn pr_build(w: &Workflow, pr_patch: &str) -> (PathBuf, u64) {
+    let n = w.github.add_pull("feature", "A feature", "open");
+    let head = w.head.clone();
+    w.github.patch_pull(n, |p| p["head"]["sha"] = json!(head));
+    w.github.set_pull_files(
+        n,
+        json!([{"filename": "pager/core.py", "status": "modified", "patch": pr_patch}]),
+    );
+    let event = w.event("failure", "feature");
+    let mut ev: Value = serde_json::from_slice(&std::fs::read(&event).unwrap()).unwrap();
+    ev["workflow_run"]["event"] = json!("pull_request");
+    ev["workflow_run"]["pull_requests"] =
+        json!([{"number": n, "head": {"ref": "feature", "sha": w.head}}]);
+    std::fs::write(&event, serde_json::to_vec(&ev).unwrap()).unwrap();
+    (event, n)
+}
+
+const SUGGEST: &[(&str, &str)] = &[("INPUT_PUBLISH", "suggest")];
+
+#[test]
+fn publish_suggest_reviews_the_pull_request_with_a_suggestion_per_hunk() {
+    let w = Workflow::new("py-logic-error");
+    // The PR's diff covers pager/core.py lines 4-9, so the fix's line 8 is inside it.
+    let (event, n) = pr_build(
+        &w,
+        "@@ -4,5 +4,6 @@\n def page_count(total_items, per_page):\n+    \"\"\"Number of pages.\"\"\"\n",
+    );
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(&event, &llm, SUGGEST);
+    assert_eq!(out.code, 0, "{out:?}");
+    let report = w.report();
+    assert_eq!(report["status"], "proposed", "{report}");
+    assert!(
+        report["reason"].as_str().unwrap().contains(&format!(
+            "posted a review with 1 suggestion(s) on pull request #{n}"
+        )),
+        "{report}"
+    );
+
+    let reviews = w.github.requests_to("create_review");
+    assert_eq!(reviews.len(), 1, "{:?}", w.github.requests());
+    assert!(
+        reviews[0].path.ends_with(&format!("/pulls/{n}/reviews")),
+        "{}",
+        reviews[0].path
+    );
+    let review = reviews[0].json();
+    assert_eq!(
+        review["commit_id"],
+        json!(w.head),
+        "on the failed, validated commit"
+    );
+    assert_eq!(review["event"], "COMMENT");
+    let comments = review["comments"].as_array().unwrap();
+    assert_eq!(comments.len(), 1, "{review}");
+    let c = &comments[0];
+    assert_eq!(c["path"], "pager/core.py");
+    assert_eq!(c["line"], 8);
+    assert_eq!(c["side"], "RIGHT");
+    assert!(c.get("start_line").is_none(), "one line: {c}");
+    assert_eq!(
+        c["body"],
+        "```suggestion\n    return (total_items + per_page - 1) // per_page\n```\n"
+    );
+    let body = review["body"].as_str().unwrap();
+    for part in [
+        "ceiling division",
+        "test_page_count_partial_last_page",
+        "python -m pytest",
+        "Result: **passed**",
+        &format!("run {RUN_ID}"),
+        "1 suggestion(s) below",
+    ] {
+        assert!(body.contains(part), "review body lacks {part:?}:\n{body}");
+    }
+    assert!(!body.contains("Outside this pull request"), "{body}");
+
+    // Nothing pushed, no PR opened; the outputs name the reviewed PR.
+    assert!(w.github.requests_to("create_pull").is_empty());
+    let branches = git(&w.bare, &["branch", "--list"]);
+    assert!(!branches.contains("self-heal/"), "{branches}");
+    let outputs = w.outputs();
+    assert_eq!(outputs["status"], "proposed");
+    assert_eq!(outputs["pr-number"], n.to_string());
+    assert!(
+        outputs["pr-url"].contains(&format!("/pull/{n}#pullrequestreview-")),
+        "{outputs:?}"
+    );
+    assert_eq!(outputs["branch"], "feature");
+    for req in w.github.requests() {
+        assert!(!req.body.contains(TOKEN), "token sent in {}", req.route);
+    }
+}
+
+#[test]
+fn a_hunk_outside_the_pr_diff_goes_into_the_review_body() {
+    let w = Workflow::new("py-logic-error");
+    // The PR touched only line 12: the fix's line 8 cannot be a suggestion.
+    let (event, n) = pr_build(&w, "@@ -12,1 +12,1 @@\n-    \"\"\"x\"\"\"\n+    \"\"\"The items shown on the 1-based page.\"\"\"\n");
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(&event, &llm, SUGGEST);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(w.report()["status"], "proposed", "{}", w.report());
+    let reviews = w.github.requests_to("create_review");
+    assert_eq!(reviews.len(), 1);
+    let review = reviews[0].json();
+    assert_eq!(review["comments"], json!([]), "{review}");
+    let body = review["body"].as_str().unwrap();
+    assert!(
+        body.contains("### Outside this pull request's diff"),
+        "{body}"
+    );
+    assert!(body.contains("```diff\n--- a/pager/core.py\n+++ b/pager/core.py\n@@ -8,1 +8,1 @@\n-    return total_items // per_page\n+    return (total_items + per_page - 1) // per_page\n"), "{body}");
+    assert!(
+        w.report()["reason"].as_str().unwrap().contains(&format!(
+            "0 suggestion(s) on pull request #{n} (1 hunk(s) outside its diff"
+        )),
+        "{}",
+        w.report()
+    );
+}
+
+#[test]
+fn publish_suggest_refuses_a_run_without_a_pull_request_before_any_model_call() {
+    let w = Workflow::new("py-logic-error");
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(&w.event("failure", "main"), &llm, SUGGEST);
+    assert_eq!(out.code, 0, "{out:?}");
+    let report = w.report();
+    assert_eq!(report["status"], "skipped", "{report}");
+    let reason = report["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("publish suggest: run ") && reason.contains("no open pull request"),
+        "{reason}"
+    );
+    assert_eq!(llm.request_count(), 0, "refused before the model was asked");
+    assert!(w.github.requests_to("create_review").is_empty());
+    assert!(w.github.requests_to("create_pull").is_empty());
+    assert_eq!(w.outputs()["status"], "skipped");
+}
+
+#[test]
+fn publish_suggest_refuses_a_pull_request_from_a_fork() {
+    let w = Workflow::new("py-logic-error");
+    let (event, n) = pr_build(&w, "@@ -1,14 +1,14 @@\n");
+    w.github.patch_pull(n, |p| {
+        p["head"]["repo"]["full_name"] = json!("someone/fork")
+    });
+    let llm = FakeOpenAi::start([logic_fix()]);
+    let out = w.run(&event, &llm, SUGGEST);
+    assert_eq!(out.code, 0, "{out:?}");
+    let report = w.report();
+    assert_eq!(report["status"], "skipped", "{report}");
+    let reason = report["reason"].as_str().unwrap();
+    assert!(
+        reason.contains(&format!(
+            "pull request #{n} comes from the fork someone/fork"
+        )),
+        "{reason}"
+    );
+    assert_eq!(llm.request_count(), 0);
+    assert!(w.github.requests_to("create_review").is_empty());
+}

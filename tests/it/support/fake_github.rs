@@ -27,7 +27,8 @@ pub fn fixture_json(rel: &str) -> Value {
 #[derive(Debug, Clone)]
 pub struct Recorded {
     /// Route key (`get_run`, `list_jobs`, `job_logs`, `run_logs`, `list_pulls`,
-    /// `create_pull`, `update_pull`, `create_comment`, `dispatch`, `blob_job`,
+    /// `create_pull`, `update_pull`, `get_pull`, `create_comment`, `dispatch`,
+    /// `list_workflow_runs`, `list_pull_files`, `create_review`, `blob_job`,
     /// `blob_run`, `unknown`).
     pub route: String,
     pub method: String,
@@ -264,6 +265,14 @@ impl FakeGithub {
         n
     }
 
+    /// Edits the pull request `number` (e.g. its head sha or head repository).
+    pub fn patch_pull(&self, number: u64, f: impl FnOnce(&mut Value)) {
+        let mut st = self.lock();
+        if let Some(p) = st.pulls.iter_mut().find(|p| p["number"] == json!(number)) {
+            f(p);
+        }
+    }
+
     pub fn pulls(&self) -> Vec<Value> {
         self.lock().pulls.clone()
     }
@@ -327,6 +336,9 @@ fn make_pull(n: u64, head: &str, base: &str, body: &str, state: &str, api: &str)
     pr["body"] = json!(body);
     pr["head"]["ref"] = json!(head);
     pr["base"]["ref"] = json!(base);
+    // Branches of this repository (the fixture's are another's).
+    pr["head"]["repo"]["full_name"] = json!(REPO);
+    pr["base"]["repo"]["full_name"] = json!(REPO);
     pr
 }
 
@@ -368,6 +380,7 @@ fn route_of(method: &Method, segs: &[&str]) -> &'static str {
         ("GET", ["repos", _, _, "pulls"]) => "list_pulls",
         ("POST", ["repos", _, _, "pulls"]) => "create_pull",
         ("PATCH", ["repos", _, _, "pulls", _]) => "update_pull",
+        ("GET", ["repos", _, _, "pulls", _]) => "get_pull",
         ("POST", ["repos", _, _, "issues", _, "comments"]) => "create_comment",
         ("POST", ["repos", _, _, "actions", "workflows", _, "dispatches"]) => "dispatch",
         ("GET", ["repos", _, _, "actions", "workflows", _, "runs"]) => "list_workflow_runs",
@@ -591,6 +604,13 @@ async fn api_handler(
                 200,
                 &json!({"total_count": runs.len(), "workflow_runs": runs}),
             )
+        }
+        "get_pull" => {
+            let n: u64 = segs[4].parse().unwrap_or(0);
+            match st.pulls.iter().find(|p| p["number"] == json!(n)) {
+                Some(p) => json_reply(200, p),
+                None => not_found(),
+            }
         }
         "list_pull_files" => {
             let n: u64 = segs[4].parse().unwrap_or(0);
