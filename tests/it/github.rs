@@ -1481,3 +1481,74 @@ fn summary_and_outputs_files() {
     assert_eq!(values["diagnosis"], "two\nlines");
     assert_eq!(values["patch"], report.patch, "trailing newline kept");
 }
+
+// ---------------------------------------------------------------- workflow dispatch
+
+#[tokio::test]
+async fn dispatch_falls_back_without_run_details_and_gives_up_after_its_polls() {
+    use self_heal::github::dispatch::Polling;
+    let fake = FakeGithub::start();
+    let c = client(&fake);
+    let polling = Polling {
+        attempts: 3,
+        interval: Duration::from_millis(10),
+    };
+    // An older server rejects the parameter: sent again without it, then polled.
+    fake.inject(
+        "dispatch",
+        Reply::json(
+            422,
+            json!({"message": "Invalid request.\n\n\"return_run_details\" is not a permitted key."}),
+        ),
+    );
+    fake.set_dispatch_details(false);
+    let got = c
+        .dispatch_on_branch(REPO, "ci.yml", "self-heal/1-abc", polling)
+        .await
+        .expect("dispatched");
+    let sent = fake.requests_to("dispatch");
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].json()["return_run_details"], json!(true));
+    assert!(
+        sent[1].json().get("return_run_details").is_none(),
+        "{}",
+        sent[1].body
+    );
+    assert_eq!(sent[1].json()["ref"], "self-heal/1-abc");
+    let url = fake.dispatched_runs()[0]["html_url"].clone();
+    assert_eq!(got.html_url.as_deref(), url.as_str());
+
+    // The run never shows up: bounded, no error, no URL.
+    for _ in 0..3 {
+        fake.inject(
+            "list_workflow_runs",
+            Reply::json(200, json!({"total_count": 0, "workflow_runs": []})),
+        );
+    }
+    let got = c
+        .dispatch_on_branch(REPO, "ci.yml", "self-heal/2-abc", polling)
+        .await
+        .expect("dispatched");
+    assert_eq!(got.html_url, None);
+    assert_eq!(fake.requests_to("list_workflow_runs").len(), 1 + 3);
+
+    // A workflow without the trigger: GitHub's 422 is an error naming it.
+    fake.inject(
+        "dispatch",
+        Reply::json(
+            422,
+            json!({"message": "Workflow does not have 'workflow_dispatch' trigger"}),
+        ),
+    );
+    let err = c
+        .dispatch_on_branch(REPO, "ci.yml", "self-heal/3-abc", polling)
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("workflow_dispatch"), "{err}");
+    fake.inject("dispatch", Reply::status(403));
+    let err = c
+        .dispatch_on_branch(REPO, "ci.yml", "self-heal/4-abc", polling)
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("actions: write"), "{err}");
+}
