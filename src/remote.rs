@@ -87,9 +87,13 @@ pub async fn resolve_source(
             )));
         }
         if cfg.publish != Publish::None && !cfg.dry_run {
-            return Err(SourceError::Usage(
-                "publish pr/branch needs the failed run (run-id or a workflow_run event); logs given with `log` are repaired in the working tree: set publish none".into(),
-            ));
+            let what = match cfg.publish {
+                Publish::Suggest => "publish suggest",
+                _ => "publish pr/branch",
+            };
+            return Err(SourceError::Usage(format!(
+                "{what} needs the failed run (run-id or a workflow_run event); logs given with `log` are repaired in the working tree: set publish none"
+            )));
         }
         return crate::pipeline::analyze_local_logs(cfg)
             .map(|(analysis, cuts)| {
