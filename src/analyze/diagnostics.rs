@@ -227,6 +227,20 @@ impl DiagParser {
                     true,
                 );
             }
+        } else if b == b'd' && t.starts_with("diff ") && t.ends_with(".go") {
+            // `gofmt -d`: `diff a.go.orig a.go` heads each file's diff.
+            if let Some((orig, path)) = t["diff ".len()..].split_once(' ') {
+                if orig.strip_suffix(".orig") == Some(path) {
+                    self.push(
+                        FailureKind::Format,
+                        "gofmt",
+                        Some(path),
+                        None,
+                        "not formatted as gofmt would (gofmt -d)".into(),
+                        true,
+                    );
+                }
+            }
         } else if memchr::memchr(b':', t.as_bytes()).is_none() {
             // Every rule below needs a `:` (location or severity separator).
         } else {
