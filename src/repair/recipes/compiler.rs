@@ -421,4 +421,42 @@ mod tests {
             vec!["sum", "sums"]
         );
     }
+
+    fn go_fix(src: &str, line: u32, message: &str) -> Vec<RecipeFix> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.go"), src).unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let analysis = crate::analyze::Analysis {
+            failures: vec![crate::analyze::Failure {
+                tool: "go".into(),
+                file: Some("a.go".into()),
+                line: Some(line),
+                message: message.into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let opts = super::super::RecipeOptions::default();
+        let input = RecipeInput {
+            root: &root,
+            analysis: &analysis,
+            opts: &opts,
+            policy: None,
+        };
+        GO.find(&input).unwrap()
+    }
+
+    #[test]
+    fn only_a_single_close_name_is_taken_and_only_on_the_reported_line() {
+        let one = "package a\n\nfunc f() int {\n\tsum := 1\n\treturn summ // summ\n}\n";
+        let fixes = go_fix(one, 5, "undefined: summ");
+        assert_eq!(fixes.len(), 1);
+        assert_eq!(fixes[0].edits[0].replace, "\treturn sum // summ\n");
+        // Two names one edit away: no guess.
+        let two = "package a\n\nfunc f() int {\n\tsum, sums := 1, 2\n\treturn summ + sums\n}\n";
+        assert!(go_fix(two, 5, "undefined: summ").is_empty());
+        // Not on the reported line, or no close name: nothing.
+        assert!(go_fix(one, 4, "undefined: summ").is_empty());
+        assert!(go_fix(one, 5, "undefined: zzzz").is_empty());
+    }
 }
