@@ -59,6 +59,9 @@ pub struct RecipeOptions {
     pub timeout: Duration,
     /// Limit for a formatter or autofix run (clippy compiles the crate).
     pub tool_timeout: Duration,
+    /// Whether tools that execute the project's code (eslint and prettier configs,
+    /// build scripts under clippy) may run on this host: only when validation does.
+    pub host_runs_project_code: bool,
 }
 
 impl Default for RecipeOptions {
@@ -69,6 +72,7 @@ impl Default for RecipeOptions {
                 .ok(),
             timeout: Duration::from_secs(10),
             tool_timeout: Duration::from_secs(300),
+            host_runs_project_code: true,
         }
     }
 }
@@ -213,6 +217,15 @@ fn named_files<'a>(input: &'a RecipeInput<'_>, tools: &[&str]) -> Vec<(&'a Failu
     out
 }
 
+/// The note of a recipe whose tool would run the project's code where validation does not.
+fn host_code_refused(input: &RecipeInput<'_>, tool: &str) -> Option<String> {
+    (!input.opts.host_runs_project_code).then(|| {
+        format!(
+            "not run: {tool} executes the project's code and validation does not run on this host"
+        )
+    })
+}
+
 /// The distinct files of [`named_files`], in log order.
 fn distinct_files(input: &RecipeInput<'_>, tools: &[&str]) -> Vec<String> {
     let mut files: Vec<String> = Vec::new();
@@ -240,5 +253,53 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), RECIPES.len());
+    }
+
+    /// With validation in docker (or off), a tool that runs the project's code is not
+    /// started on the host: the note says so and no fix is offered.
+    #[test]
+    fn project_code_runs_on_the_host_only_when_validation_does() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/a.js"), "var a = 1;\n").unwrap();
+        let marker = dir.path().join("ran");
+        let bin = dir.path().join("node_modules/.bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::write(
+            bin.join("eslint"),
+            format!("#!/bin/sh\ntouch {}\n", marker.display()),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(bin.join("eslint"), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+        let analysis = Analysis {
+            language: Some(Language::JavaScript),
+            failures: vec![Failure {
+                tool: "eslint".into(),
+                file: Some("src/a.js".into()),
+                line: Some(1),
+                message: "Unexpected var (no-var)".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let opts = RecipeOptions {
+            host_runs_project_code: false,
+            ..RecipeOptions::default()
+        };
+        let found = find_for(dir.path(), &analysis, &opts, None);
+        assert!(found.fixes.is_empty(), "{found:?}");
+        assert!(
+            found
+                .notes
+                .iter()
+                .any(|n| n.contains("recipe eslint-fix: not run")),
+            "{found:?}"
+        );
+        assert!(!marker.exists(), "eslint ran");
+        // On the host, the project's eslint runs (and changes nothing here: no fix).
+        let found = find_for(dir.path(), &analysis, &RecipeOptions::default(), None);
+        assert!(found.notes.is_empty(), "{found:?}");
     }
 }

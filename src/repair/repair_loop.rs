@@ -94,7 +94,10 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
     let found = recipes::find_for(
         input.workdir,
         input.analysis,
-        &recipes::RecipeOptions::default(),
+        &recipes::RecipeOptions {
+            host_runs_project_code: *input.runner == Runner::Subprocess,
+            ..recipes::RecipeOptions::default()
+        },
         Some(input.policy),
     );
     // A recipe that could not run (its tool is missing) is one line; the model is next.

@@ -1,7 +1,7 @@
 //! `clippy-fix`: clippy findings, fixed by the project's own `cargo clippy --fix`, which
 //! applies only machine-applicable suggestions; the files the log named are taken.
 
-use super::{distinct_files, tool, Recipe, RecipeFix, RecipeInput};
+use super::{distinct_files, host_code_refused, tool, Recipe, RecipeFix, RecipeInput};
 use std::process::Command;
 
 pub(super) struct ClippyFix;
@@ -15,6 +15,9 @@ impl Recipe for ClippyFix {
         let files = distinct_files(input, &["clippy"]);
         if files.is_empty() || !input.root.join("Cargo.toml").is_file() {
             return Ok(Vec::new());
+        }
+        if let Some(note) = host_code_refused(input, "cargo clippy") {
+            return Err(note);
         }
         let Some(cargo) = tool::program(input.root, &[], Some("cargo")) else {
             return Err(tool::missing("cargo", "install Rust with rustup"));

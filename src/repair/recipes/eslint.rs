@@ -2,7 +2,7 @@
 //! (`node_modules/.bin/eslint`, its config and plugins) with `--fix` on the files the log
 //! named. Findings without a fix stay; validation then says whether the run is green.
 
-use super::{distinct_files, tool, Recipe, RecipeFix, RecipeInput};
+use super::{distinct_files, host_code_refused, tool, Recipe, RecipeFix, RecipeInput};
 use std::process::Command;
 
 pub(super) struct EslintFix;
@@ -16,6 +16,9 @@ impl Recipe for EslintFix {
         let files = distinct_files(input, &["eslint"]);
         if files.is_empty() {
             return Ok(Vec::new());
+        }
+        if let Some(note) = host_code_refused(input, "eslint") {
+            return Err(note);
         }
         let Some(bin) = tool::program(input.root, &["node_modules/.bin/eslint"], None) else {
             return Err(tool::missing(

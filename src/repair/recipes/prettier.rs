@@ -2,7 +2,7 @@
 //! (`node_modules/.bin/prettier`, its version and config) with `--write` on the files
 //! the log named.
 
-use super::{distinct_files, tool, Recipe, RecipeFix, RecipeInput};
+use super::{distinct_files, host_code_refused, tool, Recipe, RecipeFix, RecipeInput};
 use crate::analyze::FailureKind;
 use std::process::Command;
 
@@ -26,6 +26,9 @@ impl Recipe for Prettier {
         let files = distinct_files(input, &["prettier"]);
         if files.is_empty() {
             return Ok(Vec::new());
+        }
+        if let Some(note) = host_code_refused(input, "prettier") {
+            return Err(note);
         }
         let Some(bin) = tool::program(input.root, &["node_modules/.bin/prettier"], None) else {
             return Err(tool::missing(
