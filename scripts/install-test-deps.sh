@@ -36,3 +36,17 @@ if ! have go; then
   exit 1
 fi
 cargo nextest --version >/dev/null 2>&1 || cargo install --locked --quiet cargo-nextest
+
+# The Python formatters and linter the recipe samples are checked and fixed with
+# (tests/it/recipes.rs); rustfmt and clippy come with the Rust toolchain.
+for tool in black ruff isort; do
+  if ! have "$tool"; then
+    python3 -m pip install -q --disable-pip-version-check "$tool" \
+      || python3 -m pip install -q --disable-pip-version-check --break-system-packages "$tool"
+  fi
+done
+if have rustup; then
+  for comp in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$comp" || rustup component add "$comp"
+  done
+fi

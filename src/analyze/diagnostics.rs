@@ -148,14 +148,13 @@ impl DiagParser {
         if let Some(head) = self.ruff_head.take() {
             if let Some(c) = RUFF_ARROW.captures(t) {
                 let msg = clip(&head);
-                self.push(
-                    FailureKind::Lint,
-                    "ruff",
-                    Some(&c[1]),
-                    pos(&c, 2, 3),
-                    msg,
-                    true,
-                );
+                // `ruff format --check` (0.9+): `unformatted: File would be reformatted`.
+                let kind = if head.starts_with("unformatted: ") {
+                    FailureKind::Format
+                } else {
+                    FailureKind::Lint
+                };
+                self.push(kind, "ruff", Some(&c[1]), pos(&c, 2, 3), msg, true);
                 return;
             }
         }
@@ -190,7 +189,9 @@ impl DiagParser {
             }
         }
         let b = t.as_bytes()[0];
-        if b.is_ascii_uppercase() && RUFF_HEAD.is_match(t) {
+        if (b.is_ascii_uppercase() && RUFF_HEAD.is_match(t))
+            || t.starts_with("unformatted: File would be reformatted")
+        {
             self.ruff_head = Some(t.to_string());
             return;
         }
@@ -226,6 +227,20 @@ impl DiagParser {
                     msg,
                     true,
                 );
+            }
+        } else if b == b'd' && t.starts_with("diff ") && t.ends_with(".go") {
+            // `gofmt -d`: `diff a.go.orig a.go` heads each file's diff.
+            if let Some((orig, path)) = t["diff ".len()..].split_once(' ') {
+                if orig.strip_suffix(".orig") == Some(path) {
+                    self.push(
+                        FailureKind::Format,
+                        "gofmt",
+                        Some(path),
+                        None,
+                        "not formatted as gofmt would (gofmt -d)".into(),
+                        true,
+                    );
+                }
             }
         } else if memchr::memchr(b':', t.as_bytes()).is_none() {
             // Every rule below needs a `:` (location or severity separator).

@@ -41,6 +41,10 @@ impl Ecosystem for Go {
         (ext == "go").then(|| stem.ends_with("_test"))
     }
 
+    fn recipes(&self) -> &'static [&'static str] {
+        &["gofmt", "go-undefined"]
+    }
+
     fn docker_image(&self) -> &'static str {
         "golang:1"
     }

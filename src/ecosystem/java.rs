@@ -56,6 +56,10 @@ impl Ecosystem for Java {
         matches!(ext, "java" | "kt").then(|| stem.ends_with("Test") || stem.ends_with("Tests"))
     }
 
+    fn recipes(&self) -> &'static [&'static str] {
+        &["javac-symbol"]
+    }
+
     fn docker_image(&self) -> &'static str {
         "maven:3-eclipse-temurin-17"
     }

@@ -54,6 +54,10 @@ impl Ecosystem for JavaScript {
         None
     }
 
+    fn recipes(&self) -> &'static [&'static str] {
+        &["prettier", "eslint-fix", "tsc-did-you-mean"]
+    }
+
     fn docker_image(&self) -> &'static str {
         "node:20"
     }

@@ -166,6 +166,12 @@ pub trait Ecosystem: Sync {
     fn check_test_tool(&self, _cmd: &str, _program: &str) -> Option<Result<(), String>> {
         None
     }
+
+    /// Names of the deterministic fixes (`repair::recipes`) for this language's tools,
+    /// tried in this order before any model.
+    fn recipes(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// The ecosystem of a language.

@@ -92,6 +92,16 @@ impl Ecosystem for Python {
             .then(|| stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest")
     }
 
+    fn recipes(&self) -> &'static [&'static str] {
+        &[
+            "python-did-you-mean",
+            "black",
+            "ruff-format",
+            "isort",
+            "ruff-fix",
+        ]
+    }
+
     fn docker_image(&self) -> &'static str {
         "python:3.11"
     }

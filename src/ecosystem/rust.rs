@@ -46,6 +46,10 @@ impl Ecosystem for Rust {
         None
     }
 
+    fn recipes(&self) -> &'static [&'static str] {
+        &["rustfmt", "clippy-fix", "rustc-similar-name"]
+    }
+
     fn docker_image(&self) -> &'static str {
         "rust:1"
     }

@@ -91,7 +91,20 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         }
     }
 
-    for fix in recipes::find(input.workdir, input.analysis) {
+    let found = recipes::find_for(
+        input.workdir,
+        input.analysis,
+        &recipes::RecipeOptions {
+            host_runs_project_code: *input.runner == Runner::Subprocess,
+            ..recipes::RecipeOptions::default()
+        },
+        Some(input.policy),
+    );
+    // A recipe that could not run (its tool is missing) is one line; the model is next.
+    for note in &found.notes {
+        progress(note);
+    }
+    for fix in found.fixes.iter().cloned() {
         let n = out.attempts.len() as u32 + 1;
         progress(&format!("attempt {n}: recipe {}", fix.recipe));
         let started = Instant::now();
@@ -118,6 +131,10 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         } else {
             format!("the deterministic fix did not validate and {NO_MODEL}")
         };
+        for note in &found.notes {
+            out.reason.push_str("; ");
+            out.reason.push_str(note);
+        }
         return out;
     };
 

@@ -919,3 +919,293 @@ fn suggestions_match_cpython() {
         cases.len()
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Every ecosystem's recipes end to end: the real binary, a copy of the sample with its
+// real CI log, the project's real tool, NO model configured, and the failed step's own
+// command proving the fix.
+
+mod tools {
+    use crate::support::fake_openai::{FakeOpenAi, Reply};
+    use crate::support::harness::{sample_dir, Output, Test};
+    use serde_json::Value;
+    use std::path::Path;
+    use std::process::Command;
+
+    fn expected(sample: &str) -> Value {
+        let text = std::fs::read_to_string(sample_dir(sample).join("expected.json"))
+            .expect("expected.json");
+        serde_json::from_str(&text).expect("expected.json is JSON")
+    }
+
+    /// The failed step's command in `dir`, as a runner runs it (`bash -e`).
+    fn step(dir: &Path, command: &str) -> std::process::Output {
+        let cache = dirs_cache();
+        Command::new("bash")
+            .args(["-e", "-c", command])
+            .current_dir(dir)
+            .env("CI", "true")
+            .env("npm_config_cache", cache.join("npm"))
+            .env("GOTOOLCHAIN", "local")
+            .env_remove("CARGO_TARGET_DIR")
+            .output()
+            .expect("bash runs")
+    }
+
+    fn dirs_cache() -> std::path::PathBuf {
+        std::env::var_os("SELF_HEAL_SAMPLE_CACHE")
+            .map(Into::into)
+            .unwrap_or_else(|| {
+                let home = std::env::var_os("HOME").expect("HOME");
+                Path::new(&home).join(".cache/self-heal-samples")
+            })
+    }
+
+    /// A git copy of the sample with its npm dependencies installed (from the shared cache).
+    fn sample(name: &str) -> Test {
+        let t = Test::with_sample(name);
+        if t.repo().join("package-lock.json").is_file() {
+            let out = Command::new("npm")
+                .args(["ci", "--prefer-offline", "--no-audit", "--no-fund"])
+                .current_dir(t.repo())
+                .env("npm_config_cache", dirs_cache().join("npm"))
+                .output()
+                .expect("npm (scripts/install-test-deps.sh installs it)");
+            assert!(
+                out.status.success(),
+                "{name}: npm ci: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        t
+    }
+
+    fn run(t: &Test, fake: Option<&FakeOpenAi>, extra: &[&str]) -> (Output, Value) {
+        let log = t.repo().join("ci.log");
+        let mut test = Test::new()
+            .current_dir(t.repo())
+            .args(["run", "--log", log.to_str().unwrap()])
+            .args(["--workdir", t.repo().to_str().unwrap()])
+            .args(["--report", t.path("report.json").to_str().unwrap()])
+            .args(extra.iter().copied());
+        if let Some(fake) = fake {
+            test = test
+                .args(["--openai-base-url", &fake.base_url()])
+                .env("OPENAI_API_KEY", "sk-test-key-0123456789");
+        }
+        let out = test.run();
+        let r = out.report(&t.path("report.json"));
+        (out, r)
+    }
+
+    /// The sample's check fails, self-heal fixes it with the named recipe and no model,
+    /// the files end up as expected.json's fix says, and the check then passes.
+    fn fixed_without_a_model(name: &str) {
+        let exp = expected(name);
+        let recipe = exp["recipe_name"].as_str().expect("recipe_name");
+        let command = exp["command"].as_str().expect("command");
+        let t = sample(name);
+        assert!(
+            !step(&t.repo(), command).status.success(),
+            "{name}: `{command}` must fail before the fix"
+        );
+        // The expected content of each edited file.
+        let mut want: std::collections::BTreeMap<String, String> = Default::default();
+        for e in exp["fix"].as_array().unwrap() {
+            let path = e["path"].as_str().unwrap().to_string();
+            let text = want
+                .entry(path.clone())
+                .or_insert_with(|| std::fs::read_to_string(t.repo().join(&path)).unwrap());
+            let (s, r) = (
+                e["search"].as_str().unwrap(),
+                e["replace"].as_str().unwrap(),
+            );
+            assert_eq!(text.matches(s).count(), 1, "{name}: fix matches once");
+            *text = text.replacen(s, r, 1);
+        }
+        let (out, r) = run(&t, None, &["--yes"]);
+        assert_eq!(r["status"], "fixed", "{name}: {out:?}");
+        assert_eq!(out.code, 0, "{name}: {out:?}");
+        assert_eq!(r["llm"]["requests"], 0, "{name}");
+        let attempts = r["attempts"].as_array().unwrap();
+        let last = attempts.last().unwrap();
+        assert_eq!(last["source"], "recipe", "{name}: {r}");
+        assert_eq!(last["validation"]["passed"], true, "{name}");
+        let reason = r["reason"].as_str().unwrap();
+        assert!(reason.contains(&format!("({recipe})")), "{name}: {reason}");
+        for (path, text) in &want {
+            assert_eq!(
+                &std::fs::read_to_string(t.repo().join(path)).unwrap(),
+                text,
+                "{name}: {path}"
+            );
+        }
+        let changed: Vec<&str> = r["changed_files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            changed,
+            want.keys().map(String::as_str).collect::<Vec<_>>(),
+            "{name}: only the named files change"
+        );
+        // self-heal's own state (memory) is not the project's: prettier would check it.
+        std::fs::remove_dir_all(t.repo().join(".self-heal")).ok();
+        let after = step(&t.repo(), command);
+        assert!(
+            after.status.success(),
+            "{name}: `{command}` passes after the fix: {}",
+            String::from_utf8_lossy(&after.stderr)
+        );
+    }
+
+    #[test]
+    fn rustfmt() {
+        fixed_without_a_model("rust-fmt-check");
+    }
+
+    #[test]
+    fn clippy_fix() {
+        fixed_without_a_model("rust-clippy-fix");
+    }
+
+    #[test]
+    fn rustc_similar_name() {
+        fixed_without_a_model("rust-similar-name");
+    }
+
+    #[test]
+    fn gofmt() {
+        fixed_without_a_model("go-gofmt");
+    }
+
+    #[test]
+    fn go_undefined() {
+        fixed_without_a_model("go-undefined");
+    }
+
+    #[test]
+    fn javac_symbol() {
+        fixed_without_a_model("java-cannot-find-symbol");
+    }
+
+    #[test]
+    fn black() {
+        fixed_without_a_model("py-black-check");
+    }
+
+    #[test]
+    fn ruff_format() {
+        fixed_without_a_model("py-ruff-format");
+    }
+
+    #[test]
+    fn isort() {
+        fixed_without_a_model("py-isort-check");
+    }
+
+    #[test]
+    fn ruff_fix() {
+        fixed_without_a_model("py-ruff-check");
+    }
+
+    #[test]
+    fn prettier() {
+        fixed_without_a_model("js-prettier-check");
+    }
+
+    #[test]
+    fn eslint_fix() {
+        fixed_without_a_model("js-eslint-fix");
+    }
+
+    #[test]
+    fn tsc_did_you_mean() {
+        fixed_without_a_model("ts-did-you-mean");
+    }
+
+    /// Without the project's prettier (no `npm ci`), the recipe says so in one line, never
+    /// installs it, and the run goes on to the model, which is asked once.
+    #[test]
+    fn a_missing_tool_is_one_line_and_the_model_is_next() {
+        let t = Test::with_sample("js-prettier-check");
+        let fake = FakeOpenAi::start([Reply::reply_edits("no idea", &[]).usage(10, 1)]);
+        let (out, r) = run(&t, Some(&fake), &["--yes", "--max-attempts", "1"]);
+        let lines: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter(|l| l.contains("recipe prettier:"))
+            .collect();
+        assert_eq!(lines.len(), 1, "{out:?}");
+        assert!(
+            lines[0].contains("prettier is not installed"),
+            "{}",
+            lines[0]
+        );
+        assert!(!t.repo().join("node_modules").exists(), "nothing installed");
+        assert_eq!(fake.request_count(), 1, "{out:?}");
+        assert_eq!(r["llm"]["requests"], 1);
+    }
+
+    /// A formatter failure in a test file is not fixed without allow-test-edits; with it,
+    /// it is. The log names `tests/test_area.py`, which black would reformat.
+    #[test]
+    fn test_files_are_left_alone_unless_allowed() {
+        let t = sample("py-black-check");
+        let log = std::fs::read_to_string(t.repo().join("ci.log")).unwrap();
+        std::fs::create_dir_all(t.repo().join("tests")).unwrap();
+        std::fs::copy(
+            t.repo().join("shapes/area.py"),
+            t.repo().join("tests/test_area.py"),
+        )
+        .unwrap();
+        std::fs::write(t.repo().join("shapes/area.py"), "def rectangle(width, height):\n    return width * height\n\n\ndef square(side):\n    return rectangle(side, side)\n").unwrap();
+        std::fs::write(
+            t.repo().join("ci.log"),
+            log.replace("shapes/area.py", "tests/test_area.py"),
+        )
+        .unwrap();
+        let before = std::fs::read_to_string(t.repo().join("tests/test_area.py")).unwrap();
+        let (out, r) = run(&t, None, &["--yes"]);
+        assert_eq!(r["status"], "not_fixed", "{out:?}");
+        assert_eq!(
+            std::fs::read_to_string(t.repo().join("tests/test_area.py")).unwrap(),
+            before
+        );
+        let (out, r) = run(&t, None, &["--yes", "--allow-test-edits"]);
+        assert_eq!(r["status"], "fixed", "{out:?}");
+        assert_eq!(r["attempts"][0]["source"], "recipe");
+    }
+
+    /// A recipe whose fix does not make the check pass falls through to the model, whose
+    /// prompt shows what the recipe tried. Here the check is black, but the project's
+    /// black (a stand-in in `.venv/bin`) formats differently from the one the check runs.
+    #[test]
+    fn a_recipe_that_does_not_validate_is_shown_to_the_model() {
+        let t = sample("py-black-check");
+        let venv = t.repo().join(".venv/bin");
+        std::fs::create_dir_all(&venv).unwrap();
+        let fake_black = venv.join("black");
+        // Rewrites the named files with a marker black itself would reject.
+        std::fs::write(
+            &fake_black,
+            "#!/bin/sh\nfor f in \"$@\"; do case \"$f\" in -*) ;; *) printf 'x=1;y=2\\n' >> \"$f\";; esac; done\n",
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake_black, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let fake = FakeOpenAi::start([Reply::reply_edits("no idea", &[]).usage(10, 1)]);
+        let (out, r) = run(&t, Some(&fake), &["--yes", "--max-attempts", "1"]);
+        let attempts = r["attempts"].as_array().unwrap();
+        assert_eq!(attempts[0]["source"], "recipe", "{out:?}");
+        assert_eq!(attempts[0]["validation"]["passed"], false, "{r}");
+        assert_eq!(fake.request_count(), 1, "{out:?}");
+        let sent = fake.requests()[0].user_message();
+        assert!(
+            sent.contains("x=1;y=2"),
+            "the prompt shows the recipe's edit: {sent}"
+        );
+    }
+}

@@ -36,7 +36,8 @@ impl Sample {
         // into the repair loop yet.
         names.retain(|n| {
             let e = Sample::load(n).expected;
-            e["ecosystem"].as_str().is_none_or(|x| x == "python")
+            // The format and lint samples are fixed by their own tool (tests/it/recipes.rs).
+            e["ecosystem"].as_str().is_none_or(|x| x == "python") && e["recipe_name"].is_null()
         });
         names.sort();
         assert!(names.len() >= 10, "at least ten sample projects: {names:?}");

@@ -1,0 +1,6 @@
+import math
+import os
+
+
+def circle(radius):
+    return math.pi * radius**2

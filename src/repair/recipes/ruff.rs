@@ -1,0 +1,82 @@
+//! `ruff-format` (a `ruff format --check` failure: `ruff format`) and `ruff-fix` (a
+//! `ruff check` finding: `ruff check --fix`, ruff's safe fixes only), both with the
+//! project's own ruff (its virtualenv's, else PATH's) and config, on the files the log
+//! named.
+
+use super::{named_files, tool, Recipe, RecipeFix, RecipeInput};
+use crate::analyze::FailureKind;
+use std::process::Command;
+
+pub(super) struct RuffFormat;
+pub(super) struct RuffFix;
+
+fn files_of(input: &RecipeInput<'_>, kind: FailureKind) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for (f, rel) in named_files(input, &["ruff"]) {
+        if f.kind == kind && !files.contains(&rel) {
+            files.push(rel);
+        }
+    }
+    files
+}
+
+fn ruff(
+    input: &RecipeInput<'_>,
+    recipe: &str,
+    kind: FailureKind,
+    what: &str,
+    args: &[&str],
+) -> Result<Vec<RecipeFix>, String> {
+    let files = files_of(input, kind);
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(bin) = tool::python_tool(input.root, "ruff") else {
+        return Err(tool::missing("ruff", "not in .venv/bin nor on PATH"));
+    };
+    let fix = tool::fix_in_copy(
+        input.root,
+        &files,
+        recipe,
+        what,
+        input.opts.tool_timeout,
+        |_| {
+            let mut c = Command::new(&bin);
+            c.args(args).arg("--").args(&files);
+            c
+        },
+    )?;
+    Ok(fix.into_iter().collect())
+}
+
+impl Recipe for RuffFormat {
+    fn name(&self) -> &'static str {
+        "ruff-format"
+    }
+
+    fn find(&self, input: &RecipeInput<'_>) -> Result<Vec<RecipeFix>, String> {
+        ruff(
+            input,
+            self.name(),
+            FailureKind::Format,
+            "Not formatted as ruff format would",
+            &["format", "--quiet"],
+        )
+    }
+}
+
+impl Recipe for RuffFix {
+    fn name(&self) -> &'static str {
+        "ruff-fix"
+    }
+
+    fn find(&self, input: &RecipeInput<'_>) -> Result<Vec<RecipeFix>, String> {
+        ruff(
+            input,
+            self.name(),
+            FailureKind::Lint,
+            "ruff check findings with a safe fix",
+            &["check", "--fix", "--quiet", "--exit-zero"],
+        )
+    }
+}
