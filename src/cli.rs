@@ -35,6 +35,13 @@ fn progress(line: &str) {
     let _ = writeln!(std::io::stderr(), "self-heal: {line}");
 }
 
+/// The ignored keys of the checkout's config file, before anything runs.
+pub fn warn_config(cfg: &Config) {
+    for w in &cfg.warnings {
+        progress(&format!("warning: {w}"));
+    }
+}
+
 pub fn analyze(
     paths: &[PathBuf],
     json: bool,
@@ -164,11 +171,11 @@ pub async fn approve_ui(cfg: Config, port: u16) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs each embedded sample in its own temp dir and shows what happened.
-pub async fn demo(settings: crate::Settings) -> anyhow::Result<ExitCode> {
+pub async fn demo(flags: std::collections::BTreeMap<String, String>) -> anyhow::Result<ExitCode> {
     let mut worst = Status::Fixed;
     for sample in self_heal::demo::SAMPLES {
         let env = std::env::vars().collect();
-        let prepared = self_heal::demo::prepare(sample, settings.flags(), env)
+        let prepared = self_heal::demo::prepare(sample, flags.clone(), env)
             .map_err(|e| Usage(e.to_string()))?;
         let self_heal::demo::Prepared::Ready { dir, cfg, intro } = prepared else {
             println!("\n== {}: skipped (needs a model; set OPENAI_API_KEY, --openai-base-url or GITHUB_TOKEN)", sample.name);

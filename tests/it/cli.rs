@@ -86,3 +86,108 @@ fn the_checkout_config_cannot_approve_or_redirect_the_key() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.contains("no model configured"), "{}", out.stdout);
 }
+
+fn help(args: &[&str]) -> String {
+    let out = Test::new().args(args).arg("--help").run();
+    assert_eq!(out.code, 0, "{out:?}");
+    out.stdout
+}
+
+#[test]
+fn each_command_lists_only_its_own_flags() {
+    for (name, args) in [
+        ("help-run", &["run"][..]),
+        ("help-check", &["check"]),
+        ("help-analyze", &["analyze"]),
+        ("help-approve-ui", &["approve-ui"]),
+        ("help-demo", &["demo"]),
+    ] {
+        insta::assert_snapshot!(name, help(args));
+    }
+    let demo = help(&["demo"]);
+    for flag in [
+        "--run-id",
+        "--publish",
+        "--pr-token",
+        "--log ",
+        "--yes",
+        "--report",
+    ] {
+        assert!(!demo.contains(flag), "demo --help lists {flag}:\n{demo}");
+    }
+    let run = help(&["run"]);
+    for flag in ["--run-id", "--publish", "--pr-token", "--log ", "--yes"] {
+        assert!(run.contains(flag), "run --help lacks {flag}:\n{run}");
+    }
+    // `check` is the pre-flight of a run: the same flags.
+    assert_eq!(
+        help(&["check"])
+            .split_once("Options:")
+            .map(|(_, o)| o.to_string()),
+        run.split_once("Options:").map(|(_, o)| o.to_string())
+    );
+}
+
+#[test]
+fn every_positional_argument_is_described() {
+    let analyze = help(&["analyze"]);
+    let args = analyze
+        .split_once("Arguments:")
+        .and_then(|(_, rest)| rest.split("\n\n").next())
+        .unwrap_or_else(|| panic!("no Arguments section:\n{analyze}"));
+    for line in args.lines().filter(|l| !l.trim().is_empty()) {
+        let (_, description) = line.trim().split_once("  ").unwrap_or(("", ""));
+        assert!(!description.trim().is_empty(), "undescribed: {line:?}");
+    }
+}
+
+#[test]
+fn plain_run_names_the_missing_log_once() {
+    let out = Test::new().args(["run"]).run();
+    assert_eq!(out.code, 2, "{out:?}");
+    insta::assert_snapshot!("plain-run-error", out.stderr);
+    assert_eq!(out.stderr.matches("--log").count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn ignored_keys_of_the_checkout_config_are_warned_about_by_name() {
+    let t = Test::with_sample("py-logic-error");
+    let repo = t.repo();
+    std::fs::create_dir_all(repo.join(".github")).unwrap();
+    std::fs::write(
+        repo.join(".github/self-heal.toml"),
+        "openai_api_key = \"sk-from-the-checkout-1234\"\nmax_atempts = 2\nopenai-base-url = \"http://127.0.0.1:9/v1\"\nmax-attempts = 1\n",
+    )
+    .unwrap();
+    let out = Test::new()
+        .current_dir(repo.clone())
+        .args(["run", "--log", "ci.log", "--dry-run"])
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("self-heal: warning: .github/self-heal.toml"))
+        .collect();
+    insta::assert_snapshot!("ignored-config-keys", warnings.join("\n"));
+    assert!(
+        !out.stderr.contains("sk-from-the-checkout"),
+        "{}",
+        out.stderr
+    );
+    // The same keys are WARN lines of `check`, which still passes on them.
+    let check = Test::new()
+        .current_dir(repo)
+        .args(["check", "--log", "ci.log"])
+        .run();
+    let warn: Vec<&str> = check
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("WARN config: "))
+        .collect();
+    assert_eq!(warn.len(), 3, "{check:?}");
+    assert!(
+        warn[0].contains("`max_atempts` is ignored: not a self-heal setting"),
+        "{warn:?}"
+    );
+}
