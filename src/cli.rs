@@ -78,6 +78,12 @@ pub fn analyze(
 }
 
 pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
+    repair_and_print(cfg, true).await
+}
+
+/// The run and its report on stdout; `report:` with the report's path only when
+/// `show_report_path` (the demo's temp dir goes away with its report).
+async fn repair_and_print(cfg: Config, show_report_path: bool) -> anyhow::Result<ExitCode> {
     if cfg.in_actions {
         // Workflow command: fold the progress lines in the Actions log.
         println!("{}", wf::group("self-heal: repair"));
@@ -129,7 +135,9 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
     if let Some(token) = &stop {
         writeln!(out, "::{token}::")?;
     }
-    writeln!(out, "report: {}", written.report_path.display())?;
+    if show_report_path {
+        writeln!(out, "report: {}", written.report_path.display())?;
+    }
     for c in &written.workflow_commands {
         writeln!(out, "{c}")?;
     }
@@ -173,6 +181,7 @@ pub async fn approve_ui(cfg: Config, port: u16) -> anyhow::Result<ExitCode> {
 /// Runs each embedded sample in its own temp dir and shows what happened.
 pub async fn demo(flags: std::collections::BTreeMap<String, String>) -> anyhow::Result<ExitCode> {
     let mut worst = Status::Fixed;
+    let keep = self_heal::demo::keeps(&std::env::var(self_heal::demo::KEEP_ENV).ok());
     for sample in self_heal::demo::SAMPLES {
         let env = std::env::vars().collect();
         let prepared = self_heal::demo::prepare(sample, flags.clone(), env)
@@ -182,13 +191,19 @@ pub async fn demo(flags: std::collections::BTreeMap<String, String>) -> anyhow::
             continue;
         };
         println!("{intro}");
-        if run(*cfg).await? != ExitCode::SUCCESS {
+        if repair_and_print(*cfg, keep).await? != ExitCode::SUCCESS {
             worst = Status::NotFixed;
         }
         // Keep the directory when asked, so the fixed tree can be inspected.
-        if std::env::var_os("SELF_HEAL_DEMO_KEEP").is_some() {
+        if keep {
             println!("kept {}", dir.keep().display());
         }
+    }
+    if !keep {
+        println!(
+            "\nthe samples and their reports were in temp dirs, now removed; {}=1 keeps them",
+            self_heal::demo::KEEP_ENV
+        );
     }
     Ok(ExitCode::from(worst.exit_code()))
 }

@@ -191,3 +191,74 @@ fn ignored_keys_of_the_checkout_config_are_warned_about_by_name() {
         "{warn:?}"
     );
 }
+
+/// A PATH with sh, bash, git and a Python that has no pytest (a venv without pip).
+fn path_without_pytest(t: &Test) -> String {
+    let bin = t.path("tools");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["bash", "sh", "git"] {
+        let found = which::which(tool).unwrap_or_else(|_| panic!("{tool} on PATH"));
+        std::os::unix::fs::symlink(found, bin.join(tool)).unwrap();
+    }
+    // The interpreter itself, not a shim (pyenv's shims are scripts that need more).
+    let real = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import os, sys; print(os.path.realpath(sys.executable))",
+        ])
+        .output()
+        .expect("python3");
+    let venv = t.path("venv");
+    let made = std::process::Command::new(String::from_utf8_lossy(&real.stdout).trim())
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&venv)
+        .status()
+        .expect("python3 -m venv");
+    assert!(made.success());
+    format!("{}:{}", venv.join("bin").display(), bin.display())
+}
+
+#[test]
+fn demo_without_pytest_names_the_cause_and_no_path_it_deletes() {
+    let t = Test::new();
+    let out = Test::new()
+        .args(["demo"])
+        .env("PATH", path_without_pytest(&t))
+        .run();
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("the Python module `pytest` is not installed on this machine"),
+        "{out:?}"
+    );
+    for wrong in ["no model configured", "validation failed"] {
+        assert!(!out.stdout.contains(wrong), "{wrong:?}: {}", out.stdout);
+    }
+    // Every temp dir of the demo is gone: none of them may be printed.
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(!all.contains("self-heal-demo-"), "{all}");
+    assert!(!all.contains("report: "), "{all}");
+    assert!(all.contains("SELF_HEAL_DEMO_KEEP=1 keeps them"), "{all}");
+}
+
+#[test]
+fn a_kept_demo_shows_its_dir_and_report() {
+    let out = Test::new()
+        .args(["demo"])
+        .env("SELF_HEAL_DEMO_KEEP", "1")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let kept = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("kept "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    let report = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("report: "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(report.starts_with(kept), "{report} in {kept}");
+    assert!(std::path::Path::new(report).is_file(), "{report}");
+    std::fs::remove_dir_all(kept).unwrap();
+}
