@@ -85,15 +85,14 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
 /// `show_report_path` (the demo's temp dir goes away with its report).
 async fn repair_and_print(cfg: Config, show_report_path: bool) -> anyhow::Result<ExitCode> {
     if cfg.in_actions {
-        // Workflow command: fold the progress lines in the Actions log.
-        println!("{}", wf::group("self-heal: repair"));
         for s in cfg.secrets.runner_masks() {
             println!("{}", wf::add_mask(&s));
         }
     }
     let started = std::time::Instant::now();
+    let sink = crate::sink::Progress::new(cfg.in_actions, cfg.secrets.clone());
     let outcome = tokio::select! {
-        r = self_heal::run::run(&cfg, &cfg.approve, &progress) => r,
+        r = self_heal::run::run(&cfg, &cfg.approve, &sink) => r,
         // Ctrl-C can only land between steps: the final write is synchronous.
         _ = tokio::signal::ctrl_c() => {
             let mut report = Report::new(Status::Error, "interrupted; the working tree was not changed");
@@ -101,9 +100,8 @@ async fn repair_and_print(cfg: Config, show_report_path: bool) -> anyhow::Result
             Ok(Outcome { report, run_url: None })
         }
     };
-    if cfg.in_actions {
-        println!("{}", wf::endgroup());
-    }
+    // The bar cleared, the last group closed, before the report.
+    sink.finish();
     let outcome = outcome.map_err(|e| anyhow::Error::new(Usage(e.0)))?;
     let written = self_heal::run::write_outputs(&cfg, &outcome.report, outcome.run_url.as_deref())?;
     let mut out = std::io::stdout().lock();

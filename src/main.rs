@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod cli;
+mod sink;
 
 /// Repairs failing CI: finds what broke, proposes a minimal fix, proves it, and applies it
 /// or opens a pull request.

@@ -262,3 +262,88 @@ fn a_kept_demo_shows_its_dir_and_report() {
     assert!(std::path::Path::new(report).is_file(), "{report}");
     std::fs::remove_dir_all(kept).unwrap();
 }
+
+/// `run --log ci.log --dry-run` on the `py-name-error` sample (fixed by a recipe).
+fn dry_run_of_the_name_error(t: &Test, extra: &[&str]) -> crate::support::harness::Output {
+    Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--dry-run", "--yes"])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .args(extra)
+        .run()
+}
+
+#[test]
+fn without_a_terminal_a_slow_command_gets_a_line_at_least_every_ten_seconds() {
+    let t = Test::with_sample("py-name-error");
+    let out = dry_run_of_the_name_error(
+        &t,
+        &[
+            "--test-command",
+            "echo suite-started; sleep 12; python3 -m pytest -q",
+        ],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let running: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("(running "))
+        .collect();
+    assert!(!running.is_empty(), "no periodic line:\n{}", out.stderr);
+    assert!(
+        running[0].starts_with("self-heal: attempt 1: recipe ")
+            && running[0].ends_with("; last output: suite-started)"),
+        "{running:?}"
+    );
+    assert!(!out.stderr.contains('\x1b'), "{:?}", out.stderr);
+}
+
+#[test]
+fn in_actions_each_attempt_is_a_group_with_the_commands_output() {
+    let t = Test::with_sample("py-name-error");
+    let out = Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--dry-run", "--publish", "none"])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .env("GITHUB_ACTIONS", "true")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let groups: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::group::"))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            "::group::self-heal: reproducing the failure in a sandbox",
+            "::group::self-heal: attempt 1: recipe python-did-you-mean"
+        ],
+        "{}",
+        out.stdout
+    );
+    // Each group: stop-commands (the output is the project's), the output, resume, end.
+    for block in out.stdout.split("::group::").skip(1) {
+        let lines: Vec<&str> = block.lines().collect();
+        let token = lines[1]
+            .strip_prefix("::stop-commands::")
+            .unwrap_or_else(|| panic!("{block}"));
+        let end = lines
+            .iter()
+            .position(|l| *l == "::endgroup::")
+            .unwrap_or_else(|| panic!("unclosed group:\n{block}"));
+        assert_eq!(lines[end - 1], format!("::{token}::"), "{block}");
+        assert!(
+            lines[2..end - 1]
+                .iter()
+                .any(|l| l.contains(" in ") && (l.contains("passed") || l.contains("failed"))),
+            "the pytest output is streamed into the group:\n{block}"
+        );
+    }
+    assert_eq!(
+        out.stdout.matches("::endgroup::").count(),
+        2,
+        "{}",
+        out.stdout
+    );
+}
