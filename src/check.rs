@@ -67,6 +67,12 @@ pub async fn run_checks(cfg: &Config) -> Vec<CheckLine> {
             cfg.report.display()
         ),
     )];
+    // Keys of the checkout's file that do nothing: the run works, but not as written.
+    out.extend(
+        cfg.warnings
+            .iter()
+            .map(|w| line(Verdict::Warn, "config", w.clone())),
+    );
     out.push(check_model(cfg).await);
     out.push(check_github(cfg).await);
     out.extend(check_git(cfg));

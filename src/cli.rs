@@ -35,6 +35,13 @@ fn progress(line: &str) {
     let _ = writeln!(std::io::stderr(), "self-heal: {line}");
 }
 
+/// The ignored keys of the checkout's config file, before anything runs.
+pub fn warn_config(cfg: &Config) {
+    for w in &cfg.warnings {
+        progress(&format!("warning: {w}"));
+    }
+}
+
 pub fn analyze(
     paths: &[PathBuf],
     json: bool,
@@ -71,16 +78,21 @@ pub fn analyze(
 }
 
 pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
+    repair_and_print(cfg, true).await
+}
+
+/// The run and its report on stdout; `report:` with the report's path only when
+/// `show_report_path` (the demo's temp dir goes away with its report).
+async fn repair_and_print(cfg: Config, show_report_path: bool) -> anyhow::Result<ExitCode> {
     if cfg.in_actions {
-        // Workflow command: fold the progress lines in the Actions log.
-        println!("{}", wf::group("self-heal: repair"));
         for s in cfg.secrets.runner_masks() {
             println!("{}", wf::add_mask(&s));
         }
     }
     let started = std::time::Instant::now();
+    let sink = crate::sink::Progress::new(cfg.in_actions, cfg.secrets.clone());
     let outcome = tokio::select! {
-        r = self_heal::run::run(&cfg, &cfg.approve, &progress) => r,
+        r = self_heal::run::run(&cfg, &cfg.approve, &sink) => r,
         // Ctrl-C can only land between steps: the final write is synchronous.
         _ = tokio::signal::ctrl_c() => {
             let mut report = Report::new(Status::Error, "interrupted; the working tree was not changed");
@@ -88,9 +100,8 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
             Ok(Outcome { report, run_url: None })
         }
     };
-    if cfg.in_actions {
-        println!("{}", wf::endgroup());
-    }
+    // The bar cleared, the last group closed, before the report.
+    sink.finish();
     let outcome = outcome.map_err(|e| anyhow::Error::new(Usage(e.0)))?;
     let written = self_heal::run::write_outputs(&cfg, &outcome.report, outcome.run_url.as_deref())?;
     let mut out = std::io::stdout().lock();
@@ -122,7 +133,9 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
     if let Some(token) = &stop {
         writeln!(out, "::{token}::")?;
     }
-    writeln!(out, "report: {}", written.report_path.display())?;
+    if show_report_path {
+        writeln!(out, "report: {}", written.report_path.display())?;
+    }
     for c in &written.workflow_commands {
         writeln!(out, "{c}")?;
     }
@@ -164,24 +177,31 @@ pub async fn approve_ui(cfg: Config, port: u16) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs each embedded sample in its own temp dir and shows what happened.
-pub async fn demo(settings: crate::Settings) -> anyhow::Result<ExitCode> {
+pub async fn demo(flags: std::collections::BTreeMap<String, String>) -> anyhow::Result<ExitCode> {
     let mut worst = Status::Fixed;
+    let keep = self_heal::demo::keeps(&std::env::var(self_heal::demo::KEEP_ENV).ok());
     for sample in self_heal::demo::SAMPLES {
         let env = std::env::vars().collect();
-        let prepared = self_heal::demo::prepare(sample, settings.flags(), env)
+        let prepared = self_heal::demo::prepare(sample, flags.clone(), env)
             .map_err(|e| Usage(e.to_string()))?;
         let self_heal::demo::Prepared::Ready { dir, cfg, intro } = prepared else {
             println!("\n== {}: skipped (needs a model; set OPENAI_API_KEY, --openai-base-url or GITHUB_TOKEN)", sample.name);
             continue;
         };
         println!("{intro}");
-        if run(*cfg).await? != ExitCode::SUCCESS {
+        if repair_and_print(*cfg, keep).await? != ExitCode::SUCCESS {
             worst = Status::NotFixed;
         }
         // Keep the directory when asked, so the fixed tree can be inspected.
-        if std::env::var_os("SELF_HEAL_DEMO_KEEP").is_some() {
+        if keep {
             println!("kept {}", dir.keep().display());
         }
+    }
+    if !keep {
+        println!(
+            "\nthe samples and their reports were in temp dirs, now removed; {}=1 keeps them",
+            self_heal::demo::KEEP_ENV
+        );
     }
     Ok(ExitCode::from(worst.exit_code()))
 }

@@ -155,6 +155,9 @@ pub struct Config {
     pub step_summary: Option<PathBuf>,
     /// The tokens and the key above, built once: mask every text with it.
     pub secrets: crate::secrets::Secrets,
+    /// Keys of `.github/self-heal.toml` that were ignored, each with the reason (the
+    /// caller shows them: a setting that silently does nothing is a trap).
+    pub warnings: Vec<String>,
 }
 
 impl Config {
@@ -350,6 +353,7 @@ impl Config {
             sources,
             file: load_file(&workdir)?,
         };
+        let warnings = file_warnings(&r.file);
         let in_actions = r.env("GITHUB_ACTIONS").is_some_and(|v| v == "true");
 
         let github_token = r.string("github-token").or_else(|| r.env("GITHUB_TOKEN"));
@@ -510,6 +514,7 @@ impl Config {
 
         let mut cfg = Config {
             secrets: Default::default(),
+            warnings,
             github_token,
             pr_token: r.string("pr-token"),
             llm,
@@ -596,6 +601,45 @@ impl Config {
         cfg.secrets = cfg.collect_secrets();
         Ok(cfg)
     }
+}
+
+/// Why each key of the checkout's `.github/self-heal.toml` that is not read was
+/// ignored, sorted by key.
+fn file_warnings(file: &toml::Table) -> Vec<String> {
+    let file_name = ".github/self-heal.toml";
+    file.keys()
+        .filter_map(|key| {
+            let setting = settings::SETTINGS
+                .iter()
+                .find(|s| settings::toml_keys(s.name).iter().any(|k| k == key));
+            let why = match setting {
+                None if key == "yes" => {
+                    "the checkout cannot approve its own fix (`yes` is a command-line flag only)"
+                        .to_string()
+                }
+                None => "not a self-heal setting (see the settings table in the README)".to_string(),
+                Some(s) if s.secret => format!(
+                    "a credential is never read from the checkout (it comes with the code under repair); set {} or the `{}` input",
+                    match s.name {
+                        "github-token" => "GITHUB_TOKEN".to_string(),
+                        "openai-api-key" => "OPENAI_API_KEY".to_string(),
+                        other => settings::env_name(other),
+                    },
+                    s.name
+                ),
+                Some(s) if !s.from_file => format!(
+                    "the checkout may not choose where the keys are sent; set --{} or the `{}` input",
+                    s.name, s.name
+                ),
+                // The file is found through the workdir, so it cannot move it.
+                Some(s) if s.name == "workdir" => {
+                    "the file is read from the workdir, so it cannot choose it".to_string()
+                }
+                Some(_) => return None,
+            };
+            Some(format!("{file_name}: `{key}` is ignored: {why}"))
+        })
+        .collect()
 }
 
 /// A path the checkout's own config may name: relative, plain components only, under
@@ -807,6 +851,18 @@ mod tests {
             ApproveMode::Prompt,
             "`yes` from the file is not an approval"
         );
+        let warned: Vec<&str> = cfg
+            .warnings
+            .iter()
+            .map(|w| w.split('`').nth(1).unwrap_or(""))
+            .collect();
+        assert_eq!(
+            warned,
+            ["github-token", "openai-base-url", "yes"],
+            "{:?}",
+            cfg.warnings
+        );
+        assert!(!cfg.warnings.iter().any(|w| w.contains("max-attempts")));
     }
 
     #[test]

@@ -8,6 +8,14 @@ use crate::config::{Config, ConfigError, Sources};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// Set (to anything but empty): the demo keeps its temp dirs, and shows where they are.
+pub const KEEP_ENV: &str = "SELF_HEAL_DEMO_KEEP";
+
+/// Whether the value of [`KEEP_ENV`] asks to keep the temp dirs.
+pub fn keeps(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|v| !v.is_empty())
+}
+
 /// A sample written to a fresh temp dir with the configuration to repair it.
 pub enum Prepared {
     Ready {
@@ -49,6 +57,7 @@ pub fn prepare(
     ] {
         flags.insert(k.to_string(), v.to_string());
     }
+    let env_keep = env.get(KEEP_ENV).cloned();
     let cfg = Config::resolve(&Sources { flags, env }, dir.path())?;
     if sample.needs_model && cfg.llm.is_none() {
         return Ok(Prepared::NeedsModel);
@@ -58,10 +67,15 @@ pub fn prepare(
         .lines()
         .filter(|l| l.contains("FAILED ") || l.contains("ERROR "))
         .count();
+    // The temp dir goes at the end unless kept: never show a path that will not exist.
+    let place = if keeps(&env_keep) {
+        dir.path().display().to_string()
+    } else {
+        "a temp dir".to_string()
+    };
     let intro = format!(
-        "\n== {}: a failing project in {}\nits CI log has {} lines, {failed} failing test line(s)",
+        "\n== {}: a failing project in {place}\nits CI log has {} lines, {failed} failing test line(s)",
         sample.name,
-        dir.path().display(),
         log.lines().count()
     );
     Ok(Prepared::Ready {

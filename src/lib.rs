@@ -18,6 +18,7 @@ pub mod http;
 pub mod llm;
 pub mod logs;
 pub mod pipeline;
+pub mod progress;
 pub mod remote;
 pub mod repair;
 pub mod report;

@@ -1,13 +1,14 @@
 use anyhow::Context;
 use clap::{Arg, Args, Parser, Subcommand};
 use self_heal::config::{Config, Sources};
-use self_heal::settings;
+use self_heal::settings::{self, Commands};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod cli;
+mod sink;
 
 /// Repairs failing CI: finds what broke, proposes a minimal fix, proves it, and applies it
 /// or opens a pull request.
@@ -21,47 +22,59 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// The whole loop: logs → analysis → fix → validation → approval → apply or PR.
-    Run(Settings),
+    Run(Settings<{ Commands::RUN.bits() }>),
     /// Print the failures of CI logs (text log, directory of step logs, or run-logs zip).
     Analyze {
+        /// CI logs: a text log, a directory of step logs or a run-logs zip; `-` reads stdin.
         #[arg(required = true)]
         logs: Vec<PathBuf>,
         /// Print the analysis as JSON.
         #[arg(long)]
         json: bool,
         /// Checkout used to normalise paths (default: the folder where the failures' paths exist: the log's own or a parent, else the current directory).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         workdir: Option<PathBuf>,
         /// Budget for the excerpt, in tokens.
-        #[arg(long, default_value_t = 1500)]
+        #[arg(long, value_name = "N", default_value_t = 1500)]
         context_tokens: usize,
     },
     /// Pre-flight: config, tokens, API reachability, git, validation tools.
-    Check(Settings),
+    Check(Settings<{ Commands::CHECK.bits() }>),
     /// Serve the pending proposal (.self-heal/pending.json) for approval on 127.0.0.1.
     ApproveUi {
         #[command(flatten)]
-        settings: Settings,
+        settings: Settings<{ Commands::APPROVE_UI.bits() }>,
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 0)]
         port: u16,
     },
     /// Run the loop on an embedded failing sample in a temp dir; no setup needed.
-    Demo(Settings),
+    Demo(Settings<{ Commands::DEMO.bits() }>),
 }
 
-/// Every setting of design.md 3.2 as a flag, from [`settings::SETTINGS`]; each also
-/// reads `INPUT_*`, `SELF_HEAL_*` and `.github/self-heal.toml` (see README).
+/// The settings of design.md 3.2 that subcommand `CMD` (a [`Commands`] set) takes, as
+/// flags, from [`settings::SETTINGS`]; each setting is also read from `INPUT_*`,
+/// `SELF_HEAL_*` and `.github/self-heal.toml` (see README), whatever the command.
 #[derive(Default, Clone)]
-pub struct Settings {
+pub struct Settings<const CMD: u8> {
     values: BTreeMap<String, String>,
     yes: bool,
 }
 
-impl clap::FromArgMatches for Settings {
+impl<const CMD: u8> Settings<CMD> {
+    fn settings() -> impl Iterator<Item = &'static settings::Setting> {
+        settings::for_command(Commands::from_bits(CMD))
+    }
+
+    /// `-y` stands for `--approve auto`: taken where `--approve` is.
+    fn takes_yes() -> bool {
+        Self::settings().any(|s| s.name == "approve")
+    }
+}
+
+impl<const CMD: u8> clap::FromArgMatches for Settings<CMD> {
     fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        let values = settings::SETTINGS
-            .iter()
+        let values = Self::settings()
             .filter_map(|s| {
                 let v = m.get_one::<String>(s.name)?;
                 Some((s.name.to_string(), v.clone()))
@@ -69,7 +82,7 @@ impl clap::FromArgMatches for Settings {
             .collect();
         Ok(Settings {
             values,
-            yes: m.get_flag("yes"),
+            yes: Self::takes_yes() && m.get_flag("yes"),
         })
     }
 
@@ -79,9 +92,9 @@ impl clap::FromArgMatches for Settings {
     }
 }
 
-impl Args for Settings {
+impl<const CMD: u8> Args for Settings<CMD> {
     fn augment_args(mut cmd: clap::Command) -> clap::Command {
-        for s in settings::SETTINGS {
+        for s in Self::settings() {
             let mut arg = Arg::new(s.name)
                 .long(s.name)
                 .value_name(s.value_name)
@@ -112,7 +125,7 @@ impl Args for Settings {
     }
 }
 
-impl Settings {
+impl<const CMD: u8> Settings<CMD> {
     fn flags(&self) -> BTreeMap<String, String> {
         let mut map = self.values.clone();
         if self.yes {
@@ -172,6 +185,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => cli::analyze(&logs, json, workdir, context_tokens),
         Command::Run(settings) => {
             let cfg = settings.resolve()?;
+            cli::warn_config(&cfg);
             self_heal::run::hide_secrets(&cfg);
             block_on(cli::run(cfg))
         }
@@ -185,9 +199,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         Command::ApproveUi { settings, port } => {
             let cfg = settings.resolve()?;
+            cli::warn_config(&cfg);
             block_on(cli::approve_ui(cfg, port))
         }
-        Command::Demo(settings) => block_on(cli::demo(settings)),
+        Command::Demo(settings) => block_on(cli::demo(settings.flags())),
     }
 }
 

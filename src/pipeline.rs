@@ -186,6 +186,8 @@ async fn repair_report(
     let outcome = repair_loop::repair(&input, progress).await;
     report.attempts = outcome.attempts;
     report.llm = outcome.llm;
+    // Every HTTP request the client sent, its retries and format fallbacks included.
+    report.llm.requests = llm_client.as_ref().map_or(0, |c| c.requests_sent());
     report.timings = outcome.timings;
     report.status = outcome.status;
     report.reason = outcome.reason;
@@ -225,7 +227,7 @@ pub fn remember(
             .collect(),
     });
     if let Err(e) = memory.save(&cfg.workdir) {
-        progress(&format!("warning: cannot save .self-heal/memory.json: {e}"));
+        progress.say(&format!("warning: cannot save .self-heal/memory.json: {e}"));
     }
 }
 

@@ -33,7 +33,7 @@ impl Approver for ApproveMode {
         proposal: &'a Proposal,
         progress: Progress<'a>,
     ) -> Pin<Box<dyn Future<Output = Decision> + 'a>> {
-        Box::pin(approve::ask(*self, proposal, progress))
+        Box::pin(async move { approve::ask(*self, proposal, &|l: &str| progress.say(l)).await })
     }
 }
 
@@ -68,7 +68,8 @@ async fn repair(
     approver: &dyn Approver,
     progress: Progress<'_>,
 ) -> Result<Outcome, UsageError> {
-    let source = match remote::resolve_source(cfg, progress).await {
+    let say = |l: &str| progress.say(l);
+    let source = match remote::resolve_source(cfg, &say).await {
         Ok(s) => s,
         Err(SourceError::Usage(msg)) => return Err(UsageError(msg)),
         Err(SourceError::Report(r)) => {
@@ -88,7 +89,7 @@ async fn repair(
         Source::Remote(run) => {
             // Validating (and committing on top of) another commit than the one that
             // failed would prove nothing: move the checkout first, or stop.
-            if let Err(report) = remote::align_checkout(cfg, run, progress) {
+            if let Err(report) = remote::align_checkout(cfg, run, &say) {
                 return Ok(Outcome {
                     report: *report,
                     run_url: None,

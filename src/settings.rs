@@ -31,6 +31,41 @@ pub struct Setting {
     /// Whether `.github/self-heal.toml` may set it: the file comes with the code under
     /// repair (a fork's, say), so it may not choose where keys are sent nor supply tokens.
     pub from_file: bool,
+    /// The subcommands that take it as a flag (and list it in their `--help`). Every
+    /// source other than the flag is read whatever the command.
+    pub commands: Commands,
+}
+
+/// A set of subcommands, for [`Setting::commands`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Commands(u8);
+
+impl Commands {
+    pub const RUN: Commands = Commands(1);
+    /// `check` is the pre-flight of a run: it takes the same flags.
+    pub const CHECK: Commands = Commands(2);
+    /// `demo` picks its own workdir, log, report, approval and target.
+    pub const DEMO: Commands = Commands(4);
+    pub const APPROVE_UI: Commands = Commands(8);
+    /// `run` and `check`.
+    pub const REPAIR: Commands = Commands::RUN.and(Commands::CHECK);
+
+    pub const fn and(self, other: Commands) -> Commands {
+        Commands(self.0 | other.0)
+    }
+
+    pub const fn contains(self, other: Commands) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// From [`Commands::bits`] (a const generic parameter of the CLI's flag set).
+    pub const fn from_bits(bits: u8) -> Commands {
+        Commands(bits)
+    }
+
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
 }
 
 /// The Action input's env names of setting `name`: dashes kept (as the runner sets
@@ -57,6 +92,13 @@ pub fn toml_keys(name: &str) -> [String; 2] {
 /// alias of `approve: auto`, which the file cannot choose either).
 pub fn file_may_set(name: &str) -> bool {
     name != "yes" && get(name).is_none_or(|s| s.from_file)
+}
+
+/// The settings `command` takes as flags, in the table's order.
+pub fn for_command(command: Commands) -> impl Iterator<Item = &'static Setting> {
+    SETTINGS
+        .iter()
+        .filter(move |s| s.commands.contains(command))
 }
 
 /// The setting called `name`.
@@ -87,6 +129,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: true,
         from_file: false,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "openai-api-key",
@@ -97,6 +140,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: true,
         from_file: false,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "openai-base-url",
@@ -107,6 +151,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: false,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "model",
@@ -117,6 +162,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "repo",
@@ -127,6 +173,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "run-id",
@@ -137,6 +184,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "workdir",
@@ -147,6 +195,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::APPROVE_UI),
     },
     Setting {
         name: "log",
@@ -157,6 +206,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "dry-run",
@@ -167,6 +217,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Bool,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "publish",
@@ -177,6 +228,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "approve",
@@ -187,6 +239,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "max-attempts",
@@ -197,6 +250,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "test-command",
@@ -207,6 +261,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "setup-command",
@@ -217,6 +272,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "validation",
@@ -227,6 +283,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "validation-image",
@@ -237,6 +294,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "validation-network",
@@ -247,6 +305,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Bool,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "validation-memory",
@@ -257,6 +316,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "validation-cpus",
@@ -267,6 +327,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "validation-pids",
@@ -277,6 +338,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "allowed-paths",
@@ -287,6 +349,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "allow-test-edits",
@@ -297,6 +360,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Bool,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "branch-prefix",
@@ -307,6 +371,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "base-branch",
@@ -317,6 +382,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "sign-off",
@@ -327,6 +393,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Bool,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "report",
@@ -337,6 +404,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "exclude-workflows",
@@ -347,6 +415,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "pr-token",
@@ -357,6 +426,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: true,
         from_file: false,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "comment",
@@ -367,6 +437,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Bool,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
     Setting {
         name: "test-timeout",
@@ -377,6 +448,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "llm-timeout",
@@ -387,6 +459,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
     Setting {
         name: "context-tokens",
@@ -397,6 +470,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR.and(Commands::DEMO),
     },
 ];
 
@@ -454,5 +528,19 @@ mod tests {
         assert_eq!(toml_keys("dry-run"), ["dry-run", "dry_run"]);
         assert!(!file_may_set("openai-base-url") && !file_may_set("yes"));
         assert!(file_may_set("model"));
+    }
+
+    #[test]
+    fn every_setting_is_a_run_and_check_flag_and_demo_takes_only_its_own() {
+        for s in SETTINGS {
+            assert!(s.commands.contains(Commands::REPAIR), "{}", s.name);
+        }
+        let demo: Vec<&str> = for_command(Commands::DEMO).map(|s| s.name).collect();
+        for name in ["run-id", "publish", "pr-token", "log", "workdir", "report"] {
+            assert!(!demo.contains(&name), "demo takes --{name}");
+        }
+        assert!(demo.contains(&"openai-api-key") && demo.contains(&"setup-command"));
+        let ui: Vec<&str> = for_command(Commands::APPROVE_UI).map(|s| s.name).collect();
+        assert_eq!(ui, ["workdir"]);
     }
 }

@@ -192,7 +192,8 @@ pub enum EventError {
     MissingRunId,
     #[error("run-id input {0:?} is not a positive number")]
     BadRunId(String),
-    #[error("no run to repair: pass --run-id, --log, or run from a workflow_run event")]
+    // The caller adds the offline way (`--log`) where it applies.
+    #[error("no run to repair: pass --run-id or run on a workflow_run event")]
     NoRun,
 }
 

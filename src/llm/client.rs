@@ -85,6 +85,8 @@ pub struct LlmClient {
     /// How far the provider pushed us down [`FORMATS`]: schema, then object, then none.
     format_level: AtomicU8,
     temperature_refused: AtomicBool,
+    /// HTTP requests sent so far (the transport counts each retry).
+    sent: std::sync::Arc<std::sync::atomic::AtomicU32>,
 }
 
 impl std::fmt::Debug for LlmClient {
@@ -119,7 +121,9 @@ impl LlmClient {
             .with_api_key(config_key)
             .with_org_id("")
             .with_project_id("");
+        let sent = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
         let transport = Transport {
+            sent: sent.clone(),
             http: http.clone(),
             options: SendOptions {
                 retry: RetryPolicy {
@@ -144,7 +148,14 @@ impl LlmClient {
             key_problem,
             format_level: AtomicU8::new(0),
             temperature_refused: AtomicBool::new(false),
+            sent,
         }
+    }
+
+    /// HTTP requests sent by this client so far: retries and format fallbacks count
+    /// each (the report's `model: N request(s)`).
+    pub fn requests_sent(&self) -> u32 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     /// The model name requests go to.

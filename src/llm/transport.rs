@@ -43,6 +43,8 @@ pub(super) enum TransportFailure {
 pub(super) struct Transport {
     pub(super) http: reqwest::Client,
     pub(super) options: SendOptions,
+    /// HTTP requests sent, every retry included (shared by the clones async-openai makes).
+    pub(super) sent: std::sync::Arc<std::sync::atomic::AtomicU32>,
 }
 
 type TransportFuture = Pin<Box<dyn Future<Output = Result<reqwest::Response, OpenAIError>> + Send>>;
@@ -79,16 +81,26 @@ impl Transport {
             .build()
             .await
             .map_err(|e| TransportFailure::Build(e.to_string()))?;
-        let response = crate::http::send(&self.http, request, &self.options)
-            .await
-            .map_err(|e| match e {
-                HttpError::Timeout { .. } => TransportFailure::Timeout,
-                HttpError::Unreachable { attempts, message } => {
-                    TransportFailure::Unreachable { attempts, message }
-                }
-                HttpError::TooLarge { limit } => TransportFailure::TooLarge(limit),
-                HttpError::Build(message) => TransportFailure::Build(message),
-            })?;
+        let sent = crate::http::send(&self.http, request, &self.options).await;
+        let tries = match &sent {
+            Ok(response) => response.attempts,
+            Err(HttpError::Timeout { attempts } | HttpError::Unreachable { attempts, .. }) => {
+                *attempts
+            }
+            // Cut off while reading: at least that request went out.
+            Err(HttpError::TooLarge { .. }) => 1,
+            Err(HttpError::Build(_)) => 0,
+        };
+        self.sent
+            .fetch_add(tries, std::sync::atomic::Ordering::Relaxed);
+        let response = sent.map_err(|e| match e {
+            HttpError::Timeout { .. } => TransportFailure::Timeout,
+            HttpError::Unreachable { attempts, message } => {
+                TransportFailure::Unreachable { attempts, message }
+            }
+            HttpError::TooLarge { limit } => TransportFailure::TooLarge(limit),
+            HttpError::Build(message) => TransportFailure::Build(message),
+        })?;
         let status = response.status;
         if status.is_success() {
             // A body async-openai's types reject would be logged by it as an

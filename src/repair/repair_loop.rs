@@ -7,6 +7,7 @@ use super::policy::PathPolicy;
 use super::recipes;
 use crate::analyze::Analysis;
 use crate::llm::{self, LlmClient, LlmError, PreviousAttempt, PromptInput, Templates};
+use crate::progress::{with_output, Step};
 use crate::report::{Attempt, AttemptSource, LlmStats, Status, Timings};
 use crate::validate::{self, Runner, Sandbox, Validation, ValidationPlan};
 use std::path::Path;
@@ -55,8 +56,9 @@ pub struct LoopOutcome {
     pub timings: Timings,
 }
 
-/// Progress lines for a human (the caller prints them to stderr or the Actions log).
-pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
+/// Progress for a human: steps, and the output of the commands that prove a fix
+/// (the caller shows them; any `Fn(&str)` takes the lines).
+pub type Progress<'a> = &'a dyn crate::progress::Sink;
 
 const NO_MODEL: &str = "no model configured: set openai-api-key (OpenAI), openai-base-url (any OpenAI-compatible server such as Ollama or vLLM) or github-token (GitHub Models)";
 
@@ -71,10 +73,11 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
     };
 
     if !input.skip_baseline && *input.runner != Runner::None {
-        progress("reproducing the failure in a sandbox");
+        let step = Step::begin(progress, "reproducing the failure in a sandbox");
         let started = Instant::now();
-        let reproduced = reproduce(input).await;
+        let reproduced = with_output(progress, reproduce(input)).await;
         out.timings.validation_ms += elapsed_ms(started);
+        drop(step);
         match reproduced {
             Ok(true) => {}
             Ok(false) => {
@@ -106,11 +109,15 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
     }
     for fix in found.fixes.iter().cloned() {
         let n = out.attempts.len() as u32 + 1;
-        progress(&format!("attempt {n}: recipe {}", fix.recipe));
+        let step = Step::begin(progress, &format!("attempt {n}: recipe {}", fix.recipe));
         let started = Instant::now();
-        let (attempt, tried) =
-            try_edits(input, n, AttemptSource::Recipe, fix.diagnosis, fix.edits).await;
+        let (attempt, tried) = with_output(
+            progress,
+            try_edits(input, n, AttemptSource::Recipe, fix.diagnosis, fix.edits),
+        )
+        .await;
         out.timings.validation_ms += elapsed_ms(started);
+        drop(step);
         out.attempts.push(attempt);
         let validated = match tried {
             Tried::Validated(v) => Some(*v),
@@ -152,10 +159,14 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
     for llm_n in 1..=input.max_attempts {
         let n = out.attempts.len() as u32 + 1;
         // "of", not "N/M": the client's HTTP retries print `retry N/M`.
-        progress(&format!(
-            "attempt {n}: asking the model (model attempt {llm_n} of {})",
-            input.max_attempts
-        ));
+        // Ends (in Actions: closes the attempt's group) on every way out of the body.
+        let _step = Step::begin(
+            progress,
+            &format!(
+                "attempt {n}: asking the model (model attempt {llm_n} of {})",
+                input.max_attempts
+            ),
+        );
         let prompt = llm::build_prompt(input.templates, &prompt_input(input, &ctx, &previous));
         let prompt = llm::Prompt {
             system: input.secrets.mask(&prompt.system),
@@ -191,8 +202,11 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         };
         add_usage(&mut out.llm, reply.usage);
         let started = Instant::now();
-        let (attempt, tried) =
-            try_edits(input, n, AttemptSource::Llm, reply.diagnosis, reply.edits).await;
+        let (attempt, tried) = with_output(
+            progress,
+            try_edits(input, n, AttemptSource::Llm, reply.diagnosis, reply.edits),
+        )
+        .await;
         out.timings.validation_ms += elapsed_ms(started);
         let validated = match tried {
             Tried::Validated(v) => Some(*v),

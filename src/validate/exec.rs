@@ -19,6 +19,15 @@ const DRAIN_GRACE: Duration = Duration::from_secs(2);
 const MAX_REPORT_LINES: usize = 10_000;
 /// Longest line considered when looking for `FAILED`/`ERROR` lines.
 const MAX_LINE: usize = 4 * 1024;
+/// Longest output line streamed to [`OUTPUT`].
+const MAX_STREAMED_LINE: usize = 500;
+
+tokio::task_local! {
+    /// Where the commands run inside this task-local's scope stream their output
+    /// lines, for progress (`crate::progress::with_output`). A task-local rather
+    /// than a parameter so validation's own signatures stay as they are.
+    pub static OUTPUT: tokio::sync::mpsc::UnboundedSender<String>;
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exit {
@@ -52,6 +61,8 @@ pub struct Capture {
     line_overflow: bool,
     pub report_lines: Vec<String>,
     pub summary_line: Option<String>,
+    /// Each finished line is sent here too (see [`OUTPUT`]).
+    stream: Option<tokio::sync::mpsc::UnboundedSender<String>>,
 }
 
 impl Capture {
@@ -89,6 +100,9 @@ impl Capture {
         let raw = String::from_utf8_lossy(&self.line);
         let line = strip_ansi(raw.trim_end_matches('\r'));
         let line = line.as_str();
+        if let Some(tx) = &self.stream {
+            let _ = tx.send(line.chars().take(MAX_STREAMED_LINE).collect());
+        }
         if !self.line_overflow {
             if (line.starts_with("FAILED ") || line.starts_with("ERROR "))
                 && self.report_lines.len() < MAX_REPORT_LINES
@@ -245,7 +259,10 @@ pub async fn run(
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
 
-    let mut capture = Capture::default();
+    let mut capture = Capture {
+        stream: OUTPUT.try_with(Clone::clone).ok(),
+        ..Capture::default()
+    };
     let mut out_buf = vec![0u8; 16 * 1024];
     let mut err_buf = vec![0u8; 16 * 1024];
     let deadline = tokio::time::Instant::now() + timeout;

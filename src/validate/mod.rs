@@ -17,7 +17,7 @@ mod steps;
 pub use docker::{
     default_cpus, DockerOptions, DEFAULT_MEMORY, DEFAULT_PIDS, LABEL as DOCKER_LABEL,
 };
-pub use exec::{is_secret_env, scrubbed_env, HEAD_BYTES, TAIL_BYTES};
+pub use exec::{is_secret_env, scrubbed_env, HEAD_BYTES, OUTPUT, TAIL_BYTES};
 pub use sandbox::Sandbox;
 pub use steps::DEFAULT_SHELL;
 

@@ -86,3 +86,264 @@ fn the_checkout_config_cannot_approve_or_redirect_the_key() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.contains("no model configured"), "{}", out.stdout);
 }
+
+fn help(args: &[&str]) -> String {
+    let out = Test::new().args(args).arg("--help").run();
+    assert_eq!(out.code, 0, "{out:?}");
+    out.stdout
+}
+
+#[test]
+fn each_command_lists_only_its_own_flags() {
+    for (name, args) in [
+        ("help-run", &["run"][..]),
+        ("help-check", &["check"]),
+        ("help-analyze", &["analyze"]),
+        ("help-approve-ui", &["approve-ui"]),
+        ("help-demo", &["demo"]),
+    ] {
+        insta::assert_snapshot!(name, help(args));
+    }
+    let demo = help(&["demo"]);
+    for flag in [
+        "--run-id",
+        "--publish",
+        "--pr-token",
+        "--log ",
+        "--yes",
+        "--report",
+    ] {
+        assert!(!demo.contains(flag), "demo --help lists {flag}:\n{demo}");
+    }
+    let run = help(&["run"]);
+    for flag in ["--run-id", "--publish", "--pr-token", "--log ", "--yes"] {
+        assert!(run.contains(flag), "run --help lacks {flag}:\n{run}");
+    }
+    // `check` is the pre-flight of a run: the same flags.
+    assert_eq!(
+        help(&["check"])
+            .split_once("Options:")
+            .map(|(_, o)| o.to_string()),
+        run.split_once("Options:").map(|(_, o)| o.to_string())
+    );
+}
+
+#[test]
+fn every_positional_argument_is_described() {
+    let analyze = help(&["analyze"]);
+    let args = analyze
+        .split_once("Arguments:")
+        .and_then(|(_, rest)| rest.split("\n\n").next())
+        .unwrap_or_else(|| panic!("no Arguments section:\n{analyze}"));
+    for line in args.lines().filter(|l| !l.trim().is_empty()) {
+        let (_, description) = line.trim().split_once("  ").unwrap_or(("", ""));
+        assert!(!description.trim().is_empty(), "undescribed: {line:?}");
+    }
+}
+
+#[test]
+fn plain_run_names_the_missing_log_once() {
+    let out = Test::new().args(["run"]).run();
+    assert_eq!(out.code, 2, "{out:?}");
+    insta::assert_snapshot!("plain-run-error", out.stderr);
+    assert_eq!(out.stderr.matches("--log").count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn ignored_keys_of_the_checkout_config_are_warned_about_by_name() {
+    let t = Test::with_sample("py-logic-error");
+    let repo = t.repo();
+    std::fs::create_dir_all(repo.join(".github")).unwrap();
+    std::fs::write(
+        repo.join(".github/self-heal.toml"),
+        "openai_api_key = \"sk-from-the-checkout-1234\"\nmax_atempts = 2\nopenai-base-url = \"http://127.0.0.1:9/v1\"\nmax-attempts = 1\n",
+    )
+    .unwrap();
+    let out = Test::new()
+        .current_dir(repo.clone())
+        .args(["run", "--log", "ci.log", "--dry-run"])
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("self-heal: warning: .github/self-heal.toml"))
+        .collect();
+    insta::assert_snapshot!("ignored-config-keys", warnings.join("\n"));
+    assert!(
+        !out.stderr.contains("sk-from-the-checkout"),
+        "{}",
+        out.stderr
+    );
+    // The same keys are WARN lines of `check`, which still passes on them.
+    let check = Test::new()
+        .current_dir(repo)
+        .args(["check", "--log", "ci.log"])
+        .run();
+    let warn: Vec<&str> = check
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("WARN config: "))
+        .collect();
+    assert_eq!(warn.len(), 3, "{check:?}");
+    assert!(
+        warn[0].contains("`max_atempts` is ignored: not a self-heal setting"),
+        "{warn:?}"
+    );
+}
+
+/// A PATH with sh, bash, git and a Python that has no pytest (a venv without pip).
+fn path_without_pytest(t: &Test) -> String {
+    let bin = t.path("tools");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["bash", "sh", "git"] {
+        let found = which::which(tool).unwrap_or_else(|_| panic!("{tool} on PATH"));
+        std::os::unix::fs::symlink(found, bin.join(tool)).unwrap();
+    }
+    // The interpreter itself, not a shim (pyenv's shims are scripts that need more).
+    let real = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import os, sys; print(os.path.realpath(sys.executable))",
+        ])
+        .output()
+        .expect("python3");
+    let venv = t.path("venv");
+    let made = std::process::Command::new(String::from_utf8_lossy(&real.stdout).trim())
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&venv)
+        .status()
+        .expect("python3 -m venv");
+    assert!(made.success());
+    format!("{}:{}", venv.join("bin").display(), bin.display())
+}
+
+#[test]
+fn demo_without_pytest_names_the_cause_and_no_path_it_deletes() {
+    let t = Test::new();
+    let out = Test::new()
+        .args(["demo"])
+        .env("PATH", path_without_pytest(&t))
+        .run();
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("the Python module `pytest` is not installed on this machine"),
+        "{out:?}"
+    );
+    for wrong in ["no model configured", "validation failed"] {
+        assert!(!out.stdout.contains(wrong), "{wrong:?}: {}", out.stdout);
+    }
+    // Every temp dir of the demo is gone: none of them may be printed.
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(!all.contains("self-heal-demo-"), "{all}");
+    assert!(!all.contains("report: "), "{all}");
+    assert!(all.contains("SELF_HEAL_DEMO_KEEP=1 keeps them"), "{all}");
+}
+
+#[test]
+fn a_kept_demo_shows_its_dir_and_report() {
+    let out = Test::new()
+        .args(["demo"])
+        .env("SELF_HEAL_DEMO_KEEP", "1")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let kept = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("kept "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    let report = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("report: "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(report.starts_with(kept), "{report} in {kept}");
+    assert!(std::path::Path::new(report).is_file(), "{report}");
+    std::fs::remove_dir_all(kept).unwrap();
+}
+
+/// `run --log ci.log --dry-run` on the `py-name-error` sample (fixed by a recipe).
+fn dry_run_of_the_name_error(t: &Test, extra: &[&str]) -> crate::support::harness::Output {
+    Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--dry-run", "--yes"])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .args(extra)
+        .run()
+}
+
+#[test]
+fn without_a_terminal_a_slow_command_gets_a_line_at_least_every_ten_seconds() {
+    let t = Test::with_sample("py-name-error");
+    let out = dry_run_of_the_name_error(
+        &t,
+        &[
+            "--test-command",
+            "echo suite-started; sleep 12; python3 -m pytest -q",
+        ],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let running: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("(running "))
+        .collect();
+    assert!(!running.is_empty(), "no periodic line:\n{}", out.stderr);
+    assert!(
+        running[0].starts_with("self-heal: attempt 1: recipe ")
+            && running[0].ends_with("; last output: suite-started)"),
+        "{running:?}"
+    );
+    assert!(!out.stderr.contains('\x1b'), "{:?}", out.stderr);
+}
+
+#[test]
+fn in_actions_each_attempt_is_a_group_with_the_commands_output() {
+    let t = Test::with_sample("py-name-error");
+    let out = Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--dry-run", "--publish", "none"])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .env("GITHUB_ACTIONS", "true")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let groups: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::group::"))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            "::group::self-heal: reproducing the failure in a sandbox",
+            "::group::self-heal: attempt 1: recipe python-did-you-mean"
+        ],
+        "{}",
+        out.stdout
+    );
+    // Each group: stop-commands (the output is the project's), the output, resume, end.
+    for block in out.stdout.split("::group::").skip(1) {
+        let lines: Vec<&str> = block.lines().collect();
+        let token = lines[1]
+            .strip_prefix("::stop-commands::")
+            .unwrap_or_else(|| panic!("{block}"));
+        let end = lines
+            .iter()
+            .position(|l| *l == "::endgroup::")
+            .unwrap_or_else(|| panic!("unclosed group:\n{block}"));
+        assert_eq!(lines[end - 1], format!("::{token}::"), "{block}");
+        assert!(
+            lines[2..end - 1]
+                .iter()
+                .any(|l| l.contains(" in ") && (l.contains("passed") || l.contains("failed"))),
+            "the pytest output is streamed into the group:\n{block}"
+        );
+    }
+    assert_eq!(
+        out.stdout.matches("::endgroup::").count(),
+        2,
+        "{}",
+        out.stdout
+    );
+}

@@ -366,8 +366,8 @@ fn rate_limited_then_success_is_fixed_after_waiting() {
     assert_eq!(r["status"], "fixed", "{out:?}");
     assert_eq!(fake.request_count(), 2, "the 429 was retried once");
     assert_eq!(
-        r["llm"]["requests"], 1,
-        "one attempt, whatever the transport retried"
+        r["llm"]["requests"], 2,
+        "every HTTP request sent, the retried one too (issue 12)"
     );
     assert!(pytest_passes(&t.repo()));
 }
