@@ -150,10 +150,10 @@ async fn conclude(
             return report;
         }
         (Some(Decision::Approved), Some(run)) if cfg.publish == Publish::Suggest => {
-            remote::suggest_fix(cfg, run, repaired, progress).await
+            remote::suggest_fix(cfg, run, repaired, &|l: &str| progress.say(l)).await
         }
         (Some(Decision::Approved), Some(run)) => {
-            remote::publish_fix(cfg, run, repaired, progress).await
+            remote::publish_fix(cfg, run, repaired, &|l: &str| progress.say(l)).await
         }
         (Some(Decision::Declined(why)), Some(_)) => {
             let mut report = repaired.report;

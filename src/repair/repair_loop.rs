@@ -105,7 +105,7 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
     );
     // A recipe that could not run (its tool is missing) is one line; the model is next.
     for note in &found.notes {
-        progress(note);
+        progress.say(note);
     }
     for fix in found.fixes.iter().cloned() {
         let n = out.attempts.len() as u32 + 1;
