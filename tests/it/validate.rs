@@ -806,7 +806,8 @@ fn scoped_commands_per_language() {
     for lang in ["go", "rust", "javascript", "java"] {
         assert_eq!(scope::scope(Some(lang), &ids(&["x"])), None, "{lang}");
     }
-    let cases: &[(&[(&str, &str)], Language, &str, &str)] = &[
+    type Files = &'static [(&'static str, &'static str)];
+    let cases: &[(Files, Language, &str, &str)] = &[
         (
             &[("go.mod", "module example.com/m\n")],
             Language::Go,
