@@ -964,3 +964,55 @@ fn without_pytest_the_run_names_it_instead_of_blaming_the_model() {
         "the cause is printed: {out:?}"
     );
 }
+
+/// A scoped run that runs none of the named tests exits 0 (node's pattern matched
+/// nothing) and is never a pass: on the unchanged code it is an environment error
+/// (the ids do not fit the project), after an edit a failed validation.
+#[tokio::test]
+async fn a_scoped_run_of_nothing_is_never_a_pass() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "package.json",
+        r#"{"scripts":{"test":"node --test"}}"#,
+    );
+    write(
+        root,
+        "test/a.test.js",
+        "const test = require('node:test');\ntest('adds', () => {});\n",
+    );
+    let plan = ValidationPlan {
+        failing_tests: vec!["no such test".into()],
+        language: Some(Language::JavaScript),
+        test_command: Some("node --test".into()),
+        scope_only: true,
+        ..ValidationPlan::default()
+    };
+    match validate(root, &plan, &Runner::Subprocess).await {
+        Err(ValidateError::Environment { reason, .. }) => {
+            assert!(reason.contains("ran none of the failing tests"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let plan = ValidationPlan {
+        scope_only: false,
+        ..plan
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed, "{v:?}");
+    assert!(v.output_tail.contains("that is never a pass"), "{v:?}");
+    assert_eq!(v.commands.len(), 1, "the full run is not reached: {v:?}");
+    // The named test that exists: ran and passed, read from the TAP report.
+    let plan = ValidationPlan {
+        failing_tests: vec!["adds".into()],
+        ..plan
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{v:?}");
+    assert!(v.output_tail.contains("ran and passed: adds"), "{v:?}");
+}
