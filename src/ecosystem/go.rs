@@ -1,7 +1,6 @@
 //! Go: `go test` on modules (go.mod).
 
-use super::{sh_quote, Ecosystem, Language};
-use std::collections::BTreeMap;
+use super::{Ecosystem, Framework, Language, Scoping};
 use std::path::Path;
 
 pub struct Go;
@@ -33,8 +32,8 @@ impl Ecosystem for Go {
             .then(|| "go test ./...".to_string())
     }
 
-    fn scoped_command(&self, tests: &[&str]) -> Option<String> {
-        scope(tests)
+    fn scoping(&self, root: &Path, _command: Option<&str>) -> Option<Scoping> {
+        go_scoping(root)
     }
 
     fn test_file_name(&self, stem: &str, ext: &str) -> Option<bool> {
@@ -50,82 +49,33 @@ impl Ecosystem for Go {
     }
 }
 
-/// Go ids as `pkg TestName`, `pkg.TestName` or `pkg/TestName` (subtests after `/`
-/// run through their top-level test); one `go test` per package.
-fn scope(tests: &[&str]) -> Option<String> {
-    let mut by_pkg: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for t in tests {
-        let (pkg, name) = split_go_id(t);
-        let top = name.split('/').next().unwrap_or(&name).to_string();
-        if top.is_empty() {
-            continue;
-        }
-        let names = by_pkg.entry(pkg).or_default();
-        if !names.contains(&top) {
-            names.push(top);
-        }
-    }
-    if by_pkg.is_empty() {
-        return None;
-    }
-    let cmds: Vec<String> = by_pkg
-        .into_iter()
-        .map(|(pkg, names)| {
-            let escaped: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
-            format!(
-                "go test -run {} {}",
-                sh_quote(&format!("^({})$", escaped.join("|"))),
-                sh_quote(&pkg)
-            )
-        })
-        .collect();
-    Some(cmds.join(" && "))
-}
-
-fn split_go_id(id: &str) -> (String, String) {
-    if let Some((pkg, name)) = id.rsplit_once(char::is_whitespace) {
-        return (go_pkg(pkg.trim()), name.to_string());
-    }
-    // The test name is the first segment starting with Test/Example/Benchmark/Fuzz.
-    let is_name = |s: &str| {
-        ["Test", "Example", "Benchmark", "Fuzz"]
-            .iter()
-            .any(|p| s.starts_with(p))
-    };
-    for (i, c) in id.char_indices() {
-        if (c == '.' || c == '/') && is_name(&id[i + 1..]) {
-            return (go_pkg(&id[..i]), id[i + 1..].to_string());
-        }
-    }
-    ("./...".to_string(), id.to_string())
-}
-
-fn go_pkg(pkg: &str) -> String {
-    if pkg.is_empty() {
-        "./...".to_string()
-    } else if pkg.contains('.') && !pkg.starts_with('.') {
-        // An import path (`example.com/m/pkg`) is what `go test` takes as is.
-        pkg.to_string()
-    } else if pkg.starts_with("./") || pkg == "." {
-        pkg.to_string()
-    } else {
-        format!("./{pkg}")
-    }
+/// `go test` with the module path of `go.mod` (packages are given as `./dir`).
+fn go_scoping(root: &Path) -> Option<Scoping> {
+    let text = std::fs::read_to_string(root.join("go.mod")).ok()?;
+    let module = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("module "))
+        .map(|m| m.trim().trim_matches('"').to_string());
+    Some(Scoping {
+        go_module: module,
+        ..Scoping::new(Framework::GoTest)
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{scoped_command, Language};
+    use super::super::{scoping, Framework, Language};
 
     #[test]
-    fn go_ids_group_by_package() {
-        let ids = vec![
-            "pkg/calc TestAdd".to_string(),
-            "pkg/calc.TestSub/neg".to_string(),
-        ];
-        assert_eq!(
-            scoped_command(Some(Language::Go), &ids).as_deref(),
-            Some("go test -run '^(TestAdd|TestSub)$' ./pkg/calc")
-        );
+    fn go_test_knows_the_module() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("go.mod"),
+            "module example.com/m\n\ngo 1.22\n",
+        )
+        .unwrap();
+        let s = scoping(Some(Language::Go), dir.path(), None).unwrap();
+        assert_eq!(s.framework, Framework::GoTest);
+        assert_eq!(s.go_module.as_deref(), Some("example.com/m"));
     }
 }

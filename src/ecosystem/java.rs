@@ -1,7 +1,6 @@
 //! Java and the JVM languages: maven (surefire) and gradle projects.
 
-use super::{sh_quote, Ecosystem, Language};
-use std::collections::BTreeMap;
+use super::{Ecosystem, Framework, Language, Scoping};
 use std::path::Path;
 
 pub struct Java;
@@ -48,8 +47,8 @@ impl Ecosystem for Java {
         }
     }
 
-    fn scoped_command(&self, tests: &[&str]) -> Option<String> {
-        scope(tests)
+    fn scoping(&self, root: &Path, _command: Option<&str>) -> Option<Scoping> {
+        java_scoping(root)
     }
 
     fn test_file_name(&self, stem: &str, ext: &str) -> Option<bool> {
@@ -65,52 +64,17 @@ impl Ecosystem for Java {
     }
 }
 
-/// Maven ids as `pkg.Class#method`, `method(pkg.Class)` or `pkg.Class`.
-fn scope(tests: &[&str]) -> Option<String> {
-    let mut by_class: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for t in tests {
-        let (class, method) = if let Some((m, rest)) = t.split_once('(') {
-            (rest.trim_end_matches(')').to_string(), Some(m.to_string()))
-        } else if let Some((c, m)) = t.split_once('#') {
-            (c.to_string(), Some(m.to_string()))
-        } else {
-            (t.to_string(), None)
-        };
-        let simple = class.rsplit('.').next().unwrap_or(&class).to_string();
-        let methods = by_class.entry(simple).or_default();
-        if let Some(m) = method {
-            methods.push(m);
-        }
-    }
-    let spec: Vec<String> = by_class
-        .into_iter()
-        .map(|(c, ms)| {
-            if ms.is_empty() {
-                c
-            } else {
-                format!("{c}#{}", ms.join("+"))
-            }
+/// Surefire for a `pom.xml`, else Gradle (through `./gradlew` when the project has one).
+fn java_scoping(root: &Path) -> Option<Scoping> {
+    let has = |p: &str| root.join(p).exists();
+    if has("pom.xml") {
+        Some(Scoping::new(Framework::Maven))
+    } else if has("build.gradle") || has("build.gradle.kts") {
+        Some(Scoping {
+            base: has("gradlew").then(|| vec!["./gradlew".to_string(), "test".to_string()]),
+            ..Scoping::new(Framework::Gradle)
         })
-        .collect();
-    Some(format!(
-        "mvn -q -B test -Dsurefire.failIfNoSpecifiedTests=false -Dtest={}",
-        sh_quote(&spec.join(","))
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::{scoped_command, Language};
-
-    #[test]
-    fn java_ids_both_forms() {
-        let ids = vec![
-            "com.x.CalcTest#adds".to_string(),
-            "subtracts(com.x.CalcTest)".to_string(),
-        ];
-        assert_eq!(
-            scoped_command(Some(Language::Java), &ids).as_deref(),
-            Some("mvn -q -B test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=CalcTest#adds+subtracts")
-        );
+    } else {
+        None
     }
 }

@@ -130,8 +130,18 @@ pub trait Ecosystem: Sync {
     fn detect_test_command(&self, root: &Path, declared: bool) -> Option<String>;
 
     /// The command that runs only `tests` (trimmed, non-empty ids in the framework's
-    /// form); None when this language has no way to scope.
-    fn scoped_command(&self, tests: &[&str]) -> Option<String>;
+    /// form), judged by its exit code and [`Ecosystem::failed_tests`]; None when this
+    /// language scopes through [`Ecosystem::scoping`] instead (or cannot scope).
+    fn scoped_command(&self, _tests: &[&str]) -> Option<String> {
+        None
+    }
+
+    /// The test framework of the project at `root` whose full test command is
+    /// `command`, for a scoped run whose report is read back (never judged by its exit
+    /// code); None when the language has none or it cannot be told.
+    fn scoping(&self, _root: &Path, _command: Option<&str>) -> Option<Scoping> {
+        None
+    }
 
     /// The tests a failed run of the full command reports failing, from the captured
     /// report lines and summary; None when they cannot be read completely.
@@ -172,6 +182,46 @@ pub trait Ecosystem: Sync {
     fn recipes(&self) -> &'static [&'static str] {
         &[]
     }
+}
+
+/// A test framework whose runs can be scoped to some tests and whose report can be
+/// read back (`validate::results` builds the commands and reads the reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framework {
+    Jest,
+    Vitest,
+    Mocha,
+    NodeTest,
+    GoTest,
+    Cargo,
+    Nextest,
+    Maven,
+    Gradle,
+}
+
+/// How a project's tests are run, as far as scoping them needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scoping {
+    pub framework: Framework,
+    /// The command that starts the framework (`./gradlew test`); None for its plain one.
+    pub base: Option<Vec<String>>,
+    /// Go: the module path from `go.mod`, so packages become `./dir` arguments.
+    pub go_module: Option<String>,
+}
+
+impl Scoping {
+    pub fn new(framework: Framework) -> Scoping {
+        Scoping {
+            framework,
+            base: None,
+            go_module: None,
+        }
+    }
+}
+
+/// The test framework of the project at `root` in `language` (see [`Ecosystem::scoping`]).
+pub fn scoping(language: Option<Language>, root: &Path, command: Option<&str>) -> Option<Scoping> {
+    of(language?).scoping(root, command)
 }
 
 /// The ecosystem of a language.

@@ -1,6 +1,6 @@
 //! Rust: cargo projects, libtest name filters.
 
-use super::{quoted_words, sh_quote, Ecosystem, Language};
+use super::{Ecosystem, Framework, Language, Scoping};
 use std::path::Path;
 
 pub struct Rust;
@@ -32,13 +32,8 @@ impl Ecosystem for Rust {
             .then(|| "cargo test".to_string())
     }
 
-    fn scoped_command(&self, tests: &[&str]) -> Option<String> {
-        Some(if tests.len() == 1 {
-            format!("cargo test {}", sh_quote(tests[0]))
-        } else {
-            // libtest takes several name filters after `--`.
-            format!("cargo test -- {}", quoted_words(tests))
-        })
+    fn scoping(&self, root: &Path, command: Option<&str>) -> Option<Scoping> {
+        rust_scoping(root, command)
     }
 
     /// Cargo's tests live in `tests/` or inline; file names say nothing.
@@ -53,4 +48,17 @@ impl Ecosystem for Rust {
     fn docker_image(&self) -> &'static str {
         "rust:1"
     }
+}
+
+/// libtest's exact filters, or nextest's when the project's command runs nextest.
+fn rust_scoping(root: &Path, command: Option<&str>) -> Option<Scoping> {
+    if !root.join("Cargo.toml").exists() {
+        return None;
+    }
+    let nextest = command.is_some_and(|c| c.contains("nextest"));
+    Some(Scoping::new(if nextest {
+        Framework::Nextest
+    } else {
+        Framework::Cargo
+    }))
 }

@@ -4,8 +4,16 @@
 //! must pass — or, when it fails, every test it reports as failing must be one
 //! of [`ValidationPlan::pre_existing_failures`] (tests that already failed before
 //! the change and are not what this fix is for). Which tests failed is read from
-//! the ecosystem (pytest's `FAILED`/`ERROR` lines); when they cannot be read
-//! completely (another framework, `-rN`, a crash), a failing full command fails the validation.
+//! the ecosystem (pytest's `FAILED`/`ERROR` lines, Surefire's reports); when they
+//! cannot be read completely (another framework, `-rN`, a crash), a failing full
+//! command fails the validation.
+//!
+//! Outside Python the scoped run is the framework's own ([`scope::scoped_run`]) and
+//! is judged by its report ([`results`]), never by its exit code: only "the named
+//! tests ran and passed" passes. A scoped run that ran nothing is never a pass; on
+//! the unchanged tree (the baseline reproduction) a run of nothing that exited 0
+//! means the ids or the scoping are wrong, which is [`ValidateError::Environment`]:
+//! neither "flaky" nor a verdict on a fix.
 
 mod docker;
 mod exec;
@@ -21,8 +29,9 @@ pub use exec::{is_secret_env, scrubbed_env, HEAD_BYTES, OUTPUT, TAIL_BYTES};
 pub use sandbox::Sandbox;
 pub use steps::DEFAULT_SHELL;
 
-use crate::ecosystem::{self, Language};
+use crate::ecosystem::{self, Framework, Language};
 use exec::{Exit, Outcome};
+use results::{ResultsAt, ScopedCommand, TestRun, Verdict};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Duration;
@@ -106,6 +115,8 @@ struct PlannedStep {
     kind: Step,
     command: String,
     shell: String,
+    /// A scoped run judged by its report: how to read it, and the tests it is for.
+    report: Option<(ScopedCommand, Vec<String>)>,
 }
 
 impl PlannedStep {
@@ -118,9 +129,29 @@ impl PlannedStep {
             kind,
             command,
             shell,
+            report: None,
+        }
+    }
+
+    /// The scoped run of `sc`; a report on stdout is also kept in [`SCOPED_OUTPUT`]
+    /// (the captured output is only its head and tail).
+    fn scoped(sc: ScopedCommand, wanted: Vec<String>) -> PlannedStep {
+        let line = sc.shell();
+        let command = match sc.results {
+            ResultsAt::Stdout => format!("{line} | tee {SCOPED_OUTPUT}"),
+            ResultsAt::Output => format!("{line} 2>&1 | tee {SCOPED_OUTPUT}"),
+            ResultsAt::File(_) | ResultsAt::JUnitDirs(_) => line,
+        };
+        PlannedStep {
+            report: Some((sc, wanted)),
+            ..PlannedStep::new(Step::Scoped, command, None)
         }
     }
 }
+
+/// Where a scoped run's report on stdout is kept, relative to the sandbox. The
+/// step runs under `bash -eo pipefail`, so the `tee` keeps the runner's exit code.
+const SCOPED_OUTPUT: &str = ".self-heal-scoped.out";
 
 /// Runs the plan in `root` (the sandbox): setup, the failing tests, the full command.
 /// `Runner::None` skips everything and passes, with [`DISABLED`] as the output.
@@ -140,7 +171,7 @@ pub async fn validate(
     }
     let language = language_of(plan);
     let full = full_command(root, plan, language);
-    let scoped = ecosystem::scoped_command(language, &plan.failing_tests);
+    let scoped = scoped_step(root, plan, language, full.as_deref());
     if full.is_none() && scoped.is_none() {
         return Ok(Validation {
             passed: false,
@@ -154,7 +185,7 @@ pub async fn validate(
     }
     let has_scoped = scoped.is_some();
     if let Some(s) = scoped {
-        steps.push(PlannedStep::new(Step::Scoped, s, None));
+        steps.push(s);
     }
     if let Some(s) = full.filter(|_| !(plan.scope_only && has_scoped)) {
         steps.push(PlannedStep::new(Step::Full, s, plan.test_shell.as_deref()));
@@ -162,9 +193,30 @@ pub async fn validate(
 
     let timeout = effective_timeout(plan.timeout);
     let mut executor = Executor::start(root, runner, &steps).await?;
-    let result = run_steps(&mut executor, &steps, plan, timeout).await;
+    let result = run_steps(&mut executor, root, &steps, plan, timeout).await;
     executor.stop().await;
     result
+}
+
+/// The scoped step: the framework's own run read back by its report where the
+/// ecosystem knows the framework, else the ecosystem's command judged by exit code.
+fn scoped_step(
+    root: &Path,
+    plan: &ValidationPlan,
+    language: Option<Language>,
+    full: Option<&str>,
+) -> Option<PlannedStep> {
+    let wanted: Vec<String> = plan
+        .failing_tests
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if let Some(sc) = scope::scoped_run(root, language, full, &wanted) {
+        return Some(PlannedStep::scoped(sc, wanted));
+    }
+    ecosystem::scoped_command(language, &plan.failing_tests)
+        .map(|c| PlannedStep::new(Step::Scoped, c, None))
 }
 
 /// The tests the full command reports failing on the unchanged tree in `root`
@@ -194,34 +246,124 @@ pub async fn baseline_failures(
     ));
     let timeout = effective_timeout(plan.timeout);
     let mut executor = Executor::start(root, runner, &steps).await?;
-    let result = baseline_steps(&mut executor, &steps, timeout, language).await;
+    let result = baseline_steps(&mut executor, root, &steps, timeout, plan).await;
     executor.stop().await;
     result
 }
 
 async fn baseline_steps(
     executor: &mut Executor<'_>,
+    root: &Path,
     steps: &[PlannedStep],
     timeout: Duration,
-    language: Option<Language>,
+    plan: &ValidationPlan,
 ) -> Result<Option<Vec<String>>, ValidateError> {
     let mut v = Validation::default();
     for (i, step) in steps.iter().enumerate() {
+        if step.kind == Step::Full {
+            remove_stale_reports(root, full_reports(root, plan));
+        }
         let out = run_one(executor, i, step, timeout, &mut v).await?;
         if step.kind == Step::Full {
             return Ok(if out.exit.success() {
                 Some(Vec::new())
-            } else if out.exit == Exit::Code(1) {
-                ecosystem::or_default(language).failed_tests(
-                    &out.capture.report_lines,
-                    out.capture.summary_line.as_deref(),
-                )
             } else {
-                None
+                full_failures(root, plan, &out)
             });
         }
     }
     Ok(None)
+}
+
+/// The framework whose reports a full run leaves where they can be read completely:
+/// Surefire's, for a build of one module (a multi-module build stops at the first
+/// module that fails, so later modules' failures would go unseen).
+fn full_reports(root: &Path, plan: &ValidationPlan) -> Option<ScopedCommand> {
+    let language = language_of(plan);
+    let full = full_command(root, plan, language)?;
+    let scoping = ecosystem::scoping(language, root, Some(&full))?;
+    let single_module =
+        std::fs::read_to_string(root.join("pom.xml")).is_ok_and(|pom| !pom.contains("<modules>"));
+    if scoping.framework != Framework::Maven || !single_module || !full.contains("mvn") {
+        return None;
+    }
+    // Only where the reports are, not the selection, is used from it.
+    let any = ["x".to_string()];
+    results::command::scoped(&results::command::ScopeRequest::new(Framework::Maven, &any))
+}
+
+fn remove_stale_reports(root: &Path, sc: Option<ScopedCommand>) {
+    let Some(sc) = sc else { return };
+    for s in &sc.stale {
+        let p = root.join(s);
+        let _ = std::fs::remove_dir_all(&p);
+        let _ = std::fs::remove_file(&p);
+    }
+}
+
+/// The tests a failed full run reports failing: pytest's lines (exit code 1), or
+/// the reports the framework left (see [`full_reports`]); None when they cannot be
+/// read completely.
+fn full_failures(root: &Path, plan: &ValidationPlan, out: &Outcome) -> Option<Vec<String>> {
+    if let Some(sc) = full_reports(root, plan) {
+        let run = read_report(root, &sc).ok()?;
+        let failed: Vec<String> = run.failed().into_iter().map(str::to_string).collect();
+        return (run.errors.is_empty() && !failed.is_empty()).then_some(failed);
+    }
+    if out.exit != Exit::Code(1) {
+        return None;
+    }
+    ecosystem::or_default(language_of(plan)).failed_tests(
+        &out.capture.report_lines,
+        out.capture.summary_line.as_deref(),
+    )
+}
+
+/// Reads the report a scoped run left in `root`.
+fn read_report(root: &Path, sc: &ScopedCommand) -> Result<TestRun, String> {
+    let file = |rel: &str| {
+        std::fs::read_to_string(root.join(rel)).map_err(|e| format!("no report at {rel}: {e}"))
+    };
+    let run = match &sc.results {
+        ResultsAt::Stdout | ResultsAt::Output => results::read(sc.format, &file(SCOPED_OUTPUT)?),
+        ResultsAt::File(f) => results::read(sc.format, &file(f)?),
+        ResultsAt::JUnitDirs(name) => {
+            let texts = junit_reports(root, name);
+            results::junit::read_all(texts.iter().map(String::as_str))
+        }
+    };
+    run.map_err(|e| e.to_string())
+}
+
+/// The text of every `TEST-*.xml` in a directory named `name` under `root`
+/// (one per module), leaving out dependencies and VCS data.
+fn junit_reports(root: &Path, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let in_reports = d.file_name().is_some_and(|n| n == name);
+        for e in rd.flatten() {
+            let p = e.path();
+            let Ok(ft) = e.file_type() else { continue };
+            let fname = e.file_name();
+            if ft.is_dir() {
+                if !matches!(fname.to_str(), Some("node_modules" | ".git")) {
+                    stack.push(p);
+                }
+            } else if in_reports
+                && fname.to_string_lossy().starts_with("TEST-")
+                && p.extension().is_some_and(|x| x == "xml")
+            {
+                if let Ok(text) = std::fs::read_to_string(&p) {
+                    out.push(text);
+                }
+            }
+        }
+    }
+    out
 }
 
 fn full_command(root: &Path, plan: &ValidationPlan, language: Option<Language>) -> Option<String> {
@@ -297,6 +439,7 @@ fn push_section(v: &mut Validation, section: String) {
 
 async fn run_steps(
     executor: &mut Executor<'_>,
+    root: &Path,
     steps: &[PlannedStep],
     plan: &ValidationPlan,
     timeout: Duration,
@@ -306,8 +449,32 @@ async fn run_steps(
         v.output_tail = line;
     }
     for (i, step) in steps.iter().enumerate() {
+        if let Some((sc, _)) = &step.report {
+            remove_stale_reports(root, Some(sc.clone()));
+            let _ = std::fs::remove_file(root.join(SCOPED_OUTPUT));
+        } else if step.kind == Step::Full {
+            remove_stale_reports(root, full_reports(root, plan));
+        }
         let out = run_one(executor, i, step, timeout, &mut v).await?;
-        let (ok, note) = judge(step.kind, &out, plan);
+        let (ok, note) = match &step.report {
+            Some((sc, wanted)) => {
+                let report = read_report(root, sc);
+                if plan.scope_only {
+                    if let Some(reason) = found_nothing(&out, &report, wanted) {
+                        let section =
+                            section(&step.command, &out.capture.text(), &out.exit, Some(&reason));
+                        push_section(&mut v, section);
+                        v.passed = false;
+                        return Err(ValidateError::Environment {
+                            reason,
+                            validation: v,
+                        });
+                    }
+                }
+                judge_report(&out, &report, wanted)
+            }
+            None => judge(step.kind, &out, plan, root),
+        };
         let body = if ok && note.is_none() {
             out.capture.last(PASSED_STEP_TAIL)
         } else {
@@ -422,7 +589,7 @@ fn missing_python_module(command: &str, text: &str) -> Option<String> {
 }
 
 /// Whether a step passed, with a note on why when that is not just its exit code.
-fn judge(step: Step, out: &Outcome, plan: &ValidationPlan) -> (bool, Option<String>) {
+fn judge(step: Step, out: &Outcome, plan: &ValidationPlan, root: &Path) -> (bool, Option<String>) {
     if out.exit.success() {
         return (true, None);
     }
@@ -441,13 +608,10 @@ fn judge(step: Step, out: &Outcome, plan: &ValidationPlan) -> (bool, Option<Stri
             (false, Some(note))
         }
         Step::Full => {
-            if out.exit != Exit::Code(1) {
+            if out.exit != Exit::Code(1) && full_reports(root, plan).is_none() {
                 return (false, Some("full test command failed".to_string()));
             }
-            let Some(failed) = ecosystem::or_default(language_of(plan)).failed_tests(
-                &out.capture.report_lines,
-                out.capture.summary_line.as_deref(),
-            ) else {
+            let Some(failed) = full_failures(root, plan, out) else {
                 return (
                     false,
                     Some("full test command failed (its failing tests could not be read)".into()),
@@ -477,6 +641,93 @@ fn judge(step: Step, out: &Outcome, plan: &ValidationPlan) -> (bool, Option<Stri
                     Some(format!("full test command fails on: {}", list.join(", "))),
                 )
             }
+        }
+    }
+}
+
+/// On the unchanged tree: why a scoped run that exited 0 and ran none of `wanted`
+/// says nothing about the code (the ids or the scoping do not match the project).
+fn found_nothing(
+    out: &Outcome,
+    report: &Result<TestRun, String>,
+    wanted: &[String],
+) -> Option<String> {
+    let Ok(run) = report else { return None };
+    match run.verdict(wanted) {
+        Verdict::RanNothing { errors } if errors.is_empty() && out.exit.success() => Some(format!(
+            "the scoped run ran none of the failing tests ({}) on the unchanged code; check the test ids and the working directory",
+            wanted.join(", ")
+        )),
+        _ => None,
+    }
+}
+
+/// A scoped run judged by its report, whatever its exit code: it passes only when
+/// the named tests ran and passed (and the runner agreed, exiting 0).
+fn judge_report(
+    out: &Outcome,
+    report: &Result<TestRun, String>,
+    wanted: &[String],
+) -> (bool, Option<String>) {
+    let run = match report {
+        Ok(r) => r,
+        Err(e) => {
+            return (
+                false,
+                Some(format!(
+                    "the scoped run's report could not be read ({e}): nothing is proven"
+                )),
+            )
+        }
+    };
+    let with_errors = |mut note: String, errors: &[String]| {
+        if !errors.is_empty() {
+            note.push_str(&format!("; the run broke: {}", errors.join("; ")));
+        }
+        note
+    };
+    match run.verdict(wanted) {
+        Verdict::Passed if out.exit.success() => (
+            true,
+            Some(format!(
+                "the failing tests ran and passed: {}",
+                wanted.join(", ")
+            )),
+        ),
+        Verdict::Passed => (
+            false,
+            Some(format!(
+                "the failing tests passed but the scoped run failed ({})",
+                out.exit.describe()
+            )),
+        ),
+        Verdict::RanNothing { errors } => (
+            false,
+            Some(with_errors(
+                format!(
+                    "the scoped run ran none of the failing tests ({}): that is never a pass",
+                    wanted.join(", ")
+                ),
+                &errors,
+            )),
+        ),
+        Verdict::Missing { missing } => (
+            false,
+            Some(format!(
+                "the scoped run did not run: {}",
+                missing.join(", ")
+            )),
+        ),
+        Verdict::Failed { failed, errors } => {
+            let note = if failed.is_empty() {
+                "the previously failing tests did not pass".to_string()
+            } else {
+                format!(
+                    "the previously failing tests still fail: {}",
+                    failed.join(", ")
+                )
+            };
+            (false, Some(with_errors(note, &errors)))
         }
     }
 }

@@ -1,4 +1,16 @@
 //! The sandbox: a temporary copy of the checkout that validation may change freely.
+//!
+//! Installed dependencies are reused without letting an attempt change them:
+//! - `node_modules` (ignored, so not part of the copy) is copied too, file by file
+//!   with `fs::copy` (copy-on-write where the file system can reflink): a fresh
+//!   `npm ci` per attempt is no longer needed, and what a test writes there stays in
+//!   the sandbox. Never a symlink or hard link, which would share the original files.
+//! - The Go module cache, Maven's local repository and cargo's registry live outside
+//!   the checkout and are used where they are (Go's files are read-only; Maven and
+//!   cargo only add to theirs).
+//! - `target/` and virtualenvs are not copied (a venv's interpreter links leave the
+//!   checkout): cargo rebuilds the crate in the sandbox from the shared registry, a
+//!   venv is set up with `setup-command`.
 
 use super::ValidateError;
 use std::path::{Path, PathBuf};
@@ -47,11 +59,35 @@ impl Sandbox {
             let entry = entry.map_err(|e| ValidateError::Sandbox(e.to_string()))?;
             copy_entry(&entry, &src_root, &dst_root)?;
         }
+        copy_dependencies(&src_root, &dst_root)?;
         Ok(Sandbox {
             _dir: dir,
             root: dst_root,
         })
     }
+}
+
+/// Installed dependency directories at the top of the checkout that the sandbox
+/// gets a private copy of even when they are ignored.
+pub const DEPENDENCY_DIRS: &[&str] = &["node_modules"];
+
+/// Copies each of [`DEPENDENCY_DIRS`] the ignore rules left out, everything in it.
+fn copy_dependencies(src_root: &Path, dst_root: &Path) -> Result<(), ValidateError> {
+    for name in DEPENDENCY_DIRS {
+        let src = src_root.join(name);
+        // A symlinked node_modules points outside: left out like any such link.
+        let is_dir = std::fs::symlink_metadata(&src).is_ok_and(|m| m.is_dir());
+        if !is_dir || dst_root.join(name).exists() {
+            continue;
+        }
+        let mut builder = ignore::WalkBuilder::new(&src);
+        builder.standard_filters(false).follow_links(false);
+        for entry in builder.build() {
+            let entry = entry.map_err(|e| ValidateError::Sandbox(e.to_string()))?;
+            copy_entry(&entry, src_root, dst_root)?;
+        }
+    }
+    Ok(())
 }
 
 fn copy_entry(

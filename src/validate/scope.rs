@@ -1,7 +1,10 @@
 //! Test scoping by language name (the ecosystems hold the rules, see
 //! [`crate::ecosystem`]) and matching test ids across runs.
 
+use super::results::command::{self, ScopeRequest};
+use super::results::ScopedCommand;
 use crate::ecosystem::{self, Language};
+use std::path::Path;
 
 pub use crate::ecosystem::{python, sh_quote};
 
@@ -9,6 +12,23 @@ pub use crate::ecosystem::{python, sh_quote};
 /// alias); None when the language is unknown, has no scoping, or nothing is to run.
 pub fn scope(language: Option<&str>, tests: &[String]) -> Option<String> {
     ecosystem::scoped_command(Some(Language::from_name(language?)?), tests)
+}
+
+/// The scoped run of `tests` for the project at `root` whose full test command is
+/// `command`, in the framework its ecosystem finds there, with how to read its report
+/// back; None when the language has no such framework (Python: see [`scope`]) or
+/// nothing is to run.
+pub fn scoped_run(
+    root: &Path,
+    language: Option<Language>,
+    command: Option<&str>,
+    tests: &[String],
+) -> Option<ScopedCommand> {
+    let scoping = ecosystem::scoping(language, root, command)?;
+    let mut req = ScopeRequest::new(scoping.framework, tests);
+    req.base = scoping.base.as_deref();
+    req.go_module = scoping.go_module.as_deref();
+    command::scoped(&req)
 }
 
 /// Whether two test ids name the same test, allowing one to be relative to a

@@ -22,6 +22,7 @@ mod llm;
 mod logs;
 mod recipes;
 mod repair;
+mod repair_ecosystems;
 mod results;
 mod style;
 mod validate;

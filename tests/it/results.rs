@@ -148,7 +148,7 @@ fn a_report_of_another_format_is_an_error_not_an_empty_run() {
 
 // ---- real scoped runs ----
 
-fn cache_dir() -> PathBuf {
+pub(crate) fn cache_dir() -> PathBuf {
     if let Ok(p) = std::env::var("SELF_HEAL_SAMPLE_CACHE") {
         return PathBuf::from(p);
     }
@@ -158,29 +158,43 @@ fn cache_dir() -> PathBuf {
     base.join("self-heal-samples")
 }
 
+/// This process's cargo and test settings, which a runner step must not see.
+pub(crate) const UNSET_ENV: &[&str] = &[
+    "CARGO_TARGET_DIR",
+    "RUST_BACKTRACE",
+    "RUSTFLAGS",
+    "NODE_OPTIONS",
+    "MAVEN_OPTS",
+    "GOFLAGS",
+];
+
+/// The environment a runner step has: the npm and Maven downloads shared by every
+/// test through [`cache_dir`].
+pub(crate) fn toolchain_env() -> Vec<(String, String)> {
+    let cache = cache_dir();
+    vec![
+        ("CI".into(), "true".into()),
+        (
+            "npm_config_cache".into(),
+            cache.join("npm").display().to_string(),
+        ),
+        ("GOTOOLCHAIN".into(), "local".into()),
+        (
+            "MAVEN_OPTS".into(),
+            format!("-Dmaven.repo.local={}", cache.join("m2").display()),
+        ),
+    ]
+}
+
 /// A command with the environment a runner step has, minus this process's
 /// cargo and test settings.
 fn cmd(dir: &Path, argv: &[String]) -> Command {
     let mut c = Command::new(&argv[0]);
     c.args(&argv[1..]).current_dir(dir);
-    for k in [
-        "CARGO_TARGET_DIR",
-        "RUST_BACKTRACE",
-        "RUSTFLAGS",
-        "NODE_OPTIONS",
-        "MAVEN_OPTS",
-        "GOFLAGS",
-    ] {
+    for k in UNSET_ENV {
         c.env_remove(k);
     }
-    let cache = cache_dir();
-    c.env("CI", "true")
-        .env("npm_config_cache", cache.join("npm"))
-        .env("GOTOOLCHAIN", "local")
-        .env(
-            "MAVEN_OPTS",
-            format!("-Dmaven.repo.local={}", cache.join("m2").display()),
-        );
+    c.envs(toolchain_env());
     c
 }
 
@@ -201,6 +215,12 @@ fn project(sample: &str, fixed: bool) -> tempfile::TempDir {
             std::fs::write(&p, text.replacen(s, r, 1)).unwrap();
         }
     }
+    install_deps(sample, dir);
+    tmp
+}
+
+/// `npm ci` from the shared cache where the project has a lock file.
+pub(crate) fn install_deps(sample: &str, dir: &Path) {
     if dir.join("package-lock.json").is_file() {
         let argv: Vec<String> = ["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"]
             .iter()
@@ -215,7 +235,6 @@ fn project(sample: &str, fixed: bool) -> tempfile::TempDir {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    tmp
 }
 
 /// Runs a scoped command in `dir` and reads its report.

@@ -1,5 +1,6 @@
 //! Sandbox copies and validation with real commands (real pytest on tiny projects).
 
+use self_heal::ecosystem::Language;
 use self_heal::repair::edits::{plan_edits, write_changes, Edit};
 use self_heal::repair::policy::PathPolicy;
 use self_heal::validate::{
@@ -635,6 +636,71 @@ fn sandbox_respects_ignores_and_keeps_modes_and_inner_links() {
     assert!(!path.exists(), "sandbox removed on drop");
 }
 
+/// The installed `node_modules` (ignored, so not part of the checkout's copy) is
+/// reused by a private copy: a test that writes into it changes only the sandbox's.
+#[tokio::test]
+async fn the_sandbox_reuses_node_modules_without_sharing_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, ".gitignore", "node_modules/\n");
+    write(
+        root,
+        "node_modules/left-pad/index.js",
+        "module.exports = 1;\n",
+    );
+    write(root, "node_modules/left-pad/package.json", "{}\n");
+    fs::create_dir_all(root.join("node_modules/.bin")).expect("mkdir");
+    std::os::unix::fs::symlink(
+        "../left-pad/index.js",
+        root.join("node_modules/.bin/left-pad"),
+    )
+    .expect("link");
+    let original = crate::support::harness::snapshot(root);
+
+    let sandbox = Sandbox::create(root).expect("sandbox");
+    let s = &sandbox.root;
+    assert_eq!(
+        fs::read_to_string(s.join("node_modules/.bin/left-pad")).expect("bin link kept"),
+        "module.exports = 1;\n"
+    );
+    assert!(
+        !fs::symlink_metadata(s.join("node_modules"))
+            .expect("node_modules")
+            .file_type()
+            .is_symlink(),
+        "a copy, not a link to the original"
+    );
+    // An attempt's setup and tests write into every file they can reach there.
+    let plan = ValidationPlan {
+        setup_command: Some(
+            "echo 'tampered by setup' >> node_modules/left-pad/package.json".into(),
+        ),
+        test_command: Some(
+            "echo 'module.exports = 2;' > node_modules/left-pad/index.js && \
+             echo x > node_modules/.bin/left-pad && rm -rf node_modules/left-pad && \
+             test ! -e node_modules/left-pad"
+                .into(),
+        ),
+        ..ValidationPlan::default()
+    };
+    let v = validate(s, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{v:?}");
+    assert_same_tree_as(root, &original);
+}
+
+fn assert_same_tree_as(
+    root: &Path,
+    before: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+) {
+    crate::support::harness::assert_same_tree(
+        before,
+        &crate::support::harness::snapshot(root),
+        "original",
+    );
+}
+
 #[test]
 fn sandbox_of_a_missing_dir_is_an_error() {
     let err = Sandbox::create(Path::new("/nonexistent/self-heal-test"))
@@ -736,24 +802,63 @@ fn scoped_commands_per_language() {
             "{py} -m pytest -q -p no:cacheprovider tests/t.py::test_a 'tests/t.py::test_p[1 2]'"
         ))
     );
-    assert_eq!(
-        scope::scope(
-            Some("go"),
-            &ids(&["example.com/m/calc TestAdd", "example.com/m/calc TestSub"])
+    // The other languages scope in their framework's own syntax, read back by report.
+    for lang in ["go", "rust", "javascript", "java"] {
+        assert_eq!(scope::scope(Some(lang), &ids(&["x"])), None, "{lang}");
+    }
+    type Files = &'static [(&'static str, &'static str)];
+    let cases: &[(Files, Language, &str, &str)] = &[
+        (
+            &[("go.mod", "module example.com/m\n")],
+            Language::Go,
+            "example.com/m/calc.TestAdd",
+            "go test -json -run '^TestAdd$' ./calc",
         ),
-        Some("go test -run '^(TestAdd|TestSub)$' example.com/m/calc".into())
-    );
+        (
+            &[("Cargo.toml", "[package]\n")],
+            Language::Rust,
+            "tests::adds",
+            "cargo test --no-fail-fast -- --exact tests::adds",
+        ),
+        (
+            &[("package.json", r#"{"scripts":{"test":"jest"}}"#)],
+            Language::JavaScript,
+            "sum › adds 1 + 2",
+            r"npx jest --json --outputFile=.self-heal-results.json -t '^sum adds 1 \+ 2$'",
+        ),
+        (
+            &[("package.json", r#"{"devDependencies":{"mocha":"10"}}"#)],
+            Language::JavaScript,
+            "pager shows",
+            "npx mocha --reporter tap --grep '^pager shows$'",
+        ),
+        (
+            &[("pom.xml", "<project/>")],
+            Language::Java,
+            "com.x.CalcTest#adds",
+            "mvn -B -ntp test -Dtest=com.x.CalcTest#adds -Dsurefire.failIfNoSpecifiedTests=false",
+        ),
+        (
+            &[("build.gradle", ""), ("gradlew", "")],
+            Language::Java,
+            "com.x.CalcTest#adds",
+            "./gradlew test --tests com.x.CalcTest.adds",
+        ),
+    ];
+    for (files, lang, id, want) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in *files {
+            write(dir.path(), name, text);
+        }
+        let sc = scope::scoped_run(dir.path(), Some(*lang), None, &ids(&[id]))
+            .unwrap_or_else(|| panic!("{lang} {files:?}"));
+        assert_eq!(sc.shell(), *want, "{lang} {files:?}");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
     assert_eq!(
-        scope::scope(Some("rust"), &ids(&["tests::adds"])),
-        Some("cargo test tests::adds".into())
-    );
-    assert_eq!(
-        scope::scope(Some("javascript"), &ids(&["sum adds 1 + 2"])),
-        Some(r"npx jest -t '^(sum adds 1 \+ 2)$'".into())
-    );
-    assert_eq!(
-        scope::scope(Some("java"), &ids(&["com.x.CalcTest#adds"])),
-        Some("mvn -q -B test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=CalcTest#adds".into())
+        scope::scoped_run(dir.path(), Some(Language::Go), None, &ids(&["TestX"])),
+        None,
+        "no go.mod, no framework"
     );
     assert_eq!(scope::scope(Some("python"), &[]), None);
     assert_eq!(scope::scope(Some("cobol"), &ids(&["x"])), None);
@@ -858,4 +963,56 @@ fn without_pytest_the_run_names_it_instead_of_blaming_the_model() {
             || out.stderr.contains("No module named pytest"),
         "the cause is printed: {out:?}"
     );
+}
+
+/// A scoped run that runs none of the named tests exits 0 (node's pattern matched
+/// nothing) and is never a pass: on the unchanged code it is an environment error
+/// (the ids do not fit the project), after an edit a failed validation.
+#[tokio::test]
+async fn a_scoped_run_of_nothing_is_never_a_pass() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "package.json",
+        r#"{"scripts":{"test":"node --test"}}"#,
+    );
+    write(
+        root,
+        "test/a.test.js",
+        "const test = require('node:test');\ntest('adds', () => {});\n",
+    );
+    let plan = ValidationPlan {
+        failing_tests: vec!["no such test".into()],
+        language: Some(Language::JavaScript),
+        test_command: Some("node --test".into()),
+        scope_only: true,
+        ..ValidationPlan::default()
+    };
+    match validate(root, &plan, &Runner::Subprocess).await {
+        Err(ValidateError::Environment { reason, .. }) => {
+            assert!(reason.contains("ran none of the failing tests"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let plan = ValidationPlan {
+        scope_only: false,
+        ..plan
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed, "{v:?}");
+    assert!(v.output_tail.contains("that is never a pass"), "{v:?}");
+    assert_eq!(v.commands.len(), 1, "the full run is not reached: {v:?}");
+    // The named test that exists: ran and passed, read from the TAP report.
+    let plan = ValidationPlan {
+        failing_tests: vec!["adds".into()],
+        ..plan
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{v:?}");
+    assert!(v.output_tail.contains("ran and passed: adds"), "{v:?}");
 }

@@ -18,18 +18,8 @@
 use super::Format;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framework {
-    Jest,
-    Vitest,
-    Mocha,
-    NodeTest,
-    GoTest,
-    Cargo,
-    Nextest,
-    Maven,
-    Gradle,
-}
+/// The frameworks are the ecosystems' (each ecosystem says which one a project uses).
+pub use crate::ecosystem::Framework;
 
 /// Where the report of a scoped run is.
 #[derive(Debug, Clone, PartialEq, Eq)]

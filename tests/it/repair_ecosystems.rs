@@ -1,0 +1,231 @@
+//! The repair loop end to end outside Python: the real binary on a copy of each
+//! Go, Rust, JavaScript/TypeScript and Java sample, its real CI log, a fake
+//! OpenAI-compatible server on 127.0.0.1, and the real toolchain in the sandbox.
+//!
+//! One run per sample keeps the toolchain time down (2 shared cores): the fake
+//! model first answers with a plausible wrong edit, which the real scoped run (or
+//! the full command, for a build error) must reject, then with the expected fix,
+//! which must validate; the tree then equals the expected fix. npm, Maven and Go
+//! downloads are shared with tests/it/results.rs (`results::cache_dir`).
+//!
+//! The fake's replies do not depend on the prompt yet: what the prompt must carry
+//! per ecosystem is the context-gathering work's to assert.
+
+use crate::results::{install_deps, toolchain_env};
+use crate::support::fake_openai::{FakeOpenAi, Reply};
+use crate::support::harness::{assert_same_tree, sample_dir, snapshot_sources, Test};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const KEY: &str = "sk-test-key-0123456789";
+
+fn expected(sample: &str) -> Value {
+    let text = std::fs::read_to_string(sample_dir(sample).join("expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// (path, search, replace) of the expected fix.
+fn fix(e: &Value) -> Vec<(String, String, String)> {
+    e["fix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["search"].as_str().unwrap().to_string(),
+                f["replace"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The sources of the checkout, without the installed dependencies.
+fn sources(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    snapshot_sources(repo)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("node_modules") && !p.starts_with(".git"))
+        .collect()
+}
+
+/// A git checkout of the sample with its dependencies installed and ignored, as a
+/// CI checkout after `npm ci` is.
+fn checkout(sample: &str) -> Test {
+    let t = Test::with_sample(sample);
+    std::fs::write(t.repo().join(".gitignore"), "node_modules/\n").unwrap();
+    install_deps(sample, &t.repo());
+    t
+}
+
+fn repair(sample: &str) {
+    let e = expected(sample);
+    let fix = fix(&e);
+    let t = checkout(sample);
+    let repo = t.repo();
+
+    let mut want = sources(&repo);
+    for (path, search, replace) in &fix {
+        let key = PathBuf::from(path);
+        let before = String::from_utf8(want[&key].clone()).unwrap();
+        assert_eq!(
+            before.matches(search.as_str()).count(),
+            1,
+            "{sample}: fix matches once"
+        );
+        want.insert(
+            key,
+            before.replacen(search.as_str(), replace, 1).into_bytes(),
+        );
+    }
+
+    // Plausible but wrong: the code as it was, plus a comment (every sample here is
+    // in a language with `//` comments).
+    let (path, search, _) = &fix[0];
+    let wrong_replace = format!("{search}\n// self-heal wrong guess\n");
+    let wrong = Reply::reply_edits("first guess", &[(path, search, &wrong_replace)]).usage(800, 40);
+    let edits: Vec<(&str, &str, &str)> = fix
+        .iter()
+        .map(|(p, s, r)| (p.as_str(), s.as_str(), r.as_str()))
+        .collect();
+    let right = Reply::reply_edits("the root cause", &edits).usage(900, 60);
+    let fake = FakeOpenAi::start([wrong, right]);
+
+    let mut test = Test::new()
+        .current_dir(repo.clone())
+        .args(["run", "--log", repo.join("ci.log").to_str().unwrap()])
+        .args(["--workdir", repo.to_str().unwrap(), "--yes"])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .args(["--openai-base-url", &fake.base_url()])
+        .env("OPENAI_API_KEY", KEY);
+    for (k, v) in toolchain_env() {
+        test = test.env(&k, v);
+    }
+    let out = test.run();
+    let r = out.report(&t.path("report.json"));
+    let attempts = r["attempts"].as_array().unwrap();
+    let tails: Vec<&str> = attempts
+        .iter()
+        .map(|a| a["validation"]["output_tail"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        r["status"],
+        "fixed",
+        "{sample}: {out:?}\n{}",
+        tails.join("\n----\n")
+    );
+    assert_eq!(out.code, 0, "{sample}: {out:?}");
+    assert_eq!(fake.request_count(), 2, "{sample}");
+    assert_eq!(r["llm"]["requests"], 2, "{sample}");
+    assert_eq!(r["llm"]["prompt_tokens"], 1700, "{sample}");
+    assert_eq!(attempts.len(), 2, "{sample}");
+
+    // The wrong edit was applied and rejected by a real run.
+    let first = &attempts[0]["validation"];
+    assert_eq!(first["passed"], false, "{sample}: {}", tails[0]);
+    assert!(attempts[0]["error"].is_null(), "{sample}: {}", attempts[0]);
+    let second = &attempts[1]["validation"];
+    assert_eq!(second["passed"], true, "{sample}: {}", tails[1]);
+
+    let failing: Vec<String> = e["failing_tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    if failing.is_empty() {
+        // A build or type error: the full command (the log's own) proved it.
+        assert_eq!(second["commands"].as_array().unwrap().len(), 1, "{sample}");
+    } else {
+        // The framework's scoped run ran exactly the failing tests, read from its report.
+        assert!(
+            tails[0].contains("the previously failing tests still fail"),
+            "{sample}: {}",
+            tails[0]
+        );
+        assert!(
+            tails[1].contains(&format!(
+                "the failing tests ran and passed: {}",
+                failing.join(", ")
+            )),
+            "{sample}: {}",
+            tails[1]
+        );
+    }
+    assert_same_tree(&want, &sources(&repo), sample);
+}
+
+#[test]
+fn go_wordfreq() {
+    repair("go-wordfreq");
+}
+
+#[test]
+fn go_build_error() {
+    repair("go-build-error");
+}
+
+#[test]
+fn go_subtest_table() {
+    repair("go-subtest-table");
+}
+
+#[test]
+fn rust_integration_hop() {
+    repair("rust-integration-hop");
+}
+
+#[test]
+fn rust_compile_error() {
+    repair("rust-compile-error");
+}
+
+#[test]
+fn rust_panic() {
+    repair("rust-panic");
+}
+
+#[test]
+fn js_jest_hop() {
+    repair("js-jest-hop");
+}
+
+#[test]
+fn ts_type_error() {
+    repair("ts-type-error");
+}
+
+#[test]
+fn js_vitest() {
+    repair("js-vitest");
+}
+
+#[test]
+fn js_mocha() {
+    repair("js-mocha");
+}
+
+#[test]
+fn js_node_test() {
+    repair("js-node-test");
+}
+
+#[test]
+fn js_node_spec() {
+    repair("js-node-spec");
+}
+
+#[test]
+fn java_junit5_hop() {
+    repair("java-junit5-hop");
+}
+
+#[test]
+fn java_compile_error() {
+    repair("java-compile-error");
+}
+
+#[test]
+fn java_junit4() {
+    repair("java-junit4");
+}
