@@ -22,6 +22,8 @@ pub struct PrBody<'a> {
     pub llm: LlmStats,
     pub branch: &'a str,
     pub fingerprint: &'a str,
+    /// "Changed since the last green run", when it was looked up.
+    pub changed_since: Option<&'a crate::analyze::changes::ChangedSince>,
 }
 
 impl<'a> PrBody<'a> {
@@ -45,6 +47,7 @@ impl<'a> PrBody<'a> {
             llm: report.llm,
             branch,
             fingerprint,
+            changed_since: report.changed_since.as_ref(),
         }
     }
 
@@ -68,6 +71,14 @@ impl<'a> PrBody<'a> {
         } else {
             diag
         });
+        if let Some(c) = self.changed_since {
+            out.push_str("\n\n### Changed since the last green run\n\n");
+            out.push_str(&crate::report::since::changed_since_markdown(
+                c,
+                crate::report::since::MAX_SINCE_CHARS,
+            ));
+            out.truncate(out.trim_end().len());
+        }
         out.push_str("\n\n### Change\n\n");
         out.push_str(&diff_block(self.diff, MAX_DIFF_CHARS));
         out.push_str("\n### Validation\n\n");

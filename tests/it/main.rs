@@ -23,5 +23,6 @@ mod logs;
 mod recipes;
 mod repair;
 mod results;
+mod since;
 mod style;
 mod validate;

@@ -26,7 +26,7 @@ pub fn fixture_json(rel: &str) -> Value {
 /// One request as the fake saw it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
-    /// Route key (`get_run`, `list_jobs`, `job_logs`, `run_logs`, `list_pulls`,
+    /// Route key (`get_run`, `list_jobs`, `job_logs`, `run_logs`, `workflow_runs`, `list_pulls`,
     /// `create_pull`, `update_pull`, `create_comment`, `dispatch`, `blob_job`,
     /// `blob_run`, `unknown`).
     pub route: String,
@@ -97,6 +97,8 @@ struct FakeState {
     job_logs: HashMap<u64, String>,
     run_zip: Vec<u8>,
     pulls: Vec<Value>,
+    /// Runs served by `GET .../actions/workflows/{id}/runs`, newest first.
+    workflow_runs: Vec<Value>,
     next_pr: u64,
     script: HashMap<String, VecDeque<Reply>>,
     requests: Vec<Recorded>,
@@ -162,6 +164,7 @@ impl FakeGithub {
             job_logs,
             run_zip: Vec::new(),
             pulls: Vec::new(),
+            workflow_runs: Vec::new(),
             next_pr: 100,
             script: HashMap::new(),
             requests: Vec::new(),
@@ -252,6 +255,22 @@ impl FakeGithub {
         n
     }
 
+    /// Adds an earlier run of the workflow (the `workflow-run-paginated.json` shape) on
+    /// `branch` at `sha` that ended with `conclusion`; listed newest (highest id) first.
+    pub fn add_workflow_run(&self, id: u64, branch: &str, sha: &str, conclusion: &str) {
+        let mut run = fixture_json("rest/workflow-run-paginated.json")["workflow_runs"][0].clone();
+        run["id"] = json!(id);
+        run["head_branch"] = json!(branch);
+        run["head_sha"] = json!(sha);
+        run["status"] = json!("completed");
+        run["conclusion"] = json!(conclusion);
+        run["html_url"] = json!(format!("https://github.com/{REPO}/actions/runs/{id}"));
+        let mut st = self.lock();
+        st.workflow_runs.push(run);
+        st.workflow_runs
+            .sort_by_key(|r| std::cmp::Reverse(r["id"].as_u64().unwrap_or(0)));
+    }
+
     pub fn pulls(&self) -> Vec<Value> {
         self.lock().pulls.clone()
     }
@@ -337,6 +356,7 @@ fn route_of(method: &Method, segs: &[&str]) -> &'static str {
         ("GET", ["repos", _, _, "actions", "runs", _, "jobs"]) => "list_jobs",
         ("GET", ["repos", _, _, "actions", "runs", _, "logs"]) => "run_logs",
         ("GET", ["repos", _, _, "actions", "jobs", _, "logs"]) => "job_logs",
+        ("GET", ["repos", _, _, "actions", "workflows", _, "runs"]) => "workflow_runs",
         ("GET", ["repos", _, _, "pulls"]) => "list_pulls",
         ("POST", ["repos", _, _, "pulls"]) => "create_pull",
         ("PATCH", ["repos", _, _, "pulls", _]) => "update_pull",
@@ -445,6 +465,26 @@ async fn api_handler(
             let id = segs[5];
             let loc = format!("{}/run/{id}.zip?urlSignature=abc", st.blob_base);
             respond(302, &[("location".into(), loc)], "")
+        }
+        "workflow_runs" => {
+            // `status=success` filters on the conclusion, as GitHub does.
+            let branch = query_param(&uri, "branch");
+            let status = query_param(&uri, "status");
+            let runs: Vec<Value> = st
+                .workflow_runs
+                .iter()
+                .filter(|r| branch.as_ref().is_none_or(|b| r["head_branch"] == json!(b)))
+                .filter(|r| {
+                    status
+                        .as_ref()
+                        .is_none_or(|s| r["conclusion"] == json!(s) || r["status"] == json!(s))
+                })
+                .cloned()
+                .collect();
+            json_reply(
+                200,
+                &json!({"total_count": runs.len(), "workflow_runs": runs}),
+            )
         }
         "list_pulls" => {
             let state_q = query_param(&uri, "state").unwrap_or_else(|| "open".into());
