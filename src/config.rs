@@ -142,6 +142,9 @@ pub struct Config {
     pub test_timeout: Duration,
     pub llm_timeout: Duration,
     pub context_tokens: usize,
+    /// The `since` setting: a revision to compare with, or `None` for the default
+    /// (see [`crate::analyze::changes`]); `Some("none")` turns the comparison off.
+    pub since: Option<String>,
     /// `GITHUB_API_URL`, default `https://api.github.com`.
     pub api_url: String,
     /// Running inside GitHub Actions (`GITHUB_ACTIONS=true`).
@@ -583,6 +586,11 @@ impl Config {
                     },
                 )?
                 .unwrap_or(1500),
+            since: r.parse(
+                "since",
+                "expected a git revision (a commit, branch or tag) or none",
+                |v| crate::analyze::changes::valid_rev(v).then(|| v.to_string()),
+            )?,
             api_url: r
                 .env("GITHUB_API_URL")
                 .and_then(|v| parse_url(&v))

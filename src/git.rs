@@ -96,6 +96,56 @@ impl Git {
         Ok(text.strip_suffix('\n').unwrap_or(&text).to_string())
     }
 
+    /// Runs git and keeps at most `max` bytes of its stdout; `true` when more was
+    /// written (git is then stopped: a diff of a generated file must not fill memory).
+    pub fn run_capped(
+        &self,
+        args: &[&str],
+        env: &[(String, String)],
+        max: usize,
+    ) -> Result<(String, bool), GitError> {
+        use std::io::Read;
+        let mut cmd = Command::new("git");
+        cmd.arg("-C")
+            .arg(&self.dir)
+            .args(args)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_LITERAL_PATHSPECS", "1")
+            .env("LC_ALL", "C")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let spawn = |e: std::io::Error| GitError::Spawn(e.to_string());
+        let mut child = cmd.spawn().map_err(spawn)?;
+        let mut out = Vec::new();
+        let mut more = false;
+        if let Some(stdout) = child.stdout.take() {
+            let mut limited = stdout.take(max as u64 + 1);
+            limited.read_to_end(&mut out).map_err(spawn)?;
+            more = out.len() > max;
+            out.truncate(max);
+        }
+        if more {
+            // Stop it rather than read the rest: its exit status no longer matters.
+            let _ = child.kill();
+        }
+        let mut err = Vec::new();
+        if let Some(mut stderr) = child.stderr.take() {
+            let _ = stderr.by_ref().take(64 * 1024).read_to_end(&mut err);
+        }
+        let status = child.wait().map_err(spawn)?;
+        if !more && !status.success() {
+            return Err(GitError::Failed {
+                command: args.first().copied().unwrap_or("").to_string(),
+                stderr: self.secrets.mask(String::from_utf8_lossy(&err).trim()),
+            });
+        }
+        Ok((String::from_utf8_lossy(&out).into_owned(), more))
+    }
+
     /// The environment that gives this runner's token to one git command talking
     /// to `remote_url`, after the `GIT_CONFIG_*` entries this process already has
     /// (the entrypoint uses them for `safe.directory`).

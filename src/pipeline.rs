@@ -1,10 +1,14 @@
 //! The repair half of `self-heal run`: logs → analysis → repair loop → a validated
 //! fix waiting for approval (see [`crate::run`] for the rest), and memory.
 
+use crate::analyze::changes::{self, Base, ChangedSince};
 use crate::analyze::{self, Analysis, AnalyzeOptions};
 use crate::approve::Proposal;
 use crate::config::{Config, ValidationMode};
 use crate::ecosystem;
+use crate::git::Git;
+use crate::github::client::GithubClient;
+use crate::github::event::WorkflowRun;
 use crate::llm::{LlmClient, LlmSettings, Templates};
 use crate::logs::LogFile;
 use crate::repair::edits;
@@ -60,10 +64,103 @@ pub fn analysis_options(cfg: &Config) -> AnalyzeOptions {
     }
 }
 
-/// Runs the loop on logs already read; see [`repair_analysis`].
-pub async fn repair_logs(cfg: &Config, log_files: &[LogFile], progress: Progress<'_>) -> Repaired {
-    let analysis = analyze::analyze(log_files, &analysis_options(cfg));
+/// The failed run on GitHub, for "changed since the last green run".
+pub struct FailedRun<'a> {
+    pub client: &'a GithubClient,
+    pub repo: &'a str,
+    pub run: &'a WorkflowRun,
+}
+
+/// Runs the loop on logs already read; see [`repair_analysis`]. The checkout is at
+/// the failed commit, which is compared with the last green run's.
+pub async fn repair_logs(
+    cfg: &Config,
+    log_files: &[LogFile],
+    failed: FailedRun<'_>,
+    progress: Progress<'_>,
+) -> Repaired {
+    let mut analysis = analyze::analyze(log_files, &analysis_options(cfg));
+    if wants_changes(cfg, &analysis) {
+        let base = match &cfg.since {
+            Some(rev) => Ok(Base {
+                rev: rev.clone(),
+                label: format!("`{rev}` (the `since` setting)"),
+                fetch: true,
+            }),
+            None => green_base(&failed).await,
+        };
+        let head = failed.run.head_sha.as_deref().unwrap_or("HEAD");
+        analysis.changed_since = Some(changes_since(cfg, &analysis, base, Some(head), progress));
+    }
     repair_analysis(cfg, &analysis, progress).await
+}
+
+/// Local logs: "what changed" between `since` (default: the merge-base with the
+/// default branch) and the working tree the logs came from.
+pub fn with_local_changes(cfg: &Config, analysis: &mut Analysis, progress: Progress<'_>) {
+    if !wants_changes(cfg, analysis) {
+        return;
+    }
+    let git = Git::new(&cfg.workdir, "");
+    let base = changes::local_base(&git, cfg.since.as_deref());
+    analysis.changed_since = Some(changes_since(cfg, analysis, base, None, progress));
+}
+
+/// Only a failure code can fix makes a comparison worth a lookup; `since: none` is off.
+fn wants_changes(cfg: &Config, analysis: &Analysis) -> bool {
+    cfg.since.as_deref() != Some("none") && analysis.failures.iter().any(|f| f.kind.is_fixable())
+}
+
+/// The last green run of the failed run's workflow on its branch, else its PR's base.
+async fn green_base(failed: &FailedRun<'_>) -> Result<Base, String> {
+    let found = failed.client.last_green_run(failed.repo, failed.run).await;
+    match found {
+        Ok(Some(green)) => {
+            return Ok(Base {
+                rev: green.head_sha,
+                label: format!("the last green run {}", green.id),
+                fetch: true,
+            })
+        }
+        Ok(None) => {}
+        Err(e) => tracing::debug!("listing the workflow's successful runs: {e}"),
+    }
+    let pr_base = failed
+        .run
+        .pull_requests
+        .iter()
+        .find_map(|p| p.base.as_ref()?.sha.clone().filter(|s| !s.is_empty()));
+    match pr_base {
+        Some(sha) => Ok(Base {
+            rev: sha,
+            label: "the pull request's base".into(),
+            fetch: true,
+        }),
+        None => Err(format!(
+            "Not compared with an earlier commit: no successful run of this workflow on {} before run {}.",
+            failed.run.head_branch.as_deref().unwrap_or("its branch"),
+            failed.run.id
+        )),
+    }
+}
+
+fn changes_since(
+    cfg: &Config,
+    analysis: &Analysis,
+    base: Result<Base, String>,
+    head: Option<&str>,
+    progress: Progress<'_>,
+) -> ChangedSince {
+    let token = cfg.github_token.clone().unwrap_or_default();
+    let git = Git::new(&cfg.workdir, &token);
+    // The same budget as the excerpt (about four characters a token).
+    let budget = cfg.context_tokens * 4;
+    let changed = match base {
+        Ok(base) => changes::compare(&git, &base, head, analysis, budget, &cfg.secrets),
+        Err(note) => ChangedSince::unavailable(note),
+    };
+    progress(&cfg.secrets.mask(&changed.summary()));
+    changed
 }
 
 /// Runs the loop; the working tree is not touched. A validated fix comes back with
@@ -97,6 +194,7 @@ async fn repair_report(
 ) -> Result<(Report, Option<ValidatedFix>), Report> {
     let mut report = Report {
         failures: analysis.failures.clone(),
+        changed_since: analysis.changed_since.clone(),
         ..Report::default()
     };
     if analysis.failures.is_empty() {

@@ -1,6 +1,7 @@
 //! The run report (design.md 3.4) and the exit code it implies.
 
 pub mod markdown;
+pub mod since;
 mod text;
 pub mod workflow;
 
@@ -131,6 +132,9 @@ pub struct Report {
     pub llm: LlmStats,
     #[serde(default)]
     pub timings: Timings,
+    /// What changed since the last green run (or `since`) in the implicated files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_since: Option<crate::analyze::changes::ChangedSince>,
 }
 
 impl Report {

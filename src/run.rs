@@ -81,7 +81,11 @@ async fn repair(
     };
     let (repaired, target, run_url, dispatch_dry_run) = match &source {
         Source::Local(analysis) => (
-            pipeline::repair_analysis(cfg, analysis, progress).await,
+            {
+                let mut analysis = analysis.clone();
+                pipeline::with_local_changes(cfg, &mut analysis, progress);
+                pipeline::repair_analysis(cfg, &analysis, progress).await
+            },
             Target::WorkingTree,
             None,
             false,
@@ -96,7 +100,17 @@ async fn repair(
                 });
             }
             (
-                pipeline::repair_logs(cfg, &run.fetched.logs, progress).await,
+                pipeline::repair_logs(
+                    cfg,
+                    &run.fetched.logs,
+                    pipeline::FailedRun {
+                        client: &run.client,
+                        repo: &run.repo,
+                        run: &run.fetched.run,
+                    },
+                    progress,
+                )
+                .await,
                 Target::Remote(run),
                 run.run_url().map(str::to_string),
                 run.run.dispatch_dry_run == Some(true),

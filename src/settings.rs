@@ -472,6 +472,16 @@ pub const SETTINGS: &[Setting] = &[
         from_file: true,
         commands: Commands::REPAIR.and(Commands::DEMO),
     },
+    Setting {
+        name: "since",
+        value_name: "REV",
+        help: "Compare with this commit: its diff of the files the failures implicate goes to the model and the PR (default: the last green run of the workflow, else the PR's base; locally the merge-base with origin/HEAD; none: off)",
+        default: "the last green run's commit (in Actions), else the merge-base with `origin/HEAD`",
+        meaning: "\"what changed\": the diff since this commit of the files the failures implicate goes to the model and into the PR body; `none` turns it off",
+        kind: Kind::Value,
+        secret: false,
+        from_file: true,
+    },
 ];
 
 #[cfg(test)]

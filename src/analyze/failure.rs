@@ -93,4 +93,8 @@ pub struct Analysis {
     /// The failed step's `shell:` line (`/usr/bin/bash -e {0}`), when the log shows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<String>,
+    /// What changed since a good commit in the files the failures implicate (filled
+    /// by `self-heal run`, not by the log analysis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_since: Option<super::changes::ChangedSince>,
 }

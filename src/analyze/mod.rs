@@ -4,6 +4,7 @@
 //! so a log of any size is analysed in constant memory ([`analyze_reader`]);
 //! [`analyze`] runs the same engine over logs already in memory.
 
+pub mod changes;
 pub mod diagnostics;
 mod evidence;
 pub mod excerpt;
@@ -569,6 +570,7 @@ impl Engine {
             step,
             command,
             shell,
+            changed_since: None,
         }
     }
 }

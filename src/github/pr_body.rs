@@ -27,6 +27,8 @@ pub struct PrBody<'a> {
     /// Markdown of the `### Checks` section: the CI run dispatched on the branch, or
     /// how to get checks (a branch pushed with `GITHUB_TOKEN` starts no workflow).
     pub checks: Option<&'a str>,
+    /// "Changed since the last green run", when it was looked up.
+    pub changed_since: Option<&'a crate::analyze::changes::ChangedSince>,
 }
 
 impl<'a> PrBody<'a> {
@@ -51,6 +53,7 @@ impl<'a> PrBody<'a> {
             branch,
             fingerprint,
             checks: None,
+            changed_since: report.changed_since.as_ref(),
         }
     }
 
@@ -74,6 +77,14 @@ impl<'a> PrBody<'a> {
         } else {
             diag
         });
+        if let Some(c) = self.changed_since {
+            out.push_str("\n\n### Changed since the last green run\n\n");
+            out.push_str(&crate::report::since::changed_since_markdown(
+                c,
+                crate::report::since::MAX_SINCE_CHARS,
+            ));
+            out.truncate(out.trim_end().len());
+        }
         out.push_str("\n\n### Change\n\n");
         out.push_str(&diff_block(self.diff, MAX_DIFF_CHARS));
         out.push_str("\n### Validation\n\n");

@@ -9,7 +9,80 @@ use crate::http::Replay;
 use reqwest::header::LOCATION;
 use reqwest::{Method, StatusCode};
 
+/// A successful run of a workflow: what "changed since the last green run" compares with.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+pub struct GreenRun {
+    pub id: u64,
+    #[serde(default)]
+    pub head_sha: String,
+    #[serde(default)]
+    pub html_url: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct GreenRunsPage {
+    #[serde(default)]
+    workflow_runs: Vec<GreenRun>,
+}
+
+/// The workflow's file name from a run's `path` (`.github/workflows/ci.yml@refs/…`),
+/// which the workflow-runs endpoint takes in place of the numeric id.
+pub fn workflow_file(path: &str) -> Option<&str> {
+    let path = path.split('@').next().unwrap_or(path);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ok = (name.ends_with(".yml") || name.ends_with(".yaml"))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    ok.then_some(name)
+}
+
+/// A query value: unreserved bytes kept, everything else `%XX` (branch names may hold `/`, `#`, `&`).
+fn query_escape(v: &str) -> String {
+    v.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 impl GithubClient {
+    /// The newest successful run of `failed`'s workflow on its branch that came before
+    /// it (a lower run id) at another commit; `None` when there is none in the last 100.
+    pub async fn last_green_run(
+        &self,
+        repo: &str,
+        failed: &WorkflowRun,
+    ) -> Result<Option<GreenRun>, GithubError> {
+        let (Some(file), Some(branch)) = (
+            failed.path.as_deref().and_then(workflow_file),
+            failed.head_branch.as_deref().filter(|b| !b.is_empty()),
+        ) else {
+            return Ok(None);
+        };
+        let branch = query_escape(branch);
+        let page: GreenRunsPage = self
+            .call_json(
+                Method::GET,
+                &format!(
+                    "repos/{repo}/actions/workflows/{file}/runs?branch={branch}&status=success&per_page=100"
+                ),
+                Body::None,
+                Permission::ActionsRead,
+            )
+            .await?;
+        let failed_sha = failed.head_sha.as_deref().unwrap_or("");
+        Ok(page.workflow_runs.into_iter().find(|r| {
+            r.id < failed.id
+                && !r.head_sha.is_empty()
+                && !r.head_sha.eq_ignore_ascii_case(failed_sha)
+        }))
+    }
+
     pub async fn get_run(&self, repo: &str, run_id: u64) -> Result<WorkflowRun, GithubError> {
         self.call_json(
             Method::GET,

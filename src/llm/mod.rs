@@ -11,7 +11,8 @@ mod transport;
 pub use client::{LlmClient, LlmSettings};
 pub use error::{LlmError, Usage};
 pub use prompt::{
-    build_prompt, fence, PreviousAttempt, Prompt, PromptInput, Templates, OVERRIDE_DIR,
+    build_prompt, fence, ChangedInput, PreviousAttempt, Prompt, PromptInput, Templates,
+    OVERRIDE_DIR,
 };
 pub use reply::{parse_reply, LlmReply};
 pub use transport::LLM_BODY_LIMIT;

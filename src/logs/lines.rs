@@ -86,8 +86,29 @@ fn emit(line: &[u8], f: &mut impl FnMut(&str)) {
             // A multi-byte char cut by the length cap: drop the partial tail.
             f(std::str::from_utf8(&line[..e.valid_up_to()]).unwrap_or_default())
         }
+        // Binary data holds nothing a person reads, and decoding it lossily triples
+        // it into replacement characters that every parser would then scan.
+        Err(_) if is_binary(line) => f(""),
         Err(_) => f(&String::from_utf8_lossy(line)),
     }
+}
+
+/// Fewest invalid bytes that make a line binary (a Latin-1 word or two is text).
+const BINARY_MIN_INVALID: usize = 8;
+
+/// Whether more than an eighth of `line`'s bytes (and at least
+/// [`BINARY_MIN_INVALID`]) are not UTF-8: random bytes, an image, a core dump.
+/// Such a line is read as empty.
+pub fn is_binary(line: &[u8]) -> bool {
+    let threshold = (line.len() / 8).max(BINARY_MIN_INVALID);
+    let mut invalid = 0;
+    for chunk in line.utf8_chunks() {
+        invalid += chunk.invalid().len();
+        if invalid > threshold {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -108,6 +129,28 @@ mod tests {
         assert_eq!(got[1], "next");
         assert_eq!(got[2], "\u{fffd}bad");
         assert_eq!(got[3], "last");
+    }
+
+    #[test]
+    fn binary_lines_are_read_empty_and_latin1_text_is_kept() {
+        let random: Vec<u8> = (0..512u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        assert!(is_binary(&random));
+        let latin1 = b"Fehler: Gr\xf6\xdfe der Datei \xfcberschritten in m\xe4rz.txt".to_vec();
+        assert!(!is_binary(&latin1));
+        let mut input = random.clone();
+        input.retain(|&b| b != b'\n');
+        input.push(b'\n');
+        input.extend_from_slice(&latin1);
+        let mut got = Vec::new();
+        for_each_line(&input[..], |l| got.push(l.to_string())).unwrap();
+        assert_eq!(got[0], "");
+        assert!(
+            got[1].starts_with("Fehler: Gr\u{fffd}\u{fffd}e"),
+            "{}",
+            got[1]
+        );
     }
 
     /// Whatever the buffer size, lines come out as if each were cut and

@@ -6,7 +6,9 @@ use super::edits::{self, Edit, FileChange};
 use super::policy::PathPolicy;
 use super::recipes;
 use crate::analyze::Analysis;
-use crate::llm::{self, LlmClient, LlmError, PreviousAttempt, PromptInput, Templates};
+use crate::llm::{
+    self, ChangedInput, LlmClient, LlmError, PreviousAttempt, PromptInput, Templates,
+};
 use crate::progress::{with_output, Step};
 use crate::report::{Attempt, AttemptSource, LlmStats, Status, Timings};
 use crate::validate::{self, Runner, Sandbox, Validation, ValidationPlan};
@@ -318,6 +320,16 @@ fn prompt_input(
         previous: previous.to_vec(),
         memory_hint: input.memory_hint.clone(),
         allow_test_edits: input.allow_test_edits,
+        // "Nothing to compare with" is for the reader, not the model.
+        changed_since: input
+            .analysis
+            .changed_since
+            .as_ref()
+            .filter(|c| c.note.is_empty())
+            .map(|c| ChangedInput {
+                summary: c.summary(),
+                diff: c.diff.clone(),
+            }),
     }
 }
 

@@ -24,5 +24,6 @@ mod recipes;
 mod repair;
 mod repair_ecosystems;
 mod results;
+mod since;
 mod style;
 mod validate;

@@ -26,7 +26,7 @@ pub fn fixture_json(rel: &str) -> Value {
 /// One request as the fake saw it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
-    /// Route key (`get_run`, `list_jobs`, `job_logs`, `run_logs`, `list_pulls`,
+    /// Route key (`get_run`, `list_jobs`, `job_logs`, `run_logs`, `workflow_runs`, `list_pulls`,
     /// `create_pull`, `update_pull`, `get_pull`, `create_comment`, `dispatch`,
     /// `list_workflow_runs`, `list_pull_files`, `create_review`, `blob_job`,
     /// `blob_run`, `unknown`).
@@ -98,6 +98,8 @@ struct FakeState {
     job_logs: HashMap<u64, String>,
     run_zip: Vec<u8>,
     pulls: Vec<Value>,
+    /// Runs served by `GET .../actions/workflows/{id}/runs`, newest first.
+    workflow_runs: Vec<Value>,
     next_pr: u64,
     script: HashMap<String, VecDeque<Reply>>,
     requests: Vec<Recorded>,
@@ -171,6 +173,7 @@ impl FakeGithub {
             job_logs,
             run_zip: Vec::new(),
             pulls: Vec::new(),
+            workflow_runs: Vec::new(),
             next_pr: 100,
             script: HashMap::new(),
             requests: Vec::new(),
@@ -273,6 +276,22 @@ impl FakeGithub {
         }
     }
 
+    /// Adds an earlier run of the workflow (the `workflow-run-paginated.json` shape) on
+    /// `branch` at `sha` that ended with `conclusion`; listed newest (highest id) first.
+    pub fn add_workflow_run(&self, id: u64, branch: &str, sha: &str, conclusion: &str) {
+        let mut run = fixture_json("rest/workflow-run-paginated.json")["workflow_runs"][0].clone();
+        run["id"] = json!(id);
+        run["head_branch"] = json!(branch);
+        run["head_sha"] = json!(sha);
+        run["status"] = json!("completed");
+        run["conclusion"] = json!(conclusion);
+        run["html_url"] = json!(format!("https://github.com/{REPO}/actions/runs/{id}"));
+        let mut st = self.lock();
+        st.workflow_runs.push(run);
+        st.workflow_runs
+            .sort_by_key(|r| std::cmp::Reverse(r["id"].as_u64().unwrap_or(0)));
+    }
+
     pub fn pulls(&self) -> Vec<Value> {
         self.lock().pulls.clone()
     }
@@ -371,19 +390,31 @@ fn query_param(uri: &Uri, key: &str) -> Option<String> {
     })
 }
 
+/// The route key of a request. One URL, two routes: a workflow's runs listed with
+/// `event=workflow_dispatch` are the dispatch poll (`list_workflow_runs`); without
+/// it, the history a "last green run" lookup reads (`workflow_runs`).
+fn route_of_request(method: &Method, segs: &[&str], uri: &Uri) -> &'static str {
+    match route_of(method, segs) {
+        "workflow_runs" if query_param(uri, "event").as_deref() == Some("workflow_dispatch") => {
+            "list_workflow_runs"
+        }
+        route => route,
+    }
+}
+
 fn route_of(method: &Method, segs: &[&str]) -> &'static str {
     match (method.as_str(), segs) {
         ("GET", ["repos", _, _, "actions", "runs", _]) => "get_run",
         ("GET", ["repos", _, _, "actions", "runs", _, "jobs"]) => "list_jobs",
         ("GET", ["repos", _, _, "actions", "runs", _, "logs"]) => "run_logs",
         ("GET", ["repos", _, _, "actions", "jobs", _, "logs"]) => "job_logs",
+        ("GET", ["repos", _, _, "actions", "workflows", _, "runs"]) => "workflow_runs",
         ("GET", ["repos", _, _, "pulls"]) => "list_pulls",
         ("POST", ["repos", _, _, "pulls"]) => "create_pull",
         ("PATCH", ["repos", _, _, "pulls", _]) => "update_pull",
         ("GET", ["repos", _, _, "pulls", _]) => "get_pull",
         ("POST", ["repos", _, _, "issues", _, "comments"]) => "create_comment",
         ("POST", ["repos", _, _, "actions", "workflows", _, "dispatches"]) => "dispatch",
-        ("GET", ["repos", _, _, "actions", "workflows", _, "runs"]) => "list_workflow_runs",
         ("GET", ["repos", _, _, "pulls", _, "files"]) => "list_pull_files",
         ("POST", ["repos", _, _, "pulls", _, "reviews"]) => "create_review",
         // git's smart-HTTP discovery: recorded to see what git sends, then refused.
@@ -437,7 +468,7 @@ async fn api_handler(
     let path = uri.path();
     let path = path.strip_prefix("/api/v3").unwrap_or(path).to_string();
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let route = route_of(&method, &segs);
+    let route = route_of_request(&method, &segs, &uri);
     let injected = {
         let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
         record(&mut st, route, &method, &uri, &headers, &body)
@@ -489,6 +520,26 @@ async fn api_handler(
             let id = segs[5];
             let loc = format!("{}/run/{id}.zip?urlSignature=abc", st.blob_base);
             respond(302, &[("location".into(), loc)], "")
+        }
+        "workflow_runs" => {
+            // `status=success` filters on the conclusion, as GitHub does.
+            let branch = query_param(&uri, "branch");
+            let status = query_param(&uri, "status");
+            let runs: Vec<Value> = st
+                .workflow_runs
+                .iter()
+                .filter(|r| branch.as_ref().is_none_or(|b| r["head_branch"] == json!(b)))
+                .filter(|r| {
+                    status
+                        .as_ref()
+                        .is_none_or(|s| r["conclusion"] == json!(s) || r["status"] == json!(s))
+                })
+                .cloned()
+                .collect();
+            json_reply(
+                200,
+                &json!({"total_count": runs.len(), "workflow_runs": runs}),
+            )
         }
         "list_pulls" => {
             let state_q = query_param(&uri, "state").unwrap_or_else(|| "open".into());
@@ -648,7 +699,7 @@ async fn blob_handler(
 ) -> Response {
     let path = uri.path().to_string();
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let route = route_of(&method, &segs);
+    let route = route_of_request(&method, &segs, &uri);
     let injected = {
         let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
         record(&mut st, route, &method, &uri, &headers, &body)
