@@ -159,7 +159,7 @@ fn changes_since(
         Ok(base) => changes::compare(&git, &base, head, analysis, budget, &cfg.secrets),
         Err(note) => ChangedSince::unavailable(note),
     };
-    progress(&cfg.secrets.mask(&changed.summary()));
+    progress.say(&cfg.secrets.mask(&changed.summary()));
     changed
 }
 

@@ -481,6 +481,7 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Value,
         secret: false,
         from_file: true,
+        commands: Commands::REPAIR,
     },
 ];
 
