@@ -10,6 +10,7 @@
 //! This module depends on nothing else in the crate (the analyze parsers, the
 //! validation and the repair loop all sit above it).
 
+pub mod context;
 mod go;
 mod java;
 mod javascript;
@@ -165,6 +166,11 @@ pub trait Ecosystem: Sync {
     /// importable); None when the command is not this language's.
     fn check_test_tool(&self, _cmd: &str, _program: &str) -> Option<Result<(), String>> {
         None
+    }
+
+    /// How to gather the source a fix needs (the per-language scanners in `context/`).
+    fn context(&self) -> &'static dyn context::SourceContext {
+        context::of(self.language())
     }
 }
 
