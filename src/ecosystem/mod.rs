@@ -10,6 +10,7 @@
 //! This module depends on nothing else in the crate (the analyze parsers, the
 //! validation and the repair loop all sit above it).
 
+pub mod context;
 mod go;
 mod java;
 mod javascript;
@@ -181,6 +182,11 @@ pub trait Ecosystem: Sync {
     /// tried in this order before any model.
     fn recipes(&self) -> &'static [&'static str] {
         &[]
+    }
+
+    /// How to gather the source a fix needs (the per-language scanners in `context/`).
+    fn context(&self) -> &'static dyn context::SourceContext {
+        context::of(self.language())
     }
 }
 

@@ -5,11 +5,12 @@
 //! modules the tests import; then those modules' own imports. Files are read only from
 //! inside the checkout, never secret files, never binary or non-UTF-8 ones.
 
-use crate::analyze::Analysis;
-use regex::Regex;
-use std::collections::BTreeSet;
+use crate::analyze::{Analysis, Failure};
+use crate::ecosystem::context::{RepoView, SourceContext};
+use crate::ecosystem::{self, context, Language};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path};
-use std::sync::OnceLock;
 
 /// One file given to the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,211 +126,101 @@ pub(crate) fn suffix_in_root(root: &Path, path: &str) -> Option<String> {
     })
 }
 
-/// The repository file of a dotted module name: `a/b.py` or `a/b/__init__.py`, also under
-/// `src/`, then under `extra_dirs` (the importing file's directory, as pytest's rootdir
-/// insertion makes sibling test helpers importable).
+/// The repository file of a dotted Python module name (see the Python source context).
 pub(crate) fn module_file(root: &Path, module: &str, extra_dirs: &[String]) -> Option<String> {
-    if module.is_empty()
-        || !module
-            .split('.')
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
-    {
-        return None;
-    }
-    let base = module.replace('.', "/");
-    let mut prefixes = vec![String::new(), "src/".to_string()];
-    prefixes.extend(
-        extra_dirs
-            .iter()
-            .filter(|d| !d.is_empty())
-            .map(|d| format!("{d}/")),
-    );
-    for prefix in prefixes {
-        for cand in [
-            format!("{prefix}{base}.py"),
-            format!("{prefix}{base}/__init__.py"),
-        ] {
-            if root.join(&cand).is_file() && read_repo_file(root, &cand).is_some() {
-                return Some(cand);
-            }
-        }
-    }
-    None
+    let view = View::new(root);
+    context::module_file(&view, module, extra_dirs)
 }
 
-fn parent_dir(rel: &str) -> String {
-    match rel.rfind('/') {
-        Some(i) => rel[..i].to_string(),
-        None => String::new(),
+/// Files read by one gathering, at most.
+const MAX_FILES: usize = 200;
+/// Related files taken from one file, at most (a file with thousands of imports).
+const MAX_RELATED: usize = 64;
+/// Entries of one directory looked at, at most.
+const MAX_LIST: usize = 1000;
+
+/// The checkout as the ecosystems' scanners see it: only what [`read_repo_file`] allows,
+/// each file read once.
+struct View<'a> {
+    root: &'a Path,
+    cache: RefCell<HashMap<String, Option<String>>>,
+}
+
+impl<'a> View<'a> {
+    fn new(root: &'a Path) -> Self {
+        View {
+            root,
+            cache: RefCell::new(HashMap::new()),
+        }
     }
 }
 
-fn import_res() -> &'static (Regex, Regex) {
-    static RES: OnceLock<(Regex, Regex)> = OnceLock::new();
-    RES.get_or_init(|| {
-        (
-            Regex::new(r"^\s*import\s+(.+)$").expect("static regex"),
-            Regex::new(r"^\s*from\s+(\.*)([\w.]*)\s+import\s+(.+)$").expect("static regex"),
-        )
-    })
-}
+impl RepoView for View<'_> {
+    fn read(&self, rel: &str) -> Option<String> {
+        if let Some(hit) = self.cache.borrow().get(rel) {
+            return hit.clone();
+        }
+        let text = read_repo_file(self.root, rel).map(|f| f.text);
+        self.cache
+            .borrow_mut()
+            .insert(rel.to_string(), text.clone());
+        text
+    }
 
-/// The repository files `file` imports (absolute, relative and `from pkg import submodule`).
-pub(crate) fn imported_files(root: &Path, file: &RepoFile) -> Vec<String> {
-    let (import_re, from_re) = import_res();
-    let here = parent_dir(&file.rel);
-    let extra = [here.clone()];
-    let lines: Vec<&str> = file.text.lines().collect();
-    let mut out: Vec<String> = Vec::new();
-    let push = |p: String, out: &mut Vec<String>| {
-        if p != file.rel && !out.contains(&p) {
-            out.push(p);
+    fn is_file(&self, rel: &str) -> bool {
+        // Probing many candidate names: a missing file costs no read.
+        self.root.join(rel).is_file() && self.read(rel).is_some()
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let dir_path = Path::new(dir);
+        if dir_path.is_absolute()
+            || dir_path
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return Vec::new();
         }
-    };
-    let mut i = 0;
-    while i < lines.len() {
-        let mut stmt = lines[i].split('#').next().unwrap_or("").to_string();
-        // Parenthesised imports span lines; backslash continuations too.
-        if stmt.contains('(') && !stmt.contains(')') || stmt.trim_end().ends_with('\\') {
-            while i + 1 < lines.len() {
-                i += 1;
-                let next = lines[i].split('#').next().unwrap_or("");
-                stmt = format!("{} {}", stmt.trim_end().trim_end_matches('\\'), next);
-                if next.contains(')') || !(stmt.contains('(') || next.trim_end().ends_with('\\')) {
-                    break;
-                }
-            }
+        // The directory itself must not lead out of the checkout (a symlinked dir).
+        let Some(full) = self.root.join(dir_path).canonicalize().ok() else {
+            return Vec::new();
+        };
+        if !full.starts_with(self.root) {
+            return Vec::new();
         }
-        i += 1;
-        if let Some(c) = from_re.captures(&stmt) {
-            let dots = c[1].len();
-            let name = &c[2];
-            let module = if dots == 0 {
-                name.to_string()
-            } else {
-                // `from .x import y` in pkg/mod.py is pkg.x; each extra dot goes up one package.
-                let mut parts: Vec<&str> = here.split('/').filter(|s| !s.is_empty()).collect();
-                for _ in 1..dots {
-                    parts.pop();
-                }
-                let mut m = parts.join(".");
-                if !name.is_empty() {
-                    if !m.is_empty() {
-                        m.push('.');
-                    }
-                    m.push_str(name);
-                }
-                m
-            };
-            let dirs: &[String] = if dots == 0 { &extra } else { &[] };
-            let names = c[3].replace(['(', ')'], " ");
-            let mut found_sub = false;
-            for n in names.split(',') {
-                let n = n.split_whitespace().next().unwrap_or("");
-                if n.is_empty() || n == "*" {
-                    continue;
-                }
-                let sub = if module.is_empty() {
-                    n.to_string()
+        let Ok(entries) = std::fs::read_dir(&full) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .take(MAX_LIST)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .map(|n| {
+                if dir.is_empty() {
+                    n
                 } else {
-                    format!("{module}.{n}")
-                };
-                if let Some(p) = module_file(root, &sub, dirs) {
-                    push(p, &mut out);
-                    found_sub = true;
+                    format!("{dir}/{n}")
                 }
-            }
-            // `from pkg import sub` shows pkg/sub.py; the package's __init__ only otherwise.
-            if !found_sub {
-                if let Some(p) = module_file(root, &module, dirs) {
-                    push(p, &mut out);
-                }
-            }
-        } else if let Some(c) = import_re.captures(&stmt) {
-            for part in c[1].split(',') {
-                let m = part.split_whitespace().next().unwrap_or("");
-                // `import a.b.c` binds a, a.b and a.b.c: the deepest one in the repo is the code used.
-                let pieces: Vec<&str> = m.split('.').collect();
-                for k in (1..=pieces.len()).rev() {
-                    if let Some(p) = module_file(root, &pieces[..k].join("."), &extra) {
-                        push(p, &mut out);
-                        break;
-                    }
-                }
-            }
-        }
+            })
+            .filter(|rel| !is_secret_path(rel))
+            .collect();
+        names.sort();
+        names
     }
-    out
 }
 
-/// 0-based inclusive line ranges of the test function `name` (optionally in `class`, whose
-/// header line comes first), with its decorators.
-fn test_function_lines(
-    lines: &[&str],
-    class: Option<&str>,
-    name: &str,
-) -> Option<Vec<(usize, usize)>> {
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    let mut from = 0;
-    let mut min_indent = 0;
-    if let Some(cls) = class {
-        let re = Regex::new(&format!(r"^(\s*)class\s+{}\b", regex::escape(cls))).ok()?;
-        from = lines.iter().position(|l| re.is_match(l))?;
-        min_indent = indent(lines[from]) + 1;
-    }
-    let re = Regex::new(&format!(
-        r"^(\s*)(?:async\s+)?def\s+{}\s*\(",
-        regex::escape(name)
-    ))
-    .ok()?;
-    let start =
-        (from..lines.len()).find(|&i| re.is_match(lines[i]) && indent(lines[i]) >= min_indent)?;
-    let def_indent = indent(lines[start]);
-    let mut first = start;
-    while first > 0
-        && lines[first - 1].trim_start().starts_with('@')
-        && indent(lines[first - 1]) == def_indent
-    {
-        first -= 1;
-    }
-    let mut last = start;
-    let mut i = start + 1;
-    // The signature may span lines; the body is everything indented deeper.
-    while i < lines.len() {
-        let l = lines[i];
-        if !l.trim().is_empty() {
-            if indent(l) <= def_indent && !l.trim_start().starts_with(')') {
-                break;
-            }
-            last = i;
-        }
-        i += 1;
-    }
-    let mut out = Vec::new();
-    if class.is_some() {
-        out.push((from, from));
-    }
-    out.push((first, last));
-    Some(out)
+/// The ecosystem whose source context a failure gets: its tool's language, else the
+/// run's, else its file's; Python's (what self-heal always did) when none is known.
+fn language_of(analysis: &Analysis, failure: &Failure) -> Language {
+    Language::of_tool(&failure.tool)
+        .or(analysis.language)
+        .or_else(|| failure.file.as_deref().and_then(Language::of_path))
+        .unwrap_or(Language::Python)
 }
 
-/// The file's top block: everything before the first top-level def/class/decorator,
-/// which is where imports live.
-fn header_lines(lines: &[&str]) -> Option<(usize, usize)> {
-    let end = lines
-        .iter()
-        .position(|l| {
-            l.starts_with("def ")
-                || l.starts_with("class ")
-                || l.starts_with("async def ")
-                || l.starts_with('@')
-        })
-        .unwrap_or(lines.len());
-    let mut last = end;
-    while last > 0 && lines[last - 1].trim().is_empty() {
-        last -= 1;
-    }
-    (last > 0).then(|| (0, last - 1))
+fn numbered_len(n: usize, line: &str) -> usize {
+    format!("{n:>4}| ").len() + line.len() + 1
 }
 
 /// A request for some lines of a file (0-based inclusive), in priority order.
@@ -338,42 +229,9 @@ struct Piece {
     ranges: Vec<(usize, usize)>,
 }
 
-/// Splits a test id into (file, class, function) for pytest node ids and unittest ids.
-fn split_test_id(root: &Path, id: &str) -> Option<(String, Option<String>, Option<String>)> {
-    if let Some((file, rest)) = id.split_once("::") {
-        let parts: Vec<&str> = rest.split("::").collect();
-        let func = parts
-            .last()
-            .map(|f| f.split('[').next().unwrap_or(f).to_string());
-        let class = (parts.len() >= 2).then(|| parts[parts.len() - 2].to_string());
-        return Some((file.to_string(), class, func));
-    }
-    if id.ends_with(".py") {
-        return Some((id.to_string(), None, None));
-    }
-    // unittest: `pkg.test_mod.TestClass.test_method`, or `test_method (pkg.test_mod.TestClass...)`.
-    let dotted = match (id.find('('), id.rfind(')')) {
-        (Some(a), Some(b)) if a < b => &id[a + 1..b],
-        _ => id,
-    };
-    let parts: Vec<&str> = dotted.split('.').collect();
-    for k in (1..=parts.len()).rev() {
-        if let Some(file) = module_file(root, &parts[..k].join("."), &[]) {
-            let rest = &parts[k..];
-            let func = rest.last().map(|s| s.to_string());
-            let class = (rest.len() >= 2).then(|| rest[rest.len() - 2].to_string());
-            return Some((file, class, func));
-        }
-    }
-    None
-}
-
-fn numbered_len(n: usize, line: &str) -> usize {
-    format!("{n:>4}| ").len() + line.len() + 1
-}
-
 /// Gathers the implicated files (failing tests, the code they import, located files)
-/// within `budget_chars`.
+/// within `budget_chars`. Each failure's ecosystem says where its test is and what a
+/// file leads to (`ecosystem::context`).
 pub fn gather(workdir: &Path, analysis: &Analysis, budget_chars: usize) -> RepairContext {
     let Ok(root) = workdir.canonicalize() else {
         return RepairContext::default();
@@ -382,14 +240,26 @@ pub fn gather(workdir: &Path, analysis: &Analysis, budget_chars: usize) -> Repai
         .iter()
         .find_map(|p| read_repo_file(&root, p))
         .map(|f| cap_text(&f.text, INSTRUCTIONS_CAP));
+    let view = View::new(&root);
 
     let mut files: Vec<RepoFile> = Vec::new();
     let load = |rel: &str, files: &mut Vec<RepoFile>| -> Option<usize> {
-        let rel = relative_to_root(&root, rel)?;
+        let mut rel = relative_to_root(&root, rel)?;
         if let Some(i) = files.iter().position(|f| f.rel == rel) {
             return Some(i);
         }
-        let f = read_repo_file(&root, &rel)?;
+        if files.len() >= MAX_FILES {
+            return None;
+        }
+        let f = match read_repo_file(&root, &rel) {
+            Some(f) => f,
+            None => {
+                // A relative path from a log written above the project (`proj/src/a.go`
+                // from a monorepo root): its longest suffix that names a file here.
+                rel = suffix_in_root(&root, &rel)?;
+                read_repo_file(&root, &rel)?
+            }
+        };
         if let Some(i) = files.iter().position(|g| g.rel == f.rel) {
             return Some(i);
         }
@@ -398,63 +268,71 @@ pub fn gather(workdir: &Path, analysis: &Analysis, budget_chars: usize) -> Repai
     };
 
     let mut pieces: Vec<Piece> = Vec::new();
-    let mut test_files: Vec<usize> = Vec::new();
+    // Files the walk over related files starts from, with their ecosystem, in priority order.
+    let mut seeds: Vec<(usize, &'static dyn SourceContext)> = Vec::new();
+    let mut located_seeds: Vec<(usize, &'static dyn SourceContext)> = Vec::new();
     for failure in &analysis.failures {
-        if let Some((file, class, func)) = failure
+        let cx = ecosystem::of(language_of(analysis, failure)).context();
+        let located = failure.file.as_deref().and_then(|f| load(f, &mut files));
+        let located_rel = located.map(|i| files[i].rel.clone());
+        if let Some(test) = failure
             .test
             .as_deref()
-            .and_then(|t| split_test_id(&root, t))
+            .and_then(|t| cx.test_ref(&view, t, located_rel.as_deref()))
         {
-            if let Some(i) = load(&file, &mut files) {
+            if let Some(i) = load(&test.file, &mut files) {
                 let lines: Vec<&str> = files[i].text.lines().collect();
-                let func_range = func
-                    .as_deref()
-                    .and_then(|f| test_function_lines(&lines, class.as_deref(), f));
-                let ranges = match func_range {
-                    Some(r) => {
-                        let mut v: Vec<(usize, usize)> = header_lines(&lines).into_iter().collect();
-                        v.extend(r);
-                        v
-                    }
-                    None => vec![(0, lines.len().saturating_sub(1))],
-                };
+                let ranges = cx
+                    .test_ranges(&lines, &test)
+                    .unwrap_or_else(|| vec![(0, lines.len().saturating_sub(1))]);
                 pieces.push(Piece {
                     rel: files[i].rel.clone(),
                     ranges,
                 });
-                if !test_files.contains(&i) {
-                    test_files.push(i);
+                if !seeds.iter().any(|(j, _)| *j == i) {
+                    seeds.push((i, cx));
                 }
             }
         }
-        if let Some(file) = failure.file.as_deref() {
-            if let Some(i) = load(file, &mut files) {
-                let n = files[i].text.lines().count();
-                let range = match failure.line.map(|l| l as usize) {
-                    Some(l) if l >= 1 && n > SMALL_FILE_LINES => {
-                        let at = (l - 1).min(n.saturating_sub(1));
-                        (
-                            at.saturating_sub(WINDOW),
-                            (at + WINDOW).min(n.saturating_sub(1)),
-                        )
-                    }
-                    _ => (0, n.saturating_sub(1)),
-                };
-                pieces.push(Piece {
-                    rel: files[i].rel.clone(),
-                    ranges: vec![range],
-                });
+        if let Some(i) = located {
+            let n = files[i].text.lines().count();
+            let range = match failure.line.map(|l| l as usize) {
+                Some(l) if l >= 1 && n > SMALL_FILE_LINES => {
+                    let at = (l - 1).min(n.saturating_sub(1));
+                    (
+                        at.saturating_sub(WINDOW),
+                        (at + WINDOW).min(n.saturating_sub(1)),
+                    )
+                }
+                _ => (0, n.saturating_sub(1)),
+            };
+            pieces.push(Piece {
+                rel: files[i].rel.clone(),
+                ranges: vec![range],
+            });
+            if cx.follows_located_files() && !located_seeds.iter().any(|(j, _)| *j == i) {
+                located_seeds.push((i, cx));
             }
         }
     }
-    // Imports: level one from the test files, level two from what those import.
-    let mut level: Vec<usize> = test_files.clone();
-    let mut seen: BTreeSet<String> = level.iter().map(|&i| files[i].rel.clone()).collect();
+    for s in located_seeds {
+        if !seeds.iter().any(|(j, _)| *j == s.0) {
+            seeds.push(s);
+        }
+    }
+    // Related files: level one from the tests (the code under test), level two from
+    // what those lead to. Each file once, so cycles end.
+    let mut level = seeds;
+    let mut seen: BTreeSet<String> = level.iter().map(|&(i, _)| files[i].rel.clone()).collect();
     for _depth in 0..2 {
         let mut next = Vec::new();
-        for &i in &level {
+        for &(i, cx) in &level {
             let file = files[i].clone();
-            for rel in imported_files(&root, &file) {
+            for rel in cx
+                .related(&view, &file.rel, &file.text)
+                .into_iter()
+                .take(MAX_RELATED)
+            {
                 // A module already shown as a window still comes whole, at this lower priority.
                 if !seen.insert(rel.clone()) {
                     continue;
@@ -465,7 +343,7 @@ pub fn gather(workdir: &Path, analysis: &Analysis, budget_chars: usize) -> Repai
                         rel: files[j].rel.clone(),
                         ranges: vec![(0, n.saturating_sub(1))],
                     });
-                    next.push(j);
+                    next.push((j, cx));
                 }
             }
         }

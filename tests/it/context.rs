@@ -295,3 +295,403 @@ fn credential_files_are_neither_shown_nor_editable() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------
+// Other ecosystems: the test, the code under test and one more hop, from each
+// ecosystem's own import rules.
+// ---------------------------------------------------------------------------------
+
+/// The budget the run gives the context by default (`context-tokens` 1500, × 16 chars).
+const DEFAULT_BUDGET: usize = 1500 * 4 * 4;
+
+fn failure_of(tool: &str, test: Option<&str>, file: Option<&str>, line: Option<u32>) -> Analysis {
+    let mut a = failure(test, file, line);
+    a.failures[0].tool = tool.into();
+    a
+}
+
+/// Everything the model sees: paths and numbered text.
+fn shown(ctx: &RepairContext) -> String {
+    ctx.files
+        .iter()
+        .map(|f| format!("{}\n{}", f.path, f.numbered))
+        .collect()
+}
+
+fn sample_expected(name: &str) -> serde_json::Value {
+    let text =
+        std::fs::read_to_string(crate::support::harness::sample_dir(name).join("expected.json"))
+            .expect("expected.json");
+    serde_json::from_str(&text).expect("json")
+}
+
+/// The context gathered for a sample from its own CI log, as the run gathers it.
+fn sample_context(name: &str) -> RepairContext {
+    let dir = crate::support::harness::sample_dir(name);
+    let log = std::fs::read_to_string(dir.join("ci.log")).expect("ci.log");
+    let opts = self_heal::analyze::AnalyzeOptions {
+        workdir: Some(dir.clone()),
+        ..Default::default()
+    };
+    let analysis = self_heal::analyze::analyze_text(&log, &opts);
+    gather(&dir, &analysis, DEFAULT_BUDGET)
+}
+
+/// Every sample whose expected.json lists `context_must_include` gets all of it in
+/// the context gathered from its real CI log, within the default budget.
+#[test]
+fn every_sample_context_includes_what_its_fix_needs() {
+    let root = crate::support::harness::manifest_dir().join("sample_projects");
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .expect("sample_projects")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| root.join(n).join("expected.json").is_file())
+        .collect();
+    names.sort();
+    let mut checked = 0;
+    for name in names {
+        let expected = sample_expected(&name);
+        let Some(must) = expected["context_must_include"].as_array() else {
+            continue;
+        };
+        let ctx = sample_context(&name);
+        let text = shown(&ctx);
+        for s in must {
+            let s = s.as_str().expect("strings");
+            assert!(
+                text.contains(s),
+                "{name}: the context lacks {s:?}; it has {:?}",
+                paths(&ctx)
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 15,
+        "every non-Python sample lists what it needs: {checked}"
+    );
+}
+
+#[test]
+fn hop_samples_come_most_relevant_first() {
+    assert_eq!(
+        paths(&sample_context("go-wordfreq")),
+        vec!["wordfreq_test.go", "wordfreq.go"]
+    );
+    assert_eq!(
+        paths(&sample_context("rust-integration-hop")),
+        vec!["tests/invoice.rs", "src/lib.rs", "src/tax.rs"]
+    );
+    assert_eq!(
+        paths(&sample_context("java-junit5-hop")),
+        vec![
+            "src/test/java/com/example/TitlesTest.java",
+            "src/main/java/com/example/Titles.java",
+            "src/main/java/com/example/Words.java"
+        ]
+    );
+    assert_eq!(
+        paths(&sample_context("js-jest-hop")),
+        vec!["test/cart.test.js", "src/cart.js", "src/pricing.js"]
+    );
+    assert_eq!(
+        paths(&sample_context("ts-type-error")),
+        vec!["src/format.ts", "src/revenue.ts", "src/types.ts"]
+    );
+}
+
+#[test]
+fn go_test_body_package_files_and_imported_module_packages() {
+    let test = "package calc\n\nimport (\n\t\"testing\"\n\n\t\"example.com/m/internal/round\"\n)\n\nfunc TestOther(t *testing.T) {\n\t_ = round.Up(1)\n}\n\nfunc TestAdd(t *testing.T) {\n\tif Add(1, 2) != 3 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n";
+    let dir = project(&[
+        ("go.mod", "module example.com/m\n\ngo 1.22\n"),
+        ("calc/calc_test.go", test),
+        (
+            "calc/calc.go",
+            "package calc\n\nfunc Add(a, b int) int { return a - b }\n",
+        ),
+        ("calc/aaa.go", "package calc\n\nconst A = 1\n"),
+        (
+            "internal/round/round.go",
+            "package round\n\nfunc Up(x int) int { return x }\n",
+        ),
+        ("internal/round/round_test.go", "package round\n"),
+        ("other/other.go", "package other\n"),
+    ]);
+    let a = failure_of("go", Some("example.com/m/calc.TestAdd"), None, None);
+    let ctx = gather(dir.path(), &a, 100_000);
+    assert_eq!(
+        paths(&ctx),
+        vec![
+            "calc/calc_test.go",
+            "calc/calc.go",
+            "calc/aaa.go",
+            "internal/round/round.go"
+        ],
+        "the test, its own file first, the package, the imported package; no tests of it"
+    );
+    let lines: Vec<usize> = check_numbering(dir.path(), &ctx)
+        .into_iter()
+        .filter(|(p, _)| p == "calc/calc_test.go")
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(
+        lines,
+        vec![1, 2, 3, 4, 5, 6, 7, 13, 14, 15, 16, 17],
+        "header and TestAdd only"
+    );
+}
+
+#[test]
+fn rust_mod_crate_and_super_paths() {
+    let dir = project(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"my-lib\"\nversion = \"0.1.0\"\n",
+        ),
+        ("src/lib.rs", "pub mod a;\nmod b;\n"),
+        ("src/a.rs", "pub mod inner;\nuse crate::b::helper;\n"),
+        (
+            "src/a/inner.rs",
+            "use super::super::b;\nuse super::sibling;\n",
+        ),
+        ("src/a/sibling.rs", "pub fn s() {}\n"),
+        ("src/b/mod.rs", "pub fn helper() {}\n"),
+        (
+            "tests/it.rs",
+            "use my_lib::a::inner;\n\n#[test]\nfn works() {\n    assert!(true);\n}\n",
+        ),
+    ]);
+    let a = failure_of("cargo", Some("works"), Some("tests/it.rs"), Some(5));
+    let ctx = gather(dir.path(), &a, 100_000);
+    assert_eq!(
+        paths(&ctx),
+        vec![
+            "tests/it.rs",
+            "src/lib.rs",
+            "src/a/inner.rs",
+            "src/a.rs",
+            "src/b/mod.rs",
+            "src/a/sibling.rs"
+        ]
+    );
+    let a = failure_of("cargo", Some("a::inner::tests::t"), Some("src/a.rs"), None);
+    let ctx = gather(dir.path(), &a, 100_000);
+    assert_eq!(
+        paths(&ctx),
+        vec![
+            "src/a.rs",
+            "src/a/inner.rs",
+            "src/b/mod.rs",
+            "src/a/sibling.rs"
+        ]
+    );
+}
+
+#[test]
+fn js_relative_index_extension_and_tsconfig_paths() {
+    let dir = project(&[
+        (
+            "tsconfig.json",
+            "{\n  // comments are allowed\n  \"compilerOptions\": {\n    \"baseUrl\": \".\",\n    \"paths\": { \"@lib/*\": [\"src/lib/*\"], },\n  },\n}\n",
+        ),
+        (
+            "test/a.test.ts",
+            "import { b } from '../src/b.js';\nimport u from '@lib/util';\nimport * as m from 'src/models';\nconst c = require('../src/c');\nimport x from 'left-pad';\n\ndescribe('a', () => {\n  it('adds', () => {\n    expect(b()).toBe(1);\n  });\n});\n",
+        ),
+        ("src/b.ts", "import { d } from './d';\nexport const b = () => d;\n"),
+        ("src/d/index.ts", "export const d = 1;\n"),
+        ("src/lib/util.tsx", "export default 1;\n"),
+        ("src/models/index.js", "module.exports = {};\n"),
+        ("src/c.mjs", "export const c = 1;\n"),
+    ]);
+    let a = failure_of("jest", Some("a › adds"), Some("test/a.test.ts"), Some(9));
+    let ctx = gather(dir.path(), &a, 100_000);
+    assert_eq!(
+        paths(&ctx),
+        vec![
+            "test/a.test.ts",
+            "src/b.ts",
+            "src/lib/util.tsx",
+            "src/models/index.js",
+            "src/c.mjs",
+            "src/d/index.ts"
+        ]
+    );
+}
+
+#[test]
+fn java_test_to_class_imports_and_same_package() {
+    let dir = project(&[
+        (
+            "src/test/java/com/acme/ShopTest.java",
+            "package com.acme;\n\nimport com.acme.money.Cents;\nimport org.junit.jupiter.api.Test;\n\nclass ShopTest {\n    @Test\n    void other() {}\n\n    @Test\n    void sums() {\n        new Shop(new Basket(), Cents.of(1));\n    }\n}\n",
+        ),
+        ("src/main/java/com/acme/Shop.java", "package com.acme;\n\nclass Shop {}\n"),
+        ("src/main/java/com/acme/Basket.java", "package com.acme;\n\nclass Basket {}\n"),
+        ("src/main/java/com/acme/Unused.java", "package com.acme;\n\nclass Unused {}\n"),
+        ("src/main/java/com/acme/money/Cents.java", "package com.acme.money;\n\nclass Cents {}\n"),
+    ]);
+    let a = failure_of("maven", Some("com.acme.ShopTest#sums"), None, None);
+    let ctx = gather(dir.path(), &a, 100_000);
+    assert_eq!(
+        paths(&ctx),
+        vec![
+            "src/test/java/com/acme/ShopTest.java",
+            "src/main/java/com/acme/Shop.java",
+            "src/main/java/com/acme/money/Cents.java",
+            "src/main/java/com/acme/Basket.java"
+        ],
+        "FooTest → Foo, imports, then the same-package classes it names"
+    );
+    let lines: Vec<usize> = check_numbering(dir.path(), &ctx)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with("ShopTest.java"))
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(
+        lines,
+        vec![1, 2, 3, 4, 6, 10, 11, 12, 13],
+        "header, class line, the test"
+    );
+}
+
+/// Hostile trees: import cycles, thousands of imports, files too big or binary, and
+/// symlinks out of the checkout end quietly inside the budget and the root.
+#[test]
+fn hostile_trees_stay_inside_the_root_and_the_budget() {
+    let outside = project(&[
+        ("leak.js", "const TOKEN = 'OUTSIDE';\n"),
+        ("pkg/leak.go", "package pkg\n// OUTSIDE\n"),
+    ]);
+    // The hostile imports first, so the cap on imports per file does not hide them.
+    let mut imports =
+        "import big from './big';\nimport bin from './bin';\nimport leak from './leak';\n"
+            .to_string();
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..3000 {
+        imports.push_str(&format!("import m{i} from './m/m{i}';\n"));
+        files.push((format!("src/m/m{i}.js"), format!("export default {i};\n")));
+    }
+    files.push(("src/main.test.js".into(), imports));
+    files.push(("src/big.js".into(), "x".repeat(3 * 1024 * 1024)));
+    files.push(("src/bin.js".into(), "\u{0}\u{1}OUTSIDE".into()));
+    files.push(("go.mod".into(), "module example.com/h\n".into()));
+    files.push((
+        "h_test.go".into(),
+        "package h\n\nimport \"example.com/h/pkg\"\nimport \"example.com/h/../../etc\"\n\nfunc TestH(t *testing.T) {}\n".into(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = project(&refs);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            outside.path().join("leak.js"),
+            dir.path().join("src/leak.js"),
+        )
+        .expect("symlink");
+        std::os::unix::fs::symlink(outside.path().join("pkg"), dir.path().join("pkg"))
+            .expect("symlink");
+    }
+    for budget in [500, DEFAULT_BUDGET, 1_000_000] {
+        let a = failure_of("jest", Some("t"), Some("src/main.test.js"), Some(1));
+        let ctx = gather(dir.path(), &a, budget);
+        let used: usize = ctx.files.iter().map(|f| f.numbered.len()).sum();
+        assert!(used <= budget, "budget {budget}: used {used}");
+        assert!(
+            ctx.files.len() <= 200,
+            "a bounded number of files: {}",
+            ctx.files.len()
+        );
+        let text = shown(&ctx);
+        assert!(
+            !text.contains("OUTSIDE"),
+            "budget {budget}: read outside the root"
+        );
+        assert!(
+            !paths(&ctx).contains(&"src/big.js"),
+            "huge files are never read"
+        );
+        let a = failure_of(
+            "go",
+            Some("example.com/h TestH"),
+            Some("h_test.go"),
+            Some(6),
+        );
+        let ctx = gather(dir.path(), &a, budget);
+        assert!(
+            !shown(&ctx).contains("OUTSIDE"),
+            "a symlinked package dir leads out"
+        );
+    }
+    // Cycles end: each file is shown once.
+    let dir = project(&[
+        ("t.test.js", "import a from './a';\n"),
+        ("a.js", "import b from './b';\n"),
+        ("b.js", "import a from './a';\nimport t from './t.test';\n"),
+        ("Cargo.toml", "[package]\nname = \"c\"\n"),
+        ("src/lib.rs", "mod x;\nuse crate::x::y;\n"),
+        ("src/x.rs", "use crate::x;\nuse super::x;\n"),
+    ]);
+    let a = failure_of("jest", Some("t"), Some("t.test.js"), Some(1));
+    assert_eq!(
+        paths(&gather(dir.path(), &a, 100_000)),
+        vec!["t.test.js", "a.js", "b.js"]
+    );
+    let a = failure_of("rustc", None, Some("src/x.rs"), Some(1));
+    assert_eq!(paths(&gather(dir.path(), &a, 100_000)), vec!["src/x.rs"]);
+}
+
+/// The real binary on the Go sample: the request the model gets carries the package's
+/// code under test (`wordfreq.go`, where the bug is), not only the test the log names.
+#[test]
+fn the_model_request_for_a_go_failure_carries_the_code_under_test() {
+    use crate::support::fake_openai::{FakeOpenAi, Reply};
+    use crate::support::harness::Test;
+    let expected = sample_expected("go-wordfreq");
+    let fix = &expected["fix"][0];
+    let (path, search, replace) = (
+        fix["path"].as_str().expect("path"),
+        fix["search"].as_str().expect("search"),
+        fix["replace"].as_str().expect("replace"),
+    );
+    let fake = FakeOpenAi::start([Reply::reply_edits(
+        "lower-case words",
+        &[(path, search, replace)],
+    )]);
+    let t = Test::with_sample("go-wordfreq");
+    let log = t.repo().join("ci.log");
+    let out = Test::new()
+        .current_dir(t.repo())
+        .args([
+            "run",
+            "--dry-run",
+            "--yes",
+            "--log",
+            log.to_str().expect("utf-8"),
+        ])
+        .args(["--workdir", t.repo().to_str().expect("utf-8")])
+        .args(["--openai-base-url", &fake.base_url()])
+        .env("OPENAI_API_KEY", "sk-test-key-0123456789")
+        .run();
+    let requests = fake.requests();
+    assert!(!requests.is_empty(), "the model was never asked: {out:?}");
+    let prompt: String = requests[0]
+        .messages()
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect::<Vec<_>>()
+        .join("\n");
+    for s in expected["context_must_include"].as_array().expect("list") {
+        let s = s.as_str().expect("string");
+        assert!(prompt.contains(s), "the prompt lacks {s:?}:\n{prompt}");
+    }
+    assert!(
+        prompt.contains("func TestCountIgnoresCase("),
+        "the failing test's body"
+    );
+}
