@@ -88,7 +88,22 @@ fn repair(sample: &str) {
         .iter()
         .map(|(p, s, r)| (p.as_str(), s.as_str(), r.as_str()))
         .collect();
-    let right = Reply::reply_edits("the root cause", &edits).usage(900, 60);
+    // The model finds the fix only when the request shows what a person would need:
+    // the buggy line and the files it lives in (`context_must_include`); without
+    // them it repeats its guess, and the run fails.
+    let needles: Vec<String> = e["context_must_include"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{sample}: expected.json has context_must_include"))
+        .iter()
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !needles.is_empty(),
+        "{sample}: context_must_include is empty"
+    );
+    let right = Reply::reply_edits("the root cause", &edits)
+        .usage(900, 60)
+        .only_if_request_contains(&needles, wrong.clone());
     let fake = FakeOpenAi::start([wrong, right]);
 
     let mut test = Test::new()

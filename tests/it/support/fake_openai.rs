@@ -49,6 +49,10 @@ pub struct Reply {
     headers: Vec<(String, String)>,
     body: Body,
     delay: Duration,
+    /// Strings every message of the request must contain, together, for this reply;
+    /// otherwise `otherwise` answers (a model that only finds the fix in the right context).
+    requires: Vec<String>,
+    otherwise: Option<Box<Reply>>,
 }
 
 impl Reply {
@@ -73,6 +77,8 @@ impl Reply {
                 completion_tokens: DEFAULT_COMPLETION_TOKENS,
             },
             delay: Duration::ZERO,
+            requires: Vec::new(),
+            otherwise: None,
         }
     }
 
@@ -98,6 +104,8 @@ impl Reply {
                 "code": code,
             }})),
             delay: Duration::ZERO,
+            requires: Vec::new(),
+            otherwise: None,
         }
     }
 
@@ -121,6 +129,8 @@ impl Reply {
             headers: Vec::new(),
             body: Body::Json(body),
             delay: Duration::ZERO,
+            requires: Vec::new(),
+            otherwise: None,
         }
     }
 
@@ -131,6 +141,8 @@ impl Reply {
             headers: Vec::new(),
             body: Body::Raw(body.to_string()),
             delay: Duration::ZERO,
+            requires: Vec::new(),
+            otherwise: None,
         }
     }
 
@@ -150,6 +162,14 @@ impl Reply {
     }
 
     /// Token counts reported in a completion's `usage`.
+    /// This reply only when the request's messages contain every one of `needles`;
+    /// `otherwise` when one is missing.
+    pub fn only_if_request_contains(mut self, needles: &[String], otherwise: Reply) -> Reply {
+        self.requires = needles.to_vec();
+        self.otherwise = Some(Box::new(otherwise));
+        self
+    }
+
     pub fn usage(mut self, prompt: u64, completion: u64) -> Reply {
         if let Body::Completion {
             prompt_tokens,
@@ -381,6 +401,12 @@ async fn handle(state: Arc<State>, request: axum::extract::Request) -> axum::res
         .to_string();
     let is_completion =
         recorded.method == "POST" && COMPLETION_PATHS.contains(&recorded.path.as_str());
+    let messages: String = recorded
+        .messages()
+        .into_iter()
+        .map(|(_, content)| content)
+        .collect::<Vec<_>>()
+        .join("\n");
     let number = {
         let mut requests = lock(&state.requests);
         requests.push(recorded);
@@ -428,6 +454,12 @@ async fn handle(state: Arc<State>, request: axum::extract::Request) -> axum::res
             Some("script_exhausted"),
         )
     });
+    let reply = match reply.otherwise.clone() {
+        Some(otherwise) if !reply.requires.iter().all(|n| messages.contains(n.as_str())) => {
+            *otherwise
+        }
+        _ => reply,
+    };
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }
