@@ -359,7 +359,9 @@ fn timings_of_docker_and_subprocess_validation() {
             cols[1]
         );
     }
-    let projects: [(&str, fn() -> Project, &str, &'static str); 2] = [
+    // (row name, the project, its image, the default image it stands in for)
+    type Row = (&'static str, fn() -> Project, &'static str, &'static str);
+    let projects: [Row; 2] = [
         ("a Go module, `go test`", go_project, GO_IMAGE, "golang:1"),
         (
             "a jest project, `npm test`",
