@@ -217,21 +217,46 @@ cmd_action_image() {
 }
 
 # The images the docker-validation tests use (tests/action/images/README.md),
-# built from the base image; one that exists is kept (delete it to rebuild).
+# built from the base image. One that exists is kept when it was built from
+# the folder and the images under it as they are now (a hash of the folder's
+# files, the base image's id and that of any validation image it builds on, in
+# the image's label), so a run builds each once and a change rebuilds it.
+folder_hash() {
+    local parent
+    {
+        (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+        docker image inspect -f '{{.Id}}' "$BASE_IMAGE_TAG"
+        if [ -f "$1/Dockerfile" ]; then
+            sed -n 's/^FROM \(self-heal-validate-[^ ]*\).*/\1/p' "$1/Dockerfile" |
+                while read -r parent; do
+                    docker image inspect -f '{{.Id}}' "$parent" 2>/dev/null || echo "$parent missing"
+                done
+        fi
+    } | sha256sum | cut -c1-16
+}
+
 cmd_validation_images() {
     docker_ready || die "docker engine not running: run '$0 up' first"
     image_exists "$BASE_IMAGE_TAG" || die "$BASE_IMAGE_TAG missing: run '$0 base-image' first"
-    local dir name tag ctx rc
+    local dir name tag ctx rc hash start
     for dir in "$ROOT"/tests/action/images/*/; do
         name=$(basename "$dir")
         tag=self-heal-validate-$name:test
+        hash=$(folder_hash "$dir")
         if image_exists "$tag"; then
-            log "$tag exists"
-            continue
+            if [ "$(docker image inspect -f '{{index .Config.Labels "self-heal.folder"}}' "$tag")" = "$hash" ]; then
+                log "$tag exists"
+                continue
+            fi
+            log "$tag is older than tests/action/images/$name: rebuilding"
         fi
+        start=$(date +%s)
         if [ -x "$dir/import.sh" ]; then
             "$dir/import.sh" "$tag"
-            log "built $tag ($(image_size "$tag"))"
+            # import.sh makes the image; the label goes on with a one-line build.
+            printf 'FROM %s\nLABEL self-heal.folder=%s\n' "$tag" "$hash" |
+                buildkit_docker build --quiet -t "$tag" - >/dev/null
+            log "built $tag ($(image_size "$tag"), $(($(date +%s) - start)) s)"
             continue
         fi
         ctx=$(mktemp -d "$STATE/image-context.XXXXXX")
@@ -244,10 +269,11 @@ cmd_validation_images() {
             continue
         fi
         [ "$rc" = 0 ] || { rm -rf "$ctx"; die "$dir/context.sh failed ($rc)"; }
-        buildkit_docker build --quiet --build-arg BASE_IMAGE="$BASE_IMAGE_TAG" -t "$tag" "$ctx" >/dev/null ||
+        buildkit_docker build --quiet --build-arg BASE_IMAGE="$BASE_IMAGE_TAG" \
+            --label "self-heal.folder=$hash" -t "$tag" "$ctx" >/dev/null ||
             { rm -rf "$ctx"; die "building $tag failed"; }
         rm -rf "$ctx"
-        log "built $tag ($(image_size "$tag"))"
+        log "built $tag ($(image_size "$tag"), $(($(date +%s) - start)) s)"
     done
 }
 

@@ -20,6 +20,9 @@ use std::time::{Duration, Instant};
 const PYTHON_IMAGE: &str = "self-heal-validate-python:test";
 const USER_IMAGE: &str = "self-heal-validate-user:test";
 const GO_IMAGE: &str = "self-heal-validate-go:test";
+const RUST_IMAGE: &str = "self-heal-validate-rust:test";
+const NODE_IMAGE: &str = "self-heal-validate-node:test";
+const JAVA_IMAGE: &str = "self-heal-validate-java:test";
 const NOSHELL_IMAGE: &str = "self-heal-validate-noshell:test";
 /// Our own Action image: its ENTRYPOINT runs self-heal, which exits at once.
 const ENTRYPOINT_IMAGE: &str = "self-heal-action:test";
@@ -30,6 +33,10 @@ const ENTRYPOINT_IMAGE: &str = "self-heal-action:test";
 struct DockerSample {
     sample: &'static str,
     image: &'static str,
+    /// The ecosystem's default `validation-image` (README): when set, the docker
+    /// run gives no `--validation-image`, and `image` stands in under this name
+    /// (tagged for the test), so the run proves the default is picked.
+    default_image: Option<&'static str>,
     /// A recipe fixes it without a model; else the fake model answers with
     /// `expected.json`'s fix.
     recipe: bool,
@@ -39,14 +46,73 @@ const SAMPLES: &[DockerSample] = &[
     DockerSample {
         sample: "py-name-error",
         image: PYTHON_IMAGE,
+        default_image: Some("python:3.11"),
         recipe: true,
     },
     DockerSample {
         sample: "py-logic-error",
         image: ENTRYPOINT_IMAGE,
+        default_image: None,
+        recipe: false,
+    },
+    DockerSample {
+        sample: "rust-panic",
+        image: RUST_IMAGE,
+        default_image: Some("rust:1"),
+        recipe: false,
+    },
+    DockerSample {
+        sample: "java-junit5-hop",
+        image: JAVA_IMAGE,
+        default_image: Some("maven:3-eclipse-temurin-17"),
         recipe: false,
     },
 ];
+
+/// `image` under the name `name` for as long as this lives. A name the engine
+/// already has (a real `python:3.11`) is used as it is and left alone.
+struct StandIn {
+    name: &'static str,
+    tagged: bool,
+}
+
+impl StandIn {
+    fn new(image: &str, name: &'static str) -> StandIn {
+        let exists = Command::new("docker")
+            .args(["image", "inspect", name])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        if !exists {
+            docker(&["tag", image, name]);
+        }
+        StandIn {
+            name,
+            tagged: !exists,
+        }
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        if self.tagged {
+            // Removes only the tag: the image keeps its own name.
+            let _ = Command::new("docker").args(["rmi", self.name]).output();
+        }
+    }
+}
+
+/// The Maven repository (and npm cache) the other tests fill
+/// (`tests/it/results.rs`), so a subprocess validation downloads nothing twice.
+fn sample_cache() -> std::path::PathBuf {
+    if let Ok(p) = std::env::var("SELF_HEAL_SAMPLE_CACHE") {
+        return p.into();
+    }
+    std::env::var("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::path::PathBuf::from(std::env::var("HOME").unwrap()).join(".cache"))
+        .join("self-heal-samples")
+}
 
 fn docker(args: &[&str]) -> String {
     let out = Command::new("docker")
@@ -109,6 +175,15 @@ fn report(t: &Test, out: &Output) -> Value {
 
 /// `self-heal run --dry-run` on `t`'s repo with its `ci.log`.
 fn run_dry(t: &Test, llm: Option<&FakeOpenAi>, extra: &[&str]) -> Output {
+    run_dry_env(t, llm, extra, &[])
+}
+
+fn run_dry_env(
+    t: &Test,
+    llm: Option<&FakeOpenAi>,
+    extra: &[&str],
+    env: &[(&str, String)],
+) -> Output {
     let mut test = Test::new()
         .current_dir(t.repo())
         .args(["run", "--log", "ci.log", "--dry-run", "--yes"])
@@ -119,6 +194,9 @@ fn run_dry(t: &Test, llm: Option<&FakeOpenAi>, extra: &[&str]) -> Output {
         test = test
             .args(["--openai-base-url", &llm.base_url()])
             .env("OPENAI_API_KEY", "sk-docker-test-0123456789");
+    }
+    for (k, v) in env {
+        test = test.env(k, v);
     }
     test.run()
 }
@@ -147,53 +225,176 @@ fn expected_reply(sample: &str) -> Reply {
     Reply::reply_edits("the fix from expected.json", &edits)
 }
 
+/// `s` repaired with `validation` (`docker`: in its default image when it has
+/// one, else with `--validation-image`); asserts the fix is proposed after a
+/// passing validation in the right place and returns the report.
+fn validate_sample(s: &DockerSample, validation: &str, env: &[(&str, String)]) -> Value {
+    let t = Test::with_sample(s.sample);
+    let llm = (!s.recipe).then(|| FakeOpenAi::start([expected_reply(s.sample)]));
+    let mut args = vec!["--validation", validation];
+    let image = match (validation, s.default_image) {
+        ("docker", Some(name)) => name,
+        _ => {
+            args.extend(["--validation-image", s.image]);
+            s.image
+        }
+    };
+    let out = run_dry_env(&t, llm.as_ref(), &args, env);
+    let r = report(&t, &out);
+    assert_eq!(
+        r["status"], "proposed",
+        "{} {validation}: {out:?}",
+        s.sample
+    );
+    let v = &r["attempts"].as_array().unwrap().last().unwrap()["validation"];
+    assert_eq!(v["passed"], true, "{v}");
+    let tail = v["output_tail"].as_str().unwrap();
+    if validation == "docker" {
+        assert!(
+            tail.starts_with(&format!(
+                "[docker sandbox: image {image}, network off for the tests"
+            )),
+            "{} picks {image}: {tail}",
+            s.sample
+        );
+    } else {
+        assert!(!tail.contains("docker sandbox"), "{tail}");
+    }
+    r
+}
+
+/// Each ecosystem's sample repaired with docker validation, in the ecosystem's
+/// default image where the row has one; after each, no container or volume is
+/// left. (The same samples as subprocesses are the other modules' tests; both
+/// side by side are `timings_of_docker_and_subprocess_validation`.)
 #[test]
 #[ignore = "needs the Docker engine and images from scripts/test-action.sh, which runs it"]
 fn samples_validate_in_docker_and_leave_nothing_behind() {
     let before = volumes();
     for s in SAMPLES {
         require_image(s.image);
-        let mut ms = Vec::new();
+        let _stand_in = s.default_image.map(|name| StandIn::new(s.image, name));
+        validate_sample(s, "docker", &[]);
+        assert_nothing_left(&before, &format!("after {} in docker", s.sample));
+    }
+}
+
+/// The numbers of the README's "Docker vs subprocess validation" table:
+/// `validation_ms` of each project repaired with either runner,
+/// `SELF_HEAL_TIMING_REPS` times (default 3), as `timing-row:` lines.
+#[test]
+#[ignore = "a measurement for the README: scripts/docker-timings.sh runs it, scripts/test-action.sh skips it"]
+fn timings_of_docker_and_subprocess_validation() {
+    let reps: usize = std::env::var("SELF_HEAL_TIMING_REPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    // SELF_HEAL_TIMING_ONLY=jest: only the rows whose name contains it.
+    let only = std::env::var("SELF_HEAL_TIMING_ONLY").unwrap_or_default();
+    let cache = sample_cache();
+    // Subprocess: Maven's repository of the other tests, and a jest on PATH
+    // as the Node image has one (installed from the jest sample's lock).
+    let jest = tempfile::tempdir().unwrap();
+    for f in ["package.json", "package-lock.json"] {
+        std::fs::copy(sample_dir("js-jest-hop").join(f), jest.path().join(f)).unwrap();
+    }
+    let npm = Command::new("npm")
+        .args(["ci", "--prefer-offline", "--no-audit", "--no-fund"])
+        .current_dir(jest.path())
+        .env("npm_config_cache", cache.join("npm"))
+        .output()
+        .expect("npm");
+    assert!(
+        npm.status.success(),
+        "{}",
+        String::from_utf8_lossy(&npm.stderr)
+    );
+    // npx looks for a command in the project and in npm's global prefix (the
+    // image's is /usr/local, where its jest is): a prefix of our own here.
+    let prefix = jest.path().join("prefix");
+    std::fs::create_dir_all(prefix.join("bin")).unwrap();
+    std::os::unix::fs::symlink(
+        jest.path().join("node_modules/.bin/jest"),
+        prefix.join("bin/jest"),
+    )
+    .unwrap();
+    let path = format!(
+        "{}:{}",
+        prefix.join("bin").display(),
+        std::env::var("PATH").unwrap()
+    );
+    let env = [
+        (
+            "MAVEN_OPTS",
+            format!("-Dmaven.repo.local={}", cache.join("m2").display()),
+        ),
+        ("npm_config_prefix", prefix.display().to_string()),
+        ("PATH", path),
+    ];
+    let median = |mut v: Vec<u64>| {
+        v.sort_unstable();
+        let s = |ms: u64| format!("{:.1} s", ms as f64 / 1000.0);
+        format!("{} ({}–{})", s(v[v.len() / 2]), s(v[0]), s(v[v.len() - 1]))
+    };
+    for s in SAMPLES.iter().filter(|s| s.sample.contains(&only)) {
+        require_image(s.image);
+        let _stand_in = s.default_image.map(|name| StandIn::new(s.image, name));
+        let mut cols = Vec::new();
         for validation in ["docker", "subprocess"] {
-            let t = Test::with_sample(s.sample);
-            let llm = (!s.recipe).then(|| FakeOpenAi::start([expected_reply(s.sample)]));
-            let out = run_dry(
-                &t,
-                llm.as_ref(),
-                &["--validation", validation, "--validation-image", s.image],
-            );
-            let r = report(&t, &out);
-            assert_eq!(
-                r["status"], "proposed",
-                "{} {validation}: {out:?}",
-                s.sample
-            );
-            let v = &r["attempts"].as_array().unwrap().last().unwrap()["validation"];
-            assert_eq!(v["passed"], true, "{v}");
-            let tail = v["output_tail"].as_str().unwrap();
-            if validation == "docker" {
-                assert!(
-                    tail.starts_with(&format!(
-                        "[docker sandbox: image {}, network off for the tests",
-                        s.image
-                    )),
-                    "{tail}"
-                );
-            } else {
-                assert!(!tail.contains("docker sandbox"), "{tail}");
-            }
-            ms.push(r["timings"]["validation_ms"].as_u64().unwrap());
+            let ms = (0..reps)
+                .map(|_| {
+                    validate_sample(s, validation, &env)["timings"]["validation_ms"]
+                        .as_u64()
+                        .unwrap()
+                })
+                .collect();
+            cols.push(median(ms));
         }
-        // Numbers for the README, not assertions.
         println!(
-            "timing: validation of {} (reproduce + {} attempt) docker {} ms, subprocess {} ms",
+            "timing-row: | `{}` ({}) | {} | {} | {} |",
             s.sample,
             if s.recipe { "recipe" } else { "model" },
-            ms[0],
-            ms[1]
+            s.default_image.unwrap_or(s.image),
+            cols[0],
+            cols[1]
         );
     }
-    assert_nothing_left(&before, "after the samples");
+    // (row name, the project, its image, the default image it stands in for)
+    type Row = (&'static str, fn() -> Project, &'static str, &'static str);
+    let projects: [Row; 2] = [
+        ("a Go module, `go test`", go_project, GO_IMAGE, "golang:1"),
+        (
+            "a jest project, `npm test`",
+            jest_project,
+            NODE_IMAGE,
+            "node:20",
+        ),
+    ];
+    for (name, make, image, default_image) in projects {
+        if !name.contains(&only) {
+            continue;
+        }
+        require_image(image);
+        let _stand_in = StandIn::new(image, default_image);
+        let mut cols = Vec::new();
+        for validation in ["docker", "subprocess"] {
+            let ms = (0..reps)
+                .map(|_| {
+                    let p = make();
+                    let llm = FakeOpenAi::start([p.reply]);
+                    let out = run_dry_env(&p.t, Some(&llm), &["--validation", validation], &env);
+                    let r = report(&p.t, &out);
+                    assert_eq!(r["status"], "proposed", "{name} {validation}: {out:?}");
+                    r["timings"]["validation_ms"].as_u64().unwrap()
+                })
+                .collect();
+            cols.push(median(ms));
+        }
+        println!(
+            "timing-row: | {name} (model) | {default_image} | {} | {} |",
+            cols[0], cols[1]
+        );
+    }
 }
 
 /// The one place the image's ENTRYPOINT matters: docker would run it instead of
@@ -510,13 +711,17 @@ fn a_broken_sandbox_is_its_own_outcome_never_a_reproduction_or_the_models_fault(
     assert!(validation_containers().is_empty());
 }
 
-/// A tiny Go module with a wrong `Add`, its CI log from the real `go test` on
-/// this machine, and the fix validated in the Go image built from the host's
-/// toolchain.
-#[test]
-#[ignore = "needs the Docker engine and images from scripts/test-action.sh, which runs it"]
-fn a_go_project_is_validated_in_a_go_image() {
-    require_image(GO_IMAGE);
+/// A project built in the test, with its real CI log and the fix the fake model gives.
+struct Project {
+    t: Test,
+    reply: Reply,
+    /// The buggy file and its text, which a dry run must leave alone.
+    buggy: (&'static str, &'static str),
+}
+
+/// A tiny Go module with a wrong `Add` and its CI log from the real `go test`
+/// on this machine (the Go image is made from the same toolchain).
+fn go_project() -> Project {
     let t = Test::new();
     let repo = t.repo();
     std::fs::create_dir_all(repo.join("calc")).unwrap();
@@ -535,16 +740,143 @@ fn a_go_project_is_validated_in_a_go_image() {
         .output()
         .expect("go on this machine (the Go image is built from it)");
     assert!(!go.status.success(), "the module's test must fail");
-    let log = format!(
-        "##[group]Run go test ./...\ngo test ./...\nshell: /usr/bin/bash -e {{0}}\n##[endgroup]\n{}{}##[error]Process completed with exit code 1.\n",
+    let output = format!(
+        "{}{}",
         String::from_utf8_lossy(&go.stdout),
         String::from_utf8_lossy(&go.stderr)
     );
+    commit_with_log(&repo, "go test ./...", &output);
+    Project {
+        t,
+        reply: Reply::reply_edits(
+            "Add subtracts",
+            &[("calc/calc.go", "return a - b", "return a + b")],
+        ),
+        buggy: ("calc/calc.go", buggy),
+    }
+}
+
+/// A jest project (a top-level test, no node_modules of its own: the image's
+/// jest runs it) and its CI log from the real jest in the Node image (made from
+/// this machine's node).
+fn jest_project() -> Project {
+    let t = Test::new();
+    let repo = t.repo();
+    std::fs::create_dir_all(repo.join("src")).unwrap();
+    std::fs::create_dir_all(repo.join("test")).unwrap();
+    std::fs::write(
+        repo.join("package.json"),
+        "{\n  \"name\": \"calc\",\n  \"version\": \"1.0.0\",\n  \"private\": true,\n  \"scripts\": { \"test\": \"jest\" }\n}\n",
+    )
+    .unwrap();
+    let buggy = "// add returns the sum of a and b.\nexports.add = (a, b) => a - b;\n";
+    std::fs::write(repo.join("src/calc.js"), buggy).unwrap();
+    std::fs::write(
+        repo.join("test/calc.test.js"),
+        "const { add } = require('../src/calc');\n\ntest('adds two numbers', () => {\n  expect(add(2, 3)).toBe(5);\n});\n",
+    )
+    .unwrap();
+    // The CI log: `npm test` in the image, on a copy of the project.
+    let jest = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "tar -C '{}' -c . | docker run --rm -i --network none -e CI=true {NODE_IMAGE} \\
+             sh -c 'mkdir /w && cd /w && tar x && npm test 2>&1'",
+            repo.display()
+        ))
+        .output()
+        .expect("docker");
+    let output = String::from_utf8_lossy(&jest.stdout).into_owned();
+    assert!(
+        !jest.status.success() && output.contains("✕ adds two numbers"),
+        "the project's test must fail: {output}"
+    );
+    commit_with_log(&repo, "npm test", &output);
+    Project {
+        t,
+        reply: Reply::reply_edits("add subtracts", &[("src/calc.js", "a - b", "a + b")]),
+        buggy: ("src/calc.js", buggy),
+    }
+}
+
+/// Validates `p` in docker with no `--validation-image`, so in `default_image`
+/// (stood in for by `image`): the fix is proposed, `passed_line` is in the
+/// output, nothing is left, the tree is unchanged. Returns the commands run.
+fn validate_project_by_default(
+    p: Project,
+    image: &str,
+    default_image: &'static str,
+    passed_line: &str,
+) -> Vec<String> {
+    require_image(image);
+    let _stand_in = StandIn::new(image, default_image);
+    let before = volumes();
+    let llm = FakeOpenAi::start([p.reply]);
+    let out = run_dry(&p.t, Some(&llm), &["--validation", "docker"]);
+    let commands = assert_proposed_in(&p.t, &out, default_image, passed_line, &before);
+    let (path, buggy) = p.buggy;
+    assert_eq!(
+        std::fs::read_to_string(p.t.repo().join(path)).unwrap(),
+        buggy,
+        "a dry run changes nothing"
+    );
+    commands
+}
+
+/// Go's default image (`golang:1`) is the Go image made from the host's toolchain.
+#[test]
+#[ignore = "needs the Docker engine and images from scripts/test-action.sh, which runs it"]
+fn a_go_project_is_validated_in_a_go_image() {
+    let commands = validate_project_by_default(
+        go_project(),
+        GO_IMAGE,
+        "golang:1",
+        "ok  \texample.com/calc/calc",
+    );
+    assert_eq!(
+        commands.last().map(String::as_str),
+        Some("go test ./..."),
+        "{commands:?}"
+    );
+    assert!(
+        commands[0].starts_with("go test") && commands[0].contains("TestAdd"),
+        "the scoped run: {commands:?}"
+    );
+}
+
+/// JavaScript's default image (`node:20`) is the Node image made from the host's
+/// node, with jest.
+#[test]
+#[ignore = "needs the Docker engine and images from scripts/test-action.sh, which runs it"]
+fn a_jest_project_is_validated_in_a_node_image() {
+    require_image(NODE_IMAGE);
+    let commands = validate_project_by_default(
+        jest_project(),
+        NODE_IMAGE,
+        "node:20",
+        "Tests:       1 passed, 1 total",
+    );
+    assert_eq!(
+        commands.last().map(String::as_str),
+        Some("npm test"),
+        "{commands:?}"
+    );
+    assert!(
+        commands[0].contains("jest") && commands[0].contains("adds two numbers"),
+        "the scoped run: {commands:?}"
+    );
+}
+
+/// Writes `ci.log` as GitHub logs a failed `run:` step, and commits everything.
+fn commit_with_log(repo: &std::path::Path, command: &str, output: &str) {
+    let log = format!(
+        "##[group]Run {command}\n{command}\nshell: /usr/bin/bash -e {{0}}\n##[endgroup]\n{output}\n##[error]Process completed with exit code 1.\n"
+    );
     std::fs::write(repo.join("ci.log"), log).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["add", "-A"]);
+    git(repo, &["init", "-q", "-b", "main"]);
+    git(repo, &["add", "-A"]);
     git(
-        &repo,
+        repo,
         &[
             "-c",
             "user.name=t",
@@ -552,40 +884,37 @@ fn a_go_project_is_validated_in_a_go_image() {
             "user.email=t@t",
             "commit",
             "-qm",
-            "go",
+            "sample",
         ],
     );
+}
 
-    let llm = FakeOpenAi::start([Reply::reply_edits(
-        "Add subtracts",
-        &[("calc/calc.go", "return a - b", "return a + b")],
-    )]);
-    let out = run_dry(
-        &t,
-        Some(&llm),
-        &["--validation", "docker", "--validation-image", GO_IMAGE],
-    );
-    let r = report(&t, &out);
+/// The run proposed the fix after a passing docker validation in `image`, whose
+/// output shows `passed_line`, and left no container or volume: the validation's commands.
+fn assert_proposed_in(
+    t: &Test,
+    out: &Output,
+    image: &str,
+    passed_line: &str,
+    volumes_before: &[String],
+) -> Vec<String> {
+    let r = report(t, out);
     assert_eq!(r["status"], "proposed", "{out:?}");
     let v = &r["attempts"][0]["validation"];
     assert_eq!(v["passed"], true, "{v}");
-    let commands: Vec<&str> = v["commands"]
+    let tail = v["output_tail"].as_str().unwrap();
+    assert!(
+        tail.starts_with(&format!(
+            "[docker sandbox: image {image}, network off for the tests"
+        )),
+        "{tail}"
+    );
+    assert!(tail.contains(passed_line), "{tail}");
+    assert_nothing_left(volumes_before, image);
+    v["commands"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| c.as_str().unwrap())
-        .collect();
-    assert_eq!(commands.last(), Some(&"go test ./..."), "{commands:?}");
-    assert!(
-        commands[0].starts_with("go test") && commands[0].contains("TestAdd"),
-        "the scoped run: {commands:?}"
-    );
-    let tail = v["output_tail"].as_str().unwrap();
-    assert!(tail.contains("ok  \texample.com/calc/calc"), "{tail}");
-    assert_eq!(
-        std::fs::read_to_string(repo.join("calc/calc.go")).unwrap(),
-        buggy,
-        "a dry run changes nothing"
-    );
-    assert!(validation_containers().is_empty());
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect()
 }
