@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod approve;
 pub mod check;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod ecosystem;
 pub mod fsutil;

@@ -1,14 +1,13 @@
 use anyhow::Context;
-use clap::{Arg, Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use self_heal::config::{Config, Sources};
-use self_heal::settings::{self, Commands};
-use std::collections::BTreeMap;
+use self_heal::settings::flags::Settings;
+use self_heal::settings::Commands;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod cli;
-mod sink;
 
 /// Repairs failing CI: finds what broke, proposes a minimal fix, proves it, and applies it
 /// or opens a pull request.
@@ -52,97 +51,15 @@ enum Command {
     Demo(Settings<{ Commands::DEMO.bits() }>),
 }
 
-/// The settings of design.md 3.2 that subcommand `CMD` (a [`Commands`] set) takes, as
-/// flags, from [`settings::SETTINGS`]; each setting is also read from `INPUT_*`,
-/// `SELF_HEAL_*` and `.github/self-heal.toml` (see README), whatever the command.
-#[derive(Default, Clone)]
-pub struct Settings<const CMD: u8> {
-    values: BTreeMap<String, String>,
-    yes: bool,
-}
-
-impl<const CMD: u8> Settings<CMD> {
-    fn settings() -> impl Iterator<Item = &'static settings::Setting> {
-        settings::for_command(Commands::from_bits(CMD))
-    }
-
-    /// `-y` stands for `--approve auto`: taken where `--approve` is.
-    fn takes_yes() -> bool {
-        Self::settings().any(|s| s.name == "approve")
-    }
-}
-
-impl<const CMD: u8> clap::FromArgMatches for Settings<CMD> {
-    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        let values = Self::settings()
-            .filter_map(|s| {
-                let v = m.get_one::<String>(s.name)?;
-                Some((s.name.to_string(), v.clone()))
-            })
-            .collect();
-        Ok(Settings {
-            values,
-            yes: Self::takes_yes() && m.get_flag("yes"),
-        })
-    }
-
-    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
-        *self = Self::from_arg_matches(m)?;
-        Ok(())
-    }
-}
-
-impl<const CMD: u8> Args for Settings<CMD> {
-    fn augment_args(mut cmd: clap::Command) -> clap::Command {
-        for s in Self::settings() {
-            let mut arg = Arg::new(s.name)
-                .long(s.name)
-                .value_name(s.value_name)
-                .help(s.help);
-            if s.kind == settings::Kind::Bool {
-                arg = arg.num_args(0..=1).default_missing_value("true");
-            }
-            if s.secret {
-                arg = arg.hide_env_values(true);
-            }
-            cmd = cmd.arg(arg);
-            // `-y` sits next to the setting it stands for.
-            if s.name == "approve" {
-                cmd = cmd.arg(
-                    Arg::new("yes")
-                        .long("yes")
-                        .short('y')
-                        .action(clap::ArgAction::SetTrue)
-                        .help("Approve automatically (same as --approve auto)"),
-                );
-            }
-        }
-        cmd
-    }
-
-    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        Self::augment_args(cmd)
-    }
-}
-
-impl<const CMD: u8> Settings<CMD> {
-    fn flags(&self) -> BTreeMap<String, String> {
-        let mut map = self.values.clone();
-        if self.yes {
-            map.insert("yes".into(), "true".into());
-        }
-        map
-    }
-
-    /// Resolves the configuration; errors are usage errors (exit 2).
-    fn resolve(&self) -> anyhow::Result<Config> {
-        let sources = Sources {
-            flags: self.flags(),
-            env: std::env::vars().collect(),
-        };
-        let cwd = std::env::current_dir().context("cannot read the current directory")?;
-        Config::resolve(&sources, &cwd).map_err(|e| anyhow::Error::new(cli::Usage(e.to_string())))
-    }
+/// Resolves the configuration from `flags` and the environment; errors are usage
+/// errors (exit 2).
+fn resolve<const CMD: u8>(settings: &Settings<CMD>) -> anyhow::Result<Config> {
+    let sources = Sources {
+        flags: settings.flags(),
+        env: std::env::vars().collect(),
+    };
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    Config::resolve(&sources, &cwd).map_err(|e| anyhow::Error::new(cli::Usage(e.to_string())))
 }
 
 fn main() -> ExitCode {
@@ -184,12 +101,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             context_tokens,
         } => cli::analyze(&logs, json, workdir, context_tokens),
         Command::Run(settings) => {
-            let cfg = settings.resolve()?;
+            let cfg = resolve(&settings)?;
             cli::warn_config(&cfg);
             self_heal::run::hide_secrets(&cfg);
             block_on(cli::run(cfg))
         }
-        Command::Check(settings) => match settings.resolve() {
+        Command::Check(settings) => match resolve(&settings) {
             Ok(cfg) => block_on(cli::check(cfg)),
             // `check` reports a bad setting as a FAIL line (exit 1), not as a usage error.
             Err(e) => {
@@ -198,7 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         },
         Command::ApproveUi { settings, port } => {
-            let cfg = settings.resolve()?;
+            let cfg = resolve(&settings)?;
             cli::warn_config(&cfg);
             block_on(cli::approve_ui(cfg, port))
         }

@@ -5,6 +5,8 @@
 //! action.yml, the README row (printed by [`readme_table`]), and reading it in
 //! `Config::resolve`.
 
+pub mod flags;
+
 /// How a flag takes its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -4,9 +4,9 @@
 //! [`PLAIN_EVERY`]; in Actions, one `::group::` per step with the commands' output
 //! streamed into it.
 
-use self_heal::github::workflow_commands as wf;
-use self_heal::progress::{Event, Sink};
-use self_heal::secrets::Secrets;
+use crate::github::workflow_commands as wf;
+use crate::progress::{Event, Sink};
+use crate::secrets::Secrets;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -60,7 +60,7 @@ impl Progress {
             Mode::Actions
         } else if std::io::stderr().is_terminal() {
             Mode::Terminal {
-                colour: self_heal::style::colour_for(self_heal::style::Stream::Stderr),
+                colour: crate::style::colour_for(crate::style::Stream::Stderr),
             }
         } else {
             Mode::Plain
@@ -131,7 +131,7 @@ impl Progress {
         match self.mode {
             Mode::Actions => {
                 out(&wf::group(&format!("self-heal: {label}")));
-                s.stop_token = self_heal::approve::new_token().ok();
+                s.stop_token = crate::approve::new_token().ok();
                 if let Some(token) = &s.stop_token {
                     out(&format!("::stop-commands::{token}"));
                 }
