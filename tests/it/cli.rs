@@ -347,3 +347,40 @@ fn in_actions_each_attempt_is_a_group_with_the_commands_output() {
         out.stdout
     );
 }
+
+#[test]
+fn on_a_terminal_a_live_line_shows_the_step_its_time_and_the_latest_output() {
+    // `script` gives the binary a pseudo-terminal as stderr, as a user's shell does.
+    let t = Test::with_sample("py-name-error");
+    let bin = env!("CARGO_BIN_EXE_self-heal");
+    let report = t.path("report.json");
+    let cmd = format!(
+        "{bin} run --log ci.log --dry-run --yes --report {} --test-command \
+         'echo suite-started; sleep 2; python3 -m pytest -q'",
+        report.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qefc", &cmd, "/dev/null"])
+        .current_dir(t.repo())
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("CI")
+        .output()
+        .expect("script (util-linux)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    // indicatif redraws the line in place: a frame is the text after a carriage return.
+    let live = text
+        .split(['\r', '\n'])
+        .find(|frame| {
+            frame.contains("attempt 1: recipe python-did-you-mean [")
+                && frame.contains("] suite-started")
+        })
+        .unwrap_or_else(|| panic!("no live line with step, time and output:\n{text:?}"));
+    assert!(live.contains("s] "), "elapsed time: {live:?}");
+    // NO_COLOR holds on a terminal too: the spinner and the output are not coloured.
+    assert!(
+        !text.contains("\x1b[36m") && !text.contains("\x1b[2m"),
+        "{text:?}"
+    );
+}
