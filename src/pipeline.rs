@@ -10,7 +10,6 @@ use crate::git::Git;
 use crate::github::client::GithubClient;
 use crate::github::event::WorkflowRun;
 use crate::llm::{LlmClient, LlmSettings, Templates};
-use crate::logs::LogFile;
 use crate::repair::edits;
 use crate::repair::memory::{self, Memory, MemoryEntry};
 use crate::repair::repair_loop::{self, LoopInput, Progress, ValidatedFix};
@@ -71,15 +70,14 @@ pub struct FailedRun<'a> {
     pub run: &'a WorkflowRun,
 }
 
-/// Runs the loop on logs already read; see [`repair_analysis`]. The checkout is at
+/// Runs the loop on the run's analysed logs; see [`repair_analysis`]. The checkout is at
 /// the failed commit, which is compared with the last green run's.
 pub async fn repair_logs(
     cfg: &Config,
-    log_files: &[LogFile],
+    mut analysis: Analysis,
     failed: FailedRun<'_>,
     progress: Progress<'_>,
 ) -> Repaired {
-    let mut analysis = analyze::analyze(log_files, &analysis_options(cfg));
     if wants_changes(cfg, &analysis) {
         let base = match &cfg.since {
             Some(rev) => Ok(Base {

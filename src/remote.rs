@@ -25,6 +25,8 @@ pub struct RemoteRun {
     pub repo: String,
     pub run: RunRef,
     pub fetched: FetchedRun,
+    /// The failed jobs' logs, analysed (streamed from the downloads, masked).
+    pub analysis: Box<Analysis>,
     /// `publish: suggest`: the pull request to review, checked before any repair.
     pub review: Option<ReviewTarget>,
 }
@@ -177,9 +179,36 @@ pub async fn resolve_source(
         progress(&format!("warning: {w}"));
     }
     let mut fetched = fetched;
-    for f in &mut fetched.logs {
-        f.text = cfg.secrets.mask(&f.text);
-    }
+    // Streamed from the files in bounded memory; the engine masks every line
+    // before anything is kept, so the excerpt, report and prompt never hold a
+    // secret. The downloads are deleted right after, whatever the outcome.
+    let analyzed = match fetched.logs.take() {
+        Some(downloads) => {
+            for c in &downloads.cuts {
+                progress(c);
+            }
+            crate::analyze::analyze_sources(
+                &downloads.sources,
+                &cfg.secrets,
+                &crate::pipeline::analysis_options(cfg),
+            )
+        }
+        None => Ok((Analysis::default(), Vec::new())),
+    };
+    let analysis = match analyzed {
+        Ok((analysis, cuts)) => {
+            for c in cuts {
+                progress(&c);
+            }
+            analysis
+        }
+        Err(e) => {
+            return Err(SourceError::Report(Box::new(Report::new(
+                Status::Error,
+                format!("run {}: the downloaded logs: {e}", run.run_id),
+            ))))
+        }
+    };
     // A review needs a pull request of this repository: known before the model is
     // asked anything. A dry run posts nothing, so it needs none.
     let review =
@@ -201,6 +230,7 @@ pub async fn resolve_source(
         repo,
         run,
         fetched,
+        analysis: Box::new(analysis),
         review,
     })))
 }

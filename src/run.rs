@@ -102,7 +102,7 @@ async fn repair(
             (
                 pipeline::repair_logs(
                     cfg,
-                    &run.fetched.logs,
+                    (*run.analysis).clone(),
                     pipeline::FailedRun {
                         client: &run.client,
                         repo: &run.repo,

@@ -115,6 +115,45 @@ pub fn analyze_paths(
     Ok((e.finish(opts), cuts))
 }
 
+/// Streams logs already on disk (downloaded from a run) through one analysis
+/// in bounded memory, masking `secrets` in every cleaned line, under the
+/// names their [`crate::logs::Source`] gives; also returns why input was cut.
+pub fn analyze_sources(
+    sources: &[crate::logs::Source],
+    secrets: &crate::secrets::Secrets,
+    opts: &AnalyzeOptions,
+) -> Result<(Analysis, Vec<String>), crate::logs::LogError> {
+    let mut e = Engine::new();
+    e.secrets = secrets.clone();
+    let mut cuts = Vec::new();
+    for s in sources {
+        let mut skip = false;
+        let streamed = crate::logs::stream_path(&s.path, &mut |ev| match ev {
+            crate::logs::Event::Start { job, step } => {
+                skip = s
+                    .only_jobs
+                    .as_ref()
+                    .is_some_and(|only| !job.as_ref().is_some_and(|j| only.iter().any(|o| o == j)));
+                if !skip {
+                    match &s.job {
+                        Some(j) => e.start_file(Some(j.clone()), s.step.clone()),
+                        None => e.start_file(job, step),
+                    }
+                }
+            }
+            crate::logs::Event::Line(l) if !skip => e.raw_line(l),
+            crate::logs::Event::Line(_) => {}
+        })?;
+        if streamed.cut.is_some() {
+            cuts.push(format!(
+                "{}: read only the first {} bytes (the cap on log input); the rest was not analysed",
+                s.label, streamed.bytes
+            ));
+        }
+    }
+    Ok((e.finish(opts), cuts))
+}
+
 /// The directory in which the most of the failures' relative paths exist:
 /// among each log's folder and its ancestors (nearest first), then the
 /// current directory. `None` when no path exists anywhere.

@@ -30,7 +30,8 @@ pub const DEFAULT_RETRY: RetryPolicy = RetryPolicy {
 };
 
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
-/// Job logs are text, run archives zips; beyond this something is wrong.
+/// Cap on one log download (streamed to a file): a job log past it is cut and
+/// the rest not read; a run's zip past it cannot be read and is refused.
 pub const DEFAULT_MAX_DOWNLOAD: u64 = 256 * 1024 * 1024;
 
 #[derive(Clone)]

@@ -13,7 +13,7 @@ pub mod stream;
 
 pub use clean::{clean_text, Cleaner, MAX_LINE};
 pub use lines::for_each_line;
-pub use stream::{stream_path, Event, Streamed};
+pub use stream::{stream_path, Event, Source, Streamed};
 
 use std::io::Read;
 use std::path::Path;

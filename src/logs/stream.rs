@@ -230,3 +230,40 @@ fn stream_dir(
     }
     Ok(())
 }
+
+/// The job names of a run-logs zip's entries, in reading order, read from the
+/// archive's directory alone (nothing is inflated): checks the archive as
+/// [`stream_path`] would and lets a caller pick the jobs it wants first.
+pub fn zip_jobs(path: &Path) -> Result<Vec<Option<String>>, LogError> {
+    let bad = |e: zip::result::ZipError| LogError::BadZip(e.to_string());
+    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(bad)?;
+    let mut names = Vec::new();
+    for i in 0..archive.len() {
+        let e = archive.by_index_raw(i).map_err(bad)?;
+        let name = e.name().to_string();
+        check_entry_name(&name)?;
+        if e.is_symlink() {
+            return Err(LogError::UnsafePath(format!("{name} is a symlink")));
+        }
+        if !(e.is_dir() || name.ends_with('/')) {
+            names.push(name);
+        }
+    }
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    Ok(layout::plan(&refs).into_iter().map(|p| p.job).collect())
+}
+
+/// A log already on disk to stream under names given by its origin (a job
+/// log downloaded from the API, or the run's zip narrowed to some jobs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: std::path::PathBuf,
+    /// Names what the cut reason talks about (the path may be a temp file).
+    pub label: String,
+    /// For a single log: its job and step (the zip's entries name their own).
+    pub job: Option<String>,
+    pub step: Option<String>,
+    /// For a zip: only the entries of these jobs are read.
+    pub only_jobs: Option<Vec<String>>,
+}

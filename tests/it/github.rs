@@ -279,12 +279,15 @@ async fn client_fetches_failed_jobs_and_their_logs() {
     assert_eq!(job.failed_steps.len(), 1);
     assert_eq!(job.failed_steps[0].name, FAILED_STEP);
     assert_eq!(job.failed_steps[0].number, 7);
-    assert_eq!(fetched.logs.len(), 1);
-    assert_eq!(fetched.logs[0].job.as_deref(), Some(FAILED_JOB_NAME));
-    assert_eq!(fetched.logs[0].step.as_deref(), Some(FAILED_STEP));
-    assert!(fetched.logs[0]
-        .text
+    let downloads = fetched.logs.as_ref().expect("downloaded");
+    let logs = &downloads.sources;
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].job.as_deref(), Some(FAILED_JOB_NAME));
+    assert_eq!(logs[0].step.as_deref(), Some(FAILED_STEP));
+    assert!(std::fs::read_to_string(&logs[0].path)
+        .expect("downloaded log")
         .contains("FAILED tests/test_calc.py::test_add"));
+    assert!(downloads.cuts.is_empty());
     assert!(fetched.warnings.is_empty());
 
     // Only the failed job's log was downloaded.
@@ -721,9 +724,10 @@ async fn fetch_keeps_the_logs_it_got_and_warns_about_the_rest() {
         .expect("partial logs are still useful");
     assert_eq!(fetched.failed_jobs.len(), 2);
     assert_eq!(fetched.failed_jobs[1].failed_steps[0].name, "Run ruff");
-    assert_eq!(fetched.logs.len(), 1);
-    assert_eq!(fetched.logs[0].job.as_deref(), Some("lint"));
-    assert_eq!(fetched.logs[0].step.as_deref(), Some("Run ruff"));
+    let logs = &fetched.logs.as_ref().expect("downloaded").sources;
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].job.as_deref(), Some("lint"));
+    assert_eq!(logs[0].step.as_deref(), Some("Run ruff"));
     assert_eq!(fetched.warnings.len(), 2, "{:?}", fetched.warnings);
     assert!(
         fetched.warnings[0].contains("logs expired"),
@@ -755,7 +759,7 @@ async fn client_honours_an_enterprise_base_path() {
         .expect("client")
         .with_retry(fast_retry());
     let fetched = fetch_failed_logs(&c, REPO, RUN_ID).await.expect("fetch");
-    assert_eq!(fetched.logs.len(), 1);
+    assert_eq!(fetched.logs.as_ref().expect("downloaded").sources.len(), 1);
     for r in fake
         .requests()
         .iter()
@@ -1551,4 +1555,144 @@ async fn dispatch_falls_back_without_run_details_and_gives_up_after_its_polls() 
         .await
         .expect_err("refused");
     assert!(err.to_string().contains("actions: write"), "{err}");
+}
+
+/// Issue 9 item 5: the logs are streamed to files in a private temporary
+/// directory (only log bytes, never the token), gone once the run is dropped.
+#[tokio::test]
+async fn fetch_streams_logs_to_a_private_temp_dir_that_is_removed() {
+    let fake = FakeGithub::start();
+    let fetched = fetch_failed_logs(&client(&fake), REPO, RUN_ID)
+        .await
+        .expect("fetch");
+    let downloads = fetched.logs.as_ref().expect("downloaded");
+    let dir = downloads.dir.path().to_path_buf();
+    assert!(dir.is_dir());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "directory mode {mode:o}");
+        for s in &downloads.sources {
+            let mode = std::fs::metadata(&s.path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "file mode {mode:o}");
+        }
+    }
+    let mut files = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read(e.unwrap().path()).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&text).contains(TOKEN),
+            "token in the temp dir"
+        );
+        files += 1;
+    }
+    assert_eq!(files, 1);
+    drop(fetched);
+    assert!(!dir.exists(), "the downloads outlived the run");
+}
+
+/// Past the download cap the log is cut, not refused: what was read is
+/// analysed and the cut reason is one line.
+#[tokio::test]
+async fn an_over_cap_job_log_is_cut_with_a_reason_and_still_analysed() {
+    let fake = FakeGithub::start();
+    let head = "FAILED tests/test_calc.py::test_add - assert 1 == 2\n";
+    let log = format!("{head}{}", "filler line that goes on\n".repeat(2_000));
+    fake.set_job_log(FAILED_JOB_ID, &log);
+    let mut c = client(&fake);
+    c.max_download = 4096;
+    let fetched = fetch_failed_logs(&c, REPO, RUN_ID).await.expect("fetch");
+    let downloads = fetched.logs.as_ref().expect("downloaded");
+    assert_eq!(downloads.cuts.len(), 1, "{:?}", downloads.cuts);
+    let cut = &downloads.cuts[0];
+    assert!(cut.contains("first 4096 bytes"), "{cut}");
+    assert!(cut.contains(FAILED_JOB_NAME), "{cut}");
+    assert_eq!(cut.lines().count(), 1);
+    assert_eq!(
+        std::fs::metadata(&downloads.sources[0].path).unwrap().len(),
+        4096
+    );
+    let (analysis, _) = self_heal::analyze::analyze_sources(
+        &downloads.sources,
+        &self_heal::secrets::Secrets::default(),
+        &self_heal::analyze::AnalyzeOptions::default(),
+    )
+    .expect("analysed");
+    assert!(
+        analysis
+            .failures
+            .iter()
+            .any(|f| f.test.as_deref() == Some("tests/test_calc.py::test_add")),
+        "{:?}",
+        analysis.failures
+    );
+}
+
+/// A run archive that is no zip is a one-line reason naming the archive.
+#[tokio::test]
+async fn a_corrupt_run_archive_is_a_one_line_reason() {
+    let fake = FakeGithub::start();
+    fake.add_failed_job(777, "lint", "Run ruff", "E501 line too long\n");
+    fake.inject("job_logs", Reply::status(410));
+    fake.set_run_zip(b"PK\x03\x04 not a zip at all".to_vec());
+    let fetched = fetch_failed_logs(&client(&fake), REPO, RUN_ID)
+        .await
+        .expect("the other job's log is still useful");
+    let zip = fetched
+        .warnings
+        .iter()
+        .find(|w| w.contains("run logs archive"))
+        .expect("a warning about the archive");
+    assert!(zip.contains("not a valid zip archive"), "{zip}");
+    assert_eq!(zip.lines().count(), 1, "{zip}");
+    let downloads = fetched.logs.as_ref().expect("downloaded");
+    assert_eq!(downloads.sources.len(), 1, "only the lint log");
+}
+
+/// The zip fallback streams the archive too and reads only the failed job's entries.
+#[tokio::test]
+async fn the_run_archive_is_streamed_and_narrowed_to_the_failed_jobs() {
+    let fake = FakeGithub::start();
+    fake.inject("job_logs", Reply::status(410));
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default();
+        for (name, text) in [
+            (
+                format!("{FAILED_JOB_NAME}/7_Run tests.txt"),
+                "FAILED tests/test_calc.py::test_add - assert 1 == 2\n",
+            ),
+            (
+                "build/3_Build.txt".to_string(),
+                "FAILED tests/test_other.py::test_x - assert 0\n",
+            ),
+        ] {
+            z.start_file(name, o).unwrap();
+            std::io::Write::write_all(&mut z, text.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    fake.set_run_zip(buf.into_inner());
+    let fetched = fetch_failed_logs(&client(&fake), REPO, RUN_ID)
+        .await
+        .expect("the archive is used");
+    let downloads = fetched.logs.as_ref().expect("downloaded");
+    let (analysis, _) = self_heal::analyze::analyze_sources(
+        &downloads.sources,
+        &self_heal::secrets::Secrets::default(),
+        &self_heal::analyze::AnalyzeOptions::default(),
+    )
+    .expect("analysed");
+    let tests: Vec<_> = analysis
+        .failures
+        .iter()
+        .filter_map(|f| f.test.clone())
+        .collect();
+    assert_eq!(
+        tests,
+        vec!["tests/test_calc.py::test_add".to_string()],
+        "{tests:?}"
+    );
 }

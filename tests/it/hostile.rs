@@ -1028,3 +1028,62 @@ fn hostile_events_and_github_faults_in_actions() {
         assert_eq!(fake.request_count(), 0, "{name}");
     }
 }
+
+/// Entries self-heal left in `tmp` for downloaded logs.
+fn leftover_downloads(tmp: &Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("self-heal-logs-") || n.starts_with("self-heal-dl-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Issue 9 item 5: the remote logs are streamed to a private temporary
+/// directory that is gone when the run ends, whether it repaired or failed.
+#[test]
+fn downloaded_logs_are_removed_after_a_repair_and_after_a_bad_archive() {
+    let a = ActionsRun::new(true);
+    let tmp = a.t.path("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let llm = FakeOpenAi::start([right_fix("ceiling division")]);
+    let out = a
+        .test(&llm)
+        .env("TMPDIR", tmp.to_str().unwrap())
+        .env("INPUT_DRY-RUN", "true")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(llm.request_count() > 0, "the log was analysed: {out:?}");
+    assert_eq!(
+        leftover_downloads(&tmp),
+        Vec::<String>::new(),
+        "after a repair"
+    );
+
+    // No job log, and the run's archive is not a zip: a one-line error, nothing left.
+    let a = ActionsRun::new(true);
+    let tmp = a.t.path("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    a.github.inject("job_logs", fake_github::Reply::status(410));
+    a.github
+        .set_run_zip(b"PK\x03\x04 this is not really a zip archive".to_vec());
+    let before = snapshot(&a.t.repo());
+    let llm = FakeOpenAi::start([right_fix("x")]);
+    let out = a.test(&llm).env("TMPDIR", tmp.to_str().unwrap()).run();
+    assert_eq!(out.code, 3, "{out:?}");
+    assert_eq!(llm.request_count(), 0, "nothing asked of the model");
+    assert_eq!(
+        leftover_downloads(&tmp),
+        Vec::<String>::new(),
+        "after an error"
+    );
+    assert_same_tree(&before, &snapshot(&a.t.repo()), "bad archive");
+    assert!(!out.stderr.contains("panicked"), "{out:?}");
+    let shown = out.stdout.replace(&format!("::add-mask::{TOKEN}"), "");
+    assert!(
+        !out.stderr.contains(TOKEN) && !shown.contains(TOKEN),
+        "{out:?}"
+    );
+}
