@@ -74,17 +74,20 @@ fn summary_line(i: usize, g: &Group) -> String {
         s.push(')');
     }
     let occurrences: u64 = g.members.iter().map(|m| m.failure.repeats as u64 + 1).sum();
-    if g.members.len() > 1 {
-        // Name the tests, within a line's worth of room.
-        let tests: Vec<&str> = g
-            .members
-            .iter()
-            .filter_map(|m| m.failure.test.as_deref())
-            .collect();
+    // Name the tests, within a line's worth of room. Failures without a test (a
+    // formatter's, a compiler's) sharing a cause are only counted.
+    let tests: Vec<&str> = g
+        .members
+        .iter()
+        .filter_map(|m| m.failure.test.as_deref())
+        .collect();
+    if g.members.len() > 1 && !tests.is_empty() {
         s.push_str(&format!(" in {} tests: ", g.members.len()));
         s.push_str(&list_tests(&tests, 1200));
     }
-    if occurrences > g.members.len() as u64 {
+    if tests.is_empty() && g.members.len() > 1 {
+        s.push_str(&format!(" (x{occurrences})"));
+    } else if occurrences > g.members.len() as u64 {
         s.push_str(&format!(" (x{occurrences})"));
     }
     s
@@ -274,7 +277,7 @@ fn list_tests(tests: &[&str], max: usize) -> String {
     let first = tests.first().copied().unwrap_or("");
     let mut pre = first.len();
     let mut suf = first.len();
-    for t in &tests[1..] {
+    for t in tests.iter().skip(1) {
         pre = pre.min(common_prefix(first, t));
         suf = suf.min(common_suffix(first, t));
     }

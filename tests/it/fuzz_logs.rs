@@ -219,3 +219,23 @@ fn invalid_utf8_everywhere() {
     assert_eq!(a.failures.len(), 1000);
     assert!(a.failures[0].test.as_deref().unwrap().contains('\u{fffd}'));
 }
+
+/// Found by `scripts/fuzz.sh` (target `analyze`): two isort failures of one file share
+/// a cause but name no test, and the group line indexed the empty test list.
+#[test]
+fn failures_sharing_a_cause_without_tests_are_counted_not_listed() {
+    let path = crate::support::harness::manifest_dir()
+        .join("tests/it/data/fuzz/two-untested-failures-sharing-a-cause.log");
+    let a = analyze_reader(
+        BufReader::new(std::fs::File::open(path).unwrap()),
+        &AnalyzeOptions::default(),
+    )
+    .unwrap();
+    check_analysis(&a, 1500);
+    assert!(
+        a.context.contains("formatted. (shapes/area.py) (x2)"),
+        "{}",
+        a.context
+    );
+    assert!(!a.context.contains(" in 2 tests: "), "{}", a.context);
+}
