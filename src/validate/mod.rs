@@ -1067,6 +1067,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_full_report_is_incomplete_when_a_binary_or_module_stopped_early() {
+        let cargo = results::command::full(Framework::Cargo, "cargo test", None).unwrap();
+        let two = "     Running unittests src/lib.rs\ntest result: FAILED. 1 passed; 1 failed\n     Running tests/a.rs\n";
+        assert!(incomplete(&cargo, two)
+            .unwrap()
+            .contains("1 of 2 test binaries"));
+        let done = format!("{two}test result: ok. 1 passed\n");
+        assert_eq!(incomplete(&cargo, &done), None);
+        let mvn = results::command::full(Framework::Maven, "mvn test", None).unwrap();
+        for text in [
+            "[INFO] b ........ SKIPPED\n",
+            "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.1:compile\n",
+        ] {
+            assert!(incomplete(&mvn, text).is_some(), "{text}");
+        }
+        let tests_only = "[INFO] a ........ FAILURE\n[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2:test (default-test) on project a\n";
+        assert_eq!(incomplete(&mvn, tests_only), None);
+        let gradle = results::command::full(Framework::Gradle, "gradle test", None).unwrap();
+        assert!(incomplete(&gradle, "Execution failed for task ':lib:compileJava'.").is_some());
+        assert_eq!(
+            incomplete(&gradle, "Execution failed for task ':lib:test'."),
+            None
+        );
+    }
+
+    #[test]
     fn missing_commands_and_modules_are_read_from_the_shells_words() {
         for (text, name) in [
             ("sh: 1: pytest: not found\n", "pytest"),

@@ -1193,3 +1193,63 @@ async fn node_test_full_run_tolerates_only_pre_existing_failures() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn jest_full_run_through_npm_test_tolerates_only_pre_existing_failures() {
+    full_run_tolerates_only_pre_existing_failures(FullRunCase {
+        sample: "js-jest-hop",
+        language: Language::JavaScript,
+        extra: &[
+            ("src/answer.js", "module.exports = () => 42;\n"),
+            (
+                "test/extra.test.js",
+                "const answer = require('../src/answer');\n\n\
+                 test('needs service', () => { throw new Error('no service here'); });\n\n\
+                 test('answer', () => { expect(answer()).toBe(42); });\n",
+            ),
+        ],
+        append: &[],
+        breakage: ("src/answer.js", "42", "41"),
+        unrelated: "needs service",
+        broken: "answer",
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cargo_full_run_with_a_test_binary_that_stopped_early_stays_strict() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    crate::support::harness::copy_dir(&crate::support::harness::sample_dir("rust-panic"), root);
+    // The binary dies before its summary: which of its tests failed is unknown.
+    write(
+        root,
+        "tests/extra.rs",
+        "#[test]\nfn needs_service() {\n    std::process::abort();\n}\n",
+    );
+    apply(
+        root,
+        "src/ring.rs",
+        "self.items[self.start + i]",
+        "self.items[(self.start + i) % self.items.len()]",
+    );
+    let plan = ValidationPlan {
+        failing_tests: vec!["ring::tests::overwrites_the_oldest_when_full".into()],
+        language: Some(Language::Rust),
+        test_command: Some("cargo test".into()),
+        timeout: Duration::from_secs(300),
+        pre_existing_failures: vec!["needs_service".into()],
+        ..Default::default()
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed, "{}", v.output_tail);
+    assert!(
+        v.output_tail.contains(
+            "its failing tests could not be read: 2 of 3 test binaries reported a result"
+        ),
+        "{}",
+        v.output_tail
+    );
+}

@@ -595,6 +595,68 @@ mod tests {
     }
 
     #[test]
+    fn full_commands_gain_the_report_flags_only_when_plain() {
+        let f =
+            |fw: Framework, c: &str, script: Option<&str>| full(fw, c, script).map(|sc| sc.shell());
+        let some = |fw, c| f(fw, c, None).unwrap();
+        assert_eq!(
+            some(Framework::GoTest, "go test -v ./..."),
+            "go test -json -v ./..."
+        );
+        assert_eq!(
+            some(Framework::Cargo, "cargo test --workspace"),
+            "cargo test --no-fail-fast --workspace"
+        );
+        assert_eq!(
+            some(Framework::Nextest, "cargo nextest run"),
+            "cargo nextest run --no-fail-fast"
+        );
+        assert_eq!(
+            some(Framework::Jest, "npx jest --ci"),
+            "npx jest --ci --json --outputFile=.self-heal-full.json"
+        );
+        assert_eq!(
+            some(Framework::Vitest, "vitest run"),
+            "vitest run --reporter=default --reporter=json --outputFile.json=.self-heal-full.json"
+        );
+        assert_eq!(
+            some(Framework::Mocha, "npx mocha test/"),
+            "npx mocha test/ --reporter tap"
+        );
+        assert_eq!(
+            some(Framework::NodeTest, "node --test test/"),
+            "node --test --test-reporter=tap test/"
+        );
+        assert_eq!(some(Framework::Maven, "mvn -B test"), "mvn -fae -B test");
+        assert_eq!(
+            some(Framework::Gradle, "./gradlew test"),
+            "./gradlew --continue test"
+        );
+        assert_eq!(
+            f(Framework::Jest, "npm test", Some("jest --ci")).unwrap(),
+            "npm test -- --json --outputFile=.self-heal-full.json"
+        );
+        for (fw, c, script) in [
+            (Framework::GoTest, "go vet ./... && go test ./...", None),
+            (Framework::GoTest, "go test ./... | tee out", None),
+            (Framework::Cargo, "cargo test -q", None),
+            (Framework::Cargo, "RUSTFLAGS=-D cargo test", None),
+            (Framework::Jest, "npm test", Some("eslint . && jest")),
+            (Framework::Jest, "npm test", None),
+            (Framework::NodeTest, "npm test", Some("node --test")),
+            (
+                Framework::NodeTest,
+                "node --test --test-reporter=spec",
+                None,
+            ),
+            (Framework::Maven, "mvn -ff test", None),
+            (Framework::Mocha, "make test", None),
+        ] {
+            assert_eq!(f(fw, c, script), None, "{c}");
+        }
+    }
+
+    #[test]
     fn nothing_to_run_is_no_command_and_a_base_is_kept() {
         assert!(scoped(&ScopeRequest::new(Framework::Jest, &[" ".to_string()])).is_none());
         let tests = vec!["a".to_string()];
