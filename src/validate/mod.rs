@@ -636,11 +636,19 @@ async fn run_steps(
             }
             None => judge(step, &out, plan, root),
         };
-        let body = if ok && note.is_none() {
+        let mut body = if ok && note.is_none() {
             out.capture.last(PASSED_STEP_TAIL)
         } else {
             out.capture.text()
         };
+        // A full run made to print `go test -json` is shown as `go test` prints.
+        if step
+            .full
+            .as_ref()
+            .is_some_and(|sc| sc.format == results::Format::GoJson)
+        {
+            body = results::go_json::render(&body);
+        }
         push_section(
             &mut v,
             section(&step.command, &body, &out.exit, note.as_deref()),
