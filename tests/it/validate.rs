@@ -1253,3 +1253,42 @@ async fn cargo_full_run_with_a_test_binary_that_stopped_early_stays_strict() {
         v.output_tail
     );
 }
+
+#[test]
+fn a_cargo_target_dir_is_copied_with_its_times_and_the_original_stays() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    crate::support::harness::copy_dir(&crate::support::harness::sample_dir("rust-panic"), root);
+    write(root, ".gitignore", "target/\n");
+    let built = Command::new("cargo")
+        .args(["build", "--tests", "--offline", "-q"])
+        .current_dir(root)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .status()
+        .expect("cargo");
+    assert!(built.success());
+    let lock = root.join("target/debug/.cargo-lock");
+    let sandbox = Sandbox::create(root).expect("sandbox");
+    let copy = sandbox.root.join("target/debug/.cargo-lock");
+    let time = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).expect("mtime");
+    assert_eq!(
+        time(&copy),
+        time(&lock),
+        "cargo's freshness check reads the times"
+    );
+    // What an attempt builds or writes there stays in the sandbox.
+    fs::write(&copy, "changed").expect("write");
+    write(&sandbox.root, "target/debug/new-artifact", "x");
+    assert_ne!(fs::read_to_string(&lock).unwrap_or_default(), "changed");
+    assert!(!root.join("target/debug/new-artifact").exists());
+    // The sandbox's cargo finds the build: its tests run without the network.
+    let run = Command::new("cargo")
+        .args(["test", "--offline", "-q", "--no-run"])
+        .current_dir(&sandbox.root)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .status()
+        .expect("cargo");
+    assert!(run.success());
+}
