@@ -117,6 +117,8 @@ struct PlannedStep {
     shell: String,
     /// A scoped run judged by its report: how to read it, and the tests it is for.
     report: Option<(ScopedCommand, Vec<String>)>,
+    /// The full run's report, which names its failing tests (see [`full_step`]).
+    full: Option<ScopedCommand>,
 }
 
 impl PlannedStep {
@@ -130,6 +132,7 @@ impl PlannedStep {
             command,
             shell,
             report: None,
+            full: None,
         }
     }
 
@@ -188,7 +191,7 @@ pub async fn validate(
         steps.push(s);
     }
     if let Some(s) = full.filter(|_| !(plan.scope_only && has_scoped)) {
-        steps.push(PlannedStep::new(Step::Full, s, plan.test_shell.as_deref()));
+        steps.push(full_step(root, plan, language, s));
     }
 
     let timeout = effective_timeout(plan.timeout);
@@ -239,11 +242,7 @@ pub async fn baseline_failures(
     if let Some(s) = setup_command(plan) {
         steps.push(PlannedStep::new(Step::Setup, s, None));
     }
-    steps.push(PlannedStep::new(
-        Step::Full,
-        full,
-        plan.test_shell.as_deref(),
-    ));
+    steps.push(full_step(root, plan, language, full));
     let timeout = effective_timeout(plan.timeout);
     let mut executor = Executor::start(root, runner, &steps).await?;
     let result = baseline_steps(&mut executor, root, &steps, timeout, plan).await;
@@ -261,30 +260,81 @@ async fn baseline_steps(
     let mut v = Validation::default();
     for (i, step) in steps.iter().enumerate() {
         if step.kind == Step::Full {
-            remove_stale_reports(root, full_reports(root, plan));
+            remove_full_reports(root, step);
         }
         let out = run_one(executor, i, step, timeout, &mut v).await?;
         if step.kind == Step::Full {
             return Ok(if out.exit.success() {
                 Some(Vec::new())
             } else {
-                full_failures(root, plan, &out)
+                full_failures(root, plan, step, &out).ok()
             });
         }
     }
     Ok(None)
 }
 
-/// The framework whose reports a full run leaves where they can be read completely:
-/// Surefire's, for a build of one module (a multi-module build stops at the first
-/// module that fails, so later modules' failures would go unseen).
-fn full_reports(root: &Path, plan: &ValidationPlan) -> Option<ScopedCommand> {
-    let language = language_of(plan);
-    let full = full_command(root, plan, language)?;
-    let scoping = ecosystem::scoping(language, root, Some(&full))?;
+/// The full step: the full command, adapted to leave a report naming every
+/// failing test ([`results::command::full`]) when it is one plain call of the
+/// project's framework and runs under a POSIX shell; else unchanged (pytest's
+/// lines are read from its output; Surefire's reports of a one-module build
+/// are read where they are).
+fn full_step(
+    root: &Path,
+    plan: &ValidationPlan,
+    language: Option<Language>,
+    full: String,
+) -> PlannedStep {
+    let plain = PlannedStep::new(Step::Full, full.clone(), plan.test_shell.as_deref());
+    let Some(scoping) = ecosystem::scoping(language, root, Some(&full)) else {
+        return plain;
+    };
+    let posix = {
+        let sh = plain.shell.split_whitespace().next().unwrap_or("");
+        matches!(sh.rsplit('/').next(), Some("bash" | "sh"))
+    };
+    let adapted = posix
+        .then(|| results::command::full(scoping.framework, &full, npm_test_script(root).as_deref()))
+        .flatten();
+    let Some(sc) = adapted else {
+        return PlannedStep {
+            full: single_module_surefire(root, scoping.framework, &full),
+            ..plain
+        };
+    };
+    let line = sc.shell();
+    // No pipe: the step's shell may lack `pipefail`, and the runner's exit code must stay.
+    let command = match sc.results {
+        ResultsAt::Stdout => {
+            format!("rc=0; {line} > {FULL_OUTPUT} || rc=$?; cat {FULL_OUTPUT}; exit $rc")
+        }
+        ResultsAt::Output => {
+            format!("rc=0; {line} > {FULL_OUTPUT} 2>&1 || rc=$?; cat {FULL_OUTPUT}; exit $rc")
+        }
+        ResultsAt::File(_) | ResultsAt::JUnitDirs(_) => line,
+    };
+    PlannedStep {
+        command,
+        full: Some(sc),
+        ..plain
+    }
+}
+
+/// Where a full run's report on stdout is kept, relative to the sandbox.
+const FULL_OUTPUT: &str = ".self-heal-full.out";
+
+/// `package.json`'s test script, for `npm test`.
+fn npm_test_script(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("package.json")).ok()?;
+    let pkg: serde_json::Value = serde_json::from_str(&text).ok()?;
+    Some(pkg.get("scripts")?.get("test")?.as_str()?.to_string())
+}
+
+/// Surefire's reports of a one-module build that the command runs unchanged.
+fn single_module_surefire(root: &Path, framework: Framework, full: &str) -> Option<ScopedCommand> {
     let single_module =
         std::fs::read_to_string(root.join("pom.xml")).is_ok_and(|pom| !pom.contains("<modules>"));
-    if scoping.framework != Framework::Maven || !single_module || !full.contains("mvn") {
+    if framework != Framework::Maven || !single_module || !full.contains("mvn") {
         return None;
     }
     // Only where the reports are, not the selection, is used from it.
@@ -301,22 +351,107 @@ fn remove_stale_reports(root: &Path, sc: Option<ScopedCommand>) {
     }
 }
 
-/// The tests a failed full run reports failing: pytest's lines (exit code 1), or
-/// the reports the framework left (see [`full_reports`]); None when they cannot be
-/// read completely.
-fn full_failures(root: &Path, plan: &ValidationPlan, out: &Outcome) -> Option<Vec<String>> {
-    if let Some(sc) = full_reports(root, plan) {
-        let run = read_report(root, &sc).ok()?;
+/// Before a full run: its earlier report, every module's included.
+fn remove_full_reports(root: &Path, step: &PlannedStep) {
+    let Some(sc) = &step.full else { return };
+    let _ = std::fs::remove_file(root.join(FULL_OUTPUT));
+    if let ResultsAt::JUnitDirs(name) = &sc.results {
+        for d in report_dirs(root, name) {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+    remove_stale_reports(root, Some(sc.clone()));
+}
+
+/// The tests a failed full run reports failing: from its report (see
+/// [`full_step`]), else pytest's lines (exit code 1); Err says why they cannot
+/// be read completely.
+fn full_failures(
+    root: &Path,
+    plan: &ValidationPlan,
+    step: &PlannedStep,
+    out: &Outcome,
+) -> Result<Vec<String>, String> {
+    if let Some(sc) = &step.full {
+        let text = match sc.results {
+            ResultsAt::Stdout | ResultsAt::Output => {
+                std::fs::read_to_string(root.join(FULL_OUTPUT)).unwrap_or_default()
+            }
+            _ => out.capture.text(),
+        };
+        let run = read_full_report(root, sc)?;
+        if !run.errors.is_empty() {
+            return Err(format!(
+                "the run broke outside any test: {}",
+                run.errors.join("; ")
+            ));
+        }
+        if let Some(why) = incomplete(sc, &text) {
+            return Err(why);
+        }
         let failed: Vec<String> = run.failed().into_iter().map(str::to_string).collect();
-        return (run.errors.is_empty() && !failed.is_empty()).then_some(failed);
+        if failed.is_empty() {
+            return Err(format!(
+                "it failed ({}) but its report names no failing test",
+                out.exit.describe()
+            ));
+        }
+        return Ok(failed);
     }
     if out.exit != Exit::Code(1) {
-        return None;
+        return Err(format!(
+            "{} is not pytest's \"tests failed\"",
+            out.exit.describe()
+        ));
     }
-    ecosystem::or_default(language_of(plan)).failed_tests(
-        &out.capture.report_lines,
-        out.capture.summary_line.as_deref(),
-    )
+    ecosystem::or_default(language_of(plan))
+        .failed_tests(
+            &out.capture.report_lines,
+            out.capture.summary_line.as_deref(),
+        )
+        .ok_or_else(|| "no list of failing tests in its output".to_string())
+}
+
+fn read_full_report(root: &Path, sc: &ScopedCommand) -> Result<TestRun, String> {
+    let run = match &sc.results {
+        ResultsAt::Stdout | ResultsAt::Output => {
+            let text = std::fs::read_to_string(root.join(FULL_OUTPUT))
+                .map_err(|e| format!("no report at {FULL_OUTPUT}: {e}"))?;
+            results::read(sc.format, &text)
+        }
+        _ => return read_report(root, sc),
+    };
+    run.map_err(|e| e.to_string())
+}
+
+/// Why a full run's report, though readable, may not name every failure: a test
+/// binary that stopped before its summary (cargo), a module or task that failed
+/// outside the tests or was skipped (Maven, Gradle). `text` is the run's output.
+fn incomplete(sc: &ScopedCommand, text: &str) -> Option<String> {
+    let lines = || text.lines().map(str::trim);
+    match sc.format {
+        results::Format::Libtest if !sc.argv.iter().any(|a| a == "nextest") => {
+            let started = lines()
+                .filter(|l| l.starts_with("Running ") || l.starts_with("Doc-tests "))
+                .count();
+            let finished = lines().filter(|l| l.starts_with("test result: ")).count();
+            (finished < started).then(|| {
+                format!(
+                    "{} of {started} test binaries reported a result (one stopped early)",
+                    finished
+                )
+            })
+        }
+        results::Format::JUnitXml => {
+            let l = lines().find(|l| {
+                (l.contains("Failed to execute goal") && !l.contains("surefire"))
+                    || (l.starts_with("[INFO]") && l.ends_with(" SKIPPED"))
+                    || (l.contains("Execution failed for task '") && !l.contains("test'"))
+            })?;
+            Some(format!("the build failed outside the tests: {l}"))
+        }
+        _ => None,
+    }
 }
 
 /// Reads the report a scoped run left in `root`.
@@ -333,6 +468,32 @@ fn read_report(root: &Path, sc: &ScopedCommand) -> Result<TestRun, String> {
         }
     };
     run.map_err(|e| e.to_string())
+}
+
+/// Every report directory named `name` under a build's output directory
+/// (`target/surefire-reports`, `build/test-results`) below `root`: only those, as
+/// a project's own files may share the name.
+fn report_dirs(root: &Path, name: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            if !e.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            let p = e.path();
+            let fname = e.file_name();
+            if fname == name && d.file_name().is_some_and(|n| n == "target" || n == "build") {
+                out.push(p);
+            } else if !matches!(fname.to_str(), Some("node_modules" | ".git")) {
+                stack.push(p);
+            }
+        }
+    }
+    out
 }
 
 /// The text of every `TEST-*.xml` in a directory named `name` under `root`
@@ -453,7 +614,7 @@ async fn run_steps(
             remove_stale_reports(root, Some(sc.clone()));
             let _ = std::fs::remove_file(root.join(SCOPED_OUTPUT));
         } else if step.kind == Step::Full {
-            remove_stale_reports(root, full_reports(root, plan));
+            remove_full_reports(root, step);
         }
         let out = run_one(executor, i, step, timeout, &mut v).await?;
         let (ok, note) = match &step.report {
@@ -473,13 +634,21 @@ async fn run_steps(
                 }
                 judge_report(&out, &report, wanted)
             }
-            None => judge(step.kind, &out, plan, root),
+            None => judge(step, &out, plan, root),
         };
-        let body = if ok && note.is_none() {
+        let mut body = if ok && note.is_none() {
             out.capture.last(PASSED_STEP_TAIL)
         } else {
             out.capture.text()
         };
+        // A full run made to print `go test -json` is shown as `go test` prints.
+        if step
+            .full
+            .as_ref()
+            .is_some_and(|sc| sc.format == results::Format::GoJson)
+        {
+            body = results::go_json::render(&body);
+        }
         push_section(
             &mut v,
             section(&step.command, &body, &out.exit, note.as_deref()),
@@ -589,11 +758,16 @@ fn missing_python_module(command: &str, text: &str) -> Option<String> {
 }
 
 /// Whether a step passed, with a note on why when that is not just its exit code.
-fn judge(step: Step, out: &Outcome, plan: &ValidationPlan, root: &Path) -> (bool, Option<String>) {
+fn judge(
+    step: &PlannedStep,
+    out: &Outcome,
+    plan: &ValidationPlan,
+    root: &Path,
+) -> (bool, Option<String>) {
     if out.exit.success() {
         return (true, None);
     }
-    match step {
+    match step.kind {
         Step::Setup => (false, Some("setup command failed".to_string())),
         Step::Scoped => {
             let not_found = match (&out.exit, language_of(plan)) {
@@ -608,14 +782,19 @@ fn judge(step: Step, out: &Outcome, plan: &ValidationPlan, root: &Path) -> (bool
             (false, Some(note))
         }
         Step::Full => {
-            if out.exit != Exit::Code(1) && full_reports(root, plan).is_none() {
+            if out.exit != Exit::Code(1) && step.full.is_none() {
                 return (false, Some("full test command failed".to_string()));
             }
-            let Some(failed) = full_failures(root, plan, out) else {
-                return (
-                    false,
-                    Some("full test command failed (its failing tests could not be read)".into()),
-                );
+            let failed = match full_failures(root, plan, step, out) {
+                Ok(f) => f,
+                Err(why) => {
+                    return (
+                        false,
+                        Some(format!(
+                            "full test command failed (its failing tests could not be read: {why})"
+                        )),
+                    )
+                }
             };
             let new: Vec<&String> = failed
                 .iter()
@@ -894,6 +1073,32 @@ pub fn detect_test_command(root: &Path, language: Option<&str>) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_report_is_incomplete_when_a_binary_or_module_stopped_early() {
+        let cargo = results::command::full(Framework::Cargo, "cargo test", None).unwrap();
+        let two = "     Running unittests src/lib.rs\ntest result: FAILED. 1 passed; 1 failed\n     Running tests/a.rs\n";
+        assert!(incomplete(&cargo, two)
+            .unwrap()
+            .contains("1 of 2 test binaries"));
+        let done = format!("{two}test result: ok. 1 passed\n");
+        assert_eq!(incomplete(&cargo, &done), None);
+        let mvn = results::command::full(Framework::Maven, "mvn test", None).unwrap();
+        for text in [
+            "[INFO] b ........ SKIPPED\n",
+            "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.1:compile\n",
+        ] {
+            assert!(incomplete(&mvn, text).is_some(), "{text}");
+        }
+        let tests_only = "[INFO] a ........ FAILURE\n[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2:test (default-test) on project a\n";
+        assert_eq!(incomplete(&mvn, tests_only), None);
+        let gradle = results::command::full(Framework::Gradle, "gradle test", None).unwrap();
+        assert!(incomplete(&gradle, "Execution failed for task ':lib:compileJava'.").is_some());
+        assert_eq!(
+            incomplete(&gradle, "Execution failed for task ':lib:test'."),
+            None
+        );
+    }
 
     #[test]
     fn missing_commands_and_modules_are_read_from_the_shells_words() {

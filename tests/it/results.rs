@@ -18,7 +18,7 @@ fn capture(name: &str) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-fn expected(sample: &str) -> serde_json::Value {
+pub(crate) fn expected(sample: &str) -> serde_json::Value {
     let text = std::fs::read_to_string(sample_dir(sample).join("expected.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }

@@ -1016,3 +1016,279 @@ async fn a_scoped_run_of_nothing_is_never_a_pass() {
     assert!(v.passed, "{v:?}");
     assert!(v.output_tail.contains("ran and passed: adds"), "{v:?}");
 }
+
+// ---- a full run outside Python reports its failing tests ----
+
+/// One framework's case: a sample, plus a test that fails whatever the fix (it
+/// needs a service CI has) and one that passes until `breakage` changes the code.
+struct FullRunCase {
+    sample: &'static str,
+    language: Language,
+    /// Files added to the sample: the two tests and the code the second one checks.
+    extra: &'static [(&'static str, &'static str)],
+    /// Lines appended to the sample's files (a `mod` for the added code).
+    append: &'static [(&'static str, &'static str)],
+    /// (path, search, replace): the fix that also breaks the passing extra test.
+    breakage: (&'static str, &'static str, &'static str),
+    unrelated: &'static str,
+    broken: &'static str,
+}
+
+fn apply(root: &Path, path: &str, search: &str, replace: &str) {
+    let p = root.join(path);
+    let text = fs::read_to_string(&p).expect("read");
+    assert_eq!(text.matches(search).count(), 1, "{path}: {search}");
+    fs::write(&p, text.replacen(search, replace, 1)).expect("write");
+}
+
+async fn full_run_tolerates_only_pre_existing_failures(case: FullRunCase) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    crate::support::harness::copy_dir(&crate::support::harness::sample_dir(case.sample), root);
+    for (rel, text) in case.extra {
+        write(root, rel, text);
+    }
+    for (rel, text) in case.append {
+        let old = fs::read_to_string(root.join(rel)).expect("read");
+        write(root, rel, &format!("{old}{text}"));
+    }
+    crate::results::install_deps(case.sample, root);
+    let expected = crate::results::expected(case.sample);
+    let target: Vec<String> = expected["failing_tests"]
+        .as_array()
+        .expect("failing_tests")
+        .iter()
+        .map(|t| t.as_str().expect("id").to_string())
+        .collect();
+    let plan = ValidationPlan {
+        failing_tests: target.clone(),
+        language: Some(case.language),
+        test_command: Some(expected["command"].as_str().expect("command").to_string()),
+        timeout: Duration::from_secs(300),
+        ..Default::default()
+    };
+
+    // The unchanged tree: the full run's report names both failing tests.
+    let mut base = baseline_failures(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("baseline")
+        .unwrap_or_else(|| panic!("{}: the full run's failing tests are readable", case.sample));
+    base.sort();
+    let mut want = vec![target[0].clone(), case.unrelated.to_string()];
+    want.sort();
+    assert_eq!(base, want, "{}", case.sample);
+
+    for e in expected["fix"].as_array().expect("fix") {
+        apply(
+            root,
+            e["path"].as_str().unwrap(),
+            e["search"].as_str().unwrap(),
+            e["replace"].as_str().unwrap(),
+        );
+    }
+    let tolerant = ValidationPlan {
+        pre_existing_failures: vec![case.unrelated.to_string()],
+        ..plan.clone()
+    };
+    let v = validate(root, &tolerant, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{}: {}", case.sample, v.output_tail);
+    assert!(
+        v.output_tail.contains(&format!(
+            "accepted: the full command fails only on tests that already failed before: {}",
+            case.unrelated
+        )),
+        "{}: {}",
+        case.sample,
+        v.output_tail
+    );
+
+    // Without knowing it failed before, the same run is a failure.
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed, "{}: {}", case.sample, v.output_tail);
+
+    // A fix that breaks another test is rejected, naming it.
+    let (path, search, replace) = case.breakage;
+    apply(root, path, search, replace);
+    let v = validate(root, &tolerant, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed, "{}: {}", case.sample, v.output_tail);
+    assert!(
+        v.output_tail
+            .contains(&format!("full test command fails on: {}", case.broken)),
+        "{}: {}",
+        case.sample,
+        v.output_tail
+    );
+}
+
+#[tokio::test]
+async fn go_full_run_tolerates_only_pre_existing_failures() {
+    full_run_tolerates_only_pre_existing_failures(FullRunCase {
+        sample: "go-wordfreq",
+        language: Language::Go,
+        extra: &[
+            ("answer.go", "package wordfreq\n\nfunc Answer() int { return 42 }\n"),
+            (
+                "extra_test.go",
+                "package wordfreq\n\nimport \"testing\"\n\n\
+                 func TestNeedsService(t *testing.T) { t.Fatal(\"no service here\") }\n\n\
+                 func TestAnswer(t *testing.T) {\n\tif Answer() != 42 {\n\t\tt.Fatal(Answer())\n\t}\n}\n",
+            ),
+        ],
+        append: &[],
+        breakage: ("answer.go", "return 42", "return 41"),
+        unrelated: "example.com/wordfreq.TestNeedsService",
+        broken: "example.com/wordfreq.TestAnswer",
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cargo_full_run_tolerates_only_pre_existing_failures_across_test_binaries() {
+    full_run_tolerates_only_pre_existing_failures(FullRunCase {
+        sample: "rust-panic",
+        language: Language::Rust,
+        // An integration test binary beside the library's unit tests: the
+        // unrelated failure is in one, the targeted test in the other.
+        extra: &[
+            ("src/answer.rs", "pub fn answer() -> u32 {\n    42\n}\n"),
+            (
+                "tests/extra.rs",
+                "#[test]\nfn needs_service() {\n    panic!(\"no service here\");\n}\n\n\
+                 #[test]\nfn answer_is_42() {\n    assert_eq!(ring::answer::answer(), 42);\n}\n",
+            ),
+        ],
+        append: &[("src/lib.rs", "pub mod answer;\n")],
+        breakage: ("src/answer.rs", "    42", "    41"),
+        unrelated: "needs_service",
+        broken: "answer_is_42",
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn node_test_full_run_tolerates_only_pre_existing_failures() {
+    full_run_tolerates_only_pre_existing_failures(FullRunCase {
+        sample: "js-node-test",
+        language: Language::JavaScript,
+        extra: &[
+            ("lib/answer.js", "module.exports = () => 42;\n"),
+            (
+                "test/extra.test.js",
+                "const test = require('node:test');\nconst assert = require('node:assert');\n\
+                 const answer = require('../lib/answer');\n\n\
+                 test('needs service', () => { assert.fail('no service here'); });\n\n\
+                 test('answer', () => { assert.strictEqual(answer(), 42); });\n",
+            ),
+        ],
+        append: &[],
+        breakage: ("lib/answer.js", "42", "41"),
+        unrelated: "needs service",
+        broken: "answer",
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn jest_full_run_through_npm_test_tolerates_only_pre_existing_failures() {
+    full_run_tolerates_only_pre_existing_failures(FullRunCase {
+        sample: "js-jest-hop",
+        language: Language::JavaScript,
+        extra: &[
+            ("src/answer.js", "module.exports = () => 42;\n"),
+            (
+                "test/extra.test.js",
+                "const answer = require('../src/answer');\n\n\
+                 test('needs service', () => { throw new Error('no service here'); });\n\n\
+                 test('answer', () => { expect(answer()).toBe(42); });\n",
+            ),
+        ],
+        append: &[],
+        breakage: ("src/answer.js", "42", "41"),
+        unrelated: "needs service",
+        broken: "answer",
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cargo_full_run_with_a_test_binary_that_stopped_early_stays_strict() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    crate::support::harness::copy_dir(&crate::support::harness::sample_dir("rust-panic"), root);
+    // The binary dies before its summary: which of its tests failed is unknown.
+    write(
+        root,
+        "tests/extra.rs",
+        "#[test]\nfn needs_service() {\n    std::process::abort();\n}\n",
+    );
+    apply(
+        root,
+        "src/ring.rs",
+        "self.items[self.start + i]",
+        "self.items[(self.start + i) % self.items.len()]",
+    );
+    let plan = ValidationPlan {
+        failing_tests: vec!["ring::tests::overwrites_the_oldest_when_full".into()],
+        language: Some(Language::Rust),
+        test_command: Some("cargo test".into()),
+        timeout: Duration::from_secs(300),
+        pre_existing_failures: vec!["needs_service".into()],
+        ..Default::default()
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(!v.passed, "{}", v.output_tail);
+    assert!(
+        v.output_tail.contains(
+            "its failing tests could not be read: 2 of 3 test binaries reported a result"
+        ),
+        "{}",
+        v.output_tail
+    );
+}
+
+#[test]
+fn a_cargo_target_dir_is_copied_with_its_times_and_the_original_stays() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    crate::support::harness::copy_dir(&crate::support::harness::sample_dir("rust-panic"), root);
+    write(root, ".gitignore", "target/\n");
+    let built = Command::new("cargo")
+        .args(["build", "--tests", "--offline", "-q"])
+        .current_dir(root)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .status()
+        .expect("cargo");
+    assert!(built.success());
+    let lock = root.join("target/debug/.cargo-lock");
+    let sandbox = Sandbox::create(root).expect("sandbox");
+    let copy = sandbox.root.join("target/debug/.cargo-lock");
+    let time = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).expect("mtime");
+    assert_eq!(
+        time(&copy),
+        time(&lock),
+        "cargo's freshness check reads the times"
+    );
+    // What an attempt builds or writes there stays in the sandbox.
+    fs::write(&copy, "changed").expect("write");
+    write(&sandbox.root, "target/debug/new-artifact", "x");
+    assert_ne!(fs::read_to_string(&lock).unwrap_or_default(), "changed");
+    assert!(!root.join("target/debug/new-artifact").exists());
+    // The sandbox's cargo finds the build: its tests run without the network.
+    let run = Command::new("cargo")
+        .args(["test", "--offline", "-q", "--no-run"])
+        .current_dir(&sandbox.root)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .status()
+        .expect("cargo");
+    assert!(run.success());
+}

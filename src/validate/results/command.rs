@@ -233,6 +233,219 @@ pub fn scoped(req: &ScopeRequest) -> Option<ScopedCommand> {
     Some(cmd)
 }
 
+/// Where a full run's JSON report goes (jest, vitest), relative to the project.
+pub const FULL_REPORT_FILE: &str = ".self-heal-full.json";
+
+/// The project's full test command `command`, adapted so the run leaves a report
+/// naming every failing test, with how to read it; None when the command is not
+/// one plain invocation of `framework` (a pipeline, a script, shell syntax,
+/// another tool first), which is then run unchanged and judged by its exit code.
+///
+/// | framework | adapted |
+/// |---|---|
+/// | go test | `-json` after `go test` |
+/// | cargo test / nextest | `--no-fail-fast` after `cargo test` / `cargo nextest run`, so every test binary runs |
+/// | jest | `--json --outputFile=.self-heal-full.json` appended |
+/// | vitest | `--reporter=default --reporter=json --outputFile.json=.self-heal-full.json` appended |
+/// | mocha | `--reporter tap` appended |
+/// | node --test | `--test-reporter=tap` after `--test` |
+/// | Maven | `-fae` after `mvn`, so every module runs its tests; every module's `surefire-reports` |
+/// | Gradle | `--continue` after `gradle`, every module's `test-results` |
+///
+/// `npm test` (`npm run test`, `npm t`) counts as its `script` when that is a plain
+/// invocation of a JS runner: the flags go after `--`.
+pub fn full(framework: Framework, command: &str, script: Option<&str>) -> Option<ScopedCommand> {
+    let words = plain_words(command)?;
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let js = matches!(
+        framework,
+        Framework::Jest | Framework::Vitest | Framework::Mocha | Framework::NodeTest
+    );
+    let npm = matches!(
+        w.as_slice(),
+        ["npm", "test", ..] | ["npm", "t", ..] | ["npm", "run", "test", ..]
+    );
+    if js && npm {
+        // The script must itself be one plain runner call, and the command add
+        // nothing after `npm test` but what npm passes on.
+        let script = plain_words(script?)?;
+        let head = if w[1] == "run" { 3 } else { 2 };
+        if w.len() > head && w[head] != "--" {
+            return None;
+        }
+        let inner = full(framework, &script.join(" "), None)?;
+        if framework == Framework::NodeTest {
+            // Its flag must come before the files: not through npm.
+            return None;
+        }
+        let added = &inner.argv[script.len()..];
+        let mut argv = words.clone();
+        if argv.len() == head {
+            argv.push("--".into());
+        }
+        argv.extend(added.iter().cloned());
+        return Some(ScopedCommand { argv, ..inner });
+    }
+    let pos = |needle: &[&str]| w.windows(needle.len()).position(|x| x == needle);
+    let insert_after = |at: usize, add: &[&str]| -> Vec<String> {
+        let mut argv = words.clone();
+        for (i, a) in add.iter().enumerate() {
+            argv.insert(at + i, a.to_string());
+        }
+        argv
+    };
+    let has = |f: &str| w.contains(&f);
+    let cmd = match framework {
+        Framework::GoTest => {
+            if w.first() != Some(&"go") || w.get(1) != Some(&"test") {
+                return None;
+            }
+            let argv = if has("-json") {
+                words.clone()
+            } else {
+                insert_after(2, &["-json"])
+            };
+            stdout(argv, Format::GoJson)
+        }
+        Framework::Cargo | Framework::Nextest => {
+            let sub: &[&str] = if framework == Framework::Cargo {
+                &["cargo", "test"]
+            } else {
+                &["cargo", "nextest", "run"]
+            };
+            if pos(sub) != Some(0) {
+                return None;
+            }
+            // libtest's quiet dots and other formats carry no names.
+            if w.iter()
+                .any(|x| *x == "-q" || *x == "--quiet" || x.starts_with("--format"))
+            {
+                return None;
+            }
+            let argv = if has("--no-fail-fast") {
+                words.clone()
+            } else {
+                insert_after(sub.len(), &["--no-fail-fast"])
+            };
+            ScopedCommand {
+                results: ResultsAt::Output,
+                ..stdout(argv, Format::Libtest)
+            }
+        }
+        Framework::Jest | Framework::Vitest => {
+            let runner = if framework == Framework::Jest {
+                "jest"
+            } else {
+                "vitest"
+            };
+            let first = w
+                .iter()
+                .position(|x| *x == runner || x.ends_with(&format!("/{runner}")))?;
+            // `npx jest`, `jest`, `node_modules/.bin/jest`: nothing else before it.
+            if first > 1 || (first == 1 && w[0] != "npx") {
+                return None;
+            }
+            if w.iter().any(|x| {
+                x.starts_with("--json")
+                    || x.starts_with("--reporter")
+                    || x.starts_with("--outputFile")
+            }) {
+                return None;
+            }
+            let mut argv = words.clone();
+            if framework == Framework::Jest {
+                argv.push("--json".into());
+                argv.push(format!("--outputFile={FULL_REPORT_FILE}"));
+            } else {
+                argv.push("--reporter=default".into());
+                argv.push("--reporter=json".into());
+                argv.push(format!("--outputFile.json={FULL_REPORT_FILE}"));
+            }
+            ScopedCommand {
+                argv,
+                format: if framework == Framework::Jest {
+                    Format::JestJson
+                } else {
+                    Format::VitestJson
+                },
+                results: ResultsAt::File(FULL_REPORT_FILE.into()),
+                stale: vec![FULL_REPORT_FILE.into()],
+            }
+        }
+        Framework::Mocha => {
+            let first = w
+                .iter()
+                .position(|x| *x == "mocha" || x.ends_with("/mocha"))?;
+            if first > 1 || (first == 1 && w[0] != "npx") {
+                return None;
+            }
+            if w.iter().any(|x| *x == "-R" || x.starts_with("--reporter")) {
+                return None;
+            }
+            let mut argv = words.clone();
+            argv.extend(["--reporter".to_string(), "tap".to_string()]);
+            stdout(argv, Format::Tap)
+        }
+        Framework::NodeTest => {
+            if w.first() != Some(&"node") || w.iter().any(|x| x.starts_with("--test-reporter")) {
+                return None;
+            }
+            let at = w.iter().position(|x| *x == "--test")?;
+            stdout(insert_after(at + 1, &["--test-reporter=tap"]), Format::Tap)
+        }
+        Framework::Maven => {
+            if !matches!(w.first(), Some(&"mvn") | Some(&"./mvnw"))
+                || has("-ff")
+                || has("--fail-fast")
+            {
+                return None;
+            }
+            let argv = if has("-fae") || has("--fail-at-end") {
+                words.clone()
+            } else {
+                insert_after(1, &["-fae"])
+            };
+            ScopedCommand {
+                argv,
+                format: Format::JUnitXml,
+                results: ResultsAt::JUnitDirs("surefire-reports".into()),
+                stale: vec!["target/surefire-reports".into()],
+            }
+        }
+        Framework::Gradle => {
+            if !matches!(w.first(), Some(&"gradle") | Some(&"./gradlew")) {
+                return None;
+            }
+            let argv = if has("--continue") {
+                words.clone()
+            } else {
+                insert_after(1, &["--continue"])
+            };
+            ScopedCommand {
+                argv,
+                format: Format::JUnitXml,
+                results: ResultsAt::JUnitDirs("test-results".into()),
+                stale: vec!["build/test-results".into()],
+            }
+        }
+    };
+    Some(cmd)
+}
+
+/// The words of a one-line command without shell syntax (quotes, pipes, `&&`,
+/// redirections, variables, globs, assignments); None otherwise.
+fn plain_words(command: &str) -> Option<Vec<String>> {
+    let c = command.trim();
+    if c.is_empty() || c.contains(|ch: char| "\n|&;<>()$`'\"\\*?{}[]#~".contains(ch)) {
+        return None;
+    }
+    let words: Vec<String> = c.split_whitespace().map(str::to_string).collect();
+    if words[0].contains('=') {
+        return None;
+    }
+    Some(words)
+}
+
 fn stdout(argv: Vec<String>, format: Format) -> ScopedCommand {
     ScopedCommand {
         argv,
@@ -379,6 +592,68 @@ mod tests {
             argv(Framework::Gradle, &["com.ex.ATest#a()"]),
             "gradle test --tests com.ex.ATest.a"
         );
+    }
+
+    #[test]
+    fn full_commands_gain_the_report_flags_only_when_plain() {
+        let f =
+            |fw: Framework, c: &str, script: Option<&str>| full(fw, c, script).map(|sc| sc.shell());
+        let some = |fw, c| f(fw, c, None).unwrap();
+        assert_eq!(
+            some(Framework::GoTest, "go test -v ./..."),
+            "go test -json -v ./..."
+        );
+        assert_eq!(
+            some(Framework::Cargo, "cargo test --workspace"),
+            "cargo test --no-fail-fast --workspace"
+        );
+        assert_eq!(
+            some(Framework::Nextest, "cargo nextest run"),
+            "cargo nextest run --no-fail-fast"
+        );
+        assert_eq!(
+            some(Framework::Jest, "npx jest --ci"),
+            "npx jest --ci --json --outputFile=.self-heal-full.json"
+        );
+        assert_eq!(
+            some(Framework::Vitest, "vitest run"),
+            "vitest run --reporter=default --reporter=json --outputFile.json=.self-heal-full.json"
+        );
+        assert_eq!(
+            some(Framework::Mocha, "npx mocha test/"),
+            "npx mocha test/ --reporter tap"
+        );
+        assert_eq!(
+            some(Framework::NodeTest, "node --test test/"),
+            "node --test --test-reporter=tap test/"
+        );
+        assert_eq!(some(Framework::Maven, "mvn -B test"), "mvn -fae -B test");
+        assert_eq!(
+            some(Framework::Gradle, "./gradlew test"),
+            "./gradlew --continue test"
+        );
+        assert_eq!(
+            f(Framework::Jest, "npm test", Some("jest --ci")).unwrap(),
+            "npm test -- --json --outputFile=.self-heal-full.json"
+        );
+        for (fw, c, script) in [
+            (Framework::GoTest, "go vet ./... && go test ./...", None),
+            (Framework::GoTest, "go test ./... | tee out", None),
+            (Framework::Cargo, "cargo test -q", None),
+            (Framework::Cargo, "RUSTFLAGS=-D cargo test", None),
+            (Framework::Jest, "npm test", Some("eslint . && jest")),
+            (Framework::Jest, "npm test", None),
+            (Framework::NodeTest, "npm test", Some("node --test")),
+            (
+                Framework::NodeTest,
+                "node --test --test-reporter=spec",
+                None,
+            ),
+            (Framework::Maven, "mvn -ff test", None),
+            (Framework::Mocha, "make test", None),
+        ] {
+            assert_eq!(f(fw, c, script), None, "{c}");
+        }
     }
 
     #[test]

@@ -105,9 +105,35 @@ pub fn read(text: &str) -> Result<TestRun, ReadError> {
     Ok(run)
 }
 
+/// The text `go test` would have printed: each event's `Output`, other lines
+/// (build errors) as they are; for showing a `-json` run to people.
+pub fn render(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('{') {
+            if let Ok(e) = serde_json::from_str::<Event>(t) {
+                if let Some(o) = e.output {
+                    out.push_str(&o);
+                }
+                continue;
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn render_gives_back_the_plain_output() {
+        let text = "# m/p\n{\"Action\":\"output\",\"Package\":\"m/p\",\"Output\":\"ok  \\tm/p\\t0.1s\\n\"}\n{\"Action\":\"pass\",\"Package\":\"m/p\"}\n";
+        assert_eq!(render(text), "# m/p\nok  \tm/p\t0.1s\n");
+    }
 
     #[test]
     fn build_failure_is_an_error_not_a_pass() {
