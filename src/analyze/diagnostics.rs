@@ -96,6 +96,18 @@ static RUFF_HEAD: LazyLock<Regex> =
 static RUFF_ARROW: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*--> (.+?\.pyi?):(\d+):(\d+)$").expect("static regex"));
 
+/// Heads each line of a `Run` step's script in the text the whole-text parsers get (and
+/// marks, alone, the start of a step): output such as `gofmt -l`'s bare file names is a
+/// failure only after the command that prints it.
+pub const STEP_MARK: &str = "##[step] ";
+
+/// A script that lists unformatted Go files: `gofmt -l .`, `gofmt -s -l .`, `go fmt ./...`
+/// (each prints the files gofmt would change, one per line).
+static GOFMT_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s;&|(`$])(?:gofmt(?:\s+-[a-z]+)*?\s+-[a-z]*l[a-z]*\b|go\s+fmt\b)")
+        .expect("static regex")
+});
+
 /// Indented lines after a tsc error that continue its message (elaboration chain).
 const TSC_CONTINUATION: usize = 5;
 
@@ -107,6 +119,8 @@ struct DiagParser {
     tsc_open: Option<(usize, usize)>,
     /// ruff 0.12+ prints `F401 [*] msg` and the location on the next ` --> x.py:1:8` line.
     ruff_head: Option<String>,
+    /// The current step's script lists unformatted Go files (`gofmt -l`).
+    gofmt_list: bool,
     errors: Vec<Failure>,
     /// Columns of `errors`, index for index ([`Failure`] has no column).
     error_cols: Vec<Option<u32>>,
@@ -139,6 +153,11 @@ fn pos(c: &regex::Captures<'_>, l: usize, col: usize) -> Pos {
 impl DiagParser {
     fn line(&mut self, raw: &str) {
         let t = raw.trim_end();
+        if let Some(cmd) = t.strip_prefix(STEP_MARK.trim_end()) {
+            // A bare mark starts a step; each script line after it may list files.
+            self.gofmt_list = !cmd.is_empty() && (self.gofmt_list || GOFMT_LIST.is_match(cmd));
+            return;
+        }
         if t.is_empty() {
             self.eslint_file = None;
             self.tsc_open = None;
@@ -181,7 +200,16 @@ impl DiagParser {
             self.eslint_file = None;
             if !t.contains(' ') && t.contains('.') && path_line_tail(t) {
                 if let Some(c) = PATH_LINE.captures(t) {
-                    if !is_skipped_ext(&c[1]) {
+                    if self.gofmt_list && c[1].ends_with(".go") {
+                        self.push(
+                            FailureKind::Format,
+                            "gofmt",
+                            Some(&c[1]),
+                            None,
+                            "not formatted as gofmt would (gofmt -l)".into(),
+                            true,
+                        );
+                    } else if !is_skipped_ext(&c[1]) {
                         self.eslint_file = Some(c[1].to_string());
                     }
                     return;
@@ -624,6 +652,28 @@ fn is_skipped_ext(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gofmt_list_names_are_format_failures_only_after_the_command() {
+        let step = |cmd: &str| format!("{STEP_MARK}\n{STEP_MARK}{cmd}\ngeom/circle.go\nmain.go\n");
+        for cmd in [
+            "gofmt -l . | tee /dev/stderr | (! read)",
+            "test -z \"$(gofmt -s -l . | tee /dev/stderr)\"",
+            "go fmt ./...",
+        ] {
+            let f = parse(&step(cmd));
+            let files: Vec<_> = f.iter().map(|f| f.file.as_deref().unwrap()).collect();
+            assert_eq!(files, ["geom/circle.go", "main.go"], "{cmd}");
+            assert!(f
+                .iter()
+                .all(|f| f.kind == FailureKind::Format && f.tool == "gofmt"));
+        }
+        // The same names after another command, or in the next step, are no failure.
+        assert!(parse(&step("go build ./... && ls")).is_empty());
+        let next =
+            format!("{STEP_MARK}\n{STEP_MARK}gofmt -l .\n{STEP_MARK}\n{STEP_MARK}ls\nmain.go\n");
+        assert!(parse(&next).is_empty());
+    }
 
     #[test]
     fn tsc_both_styles_with_elaboration() {

@@ -367,6 +367,13 @@ impl Engine {
         }
         self.cmd_done = true;
         let cmd = self.cmd_lines.join("\n");
+        // The whole-text parsers see the step's script too: some output (`gofmt -l`'s
+        // bare file names) means a failure only after a given command.
+        for c in &self.cmd_lines {
+            self.chunk.push_str(diagnostics::STEP_MARK);
+            self.chunk.push_str(c);
+            self.chunk.push('\n');
+        }
         let info = &mut self.cur;
         info.last_command = (!cmd.trim().is_empty()).then_some(cmd);
     }
@@ -376,6 +383,9 @@ impl Engine {
         if let Some(title) = l.strip_prefix("##[group]") {
             if let Some(first) = title.strip_prefix("Run ") {
                 self.finish_command();
+                // A new step: what the last one ran no longer explains the output.
+                self.chunk.push_str(diagnostics::STEP_MARK);
+                self.chunk.push('\n');
                 let info = &mut self.cur;
                 info.last_title = Some(title.to_string());
                 info.last_command = Some(first.to_string());

@@ -1081,6 +1081,12 @@ mod tools {
         fixed_without_a_model("go-gofmt");
     }
 
+    /// `gofmt -l` prints bare file names: the analysis reads them only after that command.
+    #[test]
+    fn gofmt_list() {
+        fixed_without_a_model("go-gofmt-l");
+    }
+
     #[test]
     fn go_undefined() {
         fixed_without_a_model("go-undefined");
