@@ -239,3 +239,34 @@ fn failures_sharing_a_cause_without_tests_are_counted_not_listed() {
     );
     assert!(!a.context.contains(" in 2 tests: "), "{}", a.context);
 }
+
+/// Found by `scripts/fuzz.sh` (target `log_reader`): the same steps as the target, on
+/// the input it saved.
+#[test]
+fn the_log_reader_fuzz_input_of_an_isort_step() {
+    let data = std::fs::read(
+        crate::support::harness::manifest_dir()
+            .join("tests/it/data/fuzz/log-reader-isort-step-with-a-secret-prefix.log"),
+    )
+    .unwrap();
+    let text = logs::clean_bytes(&data);
+    let _ = logs::clean::clean_text(&text);
+    if let Some(secret) = text
+        .get(..8)
+        .filter(|s| s.trim().len() == 8 && !s.contains('*'))
+    {
+        let secrets = self_heal::secrets::Secrets::new([secret]);
+        if !secrets.is_empty() {
+            assert!(
+                !secrets.mask(&text).contains(secret),
+                "mask left the secret in"
+            );
+        }
+    }
+    let opts = AnalyzeOptions {
+        workdir: None,
+        budget_tokens: 200,
+    };
+    let a = analyze_reader(BufReader::with_capacity(7, &data[..]), &opts).unwrap();
+    check_analysis(&a, 200);
+}
