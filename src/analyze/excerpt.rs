@@ -85,9 +85,8 @@ fn summary_line(i: usize, g: &Group) -> String {
         s.push_str(&format!(" in {} tests: ", g.members.len()));
         s.push_str(&list_tests(&tests, 1200));
     }
-    if tests.is_empty() && g.members.len() > 1 {
-        s.push_str(&format!(" (x{occurrences})"));
-    } else if occurrences > g.members.len() as u64 {
+    let untested_group = tests.is_empty() && g.members.len() > 1;
+    if untested_group || occurrences > g.members.len() as u64 {
         s.push_str(&format!(" (x{occurrences})"));
     }
     s
