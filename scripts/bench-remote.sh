@@ -105,7 +105,7 @@ for mb in $SIZES_MB; do
       /usr/bin/time -v "$BIN" run --repo o/r --run-id 1 --dry-run --publish none \
       > "$WORK/out.txt" 2> "$WORK/time.txt" ) || true
   kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=""
-  left=$(ls -A "$WORK/tmp" | grep -c '^self-heal-logs-' || true)
+  left=$(find "$WORK/tmp" -mindepth 1 -maxdepth 1 -name 'self-heal-logs-*' | wc -l)
   w=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/time.txt")
   r=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
   e=$(awk -F': ' '/Exit status/ {print $2}' "$WORK/time.txt")
