@@ -239,6 +239,20 @@ impl Container {
         Ok(out)
     }
 
+    /// Copies `rel` (a file or folder under the container's checkout; `.` for all of
+    /// it) back into the host's sandbox copy at `root`, where the test reports are
+    /// read. A missing path is not an error: the reader then says the report is missing.
+    pub async fn copy_out(&self, rel: &str, root: &Path) {
+        let src = format!("{}:{WORKDIR}/{rel}", self.name);
+        let dst = root.join(rel);
+        let dst = if rel == "." {
+            format!("{}/.", root.display())
+        } else {
+            dst.display().to_string()
+        };
+        let _ = self.plumb(&["cp", &src, &dst]).await;
+    }
+
     /// Removes the container and its anonymous volumes.
     pub async fn remove(mut self) {
         let _ = plumbing(&self.docker, &["rm", "-f", "-v", &self.name], &self.env).await;

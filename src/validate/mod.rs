@@ -617,6 +617,15 @@ async fn run_steps(
             remove_full_reports(root, step);
         }
         let out = run_one(executor, i, step, timeout, &mut v).await?;
+        // In docker the reports are written inside the container: bring them back.
+        if let (Executor::Docker { container, .. }, Some((sc, _))) = (&*executor, &step.report) {
+            let rel = match &sc.results {
+                ResultsAt::Stdout | ResultsAt::Output => SCOPED_OUTPUT,
+                ResultsAt::File(f) => f.as_str(),
+                ResultsAt::JUnitDirs(_) => ".",
+            };
+            container.copy_out(rel, root).await;
+        }
         let (ok, note) = match &step.report {
             Some((sc, wanted)) => {
                 let report = read_report(root, sc);
