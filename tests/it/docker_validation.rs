@@ -858,9 +858,10 @@ fn a_jest_project_is_validated_in_a_node_image() {
         "node:20",
         "Tests:       1 passed, 1 total",
     );
+    // The full command, made to write jest's report of every failing test.
     assert_eq!(
         commands.last().map(String::as_str),
-        Some("npm test"),
+        Some("npm test -- --json --outputFile=.self-heal-full.json"),
         "{commands:?}"
     );
     assert!(
