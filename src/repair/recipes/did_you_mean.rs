@@ -413,7 +413,7 @@ fn replace_line(
     let mut grow_up = true;
     loop {
         let search = lines[a..=b].join("\n");
-        if count_overlapping(text, &search) == 1 {
+        if super::tool::count(text, &search) == 1 {
             break;
         }
         if (grow_up && a > 0) || b + 1 >= lines.len() {
@@ -438,21 +438,4 @@ fn replace_line(
         search,
         replace,
     })
-}
-
-fn count_overlapping(hay: &str, needle: &str) -> usize {
-    if needle.is_empty() {
-        return 0;
-    }
-    let mut n = 0;
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(needle) {
-        n += 1;
-        from += i + hay[from + i..]
-            .chars()
-            .next()
-            .map(char::len_utf8)
-            .unwrap_or(1);
-    }
-    n
 }

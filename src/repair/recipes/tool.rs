@@ -176,8 +176,11 @@ pub(super) fn whole_change(rel: &str, before: &str, after: &str) -> Option<Edit>
     }
 }
 
-/// Occurrences of `needle` in `hay`, overlapping ones included.
+/// Occurrences of `needle` in `hay`, overlapping ones included (none of an empty one).
 pub(super) fn count(hay: &str, needle: &str) -> usize {
+    if needle.is_empty() {
+        return 0;
+    }
     let mut n = 0;
     let mut from = 0;
     while let Some(i) = hay[from..].find(needle) {
