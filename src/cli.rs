@@ -184,9 +184,16 @@ pub async fn demo(flags: std::collections::BTreeMap<String, String>) -> anyhow::
         let env = std::env::vars().collect();
         let prepared = self_heal::demo::prepare(sample, flags.clone(), env)
             .map_err(|e| Usage(e.to_string()))?;
-        let self_heal::demo::Prepared::Ready { dir, cfg, intro } = prepared else {
-            println!("\n== {}: skipped (needs a model; set OPENAI_API_KEY, --openai-base-url or GITHUB_TOKEN)", sample.name);
-            continue;
+        let (dir, cfg, intro) = match prepared {
+            self_heal::demo::Prepared::Ready { dir, cfg, intro } => (dir, cfg, intro),
+            self_heal::demo::Prepared::NeedsModel => {
+                println!("\n== {}: skipped (needs a model; set OPENAI_API_KEY, --openai-base-url or GITHUB_TOKEN)", sample.name);
+                continue;
+            }
+            self_heal::demo::Prepared::NeedsProgram(program) => {
+                println!("\n== {}: skipped (needs {program} on PATH)", sample.name);
+                continue;
+            }
         };
         println!("{intro}");
         if repair_and_print(*cfg, keep).await? != ExitCode::SUCCESS {

@@ -1,7 +1,8 @@
 //! `self-heal demo`: the loop on an embedded failing sample in a temp dir.
 //!
 //! The samples are real projects from `sample_projects/`, compiled in so the demo needs
-//! no checkout: `demo-name-error` is repaired by the deterministic recipe (no key at all);
+//! no checkout: `demo-name-error` (Python) and `go-undefined` (Go) are repaired by
+//! deterministic recipes (no key at all), the Go one only where `go` is on PATH;
 //! `py-logic-error` needs a model and runs only when one is configured.
 
 use crate::config::{Config, ConfigError, Sources};
@@ -26,6 +27,8 @@ pub enum Prepared {
     },
     /// The sample needs a model and none is configured.
     NeedsModel,
+    /// The sample's toolchain (this program) is not on PATH.
+    NeedsProgram(&'static str),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,15 +61,20 @@ pub fn prepare(
         flags.insert(k.to_string(), v.to_string());
     }
     let env_keep = env.get(KEEP_ENV).cloned();
+    if let Some(program) = sample.needs_program {
+        let path = env.get("PATH").cloned().unwrap_or_default();
+        if which::which_in(program, Some(path), dir.path()).is_err() {
+            return Ok(Prepared::NeedsProgram(program));
+        }
+    }
     let cfg = Config::resolve(&Sources { flags, env }, dir.path())?;
     if sample.needs_model && cfg.llm.is_none() {
         return Ok(Prepared::NeedsModel);
     }
     let log = std::fs::read_to_string(dir.path().join("ci.log")).unwrap_or_default();
-    let failed = log
-        .lines()
-        .filter(|l| l.contains("FAILED ") || l.contains("ERROR "))
-        .count();
+    let failed = crate::analyze::analyze_text(&log, &Default::default())
+        .failures
+        .len();
     // The temp dir goes at the end unless kept: never show a path that will not exist.
     let place = if keeps(&env_keep) {
         dir.path().display().to_string()
@@ -74,7 +82,7 @@ pub fn prepare(
         "a temp dir".to_string()
     };
     let intro = format!(
-        "\n== {}: a failing project in {place}\nits CI log has {} lines, {failed} failing test line(s)",
+        "\n== {}: a failing project in {place}\nits CI log has {} lines, {failed} failure(s)",
         sample.name,
         log.lines().count()
     );
@@ -89,6 +97,8 @@ pub struct DemoSample {
     pub name: &'static str,
     /// Only a model can fix it.
     pub needs_model: bool,
+    /// The program its validation runs, skipped with a line when it is not on PATH.
+    pub needs_program: Option<&'static str>,
     /// (relative path, content); `ci.log` is the failing CI log.
     pub files: &'static [(&'static str, &'static str)],
 }
@@ -106,6 +116,7 @@ pub const SAMPLES: &[DemoSample] = &[
     DemoSample {
         name: "demo-name-error",
         needs_model: false,
+        needs_program: None,
         files: &[
             sample_file!("demo-name-error", "calc.py"),
             sample_file!("demo-name-error", "pytest.ini"),
@@ -114,8 +125,19 @@ pub const SAMPLES: &[DemoSample] = &[
         ],
     },
     DemoSample {
+        name: "go-undefined",
+        needs_model: false,
+        needs_program: Some("go"),
+        files: &[
+            sample_file!("go-undefined", "go.mod"),
+            sample_file!("go-undefined", "stats.go"),
+            sample_file!("go-undefined", "ci.log"),
+        ],
+    },
+    DemoSample {
         name: "py-logic-error",
         needs_model: true,
+        needs_program: None,
         files: &[
             sample_file!("py-logic-error", "pager/__init__.py"),
             sample_file!("py-logic-error", "pager/core.py"),

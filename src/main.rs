@@ -47,7 +47,7 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         port: u16,
     },
-    /// Run the loop on an embedded failing sample in a temp dir; no setup needed.
+    /// Run the loop on embedded failing samples (Python, Go) in temp dirs; no setup needed.
     Demo(Settings<{ Commands::DEMO.bits() }>),
 }
 

@@ -231,6 +231,12 @@ fn demo_without_pytest_names_the_cause_and_no_path_it_deletes() {
             .contains("the Python module `pytest` is not installed on this machine"),
         "{out:?}"
     );
+    // No go on this PATH either: the Go sample says so instead of failing.
+    assert!(
+        out.stdout
+            .contains("== go-undefined: skipped (needs go on PATH)"),
+        "{out:?}"
+    );
     for wrong in ["no model configured", "validation failed"] {
         assert!(!out.stdout.contains(wrong), "{wrong:?}: {}", out.stdout);
     }
@@ -248,19 +254,26 @@ fn a_kept_demo_shows_its_dir_and_report() {
         .env("SELF_HEAL_DEMO_KEEP", "1")
         .run();
     assert_eq!(out.code, 0, "{out:?}");
-    let kept = out
+    let kept: Vec<&str> = out
         .stdout
         .lines()
-        .find_map(|l| l.strip_prefix("kept "))
-        .unwrap_or_else(|| panic!("{}", out.stdout));
-    let report = out
+        .filter_map(|l| l.strip_prefix("kept "))
+        .collect();
+    let reports: Vec<&str> = out
         .stdout
         .lines()
-        .find_map(|l| l.strip_prefix("report: "))
-        .unwrap_or_else(|| panic!("{}", out.stdout));
-    assert!(report.starts_with(kept), "{report} in {kept}");
-    assert!(std::path::Path::new(report).is_file(), "{report}");
-    std::fs::remove_dir_all(kept).unwrap();
+        .filter_map(|l| l.strip_prefix("report: "))
+        .collect();
+    // One per sample that ran: the Python and the Go recipe samples.
+    assert_eq!(kept.len(), 2, "{}", out.stdout);
+    assert_eq!(reports.len(), kept.len(), "{}", out.stdout);
+    for (report, kept) in reports.iter().zip(&kept) {
+        assert!(report.starts_with(kept), "{report} in {kept}");
+        assert!(std::path::Path::new(report).is_file(), "{report}");
+    }
+    for dir in kept {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }
 
 /// `run --log ci.log --dry-run` on the `py-name-error` sample (fixed by a recipe).

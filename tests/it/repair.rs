@@ -642,6 +642,19 @@ fn demo_fixes_its_embedded_sample_without_any_key() {
         out.stdout.contains("needs a model"),
         "the model sample is skipped and says why"
     );
+    // The Go sample, proven by the real `go build` (install-test-deps puts go on PATH).
+    let go = out
+        .stdout
+        .split("== go-undefined")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    let go = go.split("\n== ").next().unwrap();
+    assert!(go.contains("ran: go build ./..."), "{go}");
+    assert!(go.contains("+\treturn total / float64"), "{go}");
+    assert!(
+        go.contains("status: fixed (deterministic fix (go-undefined) validated"),
+        "{go}"
+    );
 }
 
 #[test]
@@ -655,7 +668,7 @@ fn demo_with_a_model_also_repairs_the_model_sample() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         out.stdout.matches("status: fixed").count(),
-        2,
+        3,
         "{}",
         out.stdout
     );
