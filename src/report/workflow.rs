@@ -193,11 +193,19 @@ pub fn summary_markdown(report: &Report, run_url: Option<&str>) -> String {
     if let Some(url) = run_url {
         out.push_str(&format!("Failed run: {url}\n\n"));
     }
-    if let Some(pr) = &report.pr {
-        out.push_str(&format!(
+    match &report.pr {
+        // `publish: branch` records its branch with number 0 and no URL.
+        Some(pr) if pr.number == 0 => {
+            out.push_str(&format!("Branch: `{}` (no pull request)\n\n", pr.branch));
+        }
+        Some(pr) => out.push_str(&format!(
             "Pull request: [#{}]({}) from `{}`\n\n",
             pr.number, pr.url, pr.branch
-        ));
+        )),
+        None => {}
+    }
+    if let Some(url) = report.pr.as_ref().and_then(|pr| pr.ci_run_url.as_deref()) {
+        out.push_str(&format!("Checks on the fix: [the CI run]({url})\n\n"));
     }
     if !report.failures.is_empty() {
         out.push_str("### Failures\n\n");
@@ -261,6 +269,45 @@ mod tests {
             failure_annotations(&[loose, located.clone(), located], 1),
             vec!["::error file=src/a.py,line=4::t::x: boom".to_string()]
         );
+    }
+
+    #[test]
+    fn the_summary_links_the_pull_request_or_names_the_branch_and_the_dispatched_run() {
+        let mut report = Report::default();
+        report.pr = Some(crate::report::PrInfo {
+            number: 7,
+            url: "https://github.example/o/r/pull/7".into(),
+            branch: "self-heal/fix".into(),
+            ci_run_url: Some("https://github.example/o/r/actions/runs/9".into()),
+        });
+        let md = summary_markdown(&report, None);
+        assert!(
+            md.contains(
+                "Pull request: [#7](https://github.example/o/r/pull/7) from `self-heal/fix`"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "Checks on the fix: [the CI run](https://github.example/o/r/actions/runs/9)"
+            ),
+            "{md}"
+        );
+
+        // `publish: branch`: a branch, no PR and no empty link.
+        report.pr = Some(crate::report::PrInfo {
+            number: 0,
+            url: String::new(),
+            branch: "self-heal/fix".into(),
+            ci_run_url: None,
+        });
+        let md = summary_markdown(&report, None);
+        assert!(
+            md.contains("Branch: `self-heal/fix` (no pull request)"),
+            "{md}"
+        );
+        assert!(!md.contains("Pull request"), "{md}");
+        assert!(!md.contains("Checks on the fix"), "{md}");
     }
 
     #[test]

@@ -652,8 +652,13 @@ fn a_pr_pushed_with_the_workflow_token_gets_its_ci_dispatched_and_linked() {
         "the dispatch answer named the run: no polling"
     );
 
-    // The output and the report carry the run.
+    // The output, the job summary and the report carry the run.
     assert_eq!(w.outputs()["ci-run-url"], run_url);
+    let summary = std::fs::read_to_string(w.t.path("summary.md")).unwrap();
+    assert!(
+        summary.contains(&format!("Checks on the fix: [the CI run]({run_url})")),
+        "{summary}"
+    );
     assert_eq!(w.report()["pr"]["ci_run_url"], json!(run_url));
 }
 
