@@ -190,7 +190,9 @@ def one(dir_, check):
         return False
     subs = runner_paths(work, name)
     out = rewrite(out, subs)
-    log = wrap(header(eco, command) + out.rstrip("\n").split("\n") + [f"##[error]Process completed with exit code {rc}."])
+    # A command that prints nothing (`test -z "$(gofmt -l .)"`) leaves no line at all.
+    printed = out.rstrip("\n").split("\n") if out.strip("\n") else []
+    log = wrap(header(eco, command) + printed + [f"##[error]Process completed with exit code {rc}."])
     path = os.path.join(dir_, "ci.log")
     ok = True
     if check:

@@ -108,6 +108,11 @@ static GOFMT_LIST: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// Whether a step's script lists unformatted Go files (see [`GOFMT_LIST`]).
+pub fn lists_gofmt_files(script: &str) -> bool {
+    GOFMT_LIST.is_match(script)
+}
+
 /// Indented lines after a tsc error that continue its message (elaboration chain).
 const TSC_CONTINUATION: usize = 5;
 

@@ -165,11 +165,30 @@ impl Generic {
         if let Some(code) = &exit {
             details.push(format!("exit code {code}"));
         }
-        let f = Failure {
-            kind: FailureKind::Unknown,
-            tool: "ci".into(),
-            message,
-            ..Default::default()
+        // `test -z "$(gofmt -l .)"` fails without a word: the step's script is the
+        // only evidence of what failed, and the gofmt recipe can list the files itself.
+        let silent_gofmt = exit.is_some()
+            && self.last_error.is_none()
+            && self.snippet.is_empty()
+            && self
+                .step
+                .as_deref()
+                .and_then(|s| s.strip_prefix("Run "))
+                .is_some_and(super::diagnostics::lists_gofmt_files);
+        let f = if silent_gofmt {
+            Failure {
+                kind: FailureKind::Format,
+                tool: "gofmt".into(),
+                message: "not formatted as gofmt would (the check names no files)".into(),
+                ..Default::default()
+            }
+        } else {
+            Failure {
+                kind: FailureKind::Unknown,
+                tool: "ci".into(),
+                message,
+                ..Default::default()
+            }
         };
         let mut found = Found::new(f, Tier::Fallback);
         found.details = details;

@@ -200,21 +200,25 @@ fn named_files<'a>(input: &'a RecipeInput<'_>, tools: &[&str]) -> Vec<(&'a Failu
         let Some(rel) = super::context::relative_to_root(input.root, file) else {
             continue;
         };
-        if !input.root.join(&rel).is_file() {
-            continue;
-        }
-        let allowed = match input.policy {
-            Some(p) => p.check(input.root, &rel).is_ok(),
-            None => {
-                let norm = rel.replace('\\', "/");
-                !super::policy::is_protected(&norm) && !super::policy::is_test_file(&norm)
-            }
-        };
-        if allowed {
+        if may_touch(input, &rel) {
             out.push((f, rel));
         }
     }
     out
+}
+
+/// Whether `rel` is a file of the checkout that the policy lets a fix touch.
+fn may_touch(input: &RecipeInput<'_>, rel: &str) -> bool {
+    if !input.root.join(rel).is_file() {
+        return false;
+    }
+    match input.policy {
+        Some(p) => p.check(input.root, rel).is_ok(),
+        None => {
+            let norm = rel.replace('\\', "/");
+            !super::policy::is_protected(&norm) && !super::policy::is_test_file(&norm)
+        }
+    }
 }
 
 /// The note of a recipe whose tool would run the project's code where validation does not.

@@ -653,3 +653,35 @@ fn other_reporters_real_output_names_the_failing_test_and_line() {
         );
     }
 }
+
+/// A step that fails without printing anything: only a gofmt listing is known to mean
+/// "not formatted"; any other silent step stays an unknown step failure.
+#[test]
+fn a_silent_gofmt_check_is_a_format_failure_and_other_silent_steps_are_not() {
+    let log = |script: &str| {
+        format!(
+            "2026-11-28T00:00:00.1000000Z ##[group]Run {script}\n\
+             2026-11-28T00:00:00.1100000Z \x1b[36;1m{script}\x1b[0m\n\
+             2026-11-28T00:00:00.1200000Z shell: /usr/bin/bash -e {{0}}\n\
+             2026-11-28T00:00:00.1300000Z ##[endgroup]\n\
+             2026-11-28T00:00:00.1400000Z ##[error]Process completed with exit code 1.\n"
+        )
+    };
+    let a = analyze_text(
+        &log("test -z \"$(gofmt -l .)\""),
+        &AnalyzeOptions::default(),
+    );
+    assert_eq!(a.failures.len(), 1, "{:?}", a.failures);
+    assert_eq!(a.failures[0].kind, FailureKind::Format);
+    assert_eq!(a.failures[0].tool, "gofmt");
+    assert_eq!(a.failures[0].file, None);
+    assert_eq!(a.language, Some(self_heal::ecosystem::Language::Go));
+
+    let a = analyze_text(
+        &log("test -z \"$(git status --porcelain)\""),
+        &AnalyzeOptions::default(),
+    );
+    assert_eq!(a.failures.len(), 1, "{:?}", a.failures);
+    assert_eq!(a.failures[0].kind, FailureKind::Unknown);
+    assert_eq!(a.failures[0].tool, "ci");
+}

@@ -1087,6 +1087,13 @@ mod tools {
         fixed_without_a_model("go-gofmt-l");
     }
 
+    /// `test -z "$(gofmt -s -l .)"` prints nothing: the recipe lists the files with the
+    /// check's own paths and `-s` (a plain `gofmt -w` would leave `words[0:len(words)]`).
+    #[test]
+    fn gofmt_silent_check() {
+        fixed_without_a_model("go-gofmt-silent");
+    }
+
     #[test]
     fn go_undefined() {
         fixed_without_a_model("go-undefined");

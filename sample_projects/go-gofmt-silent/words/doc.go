@@ -1,0 +1,2 @@
+// Package words counts words.
+package words
