@@ -17,6 +17,7 @@ use crate::repair::PathPolicy;
 use crate::report::{Report, Status};
 use crate::types::Edit;
 use crate::validate::{Runner, ValidationPlan};
+use std::path::{Path, PathBuf};
 
 /// A run that could not start: bad usage or configuration (exit 2), nothing changed.
 #[derive(Debug, thiserror::Error)]
@@ -220,6 +221,10 @@ async fn repair_report(
         ValidationMode::Docker => Runner::Docker(docker_options(cfg, analysis)),
     };
     let language = analysis.language;
+    let (project_dir, step_command) = project_of(&cfg.workdir, analysis);
+    let project_root = cfg
+        .workdir
+        .join(project_dir.as_deref().unwrap_or(Path::new("")));
     let plan = ValidationPlan {
         failing_tests: analysis
             .failures
@@ -229,8 +234,8 @@ async fn repair_report(
         test_command: cfg
             .test_command
             .clone()
-            .or_else(|| analysis.command.clone())
-            .or_else(|| ecosystem::detect_test_command(&cfg.workdir, language)),
+            .or(step_command)
+            .or_else(|| ecosystem::detect_test_command(&project_root, language)),
         // The failed step's command runs under the step's own shell.
         test_shell: cfg
             .test_command
@@ -242,6 +247,7 @@ async fn repair_report(
         timeout: cfg.test_timeout,
         scope_only: false,
         pre_existing_failures: Vec::new(),
+        project_dir,
     };
 
     let llm_client = match &cfg.llm {
@@ -351,4 +357,25 @@ fn dedup(mut v: Vec<&str>) -> Vec<&str> {
     v.sort_unstable();
     v.dedup();
     v
+}
+
+/// Where the tests run and the failed step's command as it runs there: the step's own
+/// `cd dir && ...` (dropped from the command), else the project the located failures
+/// are in ([`ecosystem::project::project_dir`]); None for the checkout's root.
+fn project_of(workdir: &Path, analysis: &Analysis) -> (Option<PathBuf>, Option<String>) {
+    if let Some((dir, rest)) = analysis
+        .command
+        .as_deref()
+        .and_then(|c| ecosystem::project::leading_cd(workdir, c))
+    {
+        return (Some(dir), Some(rest));
+    }
+    let files: Vec<&str> = analysis
+        .failures
+        .iter()
+        .filter(|f| !f.outside_repo)
+        .filter_map(|f| f.file.as_deref())
+        .collect();
+    let dir = ecosystem::project::project_dir(workdir, analysis.language, &files);
+    (dir, analysis.command.clone())
 }

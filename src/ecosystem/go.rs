@@ -44,6 +44,10 @@ impl Ecosystem for Go {
         &["gofmt", "go-undefined"]
     }
 
+    fn manifests(&self) -> &'static [&'static str] {
+        &["go.mod"]
+    }
+
     fn docker_image(&self) -> &'static str {
         "golang:1"
     }

@@ -59,6 +59,16 @@ impl Ecosystem for Java {
         &["javac-symbol"]
     }
 
+    fn manifests(&self) -> &'static [&'static str] {
+        &[
+            "pom.xml",
+            "build.gradle",
+            "build.gradle.kts",
+            "settings.gradle",
+            "settings.gradle.kts",
+        ]
+    }
+
     fn docker_image(&self) -> &'static str {
         "maven:3-eclipse-temurin-17"
     }

@@ -54,6 +54,10 @@ impl Ecosystem for JavaScript {
         &["prettier", "eslint-fix", "tsc-did-you-mean"]
     }
 
+    fn manifests(&self) -> &'static [&'static str] {
+        &["package.json"]
+    }
+
     fn docker_image(&self) -> &'static str {
         "node:20"
     }

@@ -14,6 +14,7 @@ pub mod context;
 mod go;
 mod java;
 mod javascript;
+pub mod project;
 mod python;
 mod rust;
 
@@ -120,6 +121,10 @@ pub trait Ecosystem: Sync {
 
     /// Source file extensions that identify the language when the tool does not.
     fn extensions(&self) -> &'static [&'static str];
+
+    /// Files that mark a project's root directory (`go.mod`, `package.json`): where its
+    /// tests run when it is not the checkout's root ([`project::project_dir`]).
+    fn manifests(&self) -> &'static [&'static str];
 
     /// Markdown fence info string for a file extension of this language.
     fn fence_tag(&self, _ext: &str) -> Option<&'static str> {

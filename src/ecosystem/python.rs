@@ -102,6 +102,16 @@ impl Ecosystem for Python {
         ]
     }
 
+    fn manifests(&self) -> &'static [&'static str] {
+        &[
+            "pyproject.toml",
+            "setup.py",
+            "setup.cfg",
+            "pytest.ini",
+            "tox.ini",
+        ]
+    }
+
     fn docker_image(&self) -> &'static str {
         "python:3.11"
     }

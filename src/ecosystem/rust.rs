@@ -45,6 +45,10 @@ impl Ecosystem for Rust {
         &["rustfmt", "clippy-fix", "rustc-similar-name"]
     }
 
+    fn manifests(&self) -> &'static [&'static str] {
+        &["Cargo.toml"]
+    }
+
     fn docker_image(&self) -> &'static str {
         "rust:1"
     }

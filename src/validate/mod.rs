@@ -33,7 +33,7 @@ use crate::ecosystem::{self, Framework, Language};
 use exec::{Exit, Outcome};
 use results::{ResultsAt, ScopedCommand, TestRun, Verdict};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +84,9 @@ pub struct ValidationPlan {
     /// target (other CI failures, or [`baseline_failures`] of the original tree):
     /// the full command may still fail on these.
     pub pre_existing_failures: Vec<String>,
+    /// Where every step runs, relative to the checkout: a monorepo's project
+    /// ([`crate::ecosystem::project::project_dir`]); None for the root.
+    pub project_dir: Option<PathBuf>,
 }
 
 /// The outcome, as the report records it (design.md 3.4).
@@ -172,6 +175,8 @@ pub async fn validate(
             output_tail: DISABLED.to_string(),
         });
     }
+    let project = project_root(root, plan)?;
+    let root = project.as_path();
     let language = language_of(plan);
     let full = full_command(root, plan, language);
     let scoped = scoped_step(root, plan, language, full.as_deref());
@@ -198,7 +203,44 @@ pub async fn validate(
     let mut executor = Executor::start(root, runner, &steps).await?;
     let result = run_steps(&mut executor, root, &steps, plan, timeout).await;
     executor.stop().await;
-    result
+    // The evidence says where the commands ran, so a reader can run them again.
+    let cd = |v: &mut Validation| {
+        if let Some(dir) = &plan.project_dir {
+            let dir = ecosystem::sh_quote(&dir.display().to_string());
+            for c in &mut v.commands {
+                *c = format!("cd {dir} && {c}");
+            }
+        }
+    };
+    match result {
+        Ok(mut v) => {
+            cd(&mut v);
+            Ok(v)
+        }
+        Err(ValidateError::Environment {
+            reason,
+            mut validation,
+        }) => {
+            cd(&mut validation);
+            Err(ValidateError::Environment { reason, validation })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The directory the steps run in: `root` or the plan's project inside it.
+fn project_root(root: &Path, plan: &ValidationPlan) -> Result<PathBuf, ValidateError> {
+    let Some(dir) = &plan.project_dir else {
+        return Ok(root.to_path_buf());
+    };
+    let at = root.join(dir);
+    if !at.is_dir() {
+        return Err(ValidateError::Sandbox(format!(
+            "the project directory {} is not in the checkout",
+            dir.display()
+        )));
+    }
+    Ok(at)
 }
 
 /// The scoped step: the framework's own run read back by its report where the
@@ -234,6 +276,8 @@ pub async fn baseline_failures(
     if *runner == Runner::None {
         return Ok(Some(Vec::new()));
     }
+    let project = project_root(root, plan)?;
+    let root = project.as_path();
     let language = language_of(plan);
     let Some(full) = full_command(root, plan, language) else {
         return Ok(None);

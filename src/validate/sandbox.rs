@@ -1,7 +1,8 @@
 //! The sandbox: a temporary copy of the checkout that validation may change freely.
 //!
 //! Installed dependencies are reused without letting an attempt change them:
-//! - `node_modules` (ignored, so not part of the copy) is copied too, file by file
+//! - `node_modules` (ignored, so not part of the copy) is copied too, at the root and
+//!   beside each `package.json` below it (a monorepo's projects, workspaces), file by file
 //!   with `fs::copy` (copy-on-write where the file system can reflink): a fresh
 //!   `npm ci` per attempt is no longer needed, and what a test writes there stays in
 //!   the sandbox. Never a symlink or hard link, which would share the original files.
@@ -62,11 +63,33 @@ impl Sandbox {
 
         // Sequential: with a parallel walker (4 threads) no gain was measurable on
         // a 2-core machine, where copying is bound by file-system latency.
+        // Directories with a `package.json` below the root: a monorepo's or a
+        // workspace's projects have their own `node_modules`.
+        let mut projects = vec![PathBuf::new()];
         for entry in builder.build() {
             let entry = entry.map_err(|e| ValidateError::Sandbox(e.to_string()))?;
             copy_entry(&entry, &src_root, &dst_root)?;
+            if entry.file_name() == "package.json" && entry.depth() > 1 {
+                let dir = entry
+                    .path()
+                    .parent()
+                    .and_then(|d| d.strip_prefix(&src_root).ok());
+                if let Some(dir) = dir.filter(|d| {
+                    !d.components()
+                        .any(|c| DEPENDENCY_DIRS.contains(&c.as_os_str().to_str().unwrap_or("")))
+                }) {
+                    projects.push(dir.to_path_buf());
+                }
+            }
         }
-        copy_dependencies(&src_root, &dst_root)?;
+        for dir in &projects {
+            copy_dependencies(
+                &src_root.join(dir),
+                &dst_root.join(dir),
+                &src_root,
+                &dst_root,
+            )?;
+        }
         copy_cargo_target(&src_root, &dst_root, TARGET_COPY_LIMIT)?;
         Ok(Sandbox {
             _dir: dir,
@@ -79,13 +102,19 @@ impl Sandbox {
 /// gets a private copy of even when they are ignored.
 pub const DEPENDENCY_DIRS: &[&str] = &["node_modules"];
 
-/// Copies each of [`DEPENDENCY_DIRS`] the ignore rules left out, everything in it.
-fn copy_dependencies(src_root: &Path, dst_root: &Path) -> Result<(), ValidateError> {
+/// Copies each of [`DEPENDENCY_DIRS`] in `src` (the root or a project's directory
+/// below it) that the ignore rules left out, everything in it.
+fn copy_dependencies(
+    src: &Path,
+    dst: &Path,
+    src_root: &Path,
+    dst_root: &Path,
+) -> Result<(), ValidateError> {
     for name in DEPENDENCY_DIRS {
-        let src = src_root.join(name);
+        let (src, dst) = (src.join(name), dst.join(name));
         // A symlinked node_modules points outside: left out like any such link.
         let is_dir = std::fs::symlink_metadata(&src).is_ok_and(|m| m.is_dir());
-        if !is_dir || dst_root.join(name).exists() {
+        if !is_dir || dst.exists() {
             continue;
         }
         let mut builder = ignore::WalkBuilder::new(&src);

@@ -45,7 +45,9 @@ fn fix(e: &Value) -> Vec<(String, String, String)> {
 fn sources(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     snapshot_sources(repo)
         .into_iter()
-        .filter(|(p, _)| !p.starts_with("node_modules") && !p.starts_with(".git"))
+        .filter(|(p, _)| {
+            !p.starts_with(".git") && !p.components().any(|c| c.as_os_str() == "node_modules")
+        })
         .collect()
 }
 
@@ -58,10 +60,72 @@ fn checkout(sample: &str) -> Test {
     t
 }
 
+/// Where the sample sits in the checkout: at its root, or as one project of a monorepo.
+#[derive(Clone, Copy)]
+enum Layout {
+    Root,
+    /// In this directory; the log is the project's own (its paths are relative to it),
+    /// as under a step's `working-directory:`, which GitHub's log does not print.
+    Under(&'static str),
+    /// In this directory, with the step's script starting `cd DIR && `.
+    UnderWithCd(&'static str),
+}
+
+/// The sample moved into `dir` of a fresh checkout, beside another project (a
+/// `README.md` and a `tools/` directory) so that the root holds no manifest.
+fn monorepo_checkout(sample: &str, dir: &str, cd: bool) -> Test {
+    let t = Test::new();
+    let repo = t.repo();
+    let project = repo.join(dir);
+    crate::support::harness::copy_dir(&sample_dir(sample), &project);
+    std::fs::write(repo.join("README.md"), "# a monorepo\n").unwrap();
+    std::fs::create_dir_all(repo.join("tools")).unwrap();
+    std::fs::write(repo.join("tools/release.sh"), "#!/bin/sh\necho release\n").unwrap();
+    std::fs::write(repo.join(".gitignore"), "node_modules/\n").unwrap();
+    let log = std::fs::read_to_string(project.join("ci.log")).unwrap();
+    std::fs::remove_file(project.join("ci.log")).unwrap();
+    let log = if cd {
+        // The step's title and its echoed script both start with the `cd`.
+        log.replacen("##[group]Run ", &format!("##[group]Run cd {dir} && "), 1)
+            .replacen("\x1b[36;1m", &format!("\x1b[36;1mcd {dir} && "), 1)
+    } else {
+        log
+    };
+    std::fs::write(repo.join("ci.log"), log).unwrap();
+    crate::support::harness::git(&repo, &["init", "-q", "-b", "main"]);
+    crate::support::harness::git(&repo, &["add", "-A"]);
+    crate::support::harness::git(
+        &repo,
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "monorepo",
+        ],
+    );
+    install_deps(sample, &project);
+    t
+}
+
 fn repair(sample: &str) {
+    repair_in(sample, Layout::Root)
+}
+
+fn repair_in(sample: &str, layout: Layout) {
     let e = expected(sample);
-    let fix = fix(&e);
-    let t = checkout(sample);
+    let (t, prefix) = match layout {
+        Layout::Root => (checkout(sample), String::new()),
+        Layout::Under(dir) => (monorepo_checkout(sample, dir, false), format!("{dir}/")),
+        Layout::UnderWithCd(dir) => (monorepo_checkout(sample, dir, true), format!("{dir}/")),
+    };
+    // The model names files from the checkout's root.
+    let fix: Vec<(String, String, String)> = fix(&e)
+        .into_iter()
+        .map(|(p, s, r)| (format!("{prefix}{p}"), s, r))
+        .collect();
     let repo = t.repo();
 
     let mut want = sources(&repo);
@@ -167,6 +231,14 @@ fn repair(sample: &str) {
             tails[1]
         );
     }
+    if let Some(dir) = prefix.strip_suffix('/') {
+        // The evidence says where the commands ran.
+        for c in second["commands"].as_array().unwrap() {
+            let c = c.as_str().unwrap();
+            assert!(c.starts_with(&format!("cd {dir} && ")), "{sample}: {c}");
+            assert!(!c.contains(&format!("&& cd {dir}")), "{sample}: {c}");
+        }
+    }
     assert_same_tree(&want, &sources(&repo), sample);
 }
 
@@ -243,4 +315,32 @@ fn java_compile_error() {
 #[test]
 fn java_junit4() {
     repair("java-junit4");
+}
+
+// ------------------------------------------------ a project inside a monorepo
+
+/// Go module in `backend/`: found from the failing test's file, which the log names
+/// relative to the module.
+#[test]
+fn go_module_in_a_subdirectory() {
+    repair_in("go-wordfreq", Layout::Under("backend"));
+}
+
+/// A build error (no test ids): the full command must run in the module too.
+#[test]
+fn go_build_error_in_a_subdirectory_with_cd() {
+    repair_in("go-build-error", Layout::UnderWithCd("services/api"));
+}
+
+/// jest in `web/`, run with `cd web && npm test`: the `cd` is the project and is not
+/// run twice.
+#[test]
+fn jest_project_in_a_subdirectory_with_cd() {
+    repair_in("js-jest-hop", Layout::UnderWithCd("web"));
+}
+
+/// A Maven project in `java/`: Surefire's reports are read there.
+#[test]
+fn maven_project_in_a_subdirectory() {
+    repair_in("java-junit4", Layout::Under("java"));
 }

@@ -690,6 +690,57 @@ async fn the_sandbox_reuses_node_modules_without_sharing_it() {
     assert_same_tree_as(root, &original);
 }
 
+/// A monorepo's project (and a workspace's package) below the root has its own
+/// `node_modules`: each gets its private copy, and the steps run in the project.
+#[tokio::test]
+async fn node_modules_of_projects_below_the_root_are_copied_and_steps_run_there() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, ".gitignore", "node_modules/\n");
+    write(root, "web/package.json", "{}\n");
+    write(root, "web/node_modules/dep/index.js", "1\n");
+    write(root, "web/packages/ui/package.json", "{}\n");
+    write(root, "web/packages/ui/node_modules/ui-dep/index.js", "2\n");
+    let original = crate::support::harness::snapshot(root);
+
+    let sandbox = Sandbox::create(root).expect("sandbox");
+    let s = &sandbox.root;
+    for f in [
+        "web/node_modules/dep/index.js",
+        "web/packages/ui/node_modules/ui-dep/index.js",
+    ] {
+        assert!(s.join(f).is_file(), "{f} copied");
+    }
+    let plan = ValidationPlan {
+        project_dir: Some("web".into()),
+        test_command: Some(
+            "test -f package.json && test -f node_modules/dep/index.js && \
+             rm -rf node_modules packages/ui/node_modules"
+                .into(),
+        ),
+        ..ValidationPlan::default()
+    };
+    let v = validate(s, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{v:?}");
+    assert!(
+        v.commands[0].starts_with("cd web && test -f package.json"),
+        "{:?}",
+        v.commands
+    );
+    assert_same_tree_as(root, &original);
+
+    // A project directory that is not there is a clear error, not a run at the root.
+    let plan = ValidationPlan {
+        project_dir: Some("gone".into()),
+        test_command: Some("true".into()),
+        ..ValidationPlan::default()
+    };
+    let err = validate(s, &plan, &Runner::Subprocess).await.unwrap_err();
+    assert!(err.to_string().contains("gone"), "{err}");
+}
+
 fn assert_same_tree_as(
     root: &Path,
     before: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,

@@ -1,0 +1,140 @@
+//! Where a project's tests run when it is not at the checkout's root: a monorepo's
+//! `backend/go.mod`, `web/package.json`. GitHub's logs do not print a step's
+//! `working-directory`, so it is taken from the step's own `cd dir && ...`, else from
+//! the files the failures are in: the outermost directory above them that holds one
+//! of the language's [`manifests`](super::Ecosystem::manifests). Outermost, because a
+//! Maven reactor, a cargo workspace or an npm workspace runs its tests from the top.
+
+use super::{of, Language};
+use std::path::{Component, Path, PathBuf};
+
+/// The directory, relative to `root`, that the tests of `language` run in for failures in
+/// `files` (relative to `root`); None for the root itself: it holds a manifest of the
+/// language, nothing is known, or no file is in a project.
+pub fn project_dir(root: &Path, language: Option<Language>, files: &[&str]) -> Option<PathBuf> {
+    let manifests = of(language?).manifests();
+    let holds = |dir: &Path| manifests.iter().any(|m| root.join(dir).join(m).is_file());
+    if holds(Path::new("")) {
+        return None;
+    }
+    files.iter().find_map(|file| {
+        let rel = plain_relative(file)?;
+        rel.ancestors()
+            .skip(1)
+            .filter(|d| !d.as_os_str().is_empty())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .find(|d| holds(d))
+            .map(Path::to_path_buf)
+    })
+}
+
+/// `cd web && npm test` → (`web`, `npm test`): a leading `cd` into a plain relative
+/// directory of `root`, followed by `&&`, `;` or a new line.
+pub fn leading_cd(root: &Path, command: &str) -> Option<(PathBuf, String)> {
+    let rest = command.trim_start().strip_prefix("cd ")?.trim_start();
+    let end = rest.find(|c: char| c.is_whitespace() || c == ';' || c == '&')?;
+    let dir = rest[..end].trim_matches(['"', '\'']);
+    let after = rest[end..].trim_start();
+    let tail = after
+        .strip_prefix("&&")
+        .or_else(|| after.strip_prefix(';'))
+        .or_else(|| rest[end..].starts_with('\n').then_some(after))?;
+    let rel = plain_relative(dir)?;
+    let tail = tail.trim_start();
+    (root.join(&rel).is_dir() && !tail.is_empty() && !rel.as_os_str().is_empty())
+        .then(|| (rel, tail.to_string()))
+}
+
+/// `a/./b/` → `a/b`; None for an absolute path, `..`, or a shell word (`$X`, `~`, globs).
+fn plain_relative(path: &str) -> Option<PathBuf> {
+    if path.contains(['$', '~', '*', '?', '`', '{']) {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for c in Path::new(path).components() {
+        match c {
+            Component::Normal(n) => out.push(n),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for f in files {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_outermost_project_above_the_failing_file_is_where_tests_run() {
+        let t = tree(&[
+            "backend/go.mod",
+            "backend/words/count_test.go",
+            "web/package.json",
+            "web/packages/ui/package.json",
+            "web/packages/ui/src/a.test.js",
+        ]);
+        let at = |l, f: &str| project_dir(t.path(), Some(l), &[f]);
+        assert_eq!(
+            at(Language::Go, "backend/words/count_test.go"),
+            Some("backend".into())
+        );
+        assert_eq!(
+            at(Language::JavaScript, "web/packages/ui/src/a.test.js"),
+            Some("web".into()),
+            "a workspace runs from its top"
+        );
+        assert_eq!(at(Language::JavaScript, "./web/x.js"), Some("web".into()));
+        // A file in no project, a path leaving the checkout, no language: the root.
+        assert_eq!(at(Language::Rust, "backend/words/count_test.go"), None);
+        assert_eq!(at(Language::Go, "../backend/words/count_test.go"), None);
+        assert_eq!(
+            project_dir(t.path(), None, &["backend/words/count_test.go"]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_manifest_at_the_root_keeps_the_root() {
+        let t = tree(&["go.mod", "tools/go.mod", "tools/x_test.go"]);
+        assert_eq!(
+            project_dir(t.path(), Some(Language::Go), &["tools/x_test.go"]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_leading_cd_names_the_directory_and_the_rest_is_the_command() {
+        let t = tree(&["web/package.json"]);
+        let cd = |c: &str| leading_cd(t.path(), c);
+        let want = |rest: &str| Some((PathBuf::from("web"), rest.to_string()));
+        assert_eq!(cd("cd web && npm test"), want("npm test"));
+        assert_eq!(cd("cd ./web/; npx jest --ci"), want("npx jest --ci"));
+        assert_eq!(cd("cd web\nnpm test -- --ci"), want("npm test -- --ci"));
+        assert_eq!(cd("cd \"web\" && npm test"), want("npm test"));
+        for no in [
+            "cd missing && npm test",
+            "cd /abs && npm test",
+            "cd .. && npm test",
+            "cd $DIR && npm test",
+            "cd web",
+            "cd web || exit 1",
+            "npm test",
+            "cd . && npm test",
+        ] {
+            assert_eq!(cd(no), None, "{no}");
+        }
+    }
+}
