@@ -2,7 +2,7 @@
 //! package's other files (the same-named file first); one hop further are the module's
 //! own packages it imports (by the module path in `go.mod`).
 
-use super::{brace_block, parent_dir, push_unique, re, RepoView, SourceContext, TestRef};
+use super::{brace_block, join, parent_dir, push_unique, re, RepoView, SourceContext, TestRef};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -65,12 +65,12 @@ impl SourceContext for GoContext {
                 push_unique(&mut out, rel, s.clone());
             }
         }
-        if let Some(module) = module_path(repo) {
+        if let Some((module, module_dir)) = module_of(repo, rel) {
             for path in imports(text) {
                 let Some(sub) = in_module(&module, &path) else {
                     continue;
                 };
-                for f in repo.list(&sub) {
+                for f in repo.list(&join(&module_dir, &sub)) {
                     if f.ends_with(".go") && !f.ends_with("_test.go") {
                         push_unique(&mut out, rel, f);
                     }
@@ -112,14 +112,35 @@ fn split_id(id: &str) -> (&str, &str) {
     ("", id)
 }
 
-/// The module path `go.mod` declares.
+/// The module path the root's `go.mod` declares.
 fn module_path(repo: &dyn RepoView) -> Option<String> {
-    let text = repo.read("go.mod")?;
-    text.lines().find_map(|l| {
+    declared_module(&repo.read("go.mod")?)
+}
+
+fn declared_module(go_mod: &str) -> Option<String> {
+    go_mod.lines().find_map(|l| {
         l.trim()
             .strip_prefix("module ")
             .map(|m| m.trim().trim_matches('"').to_string())
     })
+}
+
+/// The module `rel` is in and its directory: the nearest `go.mod` above it (a
+/// monorepo's `backend/go.mod`, a nested module), the root's last.
+fn module_of(repo: &dyn RepoView, rel: &str) -> Option<(String, String)> {
+    let mut dir = parent_dir(rel);
+    loop {
+        if let Some(module) = repo
+            .read(&join(dir, "go.mod"))
+            .and_then(|t| declared_module(&t))
+        {
+            return Some((module, dir.to_string()));
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = parent_dir(dir);
+    }
 }
 
 /// The directory (relative to the root) of an import path inside the module.
@@ -193,5 +214,50 @@ mod tests {
             Some("pkg/x")
         );
         assert_eq!(in_module("example.com/m", "example.com/mx"), None);
+    }
+
+    struct Files(&'static [(&'static str, &'static str)]);
+
+    impl RepoView for Files {
+        fn read(&self, rel: &str) -> Option<String> {
+            self.0
+                .iter()
+                .find(|(p, _)| *p == rel)
+                .map(|(_, t)| t.to_string())
+        }
+        fn list(&self, dir: &str) -> Vec<String> {
+            let mut v: Vec<String> = self
+                .0
+                .iter()
+                .map(|(p, _)| p.to_string())
+                .filter(|p| parent_dir(p) == dir)
+                .collect();
+            v.sort();
+            v
+        }
+    }
+
+    #[test]
+    fn a_module_in_a_subdirectory_leads_to_the_packages_it_imports() {
+        let repo = Files(&[
+            ("backend/go.mod", "module example.com/api\n\ngo 1.22\n"),
+            ("backend/words/count_test.go", "package words\n"),
+            (
+                "backend/words/count.go",
+                "package words\n\nimport \"example.com/api/internal/norm\"\n",
+            ),
+            ("backend/internal/norm/norm.go", "package norm\n"),
+            ("internal/norm/norm.go", "package elsewhere\n"),
+        ]);
+        let rel = "backend/words/count.go";
+        let related = GoContext.related(&repo, rel, &repo.read(rel).unwrap());
+        assert!(
+            related.contains(&"backend/internal/norm/norm.go".to_string()),
+            "{related:?}"
+        );
+        assert!(
+            !related.contains(&"internal/norm/norm.go".to_string()),
+            "{related:?}"
+        );
     }
 }
