@@ -216,30 +216,9 @@ mod tests {
         assert_eq!(in_module("example.com/m", "example.com/mx"), None);
     }
 
-    struct Files(&'static [(&'static str, &'static str)]);
-
-    impl RepoView for Files {
-        fn read(&self, rel: &str) -> Option<String> {
-            self.0
-                .iter()
-                .find(|(p, _)| *p == rel)
-                .map(|(_, t)| t.to_string())
-        }
-        fn list(&self, dir: &str) -> Vec<String> {
-            let mut v: Vec<String> = self
-                .0
-                .iter()
-                .map(|(p, _)| p.to_string())
-                .filter(|p| parent_dir(p) == dir)
-                .collect();
-            v.sort();
-            v
-        }
-    }
-
     #[test]
     fn a_module_in_a_subdirectory_leads_to_the_packages_it_imports() {
-        let repo = Files(&[
+        let repo = super::super::Files(&[
             ("backend/go.mod", "module example.com/api\n\ngo 1.22\n"),
             ("backend/words/count_test.go", "package words\n"),
             (

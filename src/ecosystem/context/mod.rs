@@ -176,3 +176,27 @@ mod tests {
         assert_eq!(brace_block(&lines, 3), (3, 3));
     }
 }
+
+/// A repository in memory, for the contexts' unit tests.
+#[cfg(test)]
+pub(crate) struct Files(pub &'static [(&'static str, &'static str)]);
+
+#[cfg(test)]
+impl RepoView for Files {
+    fn read(&self, rel: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(p, _)| *p == rel)
+            .map(|(_, t)| t.to_string())
+    }
+    fn list(&self, dir: &str) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .0
+            .iter()
+            .map(|(p, _)| p.to_string())
+            .filter(|p| parent_dir(p) == dir)
+            .collect();
+        v.sort();
+        v
+    }
+}

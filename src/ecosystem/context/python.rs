@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 pub struct PythonContext;
 
 impl SourceContext for PythonContext {
-    fn test_ref(&self, repo: &dyn RepoView, id: &str, _located: Option<&str>) -> Option<TestRef> {
-        split_test_id(repo, id)
+    fn test_ref(&self, repo: &dyn RepoView, id: &str, located: Option<&str>) -> Option<TestRef> {
+        split_test_id(repo, id, located)
     }
 
     fn test_ranges(&self, lines: &[&str], test: &TestRef) -> Option<Vec<(usize, usize)>> {
@@ -67,7 +67,8 @@ fn imported_files(repo: &dyn RepoView, rel: &str, text: &str) -> Vec<String> {
     let import_re = re(&IMPORT, r"^\s*import\s+(.+)$");
     let from_re = re(&FROM, r"^\s*from\s+(\.*)([\w.]*)\s+import\s+(.+)$");
     let here = parent_dir(rel).to_string();
-    let extra = [here.clone()];
+    let mut extra = vec![here.clone()];
+    extra.extend(project_dirs(repo, rel));
     let lines: Vec<&str> = text.lines().collect();
     let mut out: Vec<String> = Vec::new();
     let push = |p: String, out: &mut Vec<String>| {
@@ -214,22 +215,46 @@ fn header_lines(lines: &[&str]) -> Option<(usize, usize)> {
 }
 
 /// Splits a test id into (file, class, function) for pytest node ids and unittest ids.
-fn split_test_id(repo: &dyn RepoView, id: &str) -> Option<TestRef> {
+/// The directories above `rel` (not the root) that hold a Python project's manifest, and
+/// their `src/`: a monorepo's `backend/` imports its modules from there, as pytest run
+/// in `backend/` does.
+fn project_dirs(repo: &dyn RepoView, rel: &str) -> Vec<String> {
+    let manifests = super::super::of(crate::ecosystem::Language::Python).manifests();
+    let mut out = Vec::new();
+    let mut dir = parent_dir(rel);
+    while !dir.is_empty() {
+        if manifests.iter().any(|m| repo.is_file(&super::join(dir, m))) {
+            out.push(dir.to_string());
+            out.push(super::join(dir, "src"));
+        }
+        dir = parent_dir(dir);
+    }
+    out
+}
+
+/// The id's file as the checkout has it: a project's test ids are relative to the
+/// directory pytest ran in (`tests/test_a.py` for `backend/tests/test_a.py`), which
+/// the located file of the failure names.
+fn in_checkout(repo: &dyn RepoView, file: &str, located: Option<&str>) -> String {
+    match located {
+        Some(l) if !repo.is_file(file) && l.ends_with(&format!("/{file}")) => l.to_string(),
+        _ => file.to_string(),
+    }
+}
+
+fn split_test_id(repo: &dyn RepoView, id: &str, located: Option<&str>) -> Option<TestRef> {
     if let Some((file, rest)) = id.split_once("::") {
+        let file = in_checkout(repo, file, located);
         let parts: Vec<&str> = rest.split("::").collect();
         let func = parts
             .last()
             .map(|f| f.split('[').next().unwrap_or(f).to_string());
         let class = (parts.len() >= 2).then(|| parts[parts.len() - 2].to_string());
-        return Some(TestRef {
-            file: file.to_string(),
-            class,
-            func,
-        });
+        return Some(TestRef { file, class, func });
     }
     if id.ends_with(".py") {
         return Some(TestRef {
-            file: id.to_string(),
+            file: in_checkout(repo, id, located),
             class: None,
             func: None,
         });
@@ -240,8 +265,9 @@ fn split_test_id(repo: &dyn RepoView, id: &str) -> Option<TestRef> {
         _ => id,
     };
     let parts: Vec<&str> = dotted.split('.').collect();
+    let extra = located.map(|l| project_dirs(repo, l)).unwrap_or_default();
     for k in (1..=parts.len()).rev() {
-        if let Some(file) = module_file(repo, &parts[..k].join("."), &[]) {
+        if let Some(file) = module_file(repo, &parts[..k].join("."), &extra) {
             let rest = &parts[k..];
             let func = rest.last().map(|s| s.to_string());
             let class = (rest.len() >= 2).then(|| rest[rest.len() - 2].to_string());
@@ -249,4 +275,50 @@ fn split_test_id(repo: &dyn RepoView, id: &str) -> Option<TestRef> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_in_a_subdirectory_imports_and_names_tests_from_its_own_directory() {
+        let repo = super::super::Files(&[
+            ("backend/pyproject.toml", "[project]\nname = 'pager'\n"),
+            (
+                "backend/pager/__init__.py",
+                "from .core import page_count\n",
+            ),
+            (
+                "backend/pager/core.py",
+                "def page_count(n, k):\n    return n // k\n",
+            ),
+            (
+                "backend/tests/test_pager.py",
+                "from pager import page_count\n",
+            ),
+            ("api/pyproject.toml", ""),
+            ("api/src/svc/__init__.py", ""),
+            ("api/tests/test_svc.py", "import svc\n"),
+        ]);
+        let test = "backend/tests/test_pager.py";
+        assert_eq!(
+            imported_files(&repo, test, &repo.read(test).unwrap()),
+            vec!["backend/pager/__init__.py"]
+        );
+        let test = "api/tests/test_svc.py";
+        assert_eq!(
+            imported_files(&repo, test, &repo.read(test).unwrap()),
+            vec!["api/src/svc/__init__.py"]
+        );
+        // pytest ran in backend/: its node id is relative to it.
+        let r = split_test_id(
+            &repo,
+            "tests/test_pager.py::test_page_count",
+            Some("backend/tests/test_pager.py"),
+        )
+        .unwrap();
+        assert_eq!(r.file, "backend/tests/test_pager.py");
+        assert_eq!(r.func.as_deref(), Some("test_page_count"));
+    }
 }
