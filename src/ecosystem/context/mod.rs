@@ -158,25 +158,6 @@ pub(crate) fn re(cell: &'static OnceLock<regex::Regex>, pattern: &str) -> &'stat
     cell.get_or_init(|| regex::Regex::new(pattern).expect("static regex"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalize_never_climbs_out() {
-        assert_eq!(normalize("src/../a/./b.js").as_deref(), Some("a/b.js"));
-        assert_eq!(normalize("../x"), None);
-        assert_eq!(normalize("a/../.."), None);
-    }
-
-    #[test]
-    fn brace_blocks_end_where_they_balance() {
-        let lines = ["fn a() {", "  if x { y }", "}", "fn b() {}"];
-        assert_eq!(brace_block(&lines, 0), (0, 2));
-        assert_eq!(brace_block(&lines, 3), (3, 3));
-    }
-}
-
 /// A repository in memory, for the contexts' unit tests.
 #[cfg(test)]
 pub(crate) struct Files(pub &'static [(&'static str, &'static str)]);
@@ -198,5 +179,24 @@ impl RepoView for Files {
             .collect();
         v.sort();
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_never_climbs_out() {
+        assert_eq!(normalize("src/../a/./b.js").as_deref(), Some("a/b.js"));
+        assert_eq!(normalize("../x"), None);
+        assert_eq!(normalize("a/../.."), None);
+    }
+
+    #[test]
+    fn brace_blocks_end_where_they_balance() {
+        let lines = ["fn a() {", "  if x { y }", "}", "fn b() {}"];
+        assert_eq!(brace_block(&lines, 0), (0, 2));
+        assert_eq!(brace_block(&lines, 3), (3, 3));
     }
 }
