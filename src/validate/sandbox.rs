@@ -45,6 +45,9 @@ impl Sandbox {
     /// (executable scripts stay executable); a symlink is copied as a symlink only
     /// if it resolves inside `workdir` (absolute targets are re-pointed into the
     /// sandbox), otherwise it is left out so a test can never write through it.
+    /// Then the dependencies above: `node_modules`, `target/`, and each top-level
+    /// venv within [`VENV_COPY_LIMIT`] (whose links out, to its base interpreter,
+    /// are kept).
     pub fn create(workdir: &Path) -> Result<Sandbox, ValidateError> {
         Sandbox::create_with(workdir, VENV_COPY_LIMIT)
     }
