@@ -97,7 +97,9 @@ fn path_forms(src_root: &Path, given_root: &Path, name: &OsStr) -> Vec<(PathBuf,
     }
     // The file system's root as "the checkout" would match every path.
     forms.retain(|(r, _)| r.is_absolute() && r.parent().is_some());
-    forms.sort_by_key(|(r, _)| std::cmp::Reverse(r.as_os_str().len()));
+    forms.sort_by(|a, b| {
+        (b.0.as_os_str().len(), &b.0, &b.1).cmp(&(a.0.as_os_str().len(), &a.0, &a.1))
+    });
     forms.dedup();
     forms
 }
