@@ -26,6 +26,12 @@ if ! python3 -m pytest --version >/dev/null 2>&1; then
   python3 -m pip install -q --disable-pip-version-check pytest \
     || python3 -m pip install -q --disable-pip-version-check --break-system-packages pytest
 fi
+# The venv tests (tests/it/venv.rs) make a venv and an editable install offline.
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || apt_install python3-venv
+if ! python3 -c 'import setuptools, wheel' >/dev/null 2>&1; then
+  python3 -m pip install -q --disable-pip-version-check setuptools wheel \
+    || python3 -m pip install -q --disable-pip-version-check --break-system-packages setuptools wheel
+fi
 python3 -m pytest --version
 chromedriver --version
 

@@ -21,6 +21,7 @@ pub mod results;
 mod sandbox;
 pub mod scope;
 mod steps;
+mod venv;
 
 pub use docker::{
     default_cpus, DockerOptions, DEFAULT_MEMORY, DEFAULT_PIDS, LABEL as DOCKER_LABEL,
@@ -1004,6 +1005,10 @@ impl<'a> Executor<'a> {
         };
         match runner {
             Runner::Docker(opts) => {
+                // The venv copies' interpreter links point at this machine's Python.
+                venv::remove_copies(root).map_err(|e| {
+                    ValidateError::Sandbox(format!("cannot remove the venv copies: {e}"))
+                })?;
                 let launchers = write(docker::STEPS_DIR)?;
                 let setup_first = steps.first().is_some_and(|s| s.kind == Step::Setup);
                 let container = docker::Container::start(
@@ -1023,9 +1028,11 @@ impl<'a> Executor<'a> {
             }
             _ => {
                 let launchers = write(&dir.path().to_string_lossy())?;
+                let mut env = exec::scrubbed_env();
+                venv::redirect_env(&mut env, root);
                 Ok(Executor::Local {
                     root,
-                    env: exec::scrubbed_env(),
+                    env,
                     _steps: dir,
                     launchers,
                 })

@@ -17,9 +17,20 @@
 //!   without it, 1.3 s with it (112 MB copied in 0.24 s from a warm cache, ext4, no
 //!   reflinks). A bigger `target/` is left out: copying gigabytes per attempt costs
 //!   more than the build it saves and fills the temp directory.
-//! - Virtualenvs are not copied (a venv's interpreter links leave the checkout): a
-//!   venv is set up with `setup-command`.
+//! - A virtualenv at the top of the checkout (a directory holding `pyvenv.cfg`,
+//!   ignored or not) of at most [`VENV_COPY_LIMIT`] bytes is copied the same way and
+//!   relocated to the sandbox (see [`super::venv`]): its scripts and an editable
+//!   install (`pip install -e .`) then run and import the sandbox's files, never the
+//!   original's, and an active venv (`VIRTUAL_ENV`, `PATH`) is swapped for the copy
+//!   in validation's environment. Measured on a venv with `pip`, `pytest` and
+//!   `requests` (38.8 MB in 2,653 files): 0.53 s per sandbox, copy and relocation
+//!   (release build, ext4, no reflinks; `cp -a` takes 0.8 s there), against the
+//!   seconds to minutes of a fresh install per attempt. A bigger venv is left to
+//!   the ordinary copy (out when ignored): a venv is then set up with
+//!   `setup-command`. Docker validation removes the copies before the sandbox goes
+//!   into the container, whose Python is not this machine's.
 
+use super::venv::{self, VENV_COPY_LIMIT};
 use super::ValidateError;
 use std::path::{Path, PathBuf};
 
@@ -35,10 +46,22 @@ impl Sandbox {
     /// (executable scripts stay executable); a symlink is copied as a symlink only
     /// if it resolves inside `workdir` (absolute targets are re-pointed into the
     /// sandbox), otherwise it is left out so a test can never write through it.
+    /// Then the dependencies above: `node_modules`, `target/`, and each top-level
+    /// venv within [`VENV_COPY_LIMIT`] (whose links out, to its base interpreter,
+    /// are kept).
     pub fn create(workdir: &Path) -> Result<Sandbox, ValidateError> {
+        Sandbox::create_with(workdir, VENV_COPY_LIMIT)
+    }
+
+    /// [`Sandbox::create`] with venvs of at most `venv_limit` bytes copied.
+    fn create_with(workdir: &Path, venv_limit: u64) -> Result<Sandbox, ValidateError> {
         let src_root = workdir.canonicalize().map_err(|e| {
             ValidateError::Sandbox(format!("cannot open {}: {e}", workdir.display()))
         })?;
+        // Files in a venv name the checkout as the user did, symlinks included.
+        let given_root = std::path::absolute(workdir).unwrap_or_else(|_| src_root.clone());
+        let venvs = venv::find(&src_root, venv_limit);
+        let own_copy = venvs.clone();
         let dir = tempfile::Builder::new()
             .prefix("self-heal-sandbox-")
             .tempdir()
@@ -56,9 +79,12 @@ impl Sandbox {
             // Honour .gitignore even in a directory that is not a git repository.
             .require_git(false)
             .follow_links(false)
-            .filter_entry(|e| {
+            .filter_entry(move |e| {
                 let name = e.file_name();
-                !(name == ".git" || (name == ".self-heal" && e.depth() == 1))
+                let top = e.depth() == 1;
+                // A venv gets its own copy below, with its own rules for links.
+                let venv = top && own_copy.iter().any(|v| v == name);
+                !(name == ".git" || (name == ".self-heal" && top) || venv)
             });
 
         // Sequential: with a parallel walker (4 threads) no gain was measurable on
@@ -91,6 +117,9 @@ impl Sandbox {
             )?;
         }
         copy_cargo_target(&src_root, &dst_root, TARGET_COPY_LIMIT)?;
+        for name in &venvs {
+            venv::copy(&src_root, &given_root, &dst_root, name)?;
+        }
         Ok(Sandbox {
             _dir: dir,
             root: dst_root,
@@ -158,15 +187,20 @@ fn copy_cargo_target(src_root: &Path, dst_root: &Path, limit: u64) -> Result<(),
         if entry.file_type().is_some_and(|t| t.is_file()) {
             let dst = dst_root.join(entry.path().strip_prefix(src_root).unwrap_or(entry.path()));
             // Without its time an artifact looks newer than the sources it was built from.
-            if let Ok(m) = std::fs::metadata(entry.path()).and_then(|m| m.modified()) {
-                let _ = std::fs::File::options()
-                    .write(true)
-                    .open(&dst)
-                    .and_then(|f| f.set_modified(m));
-            }
+            keep_modified(entry.path(), &dst);
         }
     }
     Ok(())
+}
+
+/// Gives the copy `dst` the modification time of `src`, when it can be written.
+pub(super) fn keep_modified(src: &Path, dst: &Path) {
+    if let Ok(m) = std::fs::metadata(src).and_then(|m| m.modified()) {
+        let _ = std::fs::File::options()
+            .write(true)
+            .open(dst)
+            .and_then(|f| f.set_modified(m));
+    }
 }
 
 fn copy_entry(
@@ -230,4 +264,54 @@ fn copy_symlink(
         let _ = (link_to, dst);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `.venv` is ignored, `venv` is not; both link to the base interpreter.
+    fn two_venvs() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".gitignore"), ".venv/\n").unwrap();
+        for name in [".venv", "venv"] {
+            let v = root.join(name);
+            std::fs::create_dir_all(v.join("bin")).unwrap();
+            std::fs::write(v.join("pyvenv.cfg"), "home = /usr/bin\n").unwrap();
+            std::fs::write(v.join("bin/data"), vec![b'x'; 1000]).unwrap();
+            std::os::unix::fs::symlink("/usr/bin/python3", v.join("bin/python3")).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_venv_over_the_limit_is_copied_as_before() {
+        let project = two_venvs();
+        let sb = Sandbox::create_with(project.path(), 100).unwrap();
+        assert!(!sb.root.join(".venv").exists(), "ignored: left out");
+        assert!(
+            sb.root.join("venv/bin/data").is_file(),
+            "not ignored: copied"
+        );
+        assert!(
+            std::fs::symlink_metadata(sb.root.join("venv/bin/python3")).is_err(),
+            "the ordinary copy leaves out links out of the checkout"
+        );
+    }
+
+    #[test]
+    fn a_venv_within_the_limit_gets_its_own_copy_ignored_or_not() {
+        let project = two_venvs();
+        let sb = Sandbox::create_with(project.path(), 10_000).unwrap();
+        for name in [".venv", "venv"] {
+            let v = sb.root.join(name);
+            assert_eq!(std::fs::read(v.join("bin/data")).unwrap().len(), 1000);
+            assert_eq!(
+                std::fs::read_link(v.join("bin/python3")).unwrap(),
+                PathBuf::from("/usr/bin/python3"),
+                "{name}: the base interpreter's link is kept"
+            );
+        }
+    }
 }

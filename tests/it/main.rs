@@ -27,3 +27,4 @@ mod results;
 mod since;
 mod style;
 mod validate;
+mod venv;
