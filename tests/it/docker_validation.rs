@@ -9,7 +9,7 @@
 //! validation container on the engine), so it is ignored in a plain `cargo test`.
 
 use crate::support::fake_openai::{FakeOpenAi, Reply};
-use crate::support::harness::{git, sample_dir, Output, Test};
+use crate::support::harness::{sample_dir, Output, Test};
 use self_heal::validate::{
     validate, DockerOptions, Runner, ValidateError, ValidationPlan, DOCKER_LABEL,
 };
@@ -876,20 +876,7 @@ fn commit_with_log(repo: &std::path::Path, command: &str, output: &str) {
         "##[group]Run {command}\n{command}\nshell: /usr/bin/bash -e {{0}}\n##[endgroup]\n{output}\n##[error]Process completed with exit code 1.\n"
     );
     std::fs::write(repo.join("ci.log"), log).unwrap();
-    git(repo, &["init", "-q", "-b", "main"]);
-    git(repo, &["add", "-A"]);
-    git(
-        repo,
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "sample",
-        ],
-    );
+    crate::support::harness::init_and_commit(repo, "sample");
 }
 
 /// The run proposed the fix after a passing docker validation in `image`, whose

@@ -73,19 +73,7 @@ fn the_checkout_config_cannot_choose_where_the_report_is_written() {
             format!("report = {report:?}\n"),
         )
         .unwrap();
-        git(&t.repo(), &["add", "-A"]);
-        git(
-            &t.repo(),
-            &[
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "commit",
-                "-qm",
-                "cfg",
-            ],
-        );
+        crate::support::harness::commit_all(&t.repo(), "cfg");
         let before = snapshot(&t.repo());
         let out = Test::new()
             .current_dir(t.repo())
@@ -154,19 +142,7 @@ fn an_edit_through_a_committed_symlinked_directory_is_refused_at_the_attempt() {
     std::fs::create_dir_all(t.path("outside")).unwrap();
     std::fs::write(t.path("outside/keep.txt"), "outside\n").unwrap();
     std::os::unix::fs::symlink("../outside", t.repo().join("vendor")).unwrap();
-    git(&t.repo(), &["add", "-A"]);
-    git(
-        &t.repo(),
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "vendor",
-        ],
-    );
+    crate::support::harness::commit_all(&t.repo(), "vendor");
     let outside_before = snapshot(&t.path("outside"));
     // The right fix plus a file through the link: validates in the sandbox, where the
     // link does not exist.

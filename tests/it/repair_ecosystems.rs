@@ -92,20 +92,7 @@ fn monorepo_checkout(sample: &str, dir: &str, cd: bool) -> Test {
         log
     };
     std::fs::write(repo.join("ci.log"), log).unwrap();
-    crate::support::harness::git(&repo, &["init", "-q", "-b", "main"]);
-    crate::support::harness::git(&repo, &["add", "-A"]);
-    crate::support::harness::git(
-        &repo,
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "monorepo",
-        ],
-    );
+    crate::support::harness::init_and_commit(&repo, "monorepo");
     install_deps(sample, &project);
     t
 }

@@ -3,7 +3,7 @@
 //! and imports its own copy, never the original, which stays byte for byte as it was.
 
 use crate::support::fake_openai::{FakeOpenAi, Reply};
-use crate::support::harness::{assert_same_tree, git, snapshot, snapshot_sources, Test};
+use crate::support::harness::{assert_same_tree, snapshot, snapshot_sources, Test};
 use self_heal::validate::{validate, Runner, Sandbox, ValidationPlan};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -221,20 +221,7 @@ fn an_active_venv_is_swapped_for_the_sandboxs_copy() {
     let t = Test::new();
     let repo = t.repo();
     editable_project(&repo);
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["add", "-A"]);
-    git(
-        &repo,
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "calc",
-        ],
-    );
+    crate::support::harness::init_and_commit(&repo, "calc");
     let log = t.path("ci.log");
     fs::write(&log, ci_log(&repo)).unwrap();
     let before = snapshot_sources(&repo);

@@ -64,20 +64,7 @@ impl Test {
     pub fn with_sample(name: &str) -> Test {
         let t = Test::new();
         copy_dir(&sample_dir(name), &t.repo());
-        git(&t.repo(), &["init", "-q", "-b", "main"]);
-        git(&t.repo(), &["add", "-A"]);
-        git(
-            &t.repo(),
-            &[
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "commit",
-                "-qm",
-                "sample",
-            ],
-        );
+        init_and_commit(&t.repo(), "sample");
         t
     }
 
@@ -170,6 +157,29 @@ pub fn fixtures_dir() -> PathBuf {
         return sibling;
     }
     PathBuf::from("/work/shared/fixtures")
+}
+
+/// `git add -A` and a commit as the test user.
+pub fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(
+        dir,
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            message,
+        ],
+    );
+}
+
+/// A new repository on `main` in `dir` with everything in it committed.
+pub fn init_and_commit(dir: &Path, message: &str) {
+    git(dir, &["init", "-q", "-b", "main"]);
+    commit_all(dir, message);
 }
 
 pub fn git(dir: &Path, args: &[&str]) -> String {
