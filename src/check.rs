@@ -275,11 +275,7 @@ fn check_validation(cfg: &Config) -> CheckLine {
                 .clone()
                 .or_else(|| crate::validate::detect_test_command(&cfg.workdir, None));
             match command {
-                None => line(
-                    Verdict::Fail,
-                    "validation",
-                    "no test command found for this checkout; set test-command",
-                ),
+                None => projects_below(&cfg.workdir),
                 Some(cmd) => match tool_for(&cmd, &cfg.workdir) {
                     Ok(found) => line(Verdict::Pass, "validation", format!("`{cmd}` ({found})")),
                     Err(why) => line(Verdict::Fail, "validation", format!("`{cmd}`: {why}")),
@@ -287,6 +283,51 @@ fn check_validation(cfg: &Config) -> CheckLine {
             }
         }
     }
+}
+
+/// A checkout with no project at its root (a monorepo): the projects one or two levels
+/// down, each with its test command and tool, where a run takes the failing one's.
+fn projects_below(workdir: &Path) -> CheckLine {
+    let mut walk = ignore::WalkBuilder::new(workdir);
+    walk.max_depth(Some(2)).hidden(true).require_git(false);
+    let mut found: Vec<(String, String, Result<String, String>)> = Vec::new();
+    for entry in walk.build().flatten() {
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if entry.depth() == 0 || !is_dir || entry.file_name() == "node_modules" {
+            continue;
+        }
+        if let Some(cmd) = crate::validate::detect_test_command(entry.path(), None) {
+            let rel = entry.path().strip_prefix(workdir).unwrap_or(entry.path());
+            let tool = tool_for(&cmd, entry.path());
+            found.push((rel.display().to_string(), cmd, tool));
+        }
+        if found.len() >= 8 {
+            break;
+        }
+    }
+    if found.is_empty() {
+        return line(
+            Verdict::Fail,
+            "validation",
+            "no test command found for this checkout; set test-command",
+        );
+    }
+    let failed = found.iter().any(|(_, _, t)| t.is_err());
+    let list: Vec<String> = found
+        .iter()
+        .map(|(dir, cmd, tool)| match tool {
+            Ok(_) => format!("{dir}/ `{cmd}`"),
+            Err(why) => format!("{dir}/ `{cmd}`: {why}"),
+        })
+        .collect();
+    line(
+        if failed { Verdict::Fail } else { Verdict::Pass },
+        "validation",
+        format!(
+            "no project at the root; the tests run in the failing one's directory: {}",
+            list.join("; ")
+        ),
+    )
 }
 
 /// Checks that the program a test command starts exists (and pytest is importable).

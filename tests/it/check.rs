@@ -140,3 +140,65 @@ fn the_key_is_verified_against_the_endpoint() {
         .collect();
     assert_eq!(sent.len(), 2, "check asked GET /v1/models once per run");
 }
+
+/// A monorepo: no project at the root, so the projects below it are listed with their
+/// commands, and a missing tool for one of them is a FAIL naming it.
+#[test]
+fn a_monorepo_lists_its_projects_and_their_tools() {
+    let t = Test::new();
+    let repo = t.repo();
+    crate::support::harness::copy_dir(
+        &crate::support::harness::sample_dir("go-wordfreq"),
+        &repo.join("backend"),
+    );
+    std::fs::create_dir_all(repo.join("services/billing")).unwrap();
+    std::fs::write(
+        repo.join("services/billing/Cargo.toml"),
+        "[package]\nname = \"billing\"\n",
+    )
+    .unwrap();
+    crate::support::harness::init_and_commit(&repo, "monorepo");
+    let out = Test::new().args(["check"]).current_dir(repo.clone()).run();
+    let validation = out
+        .stdout
+        .lines()
+        .find(|l| l.contains(" validation: "))
+        .unwrap_or_else(|| panic!("{}", out.stdout))
+        .to_string();
+    assert!(
+        validation.starts_with("PASS validation: no project at the root"),
+        "{validation}"
+    );
+    assert!(
+        validation.contains("backend/ `go test ./...`"),
+        "{validation}"
+    );
+    assert!(
+        validation.contains("services/billing/ `cargo test`"),
+        "{validation}"
+    );
+
+    // Without cargo on PATH, that project's line says so and the check fails.
+    let go = which::which("go").expect("go on PATH");
+    let bin = t.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["git", "sh"] {
+        std::os::unix::fs::symlink(which::which(tool).unwrap(), bin.join(tool)).unwrap();
+    }
+    std::os::unix::fs::symlink(&go, bin.join("go")).unwrap();
+    let out = Test::new()
+        .args(["check"])
+        .current_dir(repo)
+        .env("PATH", bin.to_str().unwrap())
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("FAIL validation: no project at the root")
+            && out
+                .stdout
+                .contains("services/billing/ `cargo test`: cargo not found on PATH"),
+        "{}",
+        out.stdout
+    );
+}
