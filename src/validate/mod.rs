@@ -387,8 +387,16 @@ fn single_module_surefire(root: &Path, framework: Framework, full: &str) -> Opti
     results::command::scoped(&results::command::ScopeRequest::new(Framework::Maven, &any))
 }
 
+/// Before a run read by its report: the earlier reports, every module's included
+/// (a multi-module build's scoped run writes none in a module without a selected
+/// test, so an earlier one left there would be read as this run's).
 fn remove_stale_reports(root: &Path, sc: Option<ScopedCommand>) {
     let Some(sc) = sc else { return };
+    if let ResultsAt::JUnitDirs(name) = &sc.results {
+        for d in report_dirs(root, name) {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
     for s in &sc.stale {
         let p = root.join(s);
         let _ = std::fs::remove_dir_all(&p);
@@ -400,11 +408,6 @@ fn remove_stale_reports(root: &Path, sc: Option<ScopedCommand>) {
 fn remove_full_reports(root: &Path, step: &PlannedStep) {
     let Some(sc) = &step.full else { return };
     let _ = std::fs::remove_file(root.join(FULL_OUTPUT));
-    if let ResultsAt::JUnitDirs(name) = &sc.results {
-        for d in report_dirs(root, name) {
-            let _ = std::fs::remove_dir_all(d);
-        }
-    }
     remove_stale_reports(root, Some(sc.clone()));
 }
 
@@ -1133,6 +1136,38 @@ pub fn detect_test_command(root: &Path, language: Option<&str>) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scoped_run_removes_every_modules_earlier_reports_and_only_those() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let put = |rel: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "<testsuite/>").unwrap();
+        };
+        let stale = [
+            "target/surefire-reports/TEST-a.xml",
+            "inventory/target/surefire-reports/TEST-b.xml",
+            "libs/core/target/surefire-reports/TEST-c.xml",
+        ];
+        let kept = "docs/surefire-reports/TEST-d.xml";
+        for rel in stale.iter().chain([&kept]) {
+            put(rel);
+        }
+        let wanted = ["com.x.ATest#a".to_string()];
+        let sc = results::command::scoped(&results::command::ScopeRequest::new(
+            Framework::Maven,
+            &wanted,
+        ))
+        .unwrap();
+        remove_stale_reports(root, Some(sc.clone()));
+        for rel in stale {
+            assert!(!root.join(rel).exists(), "{rel}");
+        }
+        assert!(root.join(kept).exists(), "a project's own file stays");
+        assert!(read_report(root, &sc).unwrap().failed().is_empty());
+    }
 
     #[test]
     fn a_full_report_is_incomplete_when_a_binary_or_module_stopped_early() {

@@ -67,6 +67,14 @@ const SAMPLES: &[DockerSample] = &[
         default_image: Some("maven:3-eclipse-temurin-17"),
         recipe: false,
     },
+    // node:test's TAP read back from the container: the scoped run's report and
+    // the full run adapted to `--test-reporter=tap`.
+    DockerSample {
+        sample: "js-node-test",
+        image: NODE_IMAGE,
+        default_image: Some("node:20"),
+        recipe: false,
+    },
 ];
 
 /// `image` under the name `name` for as long as this lives. A name the engine

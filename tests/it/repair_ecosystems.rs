@@ -306,6 +306,11 @@ fn java_junit4() {
     repair("java-junit4");
 }
 
+#[test]
+fn java_multi_module() {
+    repair("java-multi-module");
+}
+
 // ------------------------------------------------ a project inside a monorepo
 
 /// Go module in `backend/`: found from the failing test's file, which the log names

@@ -72,6 +72,12 @@ const CAPTURES: &[(&str, Format, &str, &[&str])] = &[
         &["com.example.BoundedStackTest#pushGrowsTheStack"],
     ),
     (
+        "java-multi-module.surefire.xml",
+        Format::JUnitXml,
+        "java-multi-module",
+        &["com.example.pricing.CartTest#smallCartsPayFullPrice"],
+    ),
+    (
         "js-jest-hop.jest.json",
         Format::JestJson,
         "js-jest-hop",
@@ -243,6 +249,10 @@ fn run_scoped(dir: &Path, sc: &ScopedCommand) -> (TestRun, String) {
         let _ = std::fs::remove_dir_all(dir.join(s));
         let _ = std::fs::remove_file(dir.join(s));
     }
+    // A module without a selected test writes no report: an earlier run's would be read.
+    if let ResultsAt::JUnitDirs(name) = &sc.results {
+        remove_report_dirs(dir, name);
+    }
     let out = cmd(dir, &sc.argv).output().unwrap_or_else(|e| {
         panic!(
             "{}: {e} (scripts/install-test-deps.sh installs it)",
@@ -266,6 +276,28 @@ fn run_scoped(dir: &Path, sc: &ScopedCommand) -> (TestRun, String) {
     }
     .unwrap_or_else(|e| panic!("{}: {e}\n{all}", sc.shell()));
     (run, all)
+}
+
+/// Every `target/NAME` and `build/NAME` below `dir` (one per module).
+fn remove_report_dirs(dir: &Path, name: &str) {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if !p.is_dir() || e.file_name() == "node_modules" {
+                continue;
+            }
+            if e.file_name() == name && d.file_name().is_some_and(|n| n == "target" || n == "build")
+            {
+                std::fs::remove_dir_all(&p).unwrap();
+            } else {
+                stack.push(p);
+            }
+        }
+    }
 }
 
 fn junit_reports(dir: &Path, name: &str) -> Vec<String> {
@@ -400,6 +432,12 @@ fn surefire_dtest_class_method_junit5() {
 #[test]
 fn surefire_dtest_class_method_junit4() {
     scoped_runs_exactly_the_failing_tests("java-junit4", Framework::Maven);
+}
+
+/// From the reactor's root: the selected test's module runs it, the others none.
+#[test]
+fn surefire_dtest_class_method_in_a_multi_module_build() {
+    scoped_runs_exactly_the_failing_tests("java-multi-module", Framework::Maven);
 }
 
 /// jest matches `-t` against names joined by spaces: the `›` form self-heal

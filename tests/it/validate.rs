@@ -1092,6 +1092,19 @@ fn apply(root: &Path, path: &str, search: &str, replace: &str) {
     fs::write(&p, text.replacen(search, replace, 1)).expect("write");
 }
 
+/// Maven resolves into the local repository the other tests fill
+/// (`results::cache_dir`), as a runner's settings would point it: the project's
+/// `.mvn/maven.config`, which the sandbox copies and `mvn` reads, so the log's
+/// command stays as it is.
+fn use_shared_maven_repository(root: &Path) {
+    let repo = crate::results::cache_dir().join("m2");
+    write(
+        root,
+        ".mvn/maven.config",
+        &format!("-Dmaven.repo.local={}\n", repo.display()),
+    );
+}
+
 async fn full_run_tolerates_only_pre_existing_failures(case: FullRunCase) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path();
@@ -1104,6 +1117,9 @@ async fn full_run_tolerates_only_pre_existing_failures(case: FullRunCase) {
         write(root, rel, &format!("{old}{text}"));
     }
     crate::results::install_deps(case.sample, root);
+    if root.join("pom.xml").is_file() {
+        use_shared_maven_repository(root);
+    }
     let expected = crate::results::expected(case.sample);
     let target: Vec<String> = expected["failing_tests"]
         .as_array()
@@ -1263,6 +1279,116 @@ async fn jest_full_run_through_npm_test_tolerates_only_pre_existing_failures() {
         breakage: ("src/answer.js", "42", "41"),
         unrelated: "needs service",
         broken: "answer",
+    })
+    .await;
+}
+
+/// `npx vitest run` gets vitest's JSON reporter beside the default one, writing
+/// to a file; the failures are read from there (suites joined by ` > `).
+#[tokio::test]
+async fn vitest_full_run_tolerates_only_pre_existing_failures() {
+    full_run_tolerates_only_pre_existing_failures(FullRunCase {
+        sample: "js-vitest",
+        language: Language::JavaScript,
+        extra: &[
+            ("src/answer.ts", "export const answer = (): number => 42;\n"),
+            (
+                "test/extra.test.ts",
+                "import { describe, expect, it } from 'vitest';\n\
+                 import { answer } from '../src/answer';\n\n\
+                 describe('extra', () => {\n\
+                 \x20 it('needs service', () => {\n    throw new Error('no service here');\n  });\n\n\
+                 \x20 it('answer', () => {\n    expect(answer()).toBe(42);\n  });\n});\n",
+            ),
+        ],
+        append: &[],
+        breakage: ("src/answer.ts", "=> 42", "=> 41"),
+        unrelated: "extra > needs service",
+        broken: "extra > answer",
+    })
+    .await;
+}
+
+/// `npx mocha` gets `--reporter tap`; the failures are read from its TAP lines
+/// (mocha's full titles, suites joined by spaces).
+#[tokio::test]
+async fn mocha_full_run_tolerates_only_pre_existing_failures() {
+    full_run_tolerates_only_pre_existing_failures(FullRunCase {
+        sample: "js-mocha",
+        language: Language::JavaScript,
+        extra: &[
+            ("lib/answer.js", "module.exports = () => 42;\n"),
+            (
+                "test/extra.test.js",
+                "const assert = require('node:assert');\nconst answer = require('../lib/answer');\n\n\
+                 describe('extra', function () {\n\
+                 \x20 it('needs service', function () {\n    assert.fail('no service here');\n  });\n\n\
+                 \x20 it('answer', function () {\n    assert.strictEqual(answer(), 42);\n  });\n});\n",
+            ),
+        ],
+        append: &[],
+        breakage: ("lib/answer.js", "42", "41"),
+        unrelated: "extra needs service",
+        broken: "extra answer",
+    })
+    .await;
+}
+
+/// `mvn -B -ntp test` gets `-fae`; the failures are read from Surefire's reports.
+#[tokio::test]
+async fn maven_full_run_tolerates_only_pre_existing_failures() {
+    full_run_tolerates_only_pre_existing_failures(FullRunCase {
+        sample: "java-junit5-hop",
+        language: Language::Java,
+        extra: &[
+            (
+                "src/main/java/com/example/Answer.java",
+                "package com.example;\n\nfinal class Answer {\n    static int get() {\n        return 42;\n    }\n}\n",
+            ),
+            (
+                "src/test/java/com/example/ExtraTest.java",
+                "package com.example;\n\n\
+                 import static org.junit.jupiter.api.Assertions.assertEquals;\n\
+                 import static org.junit.jupiter.api.Assertions.fail;\n\n\
+                 import org.junit.jupiter.api.Test;\n\n\
+                 class ExtraTest {\n\
+                 \x20   @Test\n    void needsService() {\n        fail(\"no service here\");\n    }\n\n\
+                 \x20   @Test\n    void answer() {\n        assertEquals(42, Answer.get());\n    }\n}\n",
+            ),
+        ],
+        append: &[],
+        breakage: ("src/main/java/com/example/Answer.java", "return 42", "return 41"),
+        unrelated: "com.example.ExtraTest#needsService",
+        broken: "com.example.ExtraTest#answer",
+    })
+    .await;
+}
+
+/// A reactor of three independent modules: the unrelated failure in the first
+/// (`inventory`), the targeted test in the second (`pricing`), the breakage in the
+/// third (`shipping`). Without `-fae` Maven stops after the first failing module
+/// and skips the rest; with it every module's `surefire-reports` is read.
+#[tokio::test]
+async fn maven_multi_module_full_run_reads_every_modules_reports() {
+    full_run_tolerates_only_pre_existing_failures(FullRunCase {
+        sample: "java-multi-module",
+        language: Language::Java,
+        extra: &[(
+            "inventory/src/test/java/com/example/inventory/WarehouseTest.java",
+            "package com.example.inventory;\n\n\
+             import static org.junit.jupiter.api.Assertions.fail;\n\n\
+             import org.junit.jupiter.api.Test;\n\n\
+             class WarehouseTest {\n\
+             \x20   @Test\n    void needsService() {\n        fail(\"no warehouse service here\");\n    }\n}\n",
+        )],
+        append: &[],
+        breakage: (
+            "shipping/src/main/java/com/example/shipping/Parcel.java",
+            "PER_KILO_CENTS = 120",
+            "PER_KILO_CENTS = 130",
+        ),
+        unrelated: "com.example.inventory.WarehouseTest#needsService",
+        broken: "com.example.shipping.ParcelTest#eachFurtherStartedKiloCostsExtra",
     })
     .await;
 }
