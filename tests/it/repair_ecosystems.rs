@@ -244,3 +244,8 @@ fn java_compile_error() {
 fn java_junit4() {
     repair("java-junit4");
 }
+
+#[test]
+fn java_gradle_hop() {
+    repair("java-gradle-hop");
+}
