@@ -18,7 +18,7 @@ fi
 bin=$(realpath "$BIN")
 cache="${SELF_HEAL_SAMPLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/self-heal-samples}"
 export CI=true GOTOOLCHAIN=local npm_config_cache="$cache/npm" \
-  MAVEN_OPTS="-Dmaven.repo.local=$cache/m2"
+  MAVEN_OPTS="-Dmaven.repo.local=$cache/m2" GRADLE_USER_HOME="$cache/gradle"
 work=$(mktemp -d)
 trap 'kill "${llm_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 

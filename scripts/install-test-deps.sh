@@ -2,7 +2,7 @@
 # Installs what the Rust test suite runs for real: Python 3 with pytest (sample projects
 # are validated with the real pytest), git, Debian's Chromium with its WebDriver (the
 # approval page is tested in a real headless browser), and the toolchains the other
-# ecosystems' samples are run with (Node.js with npm, Maven with a JDK, cargo-nextest;
+# ecosystems' samples are run with (Node.js with npm, Maven with a JDK, Debian's Gradle, cargo-nextest;
 # Go must be on PATH: Debian's is too old). Idempotent; quiet when all is present.
 set -euo pipefail
 
@@ -37,6 +37,9 @@ chromedriver --version
 
 if ! have node || ! have npm; then apt_install nodejs npm; fi
 if ! have mvn || ! have javac; then apt_install maven openjdk-17-jdk-headless; fi
+# Debian's Gradle 4.4 (patched to run on JDK 17): Gradle's own distribution is a
+# download that is not available here.
+have gradle || apt_install gradle
 if ! have go; then
   echo "missing go: install Go >= 1.22 and put it on PATH" >&2
   exit 1

@@ -35,6 +35,7 @@ CACHE = os.environ.get("SELF_HEAL_SAMPLE_CACHE") or os.path.join(
 )
 NPM_CACHE = os.path.join(CACHE, "npm")
 M2 = os.path.join(CACHE, "m2")
+GRADLE_HOME = os.path.join(CACHE, "gradle")
 # Kept in the work dir between runs: npm's install and cargo's build output
 # (Maven's target/ is not kept: its output differs when nothing needs compiling).
 KEEP = {"node_modules", "target"}
@@ -61,6 +62,8 @@ def base_env(eco):
     if eco == "java":
         # The repository location only; the command in the log stays the plain `mvn` one.
         env["MAVEN_OPTS"] = f"-Dmaven.repo.local={M2}"
+        # Gradle's downloads likewise; no daemon left running after the script.
+        env.update(GRADLE_USER_HOME=GRADLE_HOME, GRADLE_OPTS="-Dorg.gradle.daemon=false")
     return env
 
 
@@ -93,11 +96,19 @@ def install(work, eco, env):
             if rc != 0:
                 sys.exit(f"   FAIL: npm ci in {work}:\n{out[-3000:]}")
             open(stamp, "w").write(digest)
+    if eco == "java" and os.path.exists(os.path.join(work, "build.gradle")):
+        # Resolve (download) the dependencies first, as a CI cache restore would, so
+        # the log carries no download lines; then drop the build for a fresh one.
+        rc, out = sh("gradle -q testClasses", work, env)
+        if rc != 0:
+            sys.exit(f"   FAIL: gradle testClasses in {work}:\n{out[-3000:]}")
+        for d in ("build", ".gradle"):
+            shutil.rmtree(os.path.join(work, d), ignore_errors=True)
 
 
 def runner_paths(work, name):
     workspace = f"/home/runner/work/{name}/{name}"
-    subs = {work: workspace, NPM_CACHE: "/home/runner/.npm", M2: "/home/runner/.m2/repository"}
+    subs = {work: workspace, NPM_CACHE: "/home/runner/.npm", M2: "/home/runner/.m2/repository", GRADLE_HOME: "/home/runner/.gradle"}
     goroot = subprocess.run(["go", "env", "GOROOT"], capture_output=True, text=True).stdout.strip() if shutil.which("go") else ""
     if goroot:
         ver = subprocess.run(["go", "env", "GOVERSION"], capture_output=True, text=True).stdout.strip().removeprefix("go")

@@ -3,8 +3,8 @@
 # real toolchains and proves each expected fix (scripts/regen-sample-logs-eco.py says how).
 # Called by scripts/regen-sample-logs.sh; runnable alone.
 #
-# Needs: Go >= 1.22, cargo, Node 20 with npm, Maven with JDK 17, python3. npm packages
-# and Maven artifacts are installed by the script into a cache
+# Needs: Go >= 1.22, cargo, Node 20 with npm, Maven and Gradle with JDK 17, python3. npm packages
+# and Maven/Gradle artifacts are installed by the script into a cache
 # (SELF_HEAL_SAMPLE_CACHE, default ~/.cache/self-heal-samples), so a rerun is fast;
 # cargo-nextest is installed with `cargo install` when missing.
 #
@@ -21,6 +21,7 @@ have node || missing+=("node (Node.js 20)")
 have npm || missing+=("npm (comes with Node.js)")
 have mvn || missing+=("mvn (apt-get install maven)")
 have javac || missing+=("javac (JDK 17: apt-get install openjdk-17-jdk-headless)")
+have gradle || missing+=("gradle (apt-get install gradle)")
 if [ ${#missing[@]} -gt 0 ]; then
   printf 'missing: %s\n' "${missing[@]}" >&2
   exit 1

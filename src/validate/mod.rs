@@ -544,23 +544,24 @@ fn report_dirs(root: &Path, name: &str) -> Vec<std::path::PathBuf> {
     out
 }
 
-/// The text of every `TEST-*.xml` in a directory named `name` under `root`
-/// (one per module), leaving out dependencies and VCS data.
+/// The text of every `TEST-*.xml` in a directory named `name` under `root`, or
+/// below one: Gradle writes `build/test-results/<task>/TEST-*.xml`, one directory
+/// per test task (one set per module), leaving out dependencies and VCS data.
 fn junit_reports(root: &Path, name: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
+    let mut stack = vec![(root.to_path_buf(), false)];
+    while let Some((d, below)) = stack.pop() {
         let Ok(rd) = std::fs::read_dir(&d) else {
             continue;
         };
-        let in_reports = d.file_name().is_some_and(|n| n == name);
+        let in_reports = below || d.file_name().is_some_and(|n| n == name);
         for e in rd.flatten() {
             let p = e.path();
             let Ok(ft) = e.file_type() else { continue };
             let fname = e.file_name();
             if ft.is_dir() {
                 if !matches!(fname.to_str(), Some("node_modules" | ".git")) {
-                    stack.push(p);
+                    stack.push((p, in_reports));
                 }
             } else if in_reports
                 && fname.to_string_lossy().starts_with("TEST-")
@@ -1136,6 +1137,31 @@ pub fn detect_test_command(root: &Path, language: Option<&str>) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Gradle puts each test task's reports one level below `test-results`
+    /// (`build/test-results/test/`); Surefire directly in `surefire-reports`.
+    #[test]
+    fn junit_reports_are_found_in_and_below_the_report_dir() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let put = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        put("build/test-results/test/TEST-a.ATest.xml", "gradle-a");
+        put(
+            "lib/build/test-results/integrationTest/TEST-b.BTest.xml",
+            "gradle-b",
+        );
+        put("build/test-results/test/binary/output.bin", "not a report");
+        put("target/surefire-reports/TEST-c.CTest.xml", "surefire-c");
+        put("src/test/resources/TEST-fixture.xml", "a project file");
+        let mut gradle = junit_reports(root, "test-results");
+        gradle.sort();
+        assert_eq!(gradle, ["gradle-a", "gradle-b"]);
+        assert_eq!(junit_reports(root, "surefire-reports"), ["surefire-c"]);
+    }
 
     #[test]
     fn a_scoped_run_removes_every_modules_earlier_reports_and_only_those() {

@@ -117,6 +117,7 @@ fn json_failures_of_every_other_ecosystem_sample() {
         "go-subtest-table",
         "go-wordfreq",
         "java-compile-error",
+        "java-gradle-hop",
         "java-junit4",
         "java-junit5-hop",
         "js-jest-hop",

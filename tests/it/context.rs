@@ -392,6 +392,14 @@ fn hop_samples_come_most_relevant_first() {
         ]
     );
     assert_eq!(
+        paths(&sample_context("java-gradle-hop")),
+        vec![
+            "src/test/java/com/example/ReceiptTest.java",
+            "src/main/java/com/example/Receipt.java",
+            "src/main/java/com/example/Money.java"
+        ]
+    );
+    assert_eq!(
         paths(&sample_context("js-jest-hop")),
         vec!["test/cart.test.js", "src/cart.js", "src/pricing.js"]
     );

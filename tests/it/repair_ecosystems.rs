@@ -307,6 +307,11 @@ fn java_junit4() {
 }
 
 #[test]
+fn java_gradle_hop() {
+    repair("java-gradle-hop");
+}
+
+#[test]
 fn java_multi_module() {
     repair("java-multi-module");
 }

@@ -78,6 +78,12 @@ const CAPTURES: &[(&str, Format, &str, &[&str])] = &[
         &["com.example.pricing.CartTest#smallCartsPayFullPrice"],
     ),
     (
+        "java-gradle-hop.gradle.xml",
+        Format::JUnitXml,
+        "java-gradle-hop",
+        &["com.example.ReceiptTest#addsUpTheItems"],
+    ),
+    (
         "js-jest-hop.jest.json",
         Format::JestJson,
         "js-jest-hop",
@@ -189,6 +195,12 @@ pub(crate) fn toolchain_env() -> Vec<(String, String)> {
             "MAVEN_OPTS".into(),
             format!("-Dmaven.repo.local={}", cache.join("m2").display()),
         ),
+        (
+            "GRADLE_USER_HOME".into(),
+            cache.join("gradle").display().to_string(),
+        ),
+        // A daemon would outlive the test by hours.
+        ("GRADLE_OPTS".into(), "-Dorg.gradle.daemon=false".into()),
     ]
 }
 
@@ -300,18 +312,20 @@ fn remove_report_dirs(dir: &Path, name: &str) {
     }
 }
 
+/// Reports in a directory named `name` or below it (Gradle's `test-results/test/`).
 fn junit_reports(dir: &Path, name: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
+    let mut stack = vec![(dir.to_path_buf(), false)];
+    while let Some((d, below)) = stack.pop() {
         let Ok(rd) = std::fs::read_dir(&d) else {
             continue;
         };
+        let in_reports = below || d.file_name().is_some_and(|n| n == name);
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() && e.file_name() != "node_modules" {
-                stack.push(p);
-            } else if d.file_name().is_some_and(|n| n == name)
+                stack.push((p, in_reports));
+            } else if in_reports
                 && e.file_name().to_string_lossy().starts_with("TEST-")
                 && p.extension().is_some_and(|x| x == "xml")
             {
@@ -438,6 +452,11 @@ fn surefire_dtest_class_method_junit4() {
 #[test]
 fn surefire_dtest_class_method_in_a_multi_module_build() {
     scoped_runs_exactly_the_failing_tests("java-multi-module", Framework::Maven);
+}
+
+#[test]
+fn gradle_tests_class_method_junit4() {
+    scoped_runs_exactly_the_failing_tests("java-gradle-hop", Framework::Gradle);
 }
 
 /// jest matches `-t` against names joined by spaces: the `›` form self-heal

@@ -1469,3 +1469,31 @@ fn a_cargo_target_dir_is_copied_with_its_times_and_the_original_stays() {
         .expect("cargo");
     assert!(run.success());
 }
+
+#[tokio::test]
+async fn gradle_full_run_tolerates_only_pre_existing_failures() {
+    full_run_tolerates_only_pre_existing_failures(FullRunCase {
+        sample: "java-gradle-hop",
+        language: Language::Java,
+        extra: &[
+            (
+                "src/main/java/com/example/Answer.java",
+                "package com.example;\n\npublic final class Answer {\n    \
+                 public static int answer() {\n        return 42;\n    }\n}\n",
+            ),
+            (
+                "src/test/java/com/example/ExtraTest.java",
+                "package com.example;\n\nimport static org.junit.Assert.assertEquals;\n\
+                 import static org.junit.Assert.fail;\n\nimport org.junit.Test;\n\n\
+                 public class ExtraTest {\n    @Test\n    public void needsService() {\n        \
+                 fail(\"no service here\");\n    }\n\n    @Test\n    public void answerIs42() {\n        \
+                 assertEquals(42, Answer.answer());\n    }\n}\n",
+            ),
+        ],
+        append: &[],
+        breakage: ("src/main/java/com/example/Answer.java", "return 42", "return 41"),
+        unrelated: "com.example.ExtraTest#needsService",
+        broken: "com.example.ExtraTest#answerIs42",
+    })
+    .await;
+}

@@ -5,7 +5,7 @@
 //! validation environment (no credentials), and only the files the failure named are read
 //! back, each as one search/replace edit of its changed lines.
 
-use super::RecipeFix;
+use super::{distinct_files, RecipeFix, RecipeInput};
 use crate::repair::edits::Edit;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -136,6 +136,37 @@ pub(super) fn fix_in_copy(
         ),
         edits,
     }))
+}
+
+/// A Python formatter that rewrites files in place (`black`, `isort`): the project's own
+/// `tool` run as `tool -q -- FILES` in a copy, on the files the log attributes to it.
+/// `what` opens the diagnosis ("Not formatted as black would").
+pub(super) fn python_formatter(
+    input: &RecipeInput<'_>,
+    tool: &str,
+    recipe: &str,
+    what: &str,
+) -> Result<Vec<RecipeFix>, String> {
+    let files = distinct_files(input, &[tool]);
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(bin) = python_tool(input.root, tool) else {
+        return Err(missing(tool, "not in .venv/bin nor on PATH"));
+    };
+    let fix = fix_in_copy(
+        input.root,
+        &files,
+        recipe,
+        what,
+        input.opts.tool_timeout,
+        |_| {
+            let mut c = Command::new(&bin);
+            c.arg("-q").arg("--").args(&files);
+            c
+        },
+    )?;
+    Ok(fix.into_iter().collect())
 }
 
 /// One edit taking `before` to `after`: the changed lines, widened with neighbours until
