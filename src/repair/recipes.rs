@@ -79,8 +79,13 @@ impl Default for RecipeOptions {
 
 /// What a recipe sees.
 pub struct RecipeInput<'a> {
-    /// The checkout, canonical.
+    /// The project the tools run in, canonical: the checkout, or a monorepo's project
+    /// directory in it. The analysis' paths and the fixes' are relative to it.
     pub root: &'a Path,
+    /// The checkout, canonical, and `dir/` when `root` is its `dir` (else empty): the
+    /// policy speaks of the checkout's paths.
+    pub checkout: &'a Path,
+    pub prefix: &'a str,
     pub analysis: &'a Analysis,
     pub opts: &'a RecipeOptions,
     /// Files the fix may touch; None: only the built-in protections (tests included).
@@ -165,12 +170,53 @@ pub fn find_for(
     opts: &RecipeOptions,
     policy: Option<&PathPolicy>,
 ) -> Found {
+    find_in_project(workdir, None, analysis, opts, policy)
+}
+
+/// [`find_for`] with the tools run in `project` (a monorepo's project directory,
+/// relative to `workdir`: `cargo fmt` and `node_modules/.bin` are the project's); the
+/// fixes' paths stay relative to `workdir`.
+pub fn find_in_project(
+    workdir: &Path,
+    project: Option<&Path>,
+    analysis: &Analysis,
+    opts: &RecipeOptions,
+    policy: Option<&PathPolicy>,
+) -> Found {
     let mut found = Found::default();
-    let Ok(root) = workdir.canonicalize() else {
+    let Ok(checkout) = workdir.canonicalize() else {
         return found;
+    };
+    let dir = project
+        .and_then(|p| p.to_str())
+        .map(|p| p.trim_matches('/'))
+        .filter(|p| !p.is_empty() && checkout.join(p).is_dir());
+    let (root, prefix) = match dir {
+        Some(d) => (checkout.join(d), format!("{d}/")),
+        None => (checkout.clone(), String::new()),
+    };
+    // The failures' files as the project names them.
+    let rebased;
+    let analysis = if prefix.is_empty() {
+        analysis
+    } else {
+        let mut a = analysis.clone();
+        for f in &mut a.failures {
+            if let Some(inner) = f
+                .file
+                .as_deref()
+                .and_then(|p| p.strip_prefix(prefix.as_str()))
+            {
+                f.file = Some(inner.to_string());
+            }
+        }
+        rebased = a;
+        &rebased
     };
     let input = RecipeInput {
         root: &root,
+        checkout: &checkout,
+        prefix: &prefix,
         analysis,
         opts,
         policy,
@@ -181,6 +227,13 @@ pub fn find_for(
             Err(note) => found
                 .notes
                 .push(format!("recipe {}: {note}", recipe.name())),
+        }
+    }
+    if !prefix.is_empty() {
+        for fix in &mut found.fixes {
+            for edit in &mut fix.edits {
+                edit.path = format!("{prefix}{}", edit.path);
+            }
         }
     }
     found
@@ -212,8 +265,9 @@ fn may_touch(input: &RecipeInput<'_>, rel: &str) -> bool {
     if !input.root.join(rel).is_file() {
         return false;
     }
+    let rel = &format!("{}{rel}", input.prefix);
     match input.policy {
-        Some(p) => p.check(input.root, rel).is_ok(),
+        Some(p) => p.check(input.checkout, rel).is_ok(),
         None => {
             let norm = rel.replace('\\', "/");
             !super::policy::is_protected(&norm) && !super::policy::is_test_file(&norm)

@@ -96,8 +96,9 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         }
     }
 
-    let found = recipes::find_for(
+    let found = recipes::find_in_project(
         input.workdir,
+        input.plan.project_dir.as_deref(),
         input.analysis,
         &recipes::RecipeOptions {
             host_runs_project_code: *input.runner == Runner::Subprocess,

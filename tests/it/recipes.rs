@@ -1001,18 +1001,59 @@ mod tools {
     /// The sample's check fails, self-heal fixes it with the named recipe and no model,
     /// the files end up as expected.json's fix says, and the check then passes.
     fn fixed_without_a_model(name: &str) {
+        fixed_without_a_model_in(name, None)
+    }
+
+    /// The sample as one project of a monorepo: in `dir`, with its log at the root and
+    /// the step's script starting `cd DIR && ` (the tools must run in the project).
+    fn in_monorepo(name: &str, dir: &str) -> Test {
+        let t = Test::new();
+        let repo = t.repo();
+        let project = repo.join(dir);
+        crate::support::harness::copy_dir(&crate::support::harness::sample_dir(name), &project);
+        std::fs::write(repo.join("README.md"), "# a monorepo\n").unwrap();
+        std::fs::write(repo.join(".gitignore"), "node_modules/\ntarget/\n").unwrap();
+        let log = std::fs::read_to_string(project.join("ci.log")).unwrap();
+        std::fs::remove_file(project.join("ci.log")).unwrap();
+        let log = log
+            .replacen("##[group]Run ", &format!("##[group]Run cd {dir} && "), 1)
+            .replacen("\x1b[36;1m", &format!("\x1b[36;1mcd {dir} && "), 1);
+        std::fs::write(repo.join("ci.log"), log).unwrap();
+        crate::support::harness::init_and_commit(&repo, "monorepo");
+        if project.join("package-lock.json").is_file() {
+            let out = Command::new("npm")
+                .args(["ci", "--prefer-offline", "--no-audit", "--no-fund"])
+                .current_dir(&project)
+                .env("npm_config_cache", dirs_cache().join("npm"))
+                .output()
+                .expect("npm (scripts/install-test-deps.sh installs it)");
+            assert!(
+                out.status.success(),
+                "{name}: npm ci: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        t
+    }
+
+    fn fixed_without_a_model_in(name: &str, dir: Option<&str>) {
         let exp = expected(name);
         let recipe = exp["recipe_name"].as_str().expect("recipe_name");
         let command = exp["command"].as_str().expect("command");
-        let t = sample(name);
+        let t = match dir {
+            None => sample(name),
+            Some(d) => in_monorepo(name, d),
+        };
+        let prefix = dir.map(|d| format!("{d}/")).unwrap_or_default();
+        let project = t.repo().join(dir.unwrap_or(""));
         assert!(
-            !step(&t.repo(), command).status.success(),
+            !step(&project, command).status.success(),
             "{name}: `{command}` must fail before the fix"
         );
         // The expected content of each edited file.
         let mut want: std::collections::BTreeMap<String, String> = Default::default();
         for e in exp["fix"].as_array().unwrap() {
-            let path = e["path"].as_str().unwrap().to_string();
+            let path = format!("{prefix}{}", e["path"].as_str().unwrap());
             let text = want
                 .entry(path.clone())
                 .or_insert_with(|| std::fs::read_to_string(t.repo().join(&path)).unwrap());
@@ -1053,7 +1094,7 @@ mod tools {
         );
         // self-heal's own state (memory) is not the project's: prettier would check it.
         std::fs::remove_dir_all(t.repo().join(".self-heal")).ok();
-        let after = step(&t.repo(), command);
+        let after = step(&project, command);
         assert!(
             after.status.success(),
             "{name}: `{command}` passes after the fix: {}",
@@ -1064,6 +1105,14 @@ mod tools {
     #[test]
     fn rustfmt() {
         fixed_without_a_model("rust-fmt-check");
+    }
+
+    /// In a monorepo, `cargo fmt` runs in the crate and prettier is the project's own
+    /// `node_modules/.bin/prettier`: the fixes' paths are the checkout's.
+    #[test]
+    fn formatters_run_in_a_monorepo_project() {
+        fixed_without_a_model_in("rust-fmt-check", Some("crates/billing"));
+        fixed_without_a_model_in("js-prettier-check", Some("web"));
     }
 
     #[test]

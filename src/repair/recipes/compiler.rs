@@ -438,6 +438,8 @@ mod tests {
         };
         let opts = super::super::RecipeOptions::default();
         let input = RecipeInput {
+            prefix: "",
+            checkout: &root,
             root: &root,
             analysis: &analysis,
             opts: &opts,
