@@ -964,19 +964,7 @@ mod tools {
     /// A git copy of the sample with its npm dependencies installed (from the shared cache).
     fn sample(name: &str) -> Test {
         let t = Test::with_sample(name);
-        if t.repo().join("package-lock.json").is_file() {
-            let out = Command::new("npm")
-                .args(["ci", "--prefer-offline", "--no-audit", "--no-fund"])
-                .current_dir(t.repo())
-                .env("npm_config_cache", dirs_cache().join("npm"))
-                .output()
-                .expect("npm (scripts/install-test-deps.sh installs it)");
-            assert!(
-                out.status.success(),
-                "{name}: npm ci: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
+        crate::results::install_deps(name, &t.repo());
         t
     }
 
@@ -1020,19 +1008,7 @@ mod tools {
             .replacen("\x1b[36;1m", &format!("\x1b[36;1mcd {dir} && "), 1);
         std::fs::write(repo.join("ci.log"), log).unwrap();
         crate::support::harness::init_and_commit(&repo, "monorepo");
-        if project.join("package-lock.json").is_file() {
-            let out = Command::new("npm")
-                .args(["ci", "--prefer-offline", "--no-audit", "--no-fund"])
-                .current_dir(&project)
-                .env("npm_config_cache", dirs_cache().join("npm"))
-                .output()
-                .expect("npm (scripts/install-test-deps.sh installs it)");
-            assert!(
-                out.status.success(),
-                "{name}: npm ci: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
+        crate::results::install_deps(name, &project);
         t
     }
 

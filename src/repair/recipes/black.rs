@@ -1,7 +1,7 @@
 //! `black`: a `black --check` failure, fixed by the project's own black (its virtualenv's,
 //! else PATH's; `pyproject.toml` config) on the files the log named.
 
-use super::{tool, Recipe, RecipeFix, RecipeInput};
+use super::{distinct_files, tool, Recipe, RecipeFix, RecipeInput};
 
 pub(super) struct Black;
 
@@ -11,6 +11,14 @@ impl Recipe for Black {
     }
 
     fn find(&self, input: &RecipeInput<'_>) -> Result<Vec<RecipeFix>, String> {
-        tool::python_formatter(input, "black", self.name(), "Not formatted as black would")
+        let files = distinct_files(input, &["black"]);
+        tool::python_formatter(
+            input,
+            "black",
+            &["-q"],
+            &files,
+            self.name(),
+            "Not formatted as black would",
+        )
     }
 }

@@ -5,7 +5,6 @@
 
 use super::{named_files, tool, Recipe, RecipeFix, RecipeInput};
 use crate::analyze::FailureKind;
-use std::process::Command;
 
 pub(super) struct RuffFormat;
 pub(super) struct RuffFix;
@@ -28,25 +27,7 @@ fn ruff(
     args: &[&str],
 ) -> Result<Vec<RecipeFix>, String> {
     let files = files_of(input, kind);
-    if files.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some(bin) = tool::python_tool(input.root, "ruff") else {
-        return Err(tool::missing("ruff", "not in .venv/bin nor on PATH"));
-    };
-    let fix = tool::fix_in_copy(
-        input.root,
-        &files,
-        recipe,
-        what,
-        input.opts.tool_timeout,
-        |_| {
-            let mut c = Command::new(&bin);
-            c.args(args).arg("--").args(&files);
-            c
-        },
-    )?;
-    Ok(fix.into_iter().collect())
+    tool::python_formatter(input, "ruff", args, &files, recipe, what)
 }
 
 impl Recipe for RuffFormat {

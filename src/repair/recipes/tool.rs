@@ -5,7 +5,7 @@
 //! validation environment (no credentials), and only the files the failure named are read
 //! back, each as one search/replace edit of its changed lines.
 
-use super::{distinct_files, RecipeFix, RecipeInput};
+use super::{RecipeFix, RecipeInput};
 use crate::repair::edits::Edit;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -138,16 +138,17 @@ pub(super) fn fix_in_copy(
     }))
 }
 
-/// A Python formatter that rewrites files in place (`black`, `isort`): the project's own
-/// `tool` run as `tool -q -- FILES` in a copy, on the files the log attributes to it.
-/// `what` opens the diagnosis ("Not formatted as black would").
+/// A Python tool that rewrites files in place (`black`, `isort`, `ruff`): the project's
+/// own `tool` run as `tool ARGS -- FILES` in a copy. `what` opens the diagnosis ("Not
+/// formatted as black would").
 pub(super) fn python_formatter(
     input: &RecipeInput<'_>,
     tool: &str,
+    args: &[&str],
+    files: &[String],
     recipe: &str,
     what: &str,
 ) -> Result<Vec<RecipeFix>, String> {
-    let files = distinct_files(input, &[tool]);
     if files.is_empty() {
         return Ok(Vec::new());
     }
@@ -156,13 +157,13 @@ pub(super) fn python_formatter(
     };
     let fix = fix_in_copy(
         input.root,
-        &files,
+        files,
         recipe,
         what,
         input.opts.tool_timeout,
         |_| {
             let mut c = Command::new(&bin);
-            c.arg("-q").arg("--").args(&files);
+            c.args(args).arg("--").args(files);
             c
         },
     )?;
