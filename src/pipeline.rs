@@ -376,6 +376,11 @@ fn project_of(workdir: &Path, analysis: &Analysis) -> (Option<PathBuf>, Option<S
         .filter(|f| !f.outside_repo)
         .filter_map(|f| f.file.as_deref())
         .collect();
-    let dir = ecosystem::project::project_dir(workdir, analysis.language, &files);
+    let ids: Vec<&str> = analysis
+        .failures
+        .iter()
+        .filter_map(|f| f.test.as_deref())
+        .collect();
+    let dir = ecosystem::project::project_dir(workdir, analysis.language, &files, &ids);
     (dir, analysis.command.clone())
 }

@@ -9,12 +9,26 @@ use super::{of, Language};
 use std::path::{Component, Path, PathBuf};
 
 /// The directory, relative to `root`, that the tests of `language` run in for failures in
-/// `files` (relative to `root`); None for the root itself: it holds a manifest of the
-/// language, nothing is known, or no file is in a project.
-pub fn project_dir(root: &Path, language: Option<Language>, files: &[&str]) -> Option<PathBuf> {
+/// `files` (relative to `root`) of the tests `ids`; None for the root itself: it holds a
+/// manifest of the language, a test id names a file from the root (`tests/test_a.py::t`
+/// ran from there), nothing is known, or no file is in a project.
+pub fn project_dir(
+    root: &Path,
+    language: Option<Language>,
+    files: &[&str],
+    ids: &[&str],
+) -> Option<PathBuf> {
     let manifests = of(language?).manifests();
     let holds = |dir: &Path| manifests.iter().any(|m| root.join(dir).join(m).is_file());
     if holds(Path::new("")) {
+        return None;
+    }
+    let from_root = |id: &&str| {
+        id.split_once("::")
+            .and_then(|(file, _)| plain_relative(file))
+            .is_some_and(|f| root.join(f).is_file())
+    };
+    if ids.iter().any(from_root) {
         return None;
     }
     files.iter().find_map(|file| {
@@ -86,7 +100,7 @@ mod tests {
             "web/packages/ui/package.json",
             "web/packages/ui/src/a.test.js",
         ]);
-        let at = |l, f: &str| project_dir(t.path(), Some(l), &[f]);
+        let at = |l, f: &str| project_dir(t.path(), Some(l), &[f], &[]);
         assert_eq!(
             at(Language::Go, "backend/words/count_test.go"),
             Some("backend".into())
@@ -101,7 +115,7 @@ mod tests {
         assert_eq!(at(Language::Rust, "backend/words/count_test.go"), None);
         assert_eq!(at(Language::Go, "../backend/words/count_test.go"), None);
         assert_eq!(
-            project_dir(t.path(), None, &["backend/words/count_test.go"]),
+            project_dir(t.path(), None, &["backend/words/count_test.go"], &[]),
             None
         );
     }
@@ -110,8 +124,34 @@ mod tests {
     fn a_manifest_at_the_root_keeps_the_root() {
         let t = tree(&["go.mod", "tools/go.mod", "tools/x_test.go"]);
         assert_eq!(
-            project_dir(t.path(), Some(Language::Go), &["tools/x_test.go"]),
+            project_dir(t.path(), Some(Language::Go), &["tools/x_test.go"], &[]),
             None
+        );
+    }
+
+    /// A repository with no manifest at its root whose pytest ran from the root: the
+    /// node id names the file from there, so a plugin's own `setup.py` is not the project.
+    #[test]
+    fn test_ids_that_name_files_from_the_root_keep_the_root() {
+        let t = tree(&["plugins/foo/setup.py", "plugins/foo/tests/test_a.py"]);
+        let file = ["plugins/foo/tests/test_a.py"];
+        assert_eq!(
+            project_dir(
+                t.path(),
+                Some(Language::Python),
+                &file,
+                &["plugins/foo/tests/test_a.py::t"]
+            ),
+            None
+        );
+        assert_eq!(
+            project_dir(
+                t.path(),
+                Some(Language::Python),
+                &file,
+                &["tests/test_a.py::t"]
+            ),
+            Some("plugins/foo".into())
         );
     }
 
