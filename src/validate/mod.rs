@@ -176,6 +176,7 @@ pub async fn validate(
             output_tail: DISABLED.to_string(),
         });
     }
+    let sandbox = root;
     let project = project_root(root, plan)?;
     let root = project.as_path();
     let language = language_of(plan);
@@ -201,7 +202,7 @@ pub async fn validate(
     }
 
     let timeout = effective_timeout(plan.timeout);
-    let mut executor = Executor::start(root, runner, &steps).await?;
+    let mut executor = Executor::start(root, sandbox, runner, &steps).await?;
     let result = run_steps(&mut executor, root, &steps, plan, timeout).await;
     executor.stop().await;
     // The evidence says where the commands ran, so a reader can run them again.
@@ -277,6 +278,7 @@ pub async fn baseline_failures(
     if *runner == Runner::None {
         return Ok(Some(Vec::new()));
     }
+    let sandbox = root;
     let project = project_root(root, plan)?;
     let root = project.as_path();
     let language = language_of(plan);
@@ -289,7 +291,7 @@ pub async fn baseline_failures(
     }
     steps.push(full_step(root, plan, language, full));
     let timeout = effective_timeout(plan.timeout);
-    let mut executor = Executor::start(root, runner, &steps).await?;
+    let mut executor = Executor::start(root, sandbox, runner, &steps).await?;
     let result = baseline_steps(&mut executor, root, &steps, timeout, plan).await;
     executor.stop().await;
     result
@@ -987,8 +989,11 @@ enum Executor<'a> {
 }
 
 impl<'a> Executor<'a> {
+    /// Runs the steps in `root`, the project's directory in the sandbox at `sandbox`
+    /// (where the venv copies are).
     async fn start(
         root: &'a Path,
+        sandbox: &Path,
         runner: &Runner,
         steps: &[PlannedStep],
     ) -> Result<Executor<'a>, ValidateError> {
@@ -1010,7 +1015,7 @@ impl<'a> Executor<'a> {
         match runner {
             Runner::Docker(opts) => {
                 // The venv copies' interpreter links point at this machine's Python.
-                venv::remove_copies(root).map_err(|e| {
+                venv::remove_copies(sandbox).map_err(|e| {
                     ValidateError::Sandbox(format!("cannot remove the venv copies: {e}"))
                 })?;
                 let launchers = write(docker::STEPS_DIR)?;
@@ -1033,7 +1038,7 @@ impl<'a> Executor<'a> {
             _ => {
                 let launchers = write(&dir.path().to_string_lossy())?;
                 let mut env = exec::scrubbed_env();
-                venv::redirect_env(&mut env, root);
+                venv::redirect_env(&mut env, sandbox);
                 Ok(Executor::Local {
                     root,
                     env,

@@ -41,8 +41,15 @@ fn require_python_tools() {
 /// downloaded); the project's `pytest` entry point makes pip write
 /// `.venv/bin/pytest` as it does for pytest's own, shebang and all.
 fn editable_project(root: &Path) {
+    editable_project_in(root, "")
+}
+
+/// [`editable_project`] with the project in `project` (a monorepo's `backend/`) and the
+/// venv still at the checkout's root, installed from there with `pip install -e backend`.
+fn editable_project_in(checkout: &Path, project: &str) {
     require_python_tools();
-    write(root, ".gitignore", ".venv/\n*.egg-info/\nbuild/\n");
+    let root = &checkout.join(project);
+    write(checkout, ".gitignore", ".venv/\n*.egg-info/\nbuild/\n");
     write(
         root,
         "pyproject.toml",
@@ -91,7 +98,7 @@ def test_writes_into_its_venv():
     let run = |args: &[&str]| {
         let out = Command::new("python3")
             .args(args)
-            .current_dir(root)
+            .current_dir(checkout)
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .env_remove("VIRTUAL_ENV")
             .output()
@@ -122,12 +129,12 @@ def test_writes_into_its_venv():
         "--no-build-isolation",
         "--no-index",
         "-e",
-        ".",
+        if project.is_empty() { "." } else { project },
     ]);
-    let pth = site_packages(root).join("__editable__.calc-0.1.pth");
+    let pth = site_packages(checkout).join("__editable__.calc-0.1.pth");
     let text = fs::read_to_string(&pth).expect("pip wrote the editable .pth");
     assert_eq!(text.trim(), root.join("src").to_str().unwrap());
-    assert!(root.join(".venv/bin/pytest").is_file());
+    assert!(checkout.join(".venv/bin/pytest").is_file());
 }
 
 fn site_packages(root: &Path) -> PathBuf {
@@ -187,9 +194,14 @@ async fn a_fix_is_proven_with_the_sandboxs_own_venv_and_the_original_stays_as_it
 
 /// A GitHub log of `python -m pytest -q` failing in `root`, made by running it there.
 fn ci_log(root: &Path) -> String {
-    let out = Command::new(root.join(".venv/bin/python"))
+    ci_log_in(root, "")
+}
+
+/// [`ci_log`] of pytest run in `project` with the checkout's venv.
+fn ci_log_in(checkout: &Path, project: &str) -> String {
+    let out = Command::new(checkout.join(".venv/bin/python"))
         .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
-        .current_dir(root)
+        .current_dir(checkout.join(project))
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .expect("pytest");
@@ -253,6 +265,67 @@ fn an_active_venv_is_swapped_for_the_sandboxs_copy() {
     let commands = validation["commands"].to_string();
     assert!(
         commands.contains("python -m pytest -q -p no:cacheprovider tests/test_calc.py::test_add"),
+        "{commands}"
+    );
+    assert_same_tree(
+        &before,
+        &snapshot_sources(&repo),
+        "original checkout and venv",
+    );
+}
+
+/// A monorepo's project in `backend/`, installed editable in the venv at the checkout's
+/// root, which is active: the tests run in `backend/` and still use the sandbox's copy
+/// of the venv (found at the sandbox's root, not the project's), so the fix is judged
+/// on the sandbox's sources.
+#[test]
+fn an_active_venv_at_the_root_serves_a_project_in_a_subdirectory() {
+    let t = Test::new();
+    let repo = t.repo();
+    editable_project_in(&repo, "backend");
+    // The project's own checks compare with the checkout's root, one level up.
+    let test = repo.join("backend/tests/test_calc.py");
+    let text = fs::read_to_string(&test).unwrap().replace(
+        "here = os.path.realpath(os.getcwd())",
+        "here = os.path.realpath(os.path.join(os.getcwd(), os.pardir))",
+    );
+    fs::write(&test, text).unwrap();
+    crate::support::harness::init_and_commit(&repo, "monorepo");
+    let log = t.path("ci.log");
+    fs::write(&log, ci_log_in(&repo, "backend")).unwrap();
+    let before = snapshot_sources(&repo);
+
+    let fake = FakeOpenAi::start([Reply::reply_edits(
+        "add subtracts",
+        &[(
+            "backend/src/calc/__init__.py",
+            "return a - b",
+            "return a + b",
+        )],
+    )]);
+    let venv = repo.join(".venv");
+    let path = std::env::join_paths(std::iter::once(venv.join("bin")).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let out = Test::new()
+        .current_dir(repo.clone())
+        .args(["run", "--log", log.to_str().unwrap(), "--dry-run", "--yes"])
+        .args(["--max-attempts", "1"])
+        .args(["--workdir", repo.to_str().unwrap()])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .args(["--openai-base-url", &fake.base_url()])
+        .env("OPENAI_API_KEY", KEY)
+        .env("VIRTUAL_ENV", venv.to_str().unwrap())
+        .env("PATH", path.to_str().unwrap())
+        .run();
+    let report = out.report(&t.path("report.json"));
+    assert_eq!(report["status"], "proposed", "{out:?}\n{report:#}");
+    let validation = &report["attempts"][0]["validation"];
+    assert_eq!(validation["passed"], true, "{validation:#}");
+    let commands = validation["commands"].to_string();
+    assert!(
+        commands.contains("cd backend && python -m pytest"),
         "{commands}"
     );
     assert_same_tree(
