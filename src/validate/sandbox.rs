@@ -17,8 +17,8 @@
 //!   without it, 1.3 s with it (112 MB copied in 0.24 s from a warm cache, ext4, no
 //!   reflinks). A bigger `target/` is left out: copying gigabytes per attempt costs
 //!   more than the build it saves and fills the temp directory.
-//! - A virtualenv at the top of the checkout (a directory holding `pyvenv.cfg`,
-//!   ignored or not) of at most [`VENV_COPY_LIMIT`] bytes is copied the same way and
+//! - A virtualenv at the top of the checkout or one level down (a directory holding
+//!   `pyvenv.cfg`, ignored or not) of at most [`VENV_COPY_LIMIT`] bytes is copied the same way and
 //!   relocated to the sandbox (see [`super::venv`]): its scripts and an editable
 //!   install (`pip install -e .`) then run and import the sandbox's files, never the
 //!   original's, and an active venv (`VIRTUAL_ENV`, `PATH`) is swapped for the copy
@@ -46,8 +46,8 @@ impl Sandbox {
     /// (executable scripts stay executable); a symlink is copied as a symlink only
     /// if it resolves inside `workdir` (absolute targets are re-pointed into the
     /// sandbox), otherwise it is left out so a test can never write through it.
-    /// Then the dependencies above: `node_modules`, `target/`, and each top-level
-    /// venv within [`VENV_COPY_LIMIT`] (whose links out, to its base interpreter,
+    /// Then the dependencies above: `node_modules`, `target/`, and each venv at the
+    /// top or one level down within [`VENV_COPY_LIMIT`] (whose links out, to its base interpreter,
     /// are kept).
     pub fn create(workdir: &Path) -> Result<Sandbox, ValidateError> {
         Sandbox::create_with(workdir, VENV_COPY_LIMIT)
@@ -61,7 +61,7 @@ impl Sandbox {
         // Files in a venv name the checkout as the user did, symlinks included.
         let given_root = std::path::absolute(workdir).unwrap_or_else(|_| src_root.clone());
         let venvs = venv::find(&src_root, venv_limit);
-        let own_copy = venvs.clone();
+        let own_copy: Vec<PathBuf> = venvs.iter().map(|v| src_root.join(v)).collect();
         let dir = tempfile::Builder::new()
             .prefix("self-heal-sandbox-")
             .tempdir()
@@ -83,7 +83,7 @@ impl Sandbox {
                 let name = e.file_name();
                 let top = e.depth() == 1;
                 // A venv gets its own copy below, with its own rules for links.
-                let venv = top && own_copy.iter().any(|v| v == name);
+                let venv = e.depth() <= 2 && own_copy.iter().any(|v| v == e.path());
                 !(name == ".git" || (name == ".self-heal" && top) || venv)
             });
 

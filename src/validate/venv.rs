@@ -1,8 +1,9 @@
 //! Virtualenvs in the sandbox: a private copy of each venv at the top of the
-//! checkout, relocated to the sandbox, and validation's environment pointed at it.
+//! checkout (or one level down, a monorepo project's `backend/.venv`), relocated to
+//! the sandbox, and validation's environment pointed at it.
 //!
-//! A venv is a top-level directory of the checkout holding a `pyvenv.cfg`,
-//! whatever its name (`.venv`, `venv`, `env`, ...), ignored or not: either way
+//! A venv is a directory of the checkout or of one of its directories holding a
+//! `pyvenv.cfg`, whatever its name (`.venv`, `venv`, `env`, ...), ignored or not: either way
 //! the main copy leaves it out and it is copied here, file by file with
 //! `fs::copy` (never a link to the original's files), keeping the files'
 //! modification times so the `.pyc` caches stay valid. Its symlinks follow a
@@ -25,7 +26,7 @@
 //! bigger than 1 MiB are never rewritten.
 
 use super::ValidateError;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
 /// The largest virtualenv the sandbox gets a copy of, in bytes (its files, not
@@ -40,23 +41,42 @@ const MAX_REWRITE: u64 = 1 << 20;
 /// to point an active venv's `VIRTUAL_ENV` and `PATH` entry at the copy.
 const ORIGIN_FILE: &str = ".self-heal-venv-origin";
 
-/// Names of the top-level directories of `root` that are virtualenvs of at most
-/// `limit` bytes.
-pub(super) fn find(root: &Path, limit: u64) -> Vec<OsString> {
-    let Ok(entries) = std::fs::read_dir(root) else {
+/// The virtualenvs of at most `limit` bytes among the directories of `root` and their
+/// subdirectories (a monorepo project's `backend/.venv`), relative to `root`, sorted.
+pub(super) fn find(root: &Path, limit: u64) -> Vec<PathBuf> {
+    let is_venv =
+        |d: &Path| std::fs::symlink_metadata(d.join("pyvenv.cfg")).is_ok_and(|m| m.is_file());
+    let mut found: Vec<PathBuf> = Vec::new();
+    for top in real_subdirs(root) {
+        if is_venv(&top) {
+            found.push(top);
+            continue;
+        }
+        let name = top.file_name().unwrap_or_default();
+        if name == ".git" || name == "node_modules" || name == "target" {
+            continue;
+        }
+        found.extend(real_subdirs(&top).into_iter().filter(|d| is_venv(d)));
+    }
+    let mut rels: Vec<PathBuf> = found
+        .into_iter()
+        .filter(|d| size_within(d, limit))
+        .filter_map(|d| d.strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect();
+    rels.sort();
+    rels
+}
+
+/// The directories in `dir`, not through symlinks.
+fn real_subdirs(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut names: Vec<OsString> = entries
+    entries
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter(|e| {
-            std::fs::symlink_metadata(e.path().join("pyvenv.cfg")).is_ok_and(|m| m.is_file())
-        })
-        .filter(|e| size_within(&e.path(), limit))
-        .map(|e| e.file_name())
-        .collect();
-    names.sort();
-    names
+        .map(|e| e.path())
+        .collect()
 }
 
 fn walk(dir: &Path) -> ignore::Walk {
@@ -80,7 +100,7 @@ fn size_within(dir: &Path, limit: u64) -> bool {
 
 /// The forms under which files may name the original checkout and its venv:
 /// (checkout root, venv path) pairs, longest first.
-fn path_forms(src_root: &Path, given_root: &Path, name: &OsStr) -> Vec<(PathBuf, PathBuf)> {
+fn path_forms(src_root: &Path, given_root: &Path, name: &Path) -> Vec<(PathBuf, PathBuf)> {
     let venv = src_root.join(name);
     let mut forms = vec![
         (src_root.to_path_buf(), venv.clone()),
@@ -91,8 +111,10 @@ fn path_forms(src_root: &Path, given_root: &Path, name: &OsStr) -> Vec<(PathBuf,
             (Ok(a), Ok(b)) => a == b,
             _ => false,
         };
-        if let (true, Some(parent)) = (same, recorded.parent()) {
-            forms.push((parent.to_path_buf(), recorded.clone()));
+        // The checkout is as many levels up as `name` has components (`backend/.venv`).
+        let checkout = recorded.ancestors().nth(name.components().count());
+        if let (true, Some(checkout)) = (same, checkout) {
+            forms.push((checkout.to_path_buf(), recorded.clone()));
         }
     }
     // The file system's root as "the checkout" would match every path.
@@ -121,13 +143,13 @@ fn recorded_path(venv: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Copies the venv `name` of `src_root` (canonical; `given_root` is the same
+/// Copies the venv `name` (relative) of `src_root` (canonical; `given_root` is the same
 /// directory as the caller named it) into `dst_root` and relocates the copy.
 pub(super) fn copy(
     src_root: &Path,
     given_root: &Path,
     dst_root: &Path,
-    name: &OsStr,
+    name: &Path,
 ) -> Result<(), ValidateError> {
     let err = |what: &str, p: &Path, e: std::io::Error| {
         ValidateError::Sandbox(format!("{what} {}: {e}", p.display()))
@@ -371,10 +393,14 @@ fn replace_paths(text: &[u8], pairs: &[(Vec<u8>, Vec<u8>)]) -> Option<Vec<u8>> {
     changed.then_some(out)
 }
 
-/// The venv copies in the sandbox at `root`: (original venv, its copy).
+/// The venv copies in the sandbox at `root` (as [`find`] looks for them: in its
+/// directories and theirs): (original venv, its copy).
 fn copies(root: &Path) -> Vec<(PathBuf, PathBuf)> {
     let mut out = Vec::new();
-    for dir in subdirs(root) {
+    let dirs = subdirs(root)
+        .into_iter()
+        .flat_map(|d| std::iter::once(d.clone()).chain(subdirs(&d)));
+    for dir in dirs {
         let Ok(bytes) = std::fs::read(dir.join(ORIGIN_FILE)) else {
             continue;
         };
@@ -563,7 +589,7 @@ mod tests {
         let canon = src.canonicalize().unwrap();
         let dst = dir.path().join("sb");
         std::fs::create_dir_all(&dst).unwrap();
-        copy(&canon, &src, &dst, OsStr::new(".venv")).unwrap();
+        copy(&canon, &src, &dst, Path::new(".venv")).unwrap();
 
         let sb = dst.display().to_string();
         let read = |rel: &str| std::fs::read_to_string(dst.join(".venv").join(rel)).unwrap();
@@ -647,10 +673,10 @@ mod tests {
                 std::fs::write(d.join("pyvenv.cfg"), "home = /usr/bin\n").unwrap();
             }
         }
-        assert_eq!(find(dir.path(), 100), vec![OsString::from("env")]);
+        assert_eq!(find(dir.path(), 100), vec![PathBuf::from("env")]);
         assert_eq!(
             find(dir.path(), 10_000),
-            vec![OsString::from("big"), OsString::from("env")]
+            vec![PathBuf::from("big"), PathBuf::from("env")]
         );
     }
 }

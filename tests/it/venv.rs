@@ -334,3 +334,59 @@ fn an_active_venv_at_the_root_serves_a_project_in_a_subdirectory() {
         "original checkout and venv",
     );
 }
+
+/// A monorepo project with its own venv (`backend/.venv`, active): that venv one
+/// level down gets its relocated copy too, so the fix is judged on the sandbox's
+/// sources.
+#[test]
+fn a_projects_own_venv_one_level_down_is_copied_and_swapped_in() {
+    let t = Test::new();
+    let repo = t.repo();
+    let project = repo.join("backend");
+    editable_project(&project);
+    fs::write(repo.join("README.md"), "# a monorepo\n").unwrap();
+    crate::support::harness::init_and_commit(&repo, "monorepo");
+    let log = t.path("ci.log");
+    fs::write(&log, ci_log(&project)).unwrap();
+    let before = snapshot_sources(&repo);
+
+    let fake = FakeOpenAi::start([Reply::reply_edits(
+        "add subtracts",
+        &[(
+            "backend/src/calc/__init__.py",
+            "return a - b",
+            "return a + b",
+        )],
+    )]);
+    let venv = project.join(".venv");
+    let path = std::env::join_paths(std::iter::once(venv.join("bin")).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let out = Test::new()
+        .current_dir(repo.clone())
+        .args(["run", "--log", log.to_str().unwrap(), "--dry-run", "--yes"])
+        .args(["--max-attempts", "1"])
+        .args(["--workdir", repo.to_str().unwrap()])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .args(["--openai-base-url", &fake.base_url()])
+        .env("OPENAI_API_KEY", KEY)
+        .env("VIRTUAL_ENV", venv.to_str().unwrap())
+        .env("PATH", path.to_str().unwrap())
+        .run();
+    let report = out.report(&t.path("report.json"));
+    assert_eq!(report["status"], "proposed", "{out:?}\n{report:#}");
+    let validation = &report["attempts"][0]["validation"];
+    assert_eq!(validation["passed"], true, "{validation:#}");
+    assert!(
+        validation["commands"]
+            .to_string()
+            .contains("cd backend && "),
+        "{validation:#}"
+    );
+    assert_same_tree(
+        &before,
+        &snapshot_sources(&repo),
+        "original checkout and venv",
+    );
+}
