@@ -224,6 +224,38 @@ fn ci_log_in(checkout: &Path, project: &str) -> String {
         .collect()
 }
 
+/// `run --dry-run` on the checkout `t.repo()` with `venv` active (`VIRTUAL_ENV`, its
+/// `bin/` first on `PATH`) and a model that fixes `add` in `fix_path`: the fix must be
+/// proposed after a passing validation, which is returned.
+fn validated_with_active_venv(t: &Test, venv: &Path, fix_path: &str) -> serde_json::Value {
+    let repo = t.repo();
+    let fake = FakeOpenAi::start([Reply::reply_edits(
+        "add subtracts",
+        &[(fix_path, "return a - b", "return a + b")],
+    )]);
+    let path = std::env::join_paths(std::iter::once(venv.join("bin")).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let log = t.path("ci.log");
+    let out = Test::new()
+        .current_dir(repo.clone())
+        .args(["run", "--log", log.to_str().unwrap(), "--dry-run", "--yes"])
+        .args(["--max-attempts", "1"])
+        .args(["--workdir", repo.to_str().unwrap()])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .args(["--openai-base-url", &fake.base_url()])
+        .env("OPENAI_API_KEY", KEY)
+        .env("VIRTUAL_ENV", venv.to_str().unwrap())
+        .env("PATH", path.to_str().unwrap())
+        .run();
+    let report = out.report(&t.path("report.json"));
+    assert_eq!(report["status"], "proposed", "{out:?}\n{report:#}");
+    let validation = report["attempts"][0]["validation"].clone();
+    assert_eq!(validation["passed"], true, "{validation:#}");
+    validation
+}
+
 /// The venv is active where self-heal runs (`VIRTUAL_ENV`, its `bin/` first on
 /// `PATH`): validation's `python -m pytest` runs the sandbox's copy instead. Run
 /// with the original, the fix would be judged on the unfixed sources (and the
@@ -238,30 +270,7 @@ fn an_active_venv_is_swapped_for_the_sandboxs_copy() {
     fs::write(&log, ci_log(&repo)).unwrap();
     let before = snapshot_sources(&repo);
 
-    let fake = FakeOpenAi::start([Reply::reply_edits(
-        "add subtracts",
-        &[("src/calc/__init__.py", "return a - b", "return a + b")],
-    )]);
-    let venv = repo.join(".venv");
-    let path = std::env::join_paths(std::iter::once(venv.join("bin")).chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))
-    .unwrap();
-    let out = Test::new()
-        .current_dir(repo.clone())
-        .args(["run", "--log", log.to_str().unwrap(), "--dry-run", "--yes"])
-        .args(["--max-attempts", "1"])
-        .args(["--workdir", repo.to_str().unwrap()])
-        .args(["--report", t.path("report.json").to_str().unwrap()])
-        .args(["--openai-base-url", &fake.base_url()])
-        .env("OPENAI_API_KEY", KEY)
-        .env("VIRTUAL_ENV", venv.to_str().unwrap())
-        .env("PATH", path.to_str().unwrap())
-        .run();
-    let report = out.report(&t.path("report.json"));
-    assert_eq!(report["status"], "proposed", "{out:?}\n{report:#}");
-    let validation = &report["attempts"][0]["validation"];
-    assert_eq!(validation["passed"], true, "{validation:#}");
+    let validation = validated_with_active_venv(&t, &repo.join(".venv"), "src/calc/__init__.py");
     let commands = validation["commands"].to_string();
     assert!(
         commands.contains("python -m pytest -q -p no:cacheprovider tests/test_calc.py::test_add"),
@@ -295,34 +304,8 @@ fn an_active_venv_at_the_root_serves_a_project_in_a_subdirectory() {
     fs::write(&log, ci_log_in(&repo, "backend")).unwrap();
     let before = snapshot_sources(&repo);
 
-    let fake = FakeOpenAi::start([Reply::reply_edits(
-        "add subtracts",
-        &[(
-            "backend/src/calc/__init__.py",
-            "return a - b",
-            "return a + b",
-        )],
-    )]);
-    let venv = repo.join(".venv");
-    let path = std::env::join_paths(std::iter::once(venv.join("bin")).chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))
-    .unwrap();
-    let out = Test::new()
-        .current_dir(repo.clone())
-        .args(["run", "--log", log.to_str().unwrap(), "--dry-run", "--yes"])
-        .args(["--max-attempts", "1"])
-        .args(["--workdir", repo.to_str().unwrap()])
-        .args(["--report", t.path("report.json").to_str().unwrap()])
-        .args(["--openai-base-url", &fake.base_url()])
-        .env("OPENAI_API_KEY", KEY)
-        .env("VIRTUAL_ENV", venv.to_str().unwrap())
-        .env("PATH", path.to_str().unwrap())
-        .run();
-    let report = out.report(&t.path("report.json"));
-    assert_eq!(report["status"], "proposed", "{out:?}\n{report:#}");
-    let validation = &report["attempts"][0]["validation"];
-    assert_eq!(validation["passed"], true, "{validation:#}");
+    let validation =
+        validated_with_active_venv(&t, &repo.join(".venv"), "backend/src/calc/__init__.py");
     let commands = validation["commands"].to_string();
     assert!(
         commands.contains("cd backend && python -m pytest"),
@@ -350,34 +333,8 @@ fn a_projects_own_venv_one_level_down_is_copied_and_swapped_in() {
     fs::write(&log, ci_log(&project)).unwrap();
     let before = snapshot_sources(&repo);
 
-    let fake = FakeOpenAi::start([Reply::reply_edits(
-        "add subtracts",
-        &[(
-            "backend/src/calc/__init__.py",
-            "return a - b",
-            "return a + b",
-        )],
-    )]);
-    let venv = project.join(".venv");
-    let path = std::env::join_paths(std::iter::once(venv.join("bin")).chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))
-    .unwrap();
-    let out = Test::new()
-        .current_dir(repo.clone())
-        .args(["run", "--log", log.to_str().unwrap(), "--dry-run", "--yes"])
-        .args(["--max-attempts", "1"])
-        .args(["--workdir", repo.to_str().unwrap()])
-        .args(["--report", t.path("report.json").to_str().unwrap()])
-        .args(["--openai-base-url", &fake.base_url()])
-        .env("OPENAI_API_KEY", KEY)
-        .env("VIRTUAL_ENV", venv.to_str().unwrap())
-        .env("PATH", path.to_str().unwrap())
-        .run();
-    let report = out.report(&t.path("report.json"));
-    assert_eq!(report["status"], "proposed", "{out:?}\n{report:#}");
-    let validation = &report["attempts"][0]["validation"];
-    assert_eq!(validation["passed"], true, "{validation:#}");
+    let validation =
+        validated_with_active_venv(&t, &project.join(".venv"), "backend/src/calc/__init__.py");
     assert!(
         validation["commands"]
             .to_string()
