@@ -392,8 +392,7 @@ fn single_module_surefire(root: &Path, framework: Framework, full: &str) -> Opti
 /// Before a run read by its report: the earlier reports, every module's included
 /// (a multi-module build's scoped run writes none in a module without a selected
 /// test, so an earlier one left there would be read as this run's).
-fn remove_stale_reports(root: &Path, sc: Option<ScopedCommand>) {
-    let Some(sc) = sc else { return };
+pub fn remove_stale_reports(root: &Path, sc: &ScopedCommand) {
     if let ResultsAt::JUnitDirs(name) = &sc.results {
         for d in report_dirs(root, name) {
             let _ = std::fs::remove_dir_all(d);
@@ -410,7 +409,7 @@ fn remove_stale_reports(root: &Path, sc: Option<ScopedCommand>) {
 fn remove_full_reports(root: &Path, step: &PlannedStep) {
     let Some(sc) = &step.full else { return };
     let _ = std::fs::remove_file(root.join(FULL_OUTPUT));
-    remove_stale_reports(root, Some(sc.clone()));
+    remove_stale_reports(root, sc);
 }
 
 /// The tests a failed full run reports failing: from its report (see
@@ -549,7 +548,7 @@ fn report_dirs(root: &Path, name: &str) -> Vec<std::path::PathBuf> {
 /// The text of every `TEST-*.xml` in a directory named `name` under `root`, or
 /// below one: Gradle writes `build/test-results/<task>/TEST-*.xml`, one directory
 /// per test task (one set per module), leaving out dependencies and VCS data.
-fn junit_reports(root: &Path, name: &str) -> Vec<String> {
+pub fn junit_reports(root: &Path, name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![(root.to_path_buf(), false)];
     while let Some((d, below)) = stack.pop() {
@@ -662,7 +661,7 @@ async fn run_steps(
     }
     for (i, step) in steps.iter().enumerate() {
         if let Some((sc, _)) = &step.report {
-            remove_stale_reports(root, Some(sc.clone()));
+            remove_stale_reports(root, sc);
             let _ = std::fs::remove_file(root.join(SCOPED_OUTPUT));
         } else if step.kind == Step::Full {
             remove_full_reports(root, step);
@@ -1192,7 +1191,7 @@ mod tests {
             &wanted,
         ))
         .unwrap();
-        remove_stale_reports(root, Some(sc.clone()));
+        remove_stale_reports(root, &sc);
         for rel in stale {
             assert!(!root.join(rel).exists(), "{rel}");
         }

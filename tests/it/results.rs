@@ -257,14 +257,8 @@ pub(crate) fn install_deps(sample: &str, dir: &Path) {
 
 /// Runs a scoped command in `dir` and reads its report.
 fn run_scoped(dir: &Path, sc: &ScopedCommand) -> (TestRun, String) {
-    for s in &sc.stale {
-        let _ = std::fs::remove_dir_all(dir.join(s));
-        let _ = std::fs::remove_file(dir.join(s));
-    }
     // A module without a selected test writes no report: an earlier run's would be read.
-    if let ResultsAt::JUnitDirs(name) = &sc.results {
-        remove_report_dirs(dir, name);
-    }
+    self_heal::validate::remove_stale_reports(dir, sc);
     let out = cmd(dir, &sc.argv).output().unwrap_or_else(|e| {
         panic!(
             "{}: {e} (scripts/install-test-deps.sh installs it)",
@@ -282,58 +276,12 @@ fn run_scoped(dir: &Path, sc: &ScopedCommand) -> (TestRun, String) {
             results::read(sc.format, &text)
         }
         ResultsAt::JUnitDirs(name) => {
-            let texts = junit_reports(dir, name);
+            let texts = self_heal::validate::junit_reports(dir, name);
             junit::read_all(texts.iter().map(String::as_str))
         }
     }
     .unwrap_or_else(|e| panic!("{}: {e}\n{all}", sc.shell()));
     (run, all)
-}
-
-/// Every `target/NAME` and `build/NAME` below `dir` (one per module).
-fn remove_report_dirs(dir: &Path, name: &str) {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if !p.is_dir() || e.file_name() == "node_modules" {
-                continue;
-            }
-            if e.file_name() == name && d.file_name().is_some_and(|n| n == "target" || n == "build")
-            {
-                std::fs::remove_dir_all(&p).unwrap();
-            } else {
-                stack.push(p);
-            }
-        }
-    }
-}
-
-/// Reports in a directory named `name` or below it (Gradle's `test-results/test/`).
-fn junit_reports(dir: &Path, name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![(dir.to_path_buf(), false)];
-    while let Some((d, below)) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        let in_reports = below || d.file_name().is_some_and(|n| n == name);
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() && e.file_name() != "node_modules" {
-                stack.push((p, in_reports));
-            } else if in_reports
-                && e.file_name().to_string_lossy().starts_with("TEST-")
-                && p.extension().is_some_and(|x| x == "xml")
-            {
-                out.push(std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 fn go_module(dir: &Path) -> Option<String> {
