@@ -46,6 +46,13 @@ pub fn prepare(
     mut flags: BTreeMap<String, String>,
     env: BTreeMap<String, String>,
 ) -> Result<Prepared, DemoError> {
+    // Nothing is written for a sample that cannot run here.
+    if let Some(program) = sample.needs_program {
+        let path = env.get("PATH").cloned().unwrap_or_default();
+        if which::which_in(program, Some(path), ".").is_err() {
+            return Ok(Prepared::NeedsProgram(program));
+        }
+    }
     let dir = tempfile::Builder::new()
         .prefix("self-heal-demo-")
         .tempdir()?;
@@ -61,12 +68,6 @@ pub fn prepare(
         flags.insert(k.to_string(), v.to_string());
     }
     let env_keep = env.get(KEEP_ENV).cloned();
-    if let Some(program) = sample.needs_program {
-        let path = env.get("PATH").cloned().unwrap_or_default();
-        if which::which_in(program, Some(path), dir.path()).is_err() {
-            return Ok(Prepared::NeedsProgram(program));
-        }
-    }
     let cfg = Config::resolve(&Sources { flags, env }, dir.path())?;
     if sample.needs_model && cfg.llm.is_none() {
         return Ok(Prepared::NeedsModel);

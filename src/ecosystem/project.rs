@@ -33,13 +33,11 @@ pub fn project_dir(
     }
     files.iter().find_map(|file| {
         let rel = plain_relative(file)?;
+        // Ancestors go from the nearest up: the last one holding a manifest is outermost.
         rel.ancestors()
             .skip(1)
-            .filter(|d| !d.as_os_str().is_empty())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .find(|d| holds(d))
+            .filter(|d| !d.as_os_str().is_empty() && holds(d))
+            .last()
             .map(Path::to_path_buf)
     })
 }

@@ -47,7 +47,7 @@ pub(super) fn find(root: &Path, limit: u64) -> Vec<PathBuf> {
     let is_venv =
         |d: &Path| std::fs::symlink_metadata(d.join("pyvenv.cfg")).is_ok_and(|m| m.is_file());
     let mut found: Vec<PathBuf> = Vec::new();
-    for top in real_subdirs(root) {
+    for top in subdirs(root) {
         if is_venv(&top) {
             found.push(top);
             continue;
@@ -56,7 +56,7 @@ pub(super) fn find(root: &Path, limit: u64) -> Vec<PathBuf> {
         if name == ".git" || name == "node_modules" || name == "target" {
             continue;
         }
-        found.extend(real_subdirs(&top).into_iter().filter(|d| is_venv(d)));
+        found.extend(subdirs(&top).into_iter().filter(|d| is_venv(d)));
     }
     let mut rels: Vec<PathBuf> = found
         .into_iter()
@@ -65,18 +65,6 @@ pub(super) fn find(root: &Path, limit: u64) -> Vec<PathBuf> {
         .collect();
     rels.sort();
     rels
-}
-
-/// The directories in `dir`, not through symlinks.
-fn real_subdirs(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.path())
-        .collect()
 }
 
 fn walk(dir: &Path) -> ignore::Walk {

@@ -24,13 +24,13 @@ impl Recipe for Gofmt {
         if files.is_empty() && !silent {
             return Ok(Vec::new());
         }
-        let check = input.analysis.command.as_deref().and_then(check);
+        let script = input.analysis.command.as_deref().and_then(check);
         let Some(bin) = tool::program(input.root, &[], Some("gofmt")) else {
             return Err(tool::missing("gofmt", "it comes with Go"));
         };
-        let simplify = check.as_ref().is_some_and(|c| c.simplify);
+        let simplify = script.as_ref().is_some_and(|c| c.simplify);
         if silent {
-            let Some(paths) = check
+            let Some(paths) = script
                 .as_ref()
                 .filter(|c| c.list)
                 .and_then(|c| c.paths.as_ref())
