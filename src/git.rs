@@ -60,24 +60,12 @@ impl Git {
         env: &[(String, String)],
         stdin: Option<&[u8]>,
     ) -> Result<String, GitError> {
-        let mut cmd = Command::new("git");
-        cmd.arg("-C")
-            .arg(&self.dir)
-            .args(args)
-            .env("GIT_TERMINAL_PROMPT", "0")
-            // Changed paths are file names, never globs.
-            .env("GIT_LITERAL_PATHSPECS", "1")
-            .env("LC_ALL", "C")
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
+        let mut cmd = self.command(args, env);
+        cmd.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         let spawn = |e: std::io::Error| GitError::Spawn(e.to_string());
         let mut child = cmd.spawn().map_err(spawn)?;
         if let (Some(input), Some(mut pipe)) = (stdin, child.stdin.take()) {
@@ -96,6 +84,25 @@ impl Git {
         Ok(text.strip_suffix('\n').unwrap_or(&text).to_string())
     }
 
+    /// `git -C dir ARGS` with `env`, no prompt, plain paths and C messages; stdout and
+    /// stderr piped, stdin left to the caller.
+    fn command(&self, args: &[&str], env: &[(String, String)]) -> Command {
+        let mut cmd = Command::new("git");
+        cmd.arg("-C")
+            .arg(&self.dir)
+            .args(args)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            // Changed paths are file names, never globs.
+            .env("GIT_LITERAL_PATHSPECS", "1")
+            .env("LC_ALL", "C")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
     /// Runs git and keeps at most `max` bytes of its stdout; `true` when more was
     /// written (git is then stopped: a diff of a generated file must not fill memory).
     pub fn run_capped(
@@ -105,19 +112,8 @@ impl Git {
         max: usize,
     ) -> Result<(String, bool), GitError> {
         use std::io::Read;
-        let mut cmd = Command::new("git");
-        cmd.arg("-C")
-            .arg(&self.dir)
-            .args(args)
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .env("GIT_LITERAL_PATHSPECS", "1")
-            .env("LC_ALL", "C")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
+        let mut cmd = self.command(args, env);
+        cmd.stdin(Stdio::null());
         let spawn = |e: std::io::Error| GitError::Spawn(e.to_string());
         let mut child = cmd.spawn().map_err(spawn)?;
         let mut out = Vec::new();
