@@ -8,17 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZE_MB="${SIZE_MB:-512}"
-FIXTURES="${SELF_HEAL_FIXTURES:-}"
-if [ -z "$FIXTURES" ]; then
-  if [ -d ../shared/fixtures ]; then FIXTURES=../shared/fixtures; else FIXTURES=/work/shared/fixtures; fi
-fi
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+bench_prereqs
 LOGS="$FIXTURES/ci-logs/bugswarm"
 [ -d "$LOGS" ] || { echo "no fixtures at $LOGS (set SELF_HEAL_FIXTURES)" >&2; exit 2; }
-
-if [ ! -x /usr/bin/time ]; then
-  echo "installing GNU time" >&2
-  if [ "$(id -u)" = 0 ]; then apt-get install -y time >/dev/null; else sudo apt-get install -y time >/dev/null; fi
-fi
 
 cargo build --release --example analyze_file >&2
 

@@ -37,3 +37,15 @@ pip_install() {
     done
     hash -r
 }
+
+# bench_prereqs: for the benchmarks, run from the checkout's root. Sets FIXTURES
+# (SELF_HEAL_FIXTURES, else ../shared/fixtures) and exits 2 when it holds no
+# ci-logs; installs GNU time, which reads the peak RSS.
+bench_prereqs() {
+    FIXTURES="${SELF_HEAL_FIXTURES:-}"
+    if [ -z "$FIXTURES" ]; then
+        if [ -d ../shared/fixtures ]; then FIXTURES=../shared/fixtures; else FIXTURES=/work/shared/fixtures; fi
+    fi
+    [ -d "$FIXTURES/ci-logs" ] || { echo "no fixtures at $FIXTURES (set SELF_HEAL_FIXTURES)" >&2; exit 2; }
+    [ -x /usr/bin/time ] || apt_install time
+}
