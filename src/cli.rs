@@ -90,7 +90,7 @@ async fn repair_and_print(cfg: Config, show_report_path: bool) -> anyhow::Result
         }
     }
     let started = std::time::Instant::now();
-    let sink = self_heal::console::Progress::new(cfg.in_actions, cfg.secrets.clone());
+    let sink = self_heal::console::Console::new(cfg.in_actions, cfg.secrets.clone());
     let outcome = tokio::select! {
         r = self_heal::run::run(&cfg, &cfg.approve, &sink) => r,
         // Ctrl-C can only land between steps: the final write is synchronous.

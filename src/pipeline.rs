@@ -12,7 +12,8 @@ use crate::github::event::WorkflowRun;
 use crate::llm::{LlmClient, LlmSettings, Templates};
 use crate::repair::edits;
 use crate::repair::memory::{self, Memory, MemoryEntry};
-use crate::repair::repair_loop::{self, LoopInput, Progress, ValidatedFix};
+use crate::progress::Sink;
+use crate::repair::repair_loop::{self, LoopInput, ValidatedFix};
 use crate::repair::PathPolicy;
 use crate::report::{Report, Status};
 use crate::types::Edit;
@@ -77,7 +78,7 @@ pub async fn repair_logs(
     cfg: &Config,
     mut analysis: Analysis,
     failed: FailedRun<'_>,
-    progress: Progress<'_>,
+    progress: &dyn Sink,
 ) -> Repaired {
     if wants_changes(cfg, &analysis) {
         let base = match &cfg.since {
@@ -96,7 +97,7 @@ pub async fn repair_logs(
 
 /// Local logs: "what changed" between `since` (default: the merge-base with the
 /// default branch) and the working tree the logs came from.
-pub fn with_local_changes(cfg: &Config, analysis: &mut Analysis, progress: Progress<'_>) {
+pub fn with_local_changes(cfg: &Config, analysis: &mut Analysis, progress: &dyn Sink) {
     if !wants_changes(cfg, analysis) {
         return;
     }
@@ -148,7 +149,7 @@ fn changes_since(
     analysis: &Analysis,
     base: Result<Base, String>,
     head: Option<&str>,
-    progress: Progress<'_>,
+    progress: &dyn Sink,
 ) -> ChangedSince {
     let token = cfg.github_token.clone().unwrap_or_default();
     let git = Git::new(&cfg.workdir, &token);
@@ -167,7 +168,7 @@ fn changes_since(
 pub async fn repair_analysis(
     cfg: &Config,
     analysis: &Analysis,
-    progress: Progress<'_>,
+    progress: &dyn Sink,
 ) -> Repaired {
     let fingerprint = memory::fingerprint(analysis);
     match repair_report(cfg, analysis, &fingerprint, progress).await {
@@ -189,7 +190,7 @@ async fn repair_report(
     cfg: &Config,
     analysis: &Analysis,
     fingerprint: &str,
-    progress: Progress<'_>,
+    progress: &dyn Sink,
 ) -> Result<(Report, Option<ValidatedFix>), Report> {
     let mut report = Report {
         failures: analysis.failures.clone(),
@@ -309,7 +310,7 @@ pub fn remember(
     fingerprint: &str,
     report: &Report,
     fix: &ValidatedFix,
-    progress: Progress<'_>,
+    progress: &dyn Sink,
 ) {
     let mut memory = Memory::load(&cfg.workdir);
     // The memory file stays in the checkout: the model's text goes in masked.

@@ -8,7 +8,7 @@ use crate::approve::{self, pending, Decision, Proposal};
 use crate::config::{ApproveMode, Config, Publish};
 use crate::pipeline::{self, Repaired};
 use crate::remote::{self, RemoteRun, Source, SourceError};
-use crate::repair::repair_loop::Progress;
+use crate::progress::Sink;
 use crate::report::workflow::{write_to_workflow, WorkflowFiles};
 use crate::report::{Report, Status, WriteError};
 use std::future::Future;
@@ -23,7 +23,7 @@ pub trait Approver: Sync {
     fn decide<'a>(
         &'a self,
         proposal: &'a Proposal,
-        progress: Progress<'a>,
+        progress: &'a dyn Sink,
     ) -> Pin<Box<dyn Future<Output = Decision> + 'a>>;
 }
 
@@ -31,7 +31,7 @@ impl Approver for ApproveMode {
     fn decide<'a>(
         &'a self,
         proposal: &'a Proposal,
-        progress: Progress<'a>,
+        progress: &'a dyn Sink,
     ) -> Pin<Box<dyn Future<Output = Decision> + 'a>> {
         Box::pin(async move { approve::ask(*self, proposal, &|l: &str| progress.say(l)).await })
     }
@@ -55,7 +55,7 @@ enum Target<'a> {
 pub async fn run(
     cfg: &Config,
     approver: &dyn Approver,
-    progress: Progress<'_>,
+    progress: &dyn Sink,
 ) -> Result<Outcome, UsageError> {
     let started = std::time::Instant::now();
     let mut outcome = repair(cfg, approver, progress).await?;
@@ -66,7 +66,7 @@ pub async fn run(
 async fn repair(
     cfg: &Config,
     approver: &dyn Approver,
-    progress: Progress<'_>,
+    progress: &dyn Sink,
 ) -> Result<Outcome, UsageError> {
     let say = |l: &str| progress.say(l);
     let source = match remote::resolve_source(cfg, &say).await {
@@ -142,7 +142,7 @@ async fn conclude(
     repaired: Repaired,
     decision: Option<Decision>,
     target: &Target<'_>,
-    progress: Progress<'_>,
+    progress: &dyn Sink,
 ) -> Report {
     let Some(fix) = repaired.fix.clone() else {
         return repaired.report;
