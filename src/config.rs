@@ -16,6 +16,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Bad usage or configuration: one line, exit code 2, nothing changed.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);
+
 /// A setting that is wrong: one line, exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {

@@ -20,11 +20,6 @@ use crate::types::Edit;
 use crate::validate::{Runner, ValidationPlan};
 use std::path::{Path, PathBuf};
 
-/// A run that could not start: bad usage or configuration (exit 2), nothing changed.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
 /// The outcome of the loop before anything is applied: the report so far and,
 /// when one validated, the fix waiting for approval.
 pub struct Repaired {

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::pin::Pin;
 
 /// A run that could not start: bad usage or configuration (exit 2), nothing changed.
-pub use crate::pipeline::UsageError;
+pub use crate::config::Usage;
 
 /// Decides on a validated fix. [`ApproveMode`] asks as the `approve` setting says.
 pub trait Approver: Sync {
@@ -56,7 +56,7 @@ pub async fn run(
     cfg: &Config,
     approver: &dyn Approver,
     progress: &dyn Sink,
-) -> Result<Outcome, UsageError> {
+) -> Result<Outcome, Usage> {
     let started = std::time::Instant::now();
     let mut outcome = repair(cfg, approver, progress).await?;
     outcome.report.timings.total_ms = started.elapsed().as_millis().try_into().unwrap_or(u64::MAX);
@@ -67,11 +67,11 @@ async fn repair(
     cfg: &Config,
     approver: &dyn Approver,
     progress: &dyn Sink,
-) -> Result<Outcome, UsageError> {
+) -> Result<Outcome, Usage> {
     let say = |l: &str| progress.say(l);
     let source = match remote::resolve_source(cfg, &say).await {
         Ok(s) => s,
-        Err(SourceError::Usage(msg)) => return Err(UsageError(msg)),
+        Err(SourceError::Usage(msg)) => return Err(Usage(msg)),
         Err(SourceError::Report(r)) => {
             return Ok(Outcome {
                 report: *r,
