@@ -34,7 +34,7 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         workdir: Option<PathBuf>,
         /// Budget for the excerpt, in tokens.
-        #[arg(long, value_name = "N", default_value_t = 1500)]
+        #[arg(long, value_name = "N", default_value_t = self_heal::settings::CONTEXT_TOKENS.parser.default)]
         context_tokens: usize,
     },
     /// Pre-flight: config, tokens, API reachability, git, validation tools.
