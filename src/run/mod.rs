@@ -1,9 +1,10 @@
-//! `self-heal run` as a library function, in stages that hand plain values forward:
-//! acquire the source ([`source`]) → analyse its logs ([`analysis`]) → decide where a
-//! fix will go ([`destination`]) and put the checkout at the failed commit
-//! ([`checkout`]) → what changed ([`changes`]) → plan ([`plan`]) → repair ([`repair`])
-//! → approve and deliver ([`conclude`]). Each stage returns its result or a [`Stop`];
-//! every way out is one [`Ending`], which alone writes the report's status and reason.
+//! `self-heal run` as a library function, in stages that hand plain values forward,
+//! one file each: acquire the source (`source.rs`) → analyse its logs (`analysis.rs`)
+//! → decide where a fix will go (`destination.rs`) and put the checkout at the failed
+//! commit (`checkout.rs`) → what changed (`changes.rs`) → plan (`plan.rs`) → repair
+//! (`repair.rs`) → approve and deliver (`conclude.rs`). Each stage returns its result
+//! or a [`Stop`]; every way out is one [`Ending`], which alone writes the report's
+//! status and reason.
 //!
 //! The binary only parses flags, calls [`run`] and [`write_outputs`], prints and maps
 //! the status to an exit code.
