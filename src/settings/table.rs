@@ -513,8 +513,8 @@ pub const CONTEXT_TOKENS: Setting<Number<usize>> = Setting {
 pub const SINCE: Setting<Checked<String>> = Setting {
     name: "since",
     value_name: "REV",
-    help: "Compare with this commit: its diff of the files the failures implicate goes to the model and the PR (default: the last green run of the workflow, else the PR's base; locally the merge-base with origin/HEAD; none: off)",
-    default: "the last green run's commit (in Actions), else the merge-base with `origin/HEAD`",
+    help: "Compare with this commit: its diff of the files the failures implicate goes to the model and the PR (default: the last green run of the workflow, else the PR's base; locally the merge-base with origin/HEAD, else the upstream, origin/main or origin/master; none: off)",
+    default: "the last green run's commit (in Actions), else the merge-base with the default branch (`origin/HEAD`, the upstream, `origin/main` or `origin/master`)",
     meaning: "\"what changed\": the diff since this commit of the files the failures implicate goes to the model and into the PR body; `none` turns it off",
     expected: "expected a git revision (a commit, branch or tag) or none",
     secret: false,
