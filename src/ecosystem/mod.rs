@@ -24,7 +24,7 @@ use std::path::Path;
 pub use python::python;
 
 /// A language self-heal knows how to validate. Serialised as its [`Language::name`]
-/// (`"python"`, ...), the `language` field of `analyze --json` (design.md 3.5).
+/// (`"python"`, ...), the `language` field of `analyze --json` (docs/log-analysis.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {

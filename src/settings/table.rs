@@ -1,9 +1,9 @@
-//! The rows of [`super::SETTINGS`], in the README's order.
+//! The rows of [`super::SETTINGS`], in docs/settings.md's order.
 
 use super::value::{self, Checked, Flag, Limit, List, Number, Seconds, Text, TextOr, Words};
 use super::{ApproveMode, Commands, Publish, Row, Setting, ValidationMode};
 
-/// Every setting, in the README's order (also the order of `--help`).
+/// Every setting, in docs/settings.md's order (also the order of `--help`).
 pub static SETTINGS: &[&dyn Row] = &[
     &GITHUB_TOKEN,
     &OPENAI_API_KEY,

@@ -553,7 +553,7 @@ fn stable(text: &str, w: &Workflow) -> String {
 }
 
 /// docs/examples/: the job summary and the PR body of a real repair (the recipe fix
-/// of the py-name-error sample, validated with real pytest), as the README shows them.
+/// of the py-name-error sample, validated with real pytest), as docs/how-it-works.md shows them.
 #[test]
 fn golden_job_summary_and_pr_body_examples() {
     let w = Workflow::new("py-name-error");
