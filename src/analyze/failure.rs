@@ -82,7 +82,7 @@ fn is_false(b: &bool) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Analysis {
     /// `python`, `java`, `go`, `rust`, `javascript`, or null when unknown.
-    pub language: Option<crate::ecosystem::Language>,
+    pub language: Option<crate::lang::Language>,
     pub failures: Vec<Failure>,
     /// The excerpt an LLM would get: compact, every failure kept.
     pub context: String,

@@ -23,7 +23,7 @@ pub mod triage;
 pub use failure::{Analysis, Failure, FailureKind};
 pub use sink::{MAX_DETAILS, MAX_FAILURES};
 
-use crate::ecosystem::Language;
+use crate::lang::Language;
 use crate::logs::{Cleaner, LogFile};
 use sink::{Found, Sink, Tier};
 use std::collections::VecDeque;

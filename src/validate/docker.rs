@@ -106,6 +106,12 @@ impl Container {
         steps: &Path,
         setup_first: bool,
     ) -> Result<Container, ValidateError> {
+        if opts.image.trim().is_empty() {
+            return Err(ValidateError::Docker(
+                "no image to validate in: the run's language is unknown; set validation-image"
+                    .to_string(),
+            ));
+        }
         let docker = docker.to_string_lossy().into_owned();
         // The docker client needs DOCKER_HOST & co, never our secrets.
         let env = exec::scrubbed_env();

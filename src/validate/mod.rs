@@ -30,7 +30,7 @@ pub use exec::{is_secret_env, scrubbed_env, HEAD_BYTES, OUTPUT, TAIL_BYTES};
 pub use sandbox::Sandbox;
 pub use steps::DEFAULT_SHELL;
 
-use crate::ecosystem::{self, Framework, Language};
+use crate::lang::{self, Framework, Language};
 use exec::{Exit, Outcome};
 use results::{ResultsAt, ScopedCommand, TestRun, Verdict};
 use serde::{Deserialize, Serialize};
@@ -86,7 +86,7 @@ pub struct ValidationPlan {
     /// the full command may still fail on these.
     pub pre_existing_failures: Vec<String>,
     /// Where every step runs, relative to the checkout: a monorepo's project
-    /// ([`crate::ecosystem::project::project_dir`]); None for the root.
+    /// ([`crate::lang::project::project_dir`]); None for the root.
     pub project_dir: Option<PathBuf>,
 }
 
@@ -179,7 +179,7 @@ pub async fn validate(
     let sandbox = root;
     let project = project_root(root, plan)?;
     let root = project.as_path();
-    let language = language_of(plan);
+    let language = language_of(plan, root);
     let full = full_command(root, plan, language);
     let scoped = scoped_step(root, plan, language, full.as_deref());
     if full.is_none() && scoped.is_none() {
@@ -208,7 +208,7 @@ pub async fn validate(
     // The evidence says where the commands ran, so a reader can run them again.
     let cd = |v: &mut Validation| {
         if let Some(dir) = &plan.project_dir {
-            let dir = ecosystem::sh_quote(&dir.display().to_string());
+            let dir = lang::sh_quote(&dir.display().to_string());
             for c in &mut v.commands {
                 *c = format!("cd {dir} && {c}");
             }
@@ -262,7 +262,7 @@ fn scoped_step(
     if let Some(sc) = scope::scoped_run(root, language, full, &wanted) {
         return Some(PlannedStep::scoped(sc, wanted));
     }
-    ecosystem::scoped_command(language, &plan.failing_tests)
+    lang::scoped_command(language, &plan.failing_tests)
         .map(|c| PlannedStep::new(Step::Scoped, c, None))
 }
 
@@ -281,7 +281,7 @@ pub async fn baseline_failures(
     let sandbox = root;
     let project = project_root(root, plan)?;
     let root = project.as_path();
-    let language = language_of(plan);
+    let language = language_of(plan, root);
     let Some(full) = full_command(root, plan, language) else {
         return Ok(None);
     };
@@ -333,7 +333,7 @@ fn full_step(
     full: String,
 ) -> PlannedStep {
     let plain = PlannedStep::new(Step::Full, full.clone(), plan.test_shell.as_deref());
-    let Some(scoping) = ecosystem::scoping(language, root, Some(&full)) else {
+    let Some(scoping) = lang::scoping(language, root, Some(&full)) else {
         return plain;
     };
     let posix = {
@@ -453,11 +453,13 @@ fn full_failures(
             out.exit.describe()
         ));
     }
-    ecosystem::or_default(language_of(plan))
-        .failed_tests(
-            &out.capture.report_lines,
-            out.capture.summary_line.as_deref(),
-        )
+    language_of(plan, root)
+        .and_then(|l| {
+            l.failed_tests(
+                &out.capture.report_lines,
+                out.capture.summary_line.as_deref(),
+            )
+        })
         .ok_or_else(|| "no list of failing tests in its output".to_string())
 }
 
@@ -581,7 +583,7 @@ fn full_command(root: &Path, plan: &ValidationPlan, language: Option<Language>) 
     plan.test_command
         .clone()
         .filter(|c| !c.trim().is_empty())
-        .or_else(|| ecosystem::detect_test_command(root, language))
+        .or_else(|| lang::detect_test_command(root, language))
 }
 
 fn setup_command(plan: &ValidationPlan) -> Option<String> {
@@ -596,10 +598,12 @@ fn effective_timeout(t: Duration) -> Duration {
     }
 }
 
-/// The plan's language, else the one whose form the test ids have (pytest node ids).
-fn language_of(plan: &ValidationPlan) -> Option<Language> {
+/// The plan's language, else the one whose form the test ids have (pytest node ids),
+/// else the project's at `root` as detection finds it; None when none claims it.
+fn language_of(plan: &ValidationPlan, root: &Path) -> Option<Language> {
     plan.language
         .or_else(|| Language::of_test_ids(&plan.failing_tests))
+        .or_else(|| Language::detect(root))
 }
 
 /// Runs step `i`, adds it to `v` (command and output section), and turns an
@@ -829,8 +833,8 @@ fn judge(
     match step.kind {
         Step::Setup => (false, Some("setup command failed".to_string())),
         Step::Scoped => {
-            let not_found = match (&out.exit, language_of(plan)) {
-                (Exit::Code(code), Some(l)) => ecosystem::of(l).scoped_found_nothing(*code),
+            let not_found = match (&out.exit, language_of(plan, root)) {
+                (Exit::Code(code), Some(l)) => l.scoped_found_nothing(*code),
                 _ => false,
             };
             let note = if not_found {
@@ -1133,9 +1137,9 @@ impl<'a> Executor<'a> {
 }
 
 /// The project's own test command, from its files, for the language named
-/// `language` (see [`ecosystem::detect_test_command`]).
+/// `language` (see [`lang::detect_test_command`]).
 pub fn detect_test_command(root: &Path, language: Option<&str>) -> Option<String> {
-    ecosystem::detect_test_command(root, language.and_then(Language::from_name))
+    lang::detect_test_command(root, language.and_then(Language::from_name))
 }
 
 #[cfg(test)]

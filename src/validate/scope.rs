@@ -1,17 +1,18 @@
 //! Test scoping by language name (the ecosystems hold the rules, see
-//! [`crate::ecosystem`]) and matching test ids across runs.
+//! [`crate::lang`]) and matching test ids across runs.
 
 use super::results::command::{self, ScopeRequest};
 use super::results::ScopedCommand;
-use crate::ecosystem::{self, Language};
+use crate::lang::{self, Language};
 use std::path::Path;
 
-pub use crate::ecosystem::{python, sh_quote};
+pub use crate::lang::python::python;
+pub use crate::lang::sh_quote;
 
 /// The command that runs only `tests`, for the language named `language` (or an
 /// alias); None when the language is unknown, has no scoping, or nothing is to run.
 pub fn scope(language: Option<&str>, tests: &[String]) -> Option<String> {
-    ecosystem::scoped_command(Some(Language::from_name(language?)?), tests)
+    lang::scoped_command(Some(Language::from_name(language?)?), tests)
 }
 
 /// The scoped run of `tests` for the project at `root` whose full test command is
@@ -24,7 +25,7 @@ pub fn scoped_run(
     command: Option<&str>,
     tests: &[String],
 ) -> Option<ScopedCommand> {
-    let scoping = ecosystem::scoping(language, root, command)?;
+    let scoping = lang::scoping(language, root, command)?;
     let mut req = ScopeRequest::new(scoping.framework, tests);
     req.base = scoping.base.as_deref();
     req.go_module = scoping.go_module.as_deref();

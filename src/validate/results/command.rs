@@ -19,7 +19,7 @@ use super::Format;
 use std::collections::BTreeMap;
 
 /// The frameworks are the ecosystems' (each ecosystem says which one a project uses).
-pub use crate::ecosystem::Framework;
+pub use crate::lang::Framework;
 
 /// Where the report of a scoped run is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,85 +1,79 @@
-//! What a language means to every stage, in one place per language.
+//! One home per language: `lang/<name>/` holds everything self-heal knows about it.
 //!
-//! Each stage asks the [`Ecosystem`] of the run's [`Language`] instead of matching on
-//! names: the analysis maps the tool that reported a failure to its language, the
-//! validation asks for the full and the scoped test command and reads the results back,
-//! the path policy asks which files are tests, the sandbox asks for a docker image, the
-//! context asks how test ids map to source. Adding a language is one file here plus a
-//! variant of [`Language`]; the compiler then points at [`of`].
+//! Every stage asks the run's [`Language`] instead of matching on names: the analysis
+//! maps the tool that reported a failure to its language, the validation asks for the
+//! full and the scoped test command and reads the results back, the path policy asks
+//! which files are tests, the sandbox asks for a docker image, the context asks how
+//! test ids map to source. A language is a unit struct implementing [`Lang`] in its
+//! own folder, and one line in [`LANGUAGES`].
 //!
 //! This module depends on nothing else in the crate (the analyze parsers, the
 //! validation and the repair loop all sit above it).
 
 pub mod context;
-mod go;
-mod java;
-mod javascript;
+pub mod go;
+pub mod java;
+pub mod javascript;
 pub mod project;
-mod python;
-mod rust;
+pub mod python;
+pub mod rust;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::Path;
 
-pub use python::python;
+/// Every language, in the order detection tries them when none is known. Adding a
+/// language is its folder and one line here.
+pub static LANGUAGES: &[&dyn Lang] = &[
+    &python::Python,
+    &go::Go,
+    &rust::Rust,
+    &javascript::JavaScript,
+    &java::Java,
+];
 
-/// A language self-heal knows how to validate. Serialised as its [`Language::name`]
-/// (`"python"`, ...), the `language` field of `analyze --json` (design.md 3.5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Python,
-    Go,
-    Rust,
-    /// JavaScript and TypeScript (one toolchain: node, npm, jest).
-    #[serde(rename = "javascript")]
-    JavaScript,
-    /// Java and the other JVM languages built by maven or gradle.
-    Java,
-}
+/// A language self-heal knows how to validate: a handle on its [`Lang`] in
+/// [`LANGUAGES`], compared and hashed by name. Serialised as its name (`"python"`,
+/// ...), the `language` field of `analyze --json` (design.md 3.5).
+#[derive(Clone, Copy)]
+pub struct Language(&'static dyn Lang);
 
 impl Language {
-    /// Every language, in the order detection tries them when none is known.
-    pub const ALL: [Language; 5] = [
-        Language::Python,
-        Language::Go,
-        Language::Rust,
-        Language::JavaScript,
-        Language::Java,
-    ];
+    /// Every registered language, in [`LANGUAGES`] order.
+    pub fn all() -> impl Iterator<Item = Language> {
+        LANGUAGES.iter().map(|l| Language(*l))
+    }
 
     pub fn name(self) -> &'static str {
-        match self {
-            Language::Python => "python",
-            Language::Go => "go",
-            Language::Rust => "rust",
-            Language::JavaScript => "javascript",
-            Language::Java => "java",
-        }
+        self.0.name()
+    }
+
+    /// The registered language of this exact name (`"python"`); None for another.
+    fn exact(name: &str) -> Option<Language> {
+        Language::all().find(|l| l.name() == name)
+    }
+
+    /// The registered language named `name`, for code and tests that name one the
+    /// registry is known to have. Panics on another name (a programming error).
+    pub fn named(name: &str) -> Language {
+        Language::exact(name).unwrap_or_else(|| panic!("no language named {name:?}"))
     }
 
     /// The language a name or one of its aliases (`py`, `golang`, `ts`, `gradle`, ...)
     /// stands for, case-insensitively.
     pub fn from_name(name: &str) -> Option<Language> {
         let name = name.trim().to_ascii_lowercase();
-        Language::ALL
-            .into_iter()
-            .find(|l| l.name() == name || of(*l).aliases().contains(&name.as_str()))
+        Language::all().find(|l| l.name() == name || l.aliases().contains(&name.as_str()))
     }
 
     /// The language of the tool an analyze parser names (`pytest`, `go vet`, `clippy`, ...).
     pub fn of_tool(tool: &str) -> Option<Language> {
-        Language::ALL
-            .into_iter()
-            .find(|l| of(*l).tools().contains(&tool))
+        Language::all().find(|l| l.tools().contains(&tool))
     }
 
     /// The language of a source file, by its extension.
     pub fn of_path(path: &str) -> Option<Language> {
         let ext = path.rsplit_once('.')?.1;
-        Language::ALL
-            .into_iter()
-            .find(|l| of(*l).extensions().contains(&ext))
+        Language::all().find(|l| l.extensions().contains(&ext))
     }
 
     /// The language whose test ids these are, when their form says so (pytest node ids).
@@ -87,9 +81,41 @@ impl Language {
         if ids.is_empty() {
             return None;
         }
-        Language::ALL
-            .into_iter()
-            .find(|l| of(*l).claims_test_ids(ids))
+        Language::all().find(|l| l.claims_test_ids(ids))
+    }
+
+    /// The language of the project at `root`, from its files, as detection finds its
+    /// test command: the first in [`LANGUAGES`] order with one.
+    pub fn detect(root: &Path) -> Option<Language> {
+        Language::all().find(|l| l.detect_test_command(root, false).is_some())
+    }
+}
+
+/// A handle on its language: `language.docker_image()` asks the language itself.
+impl std::ops::Deref for Language {
+    type Target = dyn Lang;
+    fn deref(&self) -> &(dyn Lang + 'static) {
+        self.0
+    }
+}
+
+impl PartialEq for Language {
+    fn eq(&self, other: &Language) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Language {}
+
+impl std::hash::Hash for Language {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name().hash(state)
+    }
+}
+
+impl std::fmt::Debug for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Language({})", self.name())
     }
 }
 
@@ -99,19 +125,25 @@ impl std::fmt::Display for Language {
     }
 }
 
-/// `language.as_deref()` reads as the name, so code and tests that compare an
-/// `Option<Language>` with `Some("python")` keep working.
-impl std::ops::Deref for Language {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.name()
+impl Serialize for Language {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Language {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Language, D::Error> {
+        let name = String::deserialize(d)?;
+        Language::exact(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown language {name:?}")))
     }
 }
 
 /// Everything a stage needs to know about one language. Implementations are plain
-/// unit structs, one per file; the defaults are what "nothing known" means.
-pub trait Ecosystem: Sync {
-    fn language(&self) -> Language;
+/// unit structs, one per folder; the defaults are what "nothing known" means.
+pub trait Lang: Sync {
+    /// The language's name: `analyze --json`'s `language`, the README's.
+    fn name(&self) -> &'static str;
 
     /// Other names users and tools give the language (`py`, `golang`, `maven`, ...).
     fn aliases(&self) -> &'static [&'static str];
@@ -136,8 +168,8 @@ pub trait Ecosystem: Sync {
     fn detect_test_command(&self, root: &Path, declared: bool) -> Option<String>;
 
     /// The command that runs only `tests` (trimmed, non-empty ids in the framework's
-    /// form), judged by its exit code and [`Ecosystem::failed_tests`]; None when this
-    /// language scopes through [`Ecosystem::scoping`] instead (or cannot scope).
+    /// form), judged by its exit code and [`Lang::failed_tests`]; None when this
+    /// language scopes through [`Lang::scoping`] instead (or cannot scope).
     fn scoped_command(&self, _tests: &[&str]) -> Option<String> {
         None
     }
@@ -189,10 +221,9 @@ pub trait Ecosystem: Sync {
         &[]
     }
 
-    /// How to gather the source a fix needs (the per-language scanners in `context/`).
-    fn context(&self) -> &'static dyn context::SourceContext {
-        context::of(self.language())
-    }
+    /// How to gather the source a fix needs: where a test id's test is, what a file
+    /// leads to (its `context.rs`).
+    fn context(&self) -> &'static dyn context::SourceContext;
 }
 
 /// A test framework whose runs can be scoped to some tests and whose report can be
@@ -230,26 +261,9 @@ impl Scoping {
     }
 }
 
-/// The test framework of the project at `root` in `language` (see [`Ecosystem::scoping`]).
+/// The test framework of the project at `root` in `language` (see [`Lang::scoping`]).
 pub fn scoping(language: Option<Language>, root: &Path, command: Option<&str>) -> Option<Scoping> {
-    of(language?).scoping(root, command)
-}
-
-/// The ecosystem of a language.
-pub fn of(language: Language) -> &'static dyn Ecosystem {
-    match language {
-        Language::Python => &python::Python,
-        Language::Go => &go::Go,
-        Language::Rust => &rust::Rust,
-        Language::JavaScript => &javascript::JavaScript,
-        Language::Java => &java::Java,
-    }
-}
-
-/// The ecosystem of `language`, or Python's when the language is unknown: the
-/// defaults self-heal had before it knew other languages (image, result reading).
-pub fn or_default(language: Option<Language>) -> &'static dyn Ecosystem {
-    of(language.unwrap_or(Language::Python))
+    language?.scoping(root, command)
 }
 
 /// The project's own test command, from its files (pytest.ini, pyproject, go.mod,
@@ -257,8 +271,8 @@ pub fn or_default(language: Option<Language>) -> &'static dyn Ecosystem {
 pub fn detect_test_command(root: &Path, language: Option<Language>) -> Option<String> {
     language
         .into_iter()
-        .chain(Language::ALL.into_iter().filter(|l| Some(*l) != language))
-        .find_map(|l| of(l).detect_test_command(root, language == Some(l)))
+        .chain(Language::all().filter(|l| Some(*l) != language))
+        .find_map(|l| l.detect_test_command(root, language == Some(l)))
 }
 
 /// The command that runs only `tests` in `language`; None without a language, without
@@ -272,7 +286,7 @@ pub fn scoped_command(language: Option<Language>, tests: &[String]) -> Option<St
     if tests.is_empty() {
         return None;
     }
-    of(language?).scoped_command(&tests)
+    language?.scoped_command(&tests)
 }
 
 /// Whether a normalised repo path is a test file: under a test directory of any of
@@ -294,10 +308,7 @@ pub fn is_test_path(norm: &str) -> bool {
     let stem_ext = name.rsplit_once('.');
     let ext = stem_ext.map(|(_, e)| e).unwrap_or("");
     let stem = stem_ext.map(|(s, _)| s).unwrap_or(name);
-    if let Some(is_test) = Language::ALL
-        .into_iter()
-        .find_map(|l| of(l).test_file_name(stem, ext))
-    {
+    if let Some(is_test) = Language::all().find_map(|l| l.test_file_name(stem, ext)) {
         return is_test;
     }
     // Ruby has no ecosystem, but its test files must not be edited either.
@@ -309,7 +320,7 @@ pub fn is_test_path(norm: &str) -> bool {
 
 /// Markdown fence info string of a file extension, when a language claims it.
 pub fn fence_tag(ext: &str) -> Option<&'static str> {
-    Language::ALL.into_iter().find_map(|l| of(l).fence_tag(ext))
+    Language::all().find_map(|l| l.fence_tag(ext))
 }
 
 /// Quotes `s` for `sh` (single quotes, `'` as `'\''`), leaving plain words bare.
@@ -340,31 +351,39 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_serialise_as_before() {
-        for l in Language::ALL {
+        for l in Language::all() {
             assert_eq!(Language::from_name(l.name()), Some(l));
-            assert_eq!(of(l).language(), l);
-            assert_eq!(
-                serde_json::to_string(&l).unwrap(),
-                format!("\"{}\"", l.name())
-            );
+            assert_eq!(Language::named(l.name()), l);
+            let json = serde_json::to_string(&l).unwrap();
+            assert_eq!(json, format!("\"{}\"", l.name()));
+            assert_eq!(serde_json::from_str::<Language>(&json).unwrap(), l);
         }
-        assert_eq!(Language::from_name(" TS "), Some(Language::JavaScript));
+        let names: Vec<&str> = Language::all().map(|l| l.name()).collect();
+        assert_eq!(names, ["python", "go", "rust", "javascript", "java"]);
+        assert_eq!(
+            Language::from_name(" TS "),
+            Some(Language::named("javascript"))
+        );
         assert_eq!(Language::from_name("cobol"), None);
+        assert!(serde_json::from_str::<Language>("\"py\"").is_err());
     }
 
     #[test]
     fn tools_and_extensions_belong_to_one_language() {
         let mut seen = std::collections::HashSet::new();
-        for l in Language::ALL {
-            for t in of(l).tools() {
+        for l in Language::all() {
+            for t in l.tools() {
                 assert!(seen.insert(format!("tool {t}")), "{t} twice");
             }
-            for e in of(l).extensions() {
+            for e in l.extensions() {
                 assert!(seen.insert(format!("ext {e}")), "{e} twice");
             }
         }
-        assert_eq!(Language::of_tool("go vet"), Some(Language::Go));
-        assert_eq!(Language::of_path("src/a.tsx"), Some(Language::JavaScript));
+        assert_eq!(Language::of_tool("go vet"), Some(Language::named("go")));
+        assert_eq!(
+            Language::of_path("src/a.tsx"),
+            Some(Language::named("javascript"))
+        );
     }
 
     #[test]

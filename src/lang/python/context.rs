@@ -1,7 +1,8 @@
 //! Python: pytest node ids and unittest ids, `import`/`from … import` resolution
 //! (also under `src/` and the importing file's directory).
 
-use super::{parent_dir, re, RepoView, SourceContext, TestRef};
+use crate::lang::context::{self, parent_dir, re, RepoView, SourceContext, TestRef};
+use crate::lang::Lang;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -206,7 +207,7 @@ fn test_function_lines(
 /// The file's top block: everything before the first top-level def/class/decorator,
 /// which is where imports live.
 fn header_lines(lines: &[&str]) -> Option<(usize, usize)> {
-    super::header(lines, |l| {
+    context::header(lines, |l| {
         l.starts_with("def ")
             || l.starts_with("class ")
             || l.starts_with("async def ")
@@ -219,13 +220,16 @@ fn header_lines(lines: &[&str]) -> Option<(usize, usize)> {
 /// their `src/`: a monorepo's `backend/` imports its modules from there, as pytest run
 /// in `backend/` does.
 fn project_dirs(repo: &dyn RepoView, rel: &str) -> Vec<String> {
-    let manifests = super::super::of(crate::ecosystem::Language::Python).manifests();
+    let manifests = super::Python.manifests();
     let mut out = Vec::new();
     let mut dir = parent_dir(rel);
     while !dir.is_empty() {
-        if manifests.iter().any(|m| repo.is_file(&super::join(dir, m))) {
+        if manifests
+            .iter()
+            .any(|m| repo.is_file(&context::join(dir, m)))
+        {
             out.push(dir.to_string());
-            out.push(super::join(dir, "src"));
+            out.push(context::join(dir, "src"));
         }
         dir = parent_dir(dir);
     }
@@ -283,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_project_in_a_subdirectory_imports_and_names_tests_from_its_own_directory() {
-        let repo = super::super::Files(&[
+        let repo = context::Files(&[
             ("backend/pyproject.toml", "[project]\nname = 'pager'\n"),
             (
                 "backend/pager/__init__.py",

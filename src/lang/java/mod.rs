@@ -1,13 +1,15 @@
 //! Java and the JVM languages: maven (surefire) and gradle projects.
 
-use super::{Ecosystem, Framework, Language, Scoping};
+pub mod context;
+
+use super::{Framework, Lang, Scoping};
 use std::path::Path;
 
 pub struct Java;
 
-impl Ecosystem for Java {
-    fn language(&self) -> Language {
-        Language::Java
+impl Lang for Java {
+    fn name(&self) -> &'static str {
+        "java"
     }
 
     fn aliases(&self) -> &'static [&'static str] {
@@ -71,6 +73,10 @@ impl Ecosystem for Java {
 
     fn docker_image(&self) -> &'static str {
         "maven:3-eclipse-temurin-17"
+    }
+
+    fn context(&self) -> &'static dyn super::context::SourceContext {
+        &context::JavaContext
     }
 }
 

@@ -1,6 +1,8 @@
 //! Python: pytest (and unittest ids), pyproject/setup.cfg/tox projects.
 
-use super::{quoted_words, Ecosystem, Language};
+pub mod context;
+
+use super::{quoted_words, Lang};
 use std::path::Path;
 use std::process::Command;
 
@@ -16,9 +18,9 @@ pub fn python() -> &'static str {
     }
 }
 
-impl Ecosystem for Python {
-    fn language(&self) -> Language {
-        Language::Python
+impl Lang for Python {
+    fn name(&self) -> &'static str {
+        "python"
     }
 
     fn aliases(&self) -> &'static [&'static str] {
@@ -114,6 +116,10 @@ impl Ecosystem for Python {
 
     fn docker_image(&self) -> &'static str {
         "python:3.11"
+    }
+
+    fn context(&self) -> &'static dyn super::context::SourceContext {
+        &context::PythonContext
     }
 
     /// A pytest command needs pytest importable by the interpreter it starts.

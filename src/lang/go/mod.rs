@@ -1,13 +1,15 @@
 //! Go: `go test` on modules (go.mod).
 
-use super::{Ecosystem, Framework, Language, Scoping};
+pub mod context;
+
+use super::{Framework, Lang, Scoping};
 use std::path::Path;
 
 pub struct Go;
 
-impl Ecosystem for Go {
-    fn language(&self) -> Language {
-        Language::Go
+impl Lang for Go {
+    fn name(&self) -> &'static str {
+        "go"
     }
 
     fn aliases(&self) -> &'static [&'static str] {
@@ -51,6 +53,10 @@ impl Ecosystem for Go {
     fn docker_image(&self) -> &'static str {
         "golang:1"
     }
+
+    fn context(&self) -> &'static dyn super::context::SourceContext {
+        &context::GoContext
+    }
 }
 
 /// `go test` with the module path of `go.mod` (packages are given as `./dir`).
@@ -68,7 +74,7 @@ fn go_scoping(root: &Path) -> Option<Scoping> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{scoping, Framework, Language};
+    use crate::lang::{scoping, Framework, Language};
 
     #[test]
     fn go_test_knows_the_module() {
@@ -78,7 +84,7 @@ mod tests {
             "module example.com/m\n\ngo 1.22\n",
         )
         .unwrap();
-        let s = scoping(Some(Language::Go), dir.path(), None).unwrap();
+        let s = scoping(Some(Language::named("go")), dir.path(), None).unwrap();
         assert_eq!(s.framework, Framework::GoTest);
         assert_eq!(s.go_module.as_deref(), Some("example.com/m"));
     }

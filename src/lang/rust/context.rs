@@ -2,7 +2,9 @@
 //! module's file; an integration test (`tests/*.rs`, examples, benches) → the crate's
 //! `src/lib.rs` and the modules it names through the crate's name.
 
-use super::{brace_block, join, parent_dir, push_unique, re, RepoView, SourceContext, TestRef};
+use crate::lang::context::{
+    self, brace_block, join, parent_dir, push_unique, re, RepoView, SourceContext, TestRef,
+};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -42,8 +44,8 @@ impl SourceContext for RustContext {
 
     fn test_ranges(&self, lines: &[&str], test: &TestRef) -> Option<Vec<(usize, usize)>> {
         let start = fn_line(lines, test.func.as_deref()?)?;
-        let first = super::with_attributes(lines, start, "#[");
-        let mut v: Vec<(usize, usize)> = super::header(lines, |l| {
+        let first = context::with_attributes(lines, start, "#[");
+        let mut v: Vec<(usize, usize)> = context::header(lines, |l| {
             let t = l.trim_start();
             !(t.is_empty()
                 || t.starts_with("//")

@@ -1,13 +1,15 @@
 //! Rust: cargo projects, libtest name filters.
 
-use super::{Ecosystem, Framework, Language, Scoping};
+pub mod context;
+
+use super::{Framework, Lang, Scoping};
 use std::path::Path;
 
 pub struct Rust;
 
-impl Ecosystem for Rust {
-    fn language(&self) -> Language {
-        Language::Rust
+impl Lang for Rust {
+    fn name(&self) -> &'static str {
+        "rust"
     }
 
     fn aliases(&self) -> &'static [&'static str] {
@@ -51,6 +53,10 @@ impl Ecosystem for Rust {
 
     fn docker_image(&self) -> &'static str {
         "rust:1"
+    }
+
+    fn context(&self) -> &'static dyn super::context::SourceContext {
+        &context::RustContext
     }
 }
 

@@ -1,13 +1,15 @@
 //! JavaScript and TypeScript: npm projects, jest.
 
-use super::{Ecosystem, Framework, Language, Scoping};
+pub mod context;
+
+use super::{Framework, Lang, Scoping};
 use std::path::Path;
 
 pub struct JavaScript;
 
-impl Ecosystem for JavaScript {
-    fn language(&self) -> Language {
-        Language::JavaScript
+impl Lang for JavaScript {
+    fn name(&self) -> &'static str {
+        "javascript"
     }
 
     fn aliases(&self) -> &'static [&'static str] {
@@ -60,6 +62,10 @@ impl Ecosystem for JavaScript {
 
     fn docker_image(&self) -> &'static str {
         "node:20"
+    }
+
+    fn context(&self) -> &'static dyn super::context::SourceContext {
+        &context::JsContext
     }
 }
 

@@ -5,7 +5,7 @@
 //! of the language's [`manifests`](super::Ecosystem::manifests). Outermost, because a
 //! Maven reactor, a cargo workspace or an npm workspace runs its tests from the top.
 
-use super::{of, Language};
+use super::Language;
 use std::path::{Component, Path, PathBuf};
 
 /// The directory, relative to `root`, that the tests of `language` run in for failures in
@@ -18,7 +18,7 @@ pub fn project_dir(
     files: &[&str],
     ids: &[&str],
 ) -> Option<PathBuf> {
-    let manifests = of(language?).manifests();
+    let manifests = language?.manifests();
     let holds = |dir: &Path| manifests.iter().any(|m| root.join(dir).join(m).is_file());
     if holds(Path::new("")) {
         return None;
@@ -100,18 +100,30 @@ mod tests {
         ]);
         let at = |l, f: &str| project_dir(t.path(), Some(l), &[f], &[]);
         assert_eq!(
-            at(Language::Go, "backend/words/count_test.go"),
+            at(Language::named("go"), "backend/words/count_test.go"),
             Some("backend".into())
         );
         assert_eq!(
-            at(Language::JavaScript, "web/packages/ui/src/a.test.js"),
+            at(
+                Language::named("javascript"),
+                "web/packages/ui/src/a.test.js"
+            ),
             Some("web".into()),
             "a workspace runs from its top"
         );
-        assert_eq!(at(Language::JavaScript, "./web/x.js"), Some("web".into()));
+        assert_eq!(
+            at(Language::named("javascript"), "./web/x.js"),
+            Some("web".into())
+        );
         // A file in no project, a path leaving the checkout, no language: the root.
-        assert_eq!(at(Language::Rust, "backend/words/count_test.go"), None);
-        assert_eq!(at(Language::Go, "../backend/words/count_test.go"), None);
+        assert_eq!(
+            at(Language::named("rust"), "backend/words/count_test.go"),
+            None
+        );
+        assert_eq!(
+            at(Language::named("go"), "../backend/words/count_test.go"),
+            None
+        );
         assert_eq!(
             project_dir(t.path(), None, &["backend/words/count_test.go"], &[]),
             None
@@ -122,7 +134,12 @@ mod tests {
     fn a_manifest_at_the_root_keeps_the_root() {
         let t = tree(&["go.mod", "tools/go.mod", "tools/x_test.go"]);
         assert_eq!(
-            project_dir(t.path(), Some(Language::Go), &["tools/x_test.go"], &[]),
+            project_dir(
+                t.path(),
+                Some(Language::named("go")),
+                &["tools/x_test.go"],
+                &[]
+            ),
             None
         );
     }
@@ -136,7 +153,7 @@ mod tests {
         assert_eq!(
             project_dir(
                 t.path(),
-                Some(Language::Python),
+                Some(Language::named("python")),
                 &file,
                 &["plugins/foo/tests/test_a.py::t"]
             ),
@@ -145,7 +162,7 @@ mod tests {
         assert_eq!(
             project_dir(
                 t.path(),
-                Some(Language::Python),
+                Some(Language::named("python")),
                 &file,
                 &["tests/test_a.py::t"]
             ),

@@ -1,4 +1,4 @@
-//! How to gather the source a fix needs, per language: where a test id's test lives,
+//! How to gather the source a fix needs, per language (each language's `context.rs`): where a test id's test lives,
 //! which lines of it to show, and which repository files a file leads to (its imports,
 //! the code under test), most relevant first.
 //!
@@ -6,16 +6,7 @@
 //! in a view that reads only inside the checkout and never secret, huge or binary
 //! files, so these scanners never touch the file system themselves.
 
-mod go;
-mod java;
-mod javascript;
-mod python;
-mod rust;
-
-use super::Language;
 use std::sync::OnceLock;
-
-pub use python::module_file;
 
 /// Read-only access to the checkout, with paths relative to its root (`/`-separated).
 pub trait RepoView {
@@ -54,17 +45,6 @@ pub trait SourceContext: Sync {
     /// related files. Python's context never did, and stays as it was.
     fn follows_located_files(&self) -> bool {
         true
-    }
-}
-
-/// The source context of a language.
-pub fn of(language: Language) -> &'static dyn SourceContext {
-    match language {
-        Language::Python => &python::PythonContext,
-        Language::Go => &go::GoContext,
-        Language::Rust => &rust::RustContext,
-        Language::JavaScript => &javascript::JsContext,
-        Language::Java => &java::JavaContext,
     }
 }
 

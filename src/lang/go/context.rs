@@ -2,7 +2,9 @@
 //! package's other files (the same-named file first); one hop further are the module's
 //! own packages it imports (by the module path in `go.mod`).
 
-use super::{brace_block, join, parent_dir, push_unique, re, RepoView, SourceContext, TestRef};
+use crate::lang::context::{
+    self, brace_block, join, parent_dir, push_unique, re, RepoView, SourceContext, TestRef,
+};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -149,7 +151,7 @@ fn in_module(module: &str, path: &str) -> Option<String> {
         return Some(String::new());
     }
     let rest = path.strip_prefix(module)?.strip_prefix('/')?;
-    super::normalize(rest)
+    context::normalize(rest)
 }
 
 /// The directory of a package as a log names it: an import path of this module, or a
@@ -162,7 +164,7 @@ fn package_dir(repo: &dyn RepoView, pkg: &str) -> Option<String> {
     if p.is_empty() || p == "." {
         return Some(String::new());
     }
-    super::normalize(p)
+    context::normalize(p)
 }
 
 /// The import paths of a Go file (single imports and `import ( … )` blocks).
@@ -194,7 +196,7 @@ fn imports(text: &str) -> Vec<String> {
 
 /// `package` and imports: everything before the first top-level declaration.
 fn header(lines: &[&str]) -> Option<(usize, usize)> {
-    super::header(lines, |l| {
+    context::header(lines, |l| {
         ["func ", "type ", "var ", "const "]
             .iter()
             .any(|p| l.starts_with(p))
@@ -218,7 +220,7 @@ mod tests {
 
     #[test]
     fn a_module_in_a_subdirectory_leads_to_the_packages_it_imports() {
-        let repo = super::super::Files(&[
+        let repo = context::Files(&[
             ("backend/go.mod", "module example.com/api\n\ngo 1.22\n"),
             ("backend/words/count_test.go", "package words\n"),
             (

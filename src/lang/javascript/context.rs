@@ -3,8 +3,9 @@
 //! extensions (`./a.js` may be `a.ts`), directories' `index` files, and tsconfig's
 //! (or jsconfig's) `baseUrl` and `paths`.
 
-use super::{
-    brace_block, join, normalize, parent_dir, push_unique, re, RepoView, SourceContext, TestRef,
+use crate::lang::context::{
+    self, brace_block, join, normalize, parent_dir, push_unique, re, RepoView, SourceContext,
+    TestRef,
 };
 use regex::Regex;
 use std::sync::OnceLock;
@@ -39,7 +40,7 @@ impl SourceContext for JsContext {
             })
             .max_by_key(|&(i, len)| (len, std::cmp::Reverse(i)))
             .map(|(i, _)| i)?;
-        let mut v: Vec<(usize, usize)> = super::header(lines, |l| {
+        let mut v: Vec<(usize, usize)> = context::header(lines, |l| {
             let t = l.trim_start();
             !(t.is_empty()
                 || t.starts_with("//")

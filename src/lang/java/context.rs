@@ -2,7 +2,9 @@
 //! own package it names; a test under `src/test/java` finds its code under
 //! `src/main/java` (Maven and Gradle layouts, also in sub-modules).
 
-use super::{brace_block, join, parent_dir, push_unique, re, RepoView, SourceContext, TestRef};
+use crate::lang::context::{
+    self, brace_block, join, parent_dir, push_unique, re, RepoView, SourceContext, TestRef,
+};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -61,13 +63,13 @@ impl SourceContext for JavaContext {
                 && !t.starts_with("//")
                 && (t.contains("void ") || t.starts_with("public ") || t.starts_with("fun "))
         })?;
-        let first = super::with_attributes(lines, start, "@");
+        let first = context::with_attributes(lines, start, "@");
         let class_line = test.class.as_deref().and_then(|c| {
             let needle = format!("class {c}");
             lines[..first].iter().position(|l| l.contains(&needle))
         });
         let mut v: Vec<(usize, usize)> = Vec::new();
-        if let Some(h) = super::header(lines, |l| {
+        if let Some(h) = context::header(lines, |l| {
             let t = l.trim_start();
             !(t.is_empty()
                 || t.starts_with("package ")
@@ -79,7 +81,7 @@ impl SourceContext for JavaContext {
             v.push(h);
         }
         if let Some(c) = class_line {
-            v.push((super::with_attributes(lines, c, "@"), c));
+            v.push((context::with_attributes(lines, c, "@"), c));
         }
         v.push((first, brace_block(lines, start).1));
         Some(v)
