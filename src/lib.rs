@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod console;
 pub mod demo;
+pub mod failure;
 pub mod fsutil;
 pub mod git;
 pub mod github;

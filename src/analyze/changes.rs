@@ -456,7 +456,7 @@ mod tests {
         )
         .unwrap();
         let analysis = Analysis {
-            failures: vec![super::super::Failure {
+            failures: vec![crate::failure::Failure {
                 test: Some("tests/test_pager.py::test_x".into()),
                 ..Default::default()
             }],

@@ -7,8 +7,8 @@
 //! test ids map to source. A language is a unit struct implementing [`Lang`] in its
 //! own folder, and one line in [`LANGUAGES`].
 //!
-//! This module depends on nothing else in the crate (the analyze parsers, the
-//! validation and the repair loop all sit above it).
+//! It depends only on the failure model its log parsers write ([`crate::failure`]);
+//! the analysis engine, the validation and the repair loop all sit above it.
 
 pub mod context;
 pub mod go;
@@ -18,6 +18,7 @@ pub mod project;
 pub mod python;
 pub mod rust;
 
+use crate::failure::LogParser;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::Path;
 
@@ -224,6 +225,12 @@ pub trait Lang: Sync {
     /// How to gather the source a fix needs: where a test id's test is, what a file
     /// leads to (its `context.rs`).
     fn context(&self) -> &'static dyn context::SourceContext;
+
+    /// Fresh readers of this language's tools' output for one analysis (its `log.rs`);
+    /// the engine runs every language's, in [`LANGUAGES`] order.
+    fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {
+        Vec::new()
+    }
 }
 
 /// A test framework whose runs can be scoped to some tests and whose report can be

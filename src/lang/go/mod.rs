@@ -1,8 +1,10 @@
 //! Go: `go test` on modules (go.mod).
 
 pub mod context;
+pub mod log;
 
 use super::{Framework, Lang, Scoping};
+use crate::failure::LogParser;
 use std::path::Path;
 
 pub struct Go;
@@ -52,6 +54,10 @@ impl Lang for Go {
 
     fn docker_image(&self) -> &'static str {
         "golang:1"
+    }
+
+    fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {
+        vec![Box::new(log::Parser)]
     }
 
     fn context(&self) -> &'static dyn super::context::SourceContext {

@@ -1,8 +1,10 @@
 //! Java and the JVM languages: maven (surefire) and gradle projects.
 
 pub mod context;
+pub mod log;
 
 use super::{Framework, Lang, Scoping};
+use crate::failure::LogParser;
 use std::path::Path;
 
 pub struct Java;
@@ -73,6 +75,10 @@ impl Lang for Java {
 
     fn docker_image(&self) -> &'static str {
         "maven:3-eclipse-temurin-17"
+    }
+
+    fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {
+        vec![Box::new(log::Java::new())]
     }
 
     fn context(&self) -> &'static dyn super::context::SourceContext {

@@ -1,8 +1,10 @@
 //! JavaScript and TypeScript: npm projects, jest.
 
 pub mod context;
+pub mod log;
 
 use super::{Framework, Lang, Scoping};
+use crate::failure::LogParser;
 use std::path::Path;
 
 pub struct JavaScript;
@@ -62,6 +64,10 @@ impl Lang for JavaScript {
 
     fn docker_image(&self) -> &'static str {
         "node:20"
+    }
+
+    fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {
+        vec![Box::new(log::Js::new())]
     }
 
     fn context(&self) -> &'static dyn super::context::SourceContext {

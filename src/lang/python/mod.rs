@@ -1,8 +1,10 @@
 //! Python: pytest (and unittest ids), pyproject/setup.cfg/tox projects.
 
 pub mod context;
+pub mod log;
 
 use super::{quoted_words, Lang};
+use crate::failure::LogParser;
 use std::path::Path;
 use std::process::Command;
 
@@ -116,6 +118,10 @@ impl Lang for Python {
 
     fn docker_image(&self) -> &'static str {
         "python:3.11"
+    }
+
+    fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {
+        vec![Box::new(log::Python::new())]
     }
 
     fn context(&self) -> &'static dyn super::context::SourceContext {

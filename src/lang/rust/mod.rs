@@ -1,8 +1,10 @@
 //! Rust: cargo projects, libtest name filters.
 
 pub mod context;
+pub mod log;
 
 use super::{Framework, Lang, Scoping};
+use crate::failure::LogParser;
 use std::path::Path;
 
 pub struct Rust;
@@ -53,6 +55,10 @@ impl Lang for Rust {
 
     fn docker_image(&self) -> &'static str {
         "rust:1"
+    }
+
+    fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {
+        vec![Box::new(log::Parser)]
     }
 
     fn context(&self) -> &'static dyn super::context::SourceContext {

@@ -5,12 +5,21 @@
 //! test: in a failing build they are noise next to the real cause, while a
 //! warnings-only log (reviewdog style, `clippy` without `-D warnings`) has nothing else.
 
-use super::diagnostics::util::{clip, lines, num, MAX_FAILURES};
-use super::diagnostics::Located;
-use super::{Failure, FailureKind};
+use crate::failure::util::{clip, lines, num, MAX_FAILURES};
+use crate::failure::{Failure, FailureKind, Located, LogParser};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
+
+/// Rust's parser for the analysis engine: it needs the text whole (a failing test is
+/// paired with its panic at the end of its binary's run).
+pub struct Parser;
+
+impl LogParser for Parser {
+    fn text(&mut self, chunk: &str) -> Vec<Failure> {
+        parse(chunk)
+    }
+}
 
 /// Failures in cleaned log text (timestamps, ANSI and CR progress already removed).
 pub fn parse(text: &str) -> Vec<Failure> {

@@ -9,9 +9,9 @@
 //! prints it so, otherwise `pkg.Class#method`. The location is the first
 //! stack frame in the project's own code (not the JDK, JUnit, build tools).
 
-use super::paths;
-use super::sink::{Found, Sink, Tier, MAX_DETAILS};
-use super::{Failure, FailureKind};
+use crate::failure::paths;
+use crate::failure::sink::{Found, LogParser, Sink, Tier, MAX_DETAILS};
+use crate::failure::{Failure, FailureKind};
 use std::collections::HashMap;
 
 const MAX_PENDING: usize = 2000;
@@ -706,7 +706,7 @@ impl Java {
     }
 }
 
-impl super::sink::LineParser for Java {
+impl LogParser for Java {
     fn line(&mut self, l: &str, out: &mut Sink) {
         Java::line(self, l, out)
     }
@@ -717,7 +717,7 @@ impl super::sink::LineParser for Java {
 
 /// Parses a whole cleaned text (tests and small inputs).
 pub fn parse(text: &str) -> Vec<Failure> {
-    super::sink::parse_text(Java::new(), text)
+    crate::failure::sink::parse_text(Java::new(), text)
 }
 
 #[cfg(test)]

@@ -9,9 +9,9 @@
 //! `suite > test`. The location is the first stack frame outside
 //! `node_modules` and node internals.
 
-use super::paths;
-use super::sink::{Found, Sink, Tier, MAX_DETAILS};
-use super::{Failure, FailureKind};
+use crate::failure::paths;
+use crate::failure::sink::{Found, LogParser, Sink, Tier, MAX_DETAILS};
+use crate::failure::{Failure, FailureKind};
 use std::collections::HashSet;
 
 const MAX_SEEN: usize = 5000;
@@ -542,7 +542,7 @@ fn is_test_file(s: &str) -> bool {
             .any(|e| s.ends_with(e))
 }
 
-impl super::sink::LineParser for Js {
+impl LogParser for Js {
     fn line(&mut self, l: &str, out: &mut Sink) {
         Js::line(self, l, out)
     }
@@ -553,7 +553,7 @@ impl super::sink::LineParser for Js {
 
 /// Parses a whole cleaned text (tests and small inputs).
 pub fn parse(text: &str) -> Vec<Failure> {
-    super::sink::parse_text(Js::new(), text)
+    crate::failure::sink::parse_text(Js::new(), text)
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 //! after the tests, so failures are held per package until that line (or the
 //! end of the log, where they are emitted without a package).
 
-use super::diagnostics::util::{clean_path, clip, clip_str, lines, num, MAX_FAILURES};
-use super::{Failure, FailureKind};
+use crate::failure::util::{clean_path, clip, clip_str, lines, num, MAX_FAILURES};
+use crate::failure::{Failure, FailureKind, LogParser};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -19,6 +19,16 @@ pub struct GoFailure {
     pub failure: Failure,
     /// Column of a build error or lint finding, when printed.
     pub column: Option<u32>,
+}
+
+/// Go's parser for the analysis engine: it needs the text whole (a package is named
+/// only by its closing line, after its tests).
+pub struct Parser;
+
+impl LogParser for Parser {
+    fn text(&mut self, chunk: &str) -> Vec<Failure> {
+        parse(chunk)
+    }
 }
 
 /// Failures in cleaned log text (timestamps, ANSI and CR progress already removed).

@@ -1,4 +1,17 @@
-//! The failure model shared by every parser and by the repair loop.
+//! The failure model: what broke (a [`Failure`]: a failing test, a compiler error, a
+//! lint finding) and what a log parser writes it with ([`sink`], [`LogParser`]).
+//!
+//! It sits below the languages' parsers (`lang/<name>/log.rs`) and the analysis
+//! engine that runs them (`analyze`), so both speak it without depending on each
+//! other; `analyze` re-exports [`Failure`] and [`FailureKind`] with its [`Analysis`].
+//!
+//! [`Analysis`]: crate::analyze::Analysis
+
+pub mod paths;
+pub mod sink;
+pub mod util;
+
+pub use sink::{Found, LogParser, Sink, Tier};
 
 use serde::{Deserialize, Serialize};
 
@@ -78,23 +91,9 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-/// The result of reading one CI log (design.md 3.5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Analysis {
-    /// `python`, `java`, `go`, `rust`, `javascript`, or null when unknown.
-    pub language: Option<crate::lang::Language>,
-    pub failures: Vec<Failure>,
-    /// The excerpt an LLM would get: compact, every failure kept.
-    pub context: String,
-    pub job: Option<String>,
-    pub step: Option<String>,
-    /// The failed step's command when the log shows it (`##[group]Run ...`).
-    pub command: Option<String>,
-    /// The failed step's `shell:` line (`/usr/bin/bash -e {0}`), when the log shows it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shell: Option<String>,
-    /// What changed since a good commit in the files the failures implicate (filled
-    /// by `self-heal run`, not by the log analysis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub changed_since: Option<super::changes::ChangedSince>,
+/// A failure with the column the tool reported, when it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub failure: Failure,
+    pub column: Option<u32>,
 }

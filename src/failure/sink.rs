@@ -131,14 +131,22 @@ pub fn cap(mut s: String, max: usize) -> String {
     s
 }
 
-/// A parser fed one cleaned line at a time (the streaming engine drives these).
-pub trait LineParser {
-    fn line(&mut self, l: &str, out: &mut Sink);
-    fn finish(&mut self, out: &mut Sink);
+/// One language's reader of its tools' output (each language's `log.rs`). The
+/// analysis engine feeds every cleaned line to [`LogParser::line`] and calls
+/// [`LogParser::finish`] at the end of each input file; a parser that needs the text
+/// whole (a package named only after its tests) takes it instead in
+/// [`LogParser::text`], in chunks of about a megabyte cut at a blank line, and the
+/// engine adds the log's lines around each failure it returns.
+pub trait LogParser {
+    fn line(&mut self, _l: &str, _out: &mut Sink) {}
+    fn finish(&mut self, _out: &mut Sink) {}
+    fn text(&mut self, _chunk: &str) -> Vec<Failure> {
+        Vec::new()
+    }
 }
 
-/// Runs `parser` over a whole cleaned text (tests and small inputs).
-pub fn parse_text(mut parser: impl LineParser, text: &str) -> Vec<Failure> {
+/// Runs a line-driven `parser` over a whole cleaned text (tests and small inputs).
+pub fn parse_text(mut parser: impl LogParser, text: &str) -> Vec<Failure> {
     let mut sink = Sink::default();
     for l in text.lines() {
         parser.line(l, &mut sink);

@@ -6,9 +6,9 @@
 //! per node id until the session's closing line (or the end of the input) so
 //! a summary line and its section merge into one failure.
 
-use super::paths;
-use super::sink::{Found, Sink, Tier, MAX_DETAILS};
-use super::{Failure, FailureKind};
+use crate::failure::paths;
+use crate::failure::sink::{Found, LogParser, Sink, Tier, MAX_DETAILS};
+use crate::failure::{Failure, FailureKind};
 use std::collections::HashMap;
 
 /// Most pytest tests / sections held before the session ends.
@@ -860,7 +860,7 @@ fn unittest_line(tr: &mut Trace, l: &str) {
     }
 }
 
-impl super::sink::LineParser for Python {
+impl LogParser for Python {
     fn line(&mut self, l: &str, out: &mut Sink) {
         Python::line(self, l, out)
     }
@@ -871,7 +871,7 @@ impl super::sink::LineParser for Python {
 
 /// Parses a whole cleaned text (tests and small inputs).
 pub fn parse(text: &str) -> Vec<Failure> {
-    super::sink::parse_text(Python::new(), text)
+    crate::failure::sink::parse_text(Python::new(), text)
 }
 
 #[cfg(test)]
