@@ -11,14 +11,17 @@
 //! the analysis engine, the validation and the repair loop all sit above it.
 
 pub mod context;
+pub mod framework;
 pub mod go;
 pub mod java;
 pub mod javascript;
 pub mod project;
 pub mod python;
+pub mod reports;
 pub mod rust;
 
 use crate::failure::LogParser;
+use framework::Framework;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::Path;
 
@@ -168,34 +171,11 @@ pub trait Lang: Sync {
     /// says the run is in this language, so weaker evidence is enough.
     fn detect_test_command(&self, root: &Path, declared: bool) -> Option<String>;
 
-    /// The command that runs only `tests` (trimmed, non-empty ids in the framework's
-    /// form), judged by its exit code and [`Lang::failed_tests`]; None when this
-    /// language scopes through [`Lang::scoping`] instead (or cannot scope).
-    fn scoped_command(&self, _tests: &[&str]) -> Option<String> {
-        None
-    }
-
     /// The test framework of the project at `root` whose full test command is
-    /// `command`, for a scoped run whose report is read back (never judged by its exit
-    /// code); None when the language has none or it cannot be told.
-    fn scoping(&self, _root: &Path, _command: Option<&str>) -> Option<Scoping> {
+    /// `command` (the failed step's, `test-command`'s, or the detected one), which
+    /// scopes runs and reads what they did; None when it has none or it cannot be told.
+    fn framework(&self, _root: &Path, _command: Option<&str>) -> Option<Framework> {
         None
-    }
-
-    /// The tests a failed run of the full command reports failing, from the captured
-    /// report lines and summary; None when they cannot be read completely.
-    fn failed_tests(
-        &self,
-        _report_lines: &[String],
-        _summary: Option<&str>,
-    ) -> Option<Vec<String>> {
-        None
-    }
-
-    /// Whether a scoped run that exited with `code` found none of the tests (rather
-    /// than running them and failing).
-    fn scoped_found_nothing(&self, _code: i32) -> bool {
-        false
     }
 
     /// Whether every id has this language's test-id form.
@@ -216,6 +196,12 @@ pub trait Lang: Sync {
         None
     }
 
+    /// What of this language's toolchain a step's `output` says is missing, as (what,
+    /// the output's words): (`the Python module \`pytest\``, `No module named pytest`).
+    fn missing_tool(&self, _command: &str, _output: &str) -> Option<(String, String)> {
+        None
+    }
+
     /// Names of the deterministic fixes (`repair::recipes`) for this language's tools,
     /// tried in this order before any model.
     fn recipes(&self) -> &'static [&'static str] {
@@ -233,46 +219,6 @@ pub trait Lang: Sync {
     }
 }
 
-/// A test framework whose runs can be scoped to some tests and whose report can be
-/// read back (`validate::results` builds the commands and reads the reports).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framework {
-    Jest,
-    Vitest,
-    Mocha,
-    NodeTest,
-    GoTest,
-    Cargo,
-    Nextest,
-    Maven,
-    Gradle,
-}
-
-/// How a project's tests are run, as far as scoping them needs to know.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scoping {
-    pub framework: Framework,
-    /// The command that starts the framework (`./gradlew test`); None for its plain one.
-    pub base: Option<Vec<String>>,
-    /// Go: the module path from `go.mod`, so packages become `./dir` arguments.
-    pub go_module: Option<String>,
-}
-
-impl Scoping {
-    pub fn new(framework: Framework) -> Scoping {
-        Scoping {
-            framework,
-            base: None,
-            go_module: None,
-        }
-    }
-}
-
-/// The test framework of the project at `root` in `language` (see [`Lang::scoping`]).
-pub fn scoping(language: Option<Language>, root: &Path, command: Option<&str>) -> Option<Scoping> {
-    language?.scoping(root, command)
-}
-
 /// The project's own test command, from its files (pytest.ini, pyproject, go.mod,
 /// Cargo.toml, ...). `language` is looked at first; then the others in turn.
 pub fn detect_test_command(root: &Path, language: Option<Language>) -> Option<String> {
@@ -280,20 +226,6 @@ pub fn detect_test_command(root: &Path, language: Option<Language>) -> Option<St
         .into_iter()
         .chain(Language::all().filter(|l| Some(*l) != language))
         .find_map(|l| l.detect_test_command(root, language == Some(l)))
-}
-
-/// The command that runs only `tests` in `language`; None without a language, without
-/// tests, or when the language cannot scope.
-pub fn scoped_command(language: Option<Language>, tests: &[String]) -> Option<String> {
-    let tests: Vec<&str> = tests
-        .iter()
-        .map(|t| t.trim())
-        .filter(|t| !t.is_empty())
-        .collect();
-    if tests.is_empty() {
-        return None;
-    }
-    language?.scoped_command(&tests)
 }
 
 /// Whether a normalised repo path is a test file: under a test directory of any of
@@ -328,28 +260,6 @@ pub fn is_test_path(norm: &str) -> bool {
 /// Markdown fence info string of a file extension, when a language claims it.
 pub fn fence_tag(ext: &str) -> Option<&'static str> {
     Language::all().find_map(|l| l.fence_tag(ext))
-}
-
-/// Quotes `s` for `sh` (single quotes, `'` as `'\''`), leaving plain words bare.
-pub fn sh_quote(s: &str) -> String {
-    // `#` only starts a comment at the start of a word.
-    let plain = !s.is_empty()
-        && !s.starts_with('#')
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,#".contains(c));
-    if plain {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
-fn quoted_words(tests: &[&str]) -> String {
-    tests
-        .iter()
-        .map(|t| sh_quote(t))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]
@@ -391,12 +301,5 @@ mod tests {
             Language::of_path("src/a.tsx"),
             Some(Language::named("javascript"))
         );
-    }
-
-    #[test]
-    fn quoting_survives_sh() {
-        assert_eq!(sh_quote("tests/test_a.py::t"), "tests/test_a.py::t");
-        assert_eq!(sh_quote("t[a b]"), "'t[a b]'");
-        assert_eq!(sh_quote("it's"), r"'it'\''s'");
     }
 }

@@ -12,6 +12,7 @@
 
 use super::exec::{self, Outcome};
 use super::ValidateError;
+use crate::lang::framework::OutputLines;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -230,14 +231,28 @@ impl Container {
         Ok(())
     }
 
-    /// Runs the launcher at `launcher` (a path inside the container) with `sh`.
-    pub async fn exec(&self, launcher: &str, timeout: Duration) -> std::io::Result<Outcome> {
+    /// Runs the launcher at `launcher` (a path inside the container) with `sh`,
+    /// keeping the output lines `keep` names.
+    pub async fn exec(
+        &self,
+        launcher: &str,
+        timeout: Duration,
+        keep: Option<OutputLines>,
+    ) -> std::io::Result<Outcome> {
         let mut args: Vec<String> = vec!["exec".into(), "-w".into(), WORKDIR.into()];
         if let Some(user) = &self.user {
             args.extend(["-u".to_string(), user.clone()]);
         }
         args.extend([self.name.clone(), "sh".into(), launcher.to_string()]);
-        let out = exec::run(&self.docker, &args, Path::new("."), &self.env, timeout).await?;
+        let out = exec::run(
+            &self.docker,
+            &args,
+            Path::new("."),
+            &self.env,
+            timeout,
+            keep,
+        )
+        .await?;
         if matches!(out.exit, exec::Exit::TimedOut(_)) {
             // Killing the docker client leaves the process running in the container.
             let _ = plumbing(&self.docker, &["kill", &self.name], &self.env).await;
@@ -340,7 +355,7 @@ async fn pull(
     env: &[(OsString, OsString)],
 ) -> Result<(), ValidateError> {
     let args = vec!["pull".to_string(), "--quiet".to_string(), image.to_string()];
-    let out = exec::run(docker, &args, Path::new("."), env, PULL_TIMEOUT)
+    let out = exec::run(docker, &args, Path::new("."), env, PULL_TIMEOUT, None)
         .await
         .map_err(|e| ValidateError::Docker(format!("docker pull: {e}")))?;
     if out.exit.success() {
@@ -383,7 +398,7 @@ async fn plumbing(
         [first, ..] => format!("docker {first}"),
         [] => "docker".to_string(),
     };
-    let out = exec::run(docker, &owned, Path::new("."), env, PLUMBING_TIMEOUT)
+    let out = exec::run(docker, &owned, Path::new("."), env, PLUMBING_TIMEOUT, None)
         .await
         .map_err(|e| ValidateError::Docker(format!("{what}: {e}")))?;
     if !out.exit.success() {

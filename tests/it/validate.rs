@@ -844,19 +844,23 @@ fn detects_test_commands_by_project_files() {
 fn scoped_commands_per_language() {
     let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let py = scope::python();
+    let empty = tempfile::tempdir().expect("tempdir");
+    let python = |tests: &[&str]| {
+        scope::scoped_run(
+            empty.path(),
+            Language::from_name("python"),
+            None,
+            &ids(tests),
+        )
+        .map(|sc| sc.shell())
+    };
     assert_eq!(
-        scope::scope(
-            Some("python"),
-            &ids(&["tests/t.py::test_a", "tests/t.py::test_p[1 2]"])
-        ),
+        python(&["tests/t.py::test_a", "tests/t.py::test_p[1 2]"]),
         Some(format!(
             "{py} -m pytest -q -p no:cacheprovider tests/t.py::test_a 'tests/t.py::test_p[1 2]'"
         ))
     );
     // The other languages scope in their framework's own syntax, read back by report.
-    for lang in ["go", "rust", "javascript", "java"] {
-        assert_eq!(scope::scope(Some(lang), &ids(&["x"])), None, "{lang}");
-    }
     type Files = &'static [(&'static str, &'static str)];
     let cases: &[(Files, Language, &str, &str)] = &[
         (
@@ -916,8 +920,16 @@ fn scoped_commands_per_language() {
         None,
         "no go.mod, no framework"
     );
-    assert_eq!(scope::scope(Some("python"), &[]), None);
-    assert_eq!(scope::scope(Some("cobol"), &ids(&["x"])), None);
+    assert_eq!(python(&[]), None);
+    assert_eq!(
+        scope::scoped_run(
+            empty.path(),
+            Language::from_name("cobol"),
+            None,
+            &ids(&["x"])
+        ),
+        None
+    );
 }
 
 /// A PATH holding only `bash`, `sh`, `git` and `python3`, no `python`: with

@@ -198,16 +198,6 @@ struct GoParser {
     out: Vec<GoFailure>,
 }
 
-#[derive(serde::Deserialize)]
-struct Event {
-    #[serde(rename = "Action")]
-    action: Option<String>,
-    #[serde(rename = "Package")]
-    package: Option<String>,
-    #[serde(rename = "Output")]
-    output: Option<String>,
-}
-
 impl GoParser {
     /// The state for `key` (`""`: text output) without hashing on the common text path.
     fn state(&mut self, key: &str) -> &mut PkgState {
@@ -219,8 +209,8 @@ impl GoParser {
     }
 
     fn line(&mut self, line: &str) {
-        if line.starts_with('{') && line.contains("\"Action\"") {
-            if let Ok(ev) = serde_json::from_str::<Event>(line) {
+        if line.starts_with('{') {
+            if let Some(ev) = super::json::event(line) {
                 self.event(ev);
                 return;
             }
@@ -229,10 +219,10 @@ impl GoParser {
         self.text_line(&key, line);
     }
 
-    fn event(&mut self, ev: Event) {
+    fn event(&mut self, ev: super::json::Event) {
         let Some(output) = ev.output else { return };
         // build-output events (Go 1.24+) carry compiler output outside any test package.
-        let key = if ev.action.as_deref() == Some("build-output") {
+        let key = if ev.action == "build-output" {
             String::new()
         } else {
             ev.package.unwrap_or_default()

@@ -1,11 +1,16 @@
 //! Go: `go test` on modules (go.mod).
 
 pub mod context;
+pub mod gotest;
+pub mod json;
 pub mod log;
 
-use super::{Framework, Lang, Scoping};
+use super::framework::Framework;
+use super::Lang;
 use crate::failure::LogParser;
+use gotest::GoTest;
 use std::path::Path;
+use std::sync::Arc;
 
 pub struct Go;
 
@@ -36,8 +41,14 @@ impl Lang for Go {
             .then(|| "go test ./...".to_string())
     }
 
-    fn scoping(&self, root: &Path, _command: Option<&str>) -> Option<Scoping> {
-        go_scoping(root)
+    /// `go test`, with the module path of `go.mod` (packages are given as `./dir`).
+    fn framework(&self, root: &Path, _command: Option<&str>) -> Option<Framework> {
+        let text = std::fs::read_to_string(root.join("go.mod")).ok()?;
+        let module = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("module "))
+            .map(|m| m.trim().trim_matches('"').to_string());
+        Some(Arc::new(GoTest { module, base: None }))
     }
 
     fn test_file_name(&self, stem: &str, ext: &str) -> Option<bool> {
@@ -65,22 +76,9 @@ impl Lang for Go {
     }
 }
 
-/// `go test` with the module path of `go.mod` (packages are given as `./dir`).
-fn go_scoping(root: &Path) -> Option<Scoping> {
-    let text = std::fs::read_to_string(root.join("go.mod")).ok()?;
-    let module = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("module "))
-        .map(|m| m.trim().trim_matches('"').to_string());
-    Some(Scoping {
-        go_module: module,
-        ..Scoping::new(Framework::GoTest)
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    use crate::lang::{scoping, Framework, Language};
+    use crate::lang::Language;
 
     #[test]
     fn go_test_knows_the_module() {
@@ -90,8 +88,9 @@ mod tests {
             "module example.com/m\n\ngo 1.22\n",
         )
         .unwrap();
-        let s = scoping(Some(Language::named("go")), dir.path(), None).unwrap();
-        assert_eq!(s.framework, Framework::GoTest);
-        assert_eq!(s.go_module.as_deref(), Some("example.com/m"));
+        let go = Language::named("go").framework(dir.path(), None).unwrap();
+        // The module's own package is `.`.
+        let sc = go.scoped(&["example.com/m.TestX"]).unwrap();
+        assert_eq!(sc.argv.last().map(String::as_str), Some("."));
     }
 }

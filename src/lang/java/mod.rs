@@ -1,11 +1,15 @@
 //! Java and the JVM languages: maven (surefire) and gradle projects.
 
+pub mod build;
 pub mod context;
 pub mod log;
 
-use super::{Framework, Lang, Scoping};
+use super::framework::Framework;
+use super::Lang;
 use crate::failure::LogParser;
+use build::{Gradle, Maven};
 use std::path::Path;
+use std::sync::Arc;
 
 pub struct Java;
 
@@ -51,8 +55,23 @@ impl Lang for Java {
         }
     }
 
-    fn scoping(&self, root: &Path, _command: Option<&str>) -> Option<Scoping> {
-        java_scoping(root)
+    /// Surefire for a `pom.xml`, else Gradle (through `./gradlew` when the project has one).
+    fn framework(&self, root: &Path, _command: Option<&str>) -> Option<Framework> {
+        let has = |p: &str| root.join(p).exists();
+        if has("pom.xml") {
+            let single_module = std::fs::read_to_string(root.join("pom.xml"))
+                .is_ok_and(|pom| !pom.contains("<modules>"));
+            Some(Arc::new(Maven {
+                single_module,
+                base: None,
+            }))
+        } else if has("build.gradle") || has("build.gradle.kts") {
+            Some(Arc::new(Gradle {
+                base: has("gradlew").then(|| vec!["./gradlew".to_string(), "test".to_string()]),
+            }))
+        } else {
+            None
+        }
     }
 
     fn test_file_name(&self, stem: &str, ext: &str) -> Option<bool> {
@@ -83,20 +102,5 @@ impl Lang for Java {
 
     fn context(&self) -> &'static dyn super::context::SourceContext {
         &context::JavaContext
-    }
-}
-
-/// Surefire for a `pom.xml`, else Gradle (through `./gradlew` when the project has one).
-fn java_scoping(root: &Path) -> Option<Scoping> {
-    let has = |p: &str| root.join(p).exists();
-    if has("pom.xml") {
-        Some(Scoping::new(Framework::Maven))
-    } else if has("build.gradle") || has("build.gradle.kts") {
-        Some(Scoping {
-            base: has("gradlew").then(|| vec!["./gradlew".to_string(), "test".to_string()]),
-            ..Scoping::new(Framework::Gradle)
-        })
-    } else {
-        None
     }
 }

@@ -1,11 +1,17 @@
 //! JavaScript and TypeScript: npm projects, jest.
 
 pub mod context;
+pub mod jest_json;
 pub mod log;
+pub mod runners;
+pub mod tap;
 
-use super::{Framework, Lang, Scoping};
+use super::framework::Framework;
+use super::Lang;
 use crate::failure::LogParser;
+use runners::JsRunner;
 use std::path::Path;
+use std::sync::Arc;
 
 pub struct JavaScript;
 
@@ -44,8 +50,10 @@ impl Lang for JavaScript {
         (!test.contains("no test specified")).then(|| "npm test".to_string())
     }
 
-    fn scoping(&self, root: &Path, command: Option<&str>) -> Option<Scoping> {
-        js_scoping(root, command).map(Scoping::new)
+    /// The runner of the full command, else of `package.json`'s test script, else the
+    /// one among the dependencies.
+    fn framework(&self, root: &Path, command: Option<&str>) -> Option<Framework> {
+        JsRunner::of_project(root, command).map(|r| Arc::new(r) as Framework)
     }
 
     /// jest's `x.test.js` is also the rule for files no ecosystem claims, so
@@ -85,88 +93,4 @@ pub(super) fn test_or_spec_segment(name: &str) -> bool {
         && segs[..segs.len() - 1]
             .iter()
             .any(|s| *s == "test" || *s == "spec")
-}
-
-/// The runner a command names (`npx vitest run`, `jest --ci`, `node --test`).
-fn named_runner(command: &str) -> Option<Framework> {
-    let words: Vec<&str> = command
-        .split(|c: char| c.is_whitespace() || c == '/' || c == '&' || c == ';' || c == '|')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let has = |w: &str| words.contains(&w);
-    if has("vitest") {
-        Some(Framework::Vitest)
-    } else if has("jest") {
-        Some(Framework::Jest)
-    } else if has("mocha") {
-        Some(Framework::Mocha)
-    } else if has("node")
-        && words
-            .iter()
-            .any(|w| *w == "--test" || w.starts_with("--test="))
-    {
-        Some(Framework::NodeTest)
-    } else {
-        None
-    }
-}
-
-/// The runner of the full command, else of `package.json`'s test script, else the
-/// one among the dependencies.
-fn js_scoping(root: &Path, command: Option<&str>) -> Option<Framework> {
-    let text = std::fs::read_to_string(root.join("package.json")).unwrap_or_default();
-    let pkg: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    let script = pkg
-        .get("scripts")
-        .and_then(|s| s.get("test"))
-        .and_then(|t| t.as_str());
-    let dep = |name: &str| {
-        ["dependencies", "devDependencies"]
-            .iter()
-            .any(|k| pkg.get(k).and_then(|d| d.get(name)).is_some())
-    };
-    command
-        .and_then(named_runner)
-        .or_else(|| script.and_then(named_runner))
-        .or_else(|| {
-            [
-                ("vitest", Framework::Vitest),
-                ("jest", Framework::Jest),
-                ("mocha", Framework::Mocha),
-            ]
-            .into_iter()
-            .find(|(name, _)| dep(name))
-            .map(|(_, f)| f)
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_runner_comes_from_the_command_then_the_script_then_the_dependencies() {
-        let dir = tempfile::tempdir().unwrap();
-        let pkg = |json: &str| std::fs::write(dir.path().join("package.json"), json).unwrap();
-        pkg(r#"{"scripts":{"test":"mocha"},"devDependencies":{"jest":"1"}}"#);
-        assert_eq!(
-            js_scoping(dir.path(), Some("npx vitest run")),
-            Some(Framework::Vitest)
-        );
-        assert_eq!(
-            js_scoping(dir.path(), Some("npm test")),
-            Some(Framework::Mocha)
-        );
-        assert_eq!(
-            js_scoping(dir.path(), Some("node --test --test-reporter=spec")),
-            Some(Framework::NodeTest)
-        );
-        pkg(r#"{"devDependencies":{"jest":"1","typescript":"5"}}"#);
-        assert_eq!(
-            js_scoping(dir.path(), Some("npm test")),
-            Some(Framework::Jest)
-        );
-        pkg(r#"{"devDependencies":{"typescript":"5"}}"#);
-        assert_eq!(js_scoping(dir.path(), Some("npx tsc --noEmit")), None);
-    }
 }

@@ -313,24 +313,6 @@ fn file_frame(l: &str) -> Option<(&str, u32)> {
     Some((path, n))
 }
 
-/// Splits `FAILED node[param with - dash] - message`.
-fn split_summary(rest: &str) -> (&str, Option<&str>) {
-    let search_from = match (rest.find('['), rest.find(" - ")) {
-        (Some(b), Some(d)) if b < d => rest[b..]
-            .find("] - ")
-            .map(|i| b + i + 1)
-            .unwrap_or(rest.len()),
-        _ => 0,
-    };
-    match rest[search_from..].find(" - ") {
-        Some(i) => (
-            rest[..search_from + i].trim(),
-            Some(rest[search_from + i + 3..].trim()),
-        ),
-        None => (rest.trim(), None),
-    }
-}
-
 fn plausible_node(node: &str, error: bool) -> bool {
     if node.is_empty() || node.starts_with('(') || node.starts_with('-') || node.starts_with('[') {
         return false;
@@ -691,7 +673,7 @@ impl Python {
         let s = strip_xdist(l);
         for (word, error) in [("FAILED ", false), ("ERROR ", true)] {
             if let Some(rest) = s.strip_prefix(word) {
-                let (node, msg) = split_summary(rest);
+                let (node, msg) = super::pytest::summary_entry(rest);
                 if plausible_node(node, error) {
                     self.test(node, error, msg, true);
                     return;

@@ -2,11 +2,14 @@
 
 pub mod context;
 pub mod log;
+pub mod pytest;
 
-use super::{quoted_words, Lang};
+use super::framework::Framework;
+use super::Lang;
 use crate::failure::LogParser;
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
 
 pub struct Python;
 
@@ -68,21 +71,9 @@ impl Lang for Python {
         (configured || (declared && python_project)).then(|| format!("{} -m pytest -q", python()))
     }
 
-    fn scoped_command(&self, tests: &[&str]) -> Option<String> {
-        Some(format!(
-            "{} -m pytest -q -p no:cacheprovider {}",
-            python(),
-            quoted_words(tests)
-        ))
-    }
-
-    fn failed_tests(&self, report_lines: &[String], summary: Option<&str>) -> Option<Vec<String>> {
-        pytest_failures(report_lines, summary)
-    }
-
-    /// pytest: 4 = usage error (no such file), 5 = nothing collected.
-    fn scoped_found_nothing(&self, code: i32) -> bool {
-        matches!(code, 4 | 5)
+    /// pytest, whatever the command: its `FAILED` lines are read from any run of it.
+    fn framework(&self, _root: &Path, _command: Option<&str>) -> Option<Framework> {
+        Some(Arc::new(pytest::Pytest))
     }
 
     /// pytest node ids (`file.py::test`) or test files.
@@ -124,6 +115,15 @@ impl Lang for Python {
         vec![Box::new(log::Python::new())]
     }
 
+    /// `python -m MODULE` whose output says the module is not installed.
+    fn missing_tool(&self, command: &str, output: &str) -> Option<(String, String)> {
+        let module = missing_module(command, output)?;
+        Some((
+            format!("the Python module `{module}`"),
+            format!("No module named {module}"),
+        ))
+    }
+
     fn context(&self) -> &'static dyn super::context::SourceContext {
         &context::PythonContext
     }
@@ -163,55 +163,21 @@ fn top_level_tests(root: &Path) -> bool {
     })
 }
 
-/// The tests a pytest run reports as failed or errored, from its `FAILED`/`ERROR`
-/// lines; None when the report cannot be trusted to be complete (no summary line,
-/// or fewer lines than the summary counts).
-pub(super) fn pytest_failures(
-    report_lines: &[String],
-    summary: Option<&str>,
-) -> Option<Vec<String>> {
-    let summary = summary?;
-    let mut expected = 0usize;
-    let words: Vec<&str> = summary
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '=')
-        .filter(|w| !w.is_empty())
-        .collect();
-    for pair in words.windows(2) {
-        if let Ok(n) = pair[0].parse::<usize>() {
-            if matches!(pair[1], "failed" | "error" | "errors") {
-                expected += n;
-            }
-        }
-    }
-    let mut ids: Vec<String> = Vec::new();
-    for line in report_lines {
-        let rest = line
-            .strip_prefix("FAILED ")
-            .or_else(|| line.strip_prefix("ERROR "))
-            .unwrap_or(line);
-        let id = node_id(rest);
-        if !id.is_empty() && !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    (ids.len() >= expected && expected > 0).then_some(ids)
-}
-
-/// The node id of a `FAILED` line's rest: up to ` - message`, minding `[params - x]`.
-fn node_id(rest: &str) -> String {
-    let mut depth = 0i32;
-    let bytes = rest.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'[' => depth += 1,
-            b']' => depth -= 1,
-            b' ' if depth <= 0 && rest[i..].starts_with(" - ") => {
-                return rest[..i].trim().to_string();
-            }
-            _ => {}
-        }
-    }
-    rest.trim().to_string()
+/// The module of `python -m MODULE` when the output says it is not installed.
+fn missing_module(command: &str, text: &str) -> Option<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let module = words
+        .windows(2)
+        .find(|w| w[0] == "-m")
+        .map(|w| w[1].split('.').next().unwrap_or(w[1]))?;
+    // `No module named pytest`, not `No module named pytest_asyncio` (a plugin
+    // the tests import: a dependency of the project, reported by pytest itself).
+    let re = regex::Regex::new(&format!(
+        r"(?m)No module named '?{}'?\s*$",
+        regex::escape(module)
+    ))
+    .ok()?;
+    re.is_match(text).then(|| module.to_string())
 }
 
 #[cfg(test)]
@@ -219,19 +185,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pytest_report_parsing_needs_a_complete_report() {
-        let lines = vec![
-            "FAILED tests/test_a.py::test_x - assert 1 == 2".to_string(),
-            "FAILED tests/test_a.py::test_p[a - b] - boom".to_string(),
-        ];
+    fn a_missing_module_is_read_from_pythons_words() {
+        let m = |cmd: &str, text: &str| missing_module(cmd, text);
         assert_eq!(
-            pytest_failures(&lines, Some("2 failed, 3 passed in 0.10s")),
-            Some(vec![
-                "tests/test_a.py::test_x".to_string(),
-                "tests/test_a.py::test_p[a - b]".to_string()
-            ])
+            m(
+                "python -m pytest -q",
+                "/usr/bin/python3: No module named pytest\n"
+            )
+            .as_deref(),
+            Some("pytest")
         );
-        assert_eq!(pytest_failures(&lines, Some("3 failed in 0.1s")), None);
-        assert_eq!(pytest_failures(&lines, None), None);
+        assert_eq!(
+            m(
+                "python -m pytest -q",
+                "E   ModuleNotFoundError: No module named 'pytest_asyncio'\n"
+            ),
+            None
+        );
+        assert_eq!(
+            m("pytest -q", "No module named pytest\n"),
+            None,
+            "not run with -m"
+        );
     }
 }

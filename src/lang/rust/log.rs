@@ -5,8 +5,10 @@
 //! test: in a failing build they are noise next to the real cause, while a
 //! warnings-only log (reviewdog style, `clippy` without `-D warnings`) has nothing else.
 
+use super::libtest::{nextest_line, test_line};
 use crate::failure::util::{clip, lines, num, MAX_FAILURES};
 use crate::failure::{Failure, FailureKind, Located, LogParser};
+use crate::lang::reports::Outcome;
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -61,15 +63,6 @@ static ARROW: LazyLock<Regex> =
 /// `src/main.rs:3:5: warning: unused import` (`--message-format short`).
 static SHORT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.+?\.rs):(\d+):(\d+): ((error|warning)(\[[A-Za-z0-9_:-]+\])?: .+)$")
-        .expect("static regex")
-});
-static TEST_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^test (.+?) \.\.\. (.*)$").expect("static regex"));
-/// nextest: `        FAIL [   0.004s] my-crate tests::b`, newer with a `(2/5)` counter.
-static NEXTEST_FAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s*(FAIL|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT) \[\s*[\d.]+s\] (?:\(\d+/\d+\) )?(?:\S+ )?(\S+)$",
-    )
         .expect("static regex")
 });
 static FMT_DIFF: LazyLock<Regex> = LazyLock::new(|| {
@@ -139,7 +132,7 @@ impl RustParser {
             return;
         }
         if self.nextest_block {
-            let status = NEXTEST_FAIL.is_match(t) || s.starts_with("PASS [");
+            let status = nextest_line(t).is_some();
             if status || !t.is_empty() && !t.starts_with("    ") {
                 self.nextest_block = false;
             } else {
@@ -284,15 +277,8 @@ impl RustParser {
             self.flush_tests();
             return;
         }
-        if let Some(c) = TEST_LINE.captures(t) {
-            if c[2].ends_with("FAILED") {
-                // Doctest names contain ` - ` (`src/lib.rs - f (line 5)`); only the attribute suffix goes.
-                let name = c[1]
-                    .strip_suffix(" - should panic")
-                    .unwrap_or(&c[1])
-                    .to_string();
-                self.fail_test(name);
-            }
+        if let Some((name, Outcome::Failed)) = test_line(t) {
+            self.fail_test(name.to_string());
         }
     }
 
@@ -384,8 +370,8 @@ impl RustParser {
             .iter()
             .any(|p| s.starts_with(p));
         if nextest {
-            if let Some(n) = NEXTEST_FAIL.captures(t) {
-                self.fail_test(n[2].to_string());
+            if let Some((Outcome::Failed, name)) = nextest_line(t) {
+                self.fail_test(name.to_string());
                 return;
             }
         }

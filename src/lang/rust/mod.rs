@@ -1,11 +1,16 @@
 //! Rust: cargo projects, libtest name filters.
 
+pub mod cargo;
 pub mod context;
+pub mod libtest;
 pub mod log;
 
-use super::{Framework, Lang, Scoping};
+use super::framework::Framework;
+use super::Lang;
 use crate::failure::LogParser;
+use cargo::Cargo;
 use std::path::Path;
+use std::sync::Arc;
 
 pub struct Rust;
 
@@ -36,8 +41,17 @@ impl Lang for Rust {
             .then(|| "cargo test".to_string())
     }
 
-    fn scoping(&self, root: &Path, command: Option<&str>) -> Option<Scoping> {
-        rust_scoping(root, command)
+    /// libtest's exact filters, or nextest's when the project's command runs nextest.
+    fn framework(&self, root: &Path, command: Option<&str>) -> Option<Framework> {
+        if !root.join("Cargo.toml").exists() {
+            return None;
+        }
+        let nextest = command.is_some_and(|c| c.contains("nextest"));
+        Some(Arc::new(if nextest {
+            Cargo::nextest()
+        } else {
+            Cargo::test()
+        }))
     }
 
     /// Cargo's tests live in `tests/` or inline; file names say nothing.
@@ -64,17 +78,4 @@ impl Lang for Rust {
     fn context(&self) -> &'static dyn super::context::SourceContext {
         &context::RustContext
     }
-}
-
-/// libtest's exact filters, or nextest's when the project's command runs nextest.
-fn rust_scoping(root: &Path, command: Option<&str>) -> Option<Scoping> {
-    if !root.join("Cargo.toml").exists() {
-        return None;
-    }
-    let nextest = command.is_some_and(|c| c.contains("nextest"));
-    Some(Scoping::new(if nextest {
-        Framework::Nextest
-    } else {
-        Framework::Cargo
-    }))
 }

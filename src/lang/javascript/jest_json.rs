@@ -4,7 +4,7 @@
 //! joined by the runner's separator (jest ` › `, vitest ` > `). A file that
 //! failed without results (syntax error, failed import) is an error of the run.
 
-use super::{Outcome, ReadError, TestRun};
+use crate::lang::reports::{Outcome, ReadError, TestRun};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -1,5 +1,6 @@
 //! `go test -json` (test2json): one JSON object per line with `Action`,
-//! `Package` and `Test`. Ids are `package.TestName` (`package.TestX/sub` for
+//! `Package` and `Test`. [`event`] decodes a line for both readers of it: [`read`]
+//! (a run's outcomes) and the log parser (`log.rs`, the `Output` of each event). Ids are `package.TestName` (`package.TestX/sub` for
 //! subtests), as the analysis names Go tests; like `go test` and the analysis,
 //! a parent of a failing subtest is failing too. A package that failed without a failing
 //! test (build failure, panic in init, TestMain) is an error of the run.
@@ -7,22 +8,32 @@
 //! run") ran nothing, though a parent test whose subtests were all filtered
 //! out is reported as passed.
 
-use super::{Outcome, ReadError, TestRun};
+use crate::lang::reports::{Outcome, ReadError, TestRun};
 use serde::Deserialize;
 
+/// One `go test -json` event.
 #[derive(Deserialize)]
-struct Event {
+pub struct Event {
     #[serde(rename = "Action")]
-    action: String,
+    pub action: String,
     #[serde(rename = "Package", default)]
-    package: Option<String>,
+    pub package: Option<String>,
     #[serde(rename = "Test", default)]
-    test: Option<String>,
+    pub test: Option<String>,
     #[serde(rename = "Output", default)]
-    output: Option<String>,
+    pub output: Option<String>,
     /// `go test -json` since Go 1.24 reports build failures so.
     #[serde(rename = "ImportPath", default)]
-    import_path: Option<String>,
+    pub import_path: Option<String>,
+}
+
+/// The event on a line, when it is one (build errors are plain text between them).
+pub fn event(line: &str) -> Option<Event> {
+    let line = line.trim();
+    if !line.starts_with('{') || !line.contains("\"Action\"") {
+        return None;
+    }
+    serde_json::from_str(line).ok()
 }
 
 pub fn read(text: &str) -> Result<TestRun, ReadError> {
@@ -33,12 +44,8 @@ pub fn read(text: &str) -> Result<TestRun, ReadError> {
     let mut last_output: std::collections::HashMap<String, String> = Default::default();
     let mut nothing_run: Vec<String> = Vec::new();
     for line in text.lines() {
-        let line = line.trim();
         // `go test -json` still prints build errors as plain text before the events.
-        if !line.starts_with('{') {
-            continue;
-        }
-        let Ok(e) = serde_json::from_str::<Event>(line) else {
+        let Some(e) = event(line) else {
             continue;
         };
         events += 1;
@@ -110,14 +117,11 @@ pub fn read(text: &str) -> Result<TestRun, ReadError> {
 pub fn render(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with('{') {
-            if let Ok(e) = serde_json::from_str::<Event>(t) {
-                if let Some(o) = e.output {
-                    out.push_str(&o);
-                }
-                continue;
+        if let Some(e) = event(line) {
+            if let Some(o) = e.output {
+                out.push_str(&o);
             }
+            continue;
         }
         out.push_str(line);
         out.push('\n');

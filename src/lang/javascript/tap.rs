@@ -6,7 +6,7 @@
 //! only stand for their tests, are dropped. A test file that failed to load
 //! (older Node names a point after the file) is an error of the run.
 
-use super::{Outcome, TestRun};
+use crate::lang::reports::{Outcome, TestRun};
 
 /// A test point: `ok 1 - name # SKIP reason` → (passed, name, directive).
 fn point(t: &str) -> Option<(bool, &str, &str)> {

@@ -1,26 +1,16 @@
-//! Reading back what a test run did: which tests ran, passed, failed, were
-//! skipped, from the runner's machine-readable report, so a scoped run that ran
-//! nothing is never taken for a pass and a failure that was there before is known.
+//! What a test run did: which tests ran, passed, failed, were skipped, as each
+//! framework's report says ([`super::framework::TestFramework::read`]), so a scoped
+//! run that ran nothing is never taken for a pass and a failure that was there
+//! before is known. The readers are their languages' (`go/json.rs`,
+//! `javascript/jest_json.rs`, `rust/libtest.rs`, ...); [`junit`] XML, which several
+//! build tools write, is here.
 //!
-//! One reader per format ([`junit`] XML from Surefire/Gradle, [`go_json`] for
-//! `go test -json`, [`jest_json`] for jest `--json` and vitest's json reporter,
-//! [`tap`] for `node --test` and mocha's TAP, [`libtest`] for `cargo test` and
-//! nextest lines) and, beside them, the [`command`] builders that run exactly
-//! some tests in each framework's own syntax. All are pure: no process, no I/O.
-//!
-//! Test ids are those of the analysis ([`crate::analyze::Failure::test`]) so the
+//! Test ids are those of the analysis ([`crate::failure::Failure::test`]) so the
 //! two compare directly: `pkg.Class#method`, `example.com/m/pkg.TestX/sub`,
 //! jest `describe › test`, vitest and node:test `suite > test`, mocha's full
 //! title, libtest's `module::test`.
 
-pub mod command;
-pub mod go_json;
-pub mod jest_json;
 pub mod junit;
-pub mod libtest;
-pub mod tap;
-
-pub use command::{Framework, ResultsAt, ScopedCommand};
 
 /// What happened to one test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -142,33 +132,6 @@ pub enum ReadError {
         format: &'static str,
         reason: String,
     },
-}
-
-/// The report formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    JUnitXml,
-    GoJson,
-    /// jest `--json` (ids joined with ` › `).
-    JestJson,
-    /// vitest's json reporter: jest's shape, ids joined with ` > `.
-    VitestJson,
-    /// node:test TAP (`# Subtest:` nesting, ids joined with ` > `) and mocha's flat TAP.
-    Tap,
-    Libtest,
-}
-
-/// Reads a report of `format`. For [`Format::JUnitXml`] pass every report
-/// file's text (Surefire writes one per class) through [`junit::read_all`].
-pub fn read(format: Format, text: &str) -> Result<TestRun, ReadError> {
-    match format {
-        Format::JUnitXml => junit::read(text),
-        Format::GoJson => go_json::read(text),
-        Format::JestJson => jest_json::read(text, " › "),
-        Format::VitestJson => jest_json::read(text, " > "),
-        Format::Tap => Ok(tap::read(text)),
-        Format::Libtest => Ok(libtest::read(text)),
-    }
 }
 
 #[cfg(test)]
