@@ -126,10 +126,9 @@ pub(crate) fn suffix_in_root(root: &Path, path: &str) -> Option<String> {
     })
 }
 
-/// The repository file of a dotted Python module name (see the Python source context).
-pub(crate) fn module_file(root: &Path, module: &str, extra_dirs: &[String]) -> Option<String> {
-    let view = View::new(root);
-    crate::lang::python::context::module_file(&view, module, extra_dirs)
+/// The checkout at `root` (canonical) as the languages' scanners see it (see [`View`]).
+pub(crate) fn view(root: &Path) -> impl RepoView + '_ {
+    View::new(root)
 }
 
 /// Files read by one gathering, at most.

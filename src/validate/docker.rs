@@ -424,6 +424,27 @@ async fn plumbing(
 mod tests {
     use super::*;
 
+    /// No `validation-image` and no language known: no image, said so (it used to
+    /// be Python's whatever the project).
+    #[tokio::test]
+    async fn no_image_is_a_clear_error_before_docker_runs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = Container::start(
+            Path::new("/nonexistent/docker"),
+            &DockerOptions::new(""),
+            dir.path(),
+            dir.path(),
+            false,
+        )
+        .await
+        .err()
+        .expect("must fail");
+        assert_eq!(
+            err.to_string(),
+            "docker validation unavailable: no image to validate in: the run's language is unknown; set validation-image"
+        );
+    }
+
     #[tokio::test]
     async fn missing_docker_binary_is_a_clear_error() {
         let dir = tempfile::tempdir().expect("tempdir");

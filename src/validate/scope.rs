@@ -6,7 +6,6 @@ use crate::lang::Language;
 use std::path::Path;
 
 pub use crate::lang::framework::sh_quote;
-pub use crate::lang::python::python;
 
 /// The scoped run of `tests` for the project at `root` whose full test command is
 /// `command`, in the framework its language finds there, with where its report is;

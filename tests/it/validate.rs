@@ -1,5 +1,6 @@
 //! Sandbox copies and validation with real commands (real pytest on tiny projects).
 
+use self_heal::lang::python::python;
 use self_heal::lang::Language;
 use self_heal::repair::edits::{plan_edits, write_changes, Edit};
 use self_heal::repair::policy::PathPolicy;
@@ -20,7 +21,7 @@ fn write(root: &Path, rel: &str, text: &str) {
 
 /// The interpreter validation uses must have pytest; the test script installs it.
 fn require_pytest() -> &'static str {
-    let py = scope::python();
+    let py = python();
     let ok = Command::new(py)
         .args(["-m", "pytest", "--version"])
         .output()
@@ -210,7 +211,7 @@ async fn full_command_failures_are_tolerated_only_if_pre_existing() {
 
     // Same run but the report lines are switched off: failures can't be read → fail.
     let unreadable = ValidationPlan {
-        test_command: Some(format!("{} -m pytest -q -rN", scope::python())),
+        test_command: Some(format!("{} -m pytest -q -rN", python())),
         ..tolerant.clone()
     };
     let v = validate(&sandbox.root, &unreadable, &Runner::Subprocess)
@@ -762,7 +763,7 @@ fn sandbox_of_a_missing_dir_is_an_error() {
 
 #[test]
 fn detects_test_commands_by_project_files() {
-    let py = scope::python();
+    let py = python();
     type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>, Option<String>);
     let cases: &[Case] = &[
         (
@@ -843,7 +844,7 @@ fn detects_test_commands_by_project_files() {
 #[test]
 fn scoped_commands_per_language() {
     let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let py = scope::python();
+    let py = python();
     let empty = tempfile::tempdir().expect("tempdir");
     let python = |tests: &[&str]| {
         scope::scoped_run(
