@@ -18,6 +18,7 @@ pub mod javascript;
 pub mod project;
 pub mod python;
 pub mod reports;
+pub mod ruby;
 pub mod rust;
 
 use crate::failure::LogParser;
@@ -33,6 +34,7 @@ pub static LANGUAGES: &[&dyn Lang] = &[
     &rust::Rust,
     &javascript::JavaScript,
     &java::Java,
+    &ruby::Ruby,
 ];
 
 /// A language self-heal knows how to validate: a handle on its [`Lang`] in
@@ -250,10 +252,6 @@ pub fn is_test_path(norm: &str) -> bool {
     if let Some(is_test) = Language::all().find_map(|l| l.test_file_name(stem, ext)) {
         return is_test;
     }
-    // Ruby has no ecosystem, but its test files must not be edited either.
-    if ext == "rb" {
-        return stem.ends_with("_spec") || stem.ends_with("_test");
-    }
     javascript::test_or_spec_segment(name)
 }
 
@@ -276,7 +274,10 @@ mod tests {
             assert_eq!(serde_json::from_str::<Language>(&json).unwrap(), l);
         }
         let names: Vec<&str> = Language::all().map(|l| l.name()).collect();
-        assert_eq!(names, ["python", "go", "rust", "javascript", "java"]);
+        assert_eq!(
+            names,
+            ["python", "go", "rust", "javascript", "java", "ruby"]
+        );
         assert_eq!(
             Language::from_name(" TS "),
             Some(Language::named("javascript"))

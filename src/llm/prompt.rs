@@ -252,7 +252,6 @@ fn language_of(path: &str) -> &'static str {
         return tag;
     }
     match ext {
-        "rb" => "ruby",
         "c" | "h" => "c",
         "cc" | "cpp" | "hpp" => "cpp",
         "toml" => "toml",

@@ -12,6 +12,7 @@ use self_heal::lang::java::build::{Gradle, Maven};
 use self_heal::lang::javascript::runners::{JsRunner, Runner};
 use self_heal::lang::javascript::{jest_json, tap};
 use self_heal::lang::reports::{junit, ReadError, TestRun, Verdict};
+use self_heal::lang::ruby::frameworks::{self as ruby, Minitest, RSpec};
 use self_heal::lang::rust::{cargo::Cargo, libtest};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -59,6 +60,10 @@ fn tap(text: &str) -> Result<TestRun, ReadError> {
 
 fn libtest(text: &str) -> Result<TestRun, ReadError> {
     Ok(libtest::read(text))
+}
+
+fn minitest(text: &str) -> Result<TestRun, ReadError> {
+    Ok(ruby::read_minitest(text))
 }
 
 /// (capture, reader, sample, the tests that passed).
@@ -147,6 +152,18 @@ const CAPTURES: &[(&str, Read, &str, &[&str])] = &[
         libtest,
         "rust-panic",
         &["ring::tests::keeps_readings_in_order"],
+    ),
+    (
+        "ruby-rspec-hop.rspec.json",
+        ruby::read_rspec_json,
+        "ruby-rspec-hop",
+        &["./spec/invoice_spec.rb:4", "./spec/invoice_spec.rb:14"],
+    ),
+    (
+        "ruby-minitest.minitest.txt",
+        minitest,
+        "ruby-minitest",
+        &["WordCountTest#test_size"],
     ),
 ];
 
@@ -347,6 +364,14 @@ fn gradle(_: &Path) -> Framework {
     Arc::new(Gradle::default())
 }
 
+fn rspec(_: &Path) -> Framework {
+    Arc::new(RSpec::default())
+}
+
+fn minitest_run(_: &Path) -> Framework {
+    Arc::new(Minitest::default())
+}
+
 /// The scoped command for the sample's failing tests runs exactly them, they
 /// fail as in CI; with the expected fix they pass; a test that does not exist
 /// makes a run of nothing.
@@ -452,6 +477,18 @@ fn surefire_dtest_class_method_junit4() {
 #[test]
 fn surefire_dtest_class_method_in_a_multi_module_build() {
     scoped_runs_exactly_the_failing_tests("java-multi-module", maven);
+}
+
+/// RSpec's location ids, read back from its JSON formatter.
+#[test]
+fn rspec_locations_scope_an_example() {
+    scoped_runs_exactly_the_failing_tests("ruby-rspec-hop", rspec);
+}
+
+/// Minitest's `--name` over every test file, read back from its `-v` lines.
+#[test]
+fn minitest_name_pattern_scopes_two_tests() {
+    scoped_runs_exactly_the_failing_tests("ruby-minitest", minitest_run);
 }
 
 #[test]
