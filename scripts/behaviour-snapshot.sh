@@ -73,6 +73,7 @@ def norm(v, key=""):
     if isinstance(v, str):
         v = v.replace(sys.argv[2], "$WORK").replace(sys.argv[3], "$PORT")
         v = re.sub(r"self-heal-sandbox-\w+", "self-heal-sandbox-X", v)
+        v = re.sub(r" in \d+\.\d+s\b", " in N.NNs", v)  # pytest's durations, as before
         if key == "output_tail":
             v = tail(v)
         for rx, rep in TIMINGS:
