@@ -138,14 +138,6 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(status: Status, reason: impl Into<String>) -> Report {
-        Report {
-            status,
-            reason: reason.into(),
-            ..Report::default()
-        }
-    }
-
     /// The report with every secret replaced by `***` (through its JSON, so every field).
     pub fn masked(&self, secrets: &crate::secrets::Secrets) -> Report {
         serde_json::to_string(self)

@@ -633,6 +633,9 @@ fn demo_fixes_its_embedded_sample_without_any_key() {
     let out = Test::new().args(["demo"]).run();
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("status: fixed"), "{}", out.stdout);
+    // Its samples have no history: no "Not compared with an earlier commit" noise.
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(!all.contains("Not compared"), "{all}");
     assert!(
         out.stdout.contains("subtotal"),
         "the diff shows the fix: {}",
