@@ -275,7 +275,7 @@ pub const VALIDATION_IMAGE: Setting<Text> = Setting {
     value_name: "IMAGE",
     help: "Image for docker validation (default by language)",
     default:
-        "by language (`python:3.11`, `golang:1`, `rust:1`, `node:20`, `maven:3-eclipse-temurin-17`)",
+        "by language (`python:3.11`, `golang:1`, `rust:1`, `node:20`, `maven:3-eclipse-temurin-17`, `ruby:3`)",
     meaning: "image for `docker` validation",
     expected: "",
     secret: false,

@@ -23,6 +23,7 @@ const GO_IMAGE: &str = "self-heal-validate-go:test";
 const RUST_IMAGE: &str = "self-heal-validate-rust:test";
 const NODE_IMAGE: &str = "self-heal-validate-node:test";
 const JAVA_IMAGE: &str = "self-heal-validate-java:test";
+const RUBY_IMAGE: &str = "self-heal-validate-ruby:test";
 const NOSHELL_IMAGE: &str = "self-heal-validate-noshell:test";
 /// Our own Action image: its ENTRYPOINT runs self-heal, which exits at once.
 const ENTRYPOINT_IMAGE: &str = "self-heal-action:test";
@@ -73,6 +74,13 @@ const SAMPLES: &[DockerSample] = &[
         sample: "js-node-test",
         image: NODE_IMAGE,
         default_image: Some("node:20"),
+        recipe: false,
+    },
+    // Minitest's `-v` lines read back from the container, rake from Debian.
+    DockerSample {
+        sample: "ruby-minitest",
+        image: RUBY_IMAGE,
+        default_image: Some("ruby:3"),
         recipe: false,
     },
 ];
