@@ -7,7 +7,9 @@
 //! Fixtures: $SELF_HEAL_FIXTURES, else ../shared/fixtures next to the crate, else /work/shared/fixtures.
 
 use self_heal::analyze::diagnostics::eval::{diagnostics_fixtures, go_fixtures, ToolScore};
-use self_heal::analyze::{diagnostics, go, rust, Failure};
+use self_heal::analyze::{diagnostics, Failure};
+use self_heal::lang::go::log as go;
+use self_heal::lang::rust::log as rust;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;

@@ -35,15 +35,50 @@ for dir in sample_projects/*/; do
   python3 - "$work/report.json" "$work" "$port" > "$out/repair/$name.json" <<'PY'
 import json, sys, re
 r = json.load(open(sys.argv[1]))
-def norm(v):
+# The tools' own clocks differ from run to run on unchanged code: go test -json's
+# Time/Elapsed, durations (pytest, go, node, Maven, Gradle, rspec, minitest), dates, seeds.
+TIMINGS = [
+    (r'"Time":"[^"]*"', '"Time":"T"'),
+    (r'"Elapsed":[\d.]+', '"Elapsed":0'),
+    (r"\b(\d+h )?(\d+m )?\d+(\.\d+)?\s?(ms|s|sec|seconds)\b", "N"),
+    (r"(Finished at:|Total time:)\s*\S+", r"\1 X"),
+    (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?", "DATE"),
+    (r"[\d.]+ runs/s, [\d.]+ assertions/s", "N runs/s"),
+    (r"--seed \d+", "--seed N"),
+    (r"\d{4}-\d\d-\d\dT\d\d_\d\d_\d\d_\d+Z", "DATE"),  # npm's log file names
+    (r"duration_ms:? [\d.]+", "duration_ms N"),  # node:test's TAP and spec
+]
+def tail(v):
+    # A passing step keeps the last bytes of its output: where they start depends on
+    # the (timed) lines before, so a step's first line (two of a long one) is dropped.
+    out, body = [], []
+    def flush():
+        if len(body) >= 3:
+            del body[: 2 if len("\n".join(body)) >= 900 else 1]
+        out.extend(body)
+        body.clear()
+    for line in v.split("\n"):
+        if line.startswith("$ "):
+            flush()
+            out.append(line)
+        else:
+            body.append(line)
+    flush()
+    return "\n".join(out)
+def norm(v, key=""):
     if isinstance(v, dict):
-        return {k: (0 if k.endswith("_ms") else norm(x)) for k, x in v.items()}
+        return {k: (0 if k.endswith("_ms") else norm(x, k)) for k, x in v.items()}
     if isinstance(v, list):
         return [norm(x) for x in v]
     if isinstance(v, str):
         v = v.replace(sys.argv[2], "$WORK").replace(sys.argv[3], "$PORT")
         v = re.sub(r"self-heal-sandbox-\w+", "self-heal-sandbox-X", v)
-        return re.sub(r" in \d+\.\d+s\b", " in N.NNs", v)  # pytest's durations
+        v = re.sub(r" in \d+\.\d+s\b", " in N.NNs", v)  # pytest's durations, as before
+        if key == "output_tail":
+            v = tail(v)
+        for rx, rep in TIMINGS:
+            v = re.sub(rx, rep, v)
+        return v
     return v
 print(json.dumps(norm(r), indent=1, sort_keys=True))
 PY

@@ -2,7 +2,8 @@
 # Installs what the Rust test suite runs for real: Python 3 with pytest (sample projects
 # are validated with the real pytest), git, Debian's Chromium with its WebDriver (the
 # approval page is tested in a real headless browser), and the toolchains the other
-# ecosystems' samples are run with (Node.js with npm, Maven with a JDK, Debian's Gradle, cargo-nextest;
+# ecosystems' samples are run with (Node.js with npm, Maven with a JDK, Debian's Gradle, Ruby with
+# RSpec, Minitest and rake, cargo-nextest;
 # Go must be on PATH: Debian's is too old). Idempotent; quiet when all is present.
 set -euo pipefail
 
@@ -40,6 +41,9 @@ if ! have mvn || ! have javac; then apt_install maven openjdk-17-jdk-headless; f
 # Debian's Gradle 4.4 (patched to run on JDK 17): Gradle's own distribution is a
 # download that is not available here.
 have gradle || apt_install gradle
+# Ruby with RSpec, Minitest and rake, all from Debian (the Ruby samples run with them).
+{ have ruby && have rspec && have rake && ruby -e 'require "minitest"' 2>/dev/null; } \
+  || apt_install ruby ruby-rspec ruby-minitest rake
 if ! have go; then
   echo "missing go: install Go >= 1.22 and put it on PATH" >&2
   exit 1

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates the ci.log of the Go, Rust, JavaScript/TypeScript and Java samples.
+"""Regenerates the ci.log of the Go, Rust, JavaScript/TypeScript, Java and Ruby samples.
 
 Driven by scripts/regen-sample-logs-eco.sh (which checks the toolchains first). For
 each sample whose expected.json names an `ecosystem` other than python:
@@ -136,6 +136,7 @@ def header(eco, command):
         "javascript": [],
         "java": ["  JAVA_HOME: /opt/hostedtoolcache/Java_Temurin-Hotspot_jdk/17.0.13-11/x64",
                  "  JAVA_HOME_17_X64: /opt/hostedtoolcache/Java_Temurin-Hotspot_jdk/17.0.13-11/x64"],
+        "ruby": [],
     }[eco]
     if env:
         lines.append("env:")
@@ -163,6 +164,8 @@ VOLATILE = [
     (re.compile(r"(duration_ms|Time elapsed|Finished at|Start at|Total time|Duration)[: ]+\S.*"), r"\1 X"),
     (re.compile(r"-[0-9a-f]{16}\b"), "-HASH"),
     (re.compile(r"' \(\d+\) panicked"), "' (N) panicked"),
+    # Minitest's random order.
+    (re.compile(r"--seed \d+"), "--seed N"),
     (re.compile(r"^\S+Z "), ""),
 ]
 

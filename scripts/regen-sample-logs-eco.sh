@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Regenerates the ci.log of the Go, Rust, JavaScript/TypeScript and Java samples from the
+# Regenerates the ci.log of the Go, Rust, JavaScript/TypeScript, Java and Ruby samples from the
 # real toolchains and proves each expected fix (scripts/regen-sample-logs-eco.py says how).
 # Called by scripts/regen-sample-logs.sh; runnable alone.
 #
-# Needs: Go >= 1.22, cargo, Node 20 with npm, Maven and Gradle with JDK 17, python3. npm packages
+# Needs: Go >= 1.22, cargo, Node 20 with npm, Maven and Gradle with JDK 17, Ruby with rspec,
+# minitest and rake (Debian's ruby, ruby-rspec, ruby-minitest, rake), python3. npm packages
 # and Maven/Gradle artifacts are installed by the script into a cache
 # (SELF_HEAL_SAMPLE_CACHE, default ~/.cache/self-heal-samples), so a rerun is fast;
 # cargo-nextest is installed with `cargo install` when missing.
@@ -22,6 +23,9 @@ have npm || missing+=("npm (comes with Node.js)")
 have mvn || missing+=("mvn (apt-get install maven)")
 have javac || missing+=("javac (JDK 17: apt-get install openjdk-17-jdk-headless)")
 have gradle || missing+=("gradle (apt-get install gradle)")
+have ruby || missing+=("ruby (apt-get install ruby)")
+have rspec || missing+=("rspec (apt-get install ruby-rspec)")
+have rake || missing+=("rake (apt-get install rake)")
 if [ ${#missing[@]} -gt 0 ]; then
   printf 'missing: %s\n' "${missing[@]}" >&2
   exit 1

@@ -339,9 +339,8 @@ fn tool_for(cmd: &str, workdir: &Path) -> Result<String, String> {
     let path = which::which_in(program, std::env::var_os("PATH"), workdir)
         .map_err(|_| format!("{program} not found on PATH"))?;
     // The language's own requirement (pytest importable for a pytest command).
-    if let Some(Err(why)) = crate::ecosystem::Language::ALL
-        .into_iter()
-        .find_map(|l| crate::ecosystem::of(l).check_test_tool(cmd, program))
+    if let Some(Err(why)) =
+        crate::lang::Language::all().find_map(|l| l.check_test_tool(cmd, program))
     {
         return Err(why);
     }

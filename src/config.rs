@@ -1,6 +1,6 @@
 //! Settings from flags / Action inputs / env / `.github/self-heal.toml` / defaults.
 //!
-//! Every setting `name` (design.md 3.2) is looked up, first hit wins:
+//! Every setting `name` (docs/settings.md) is looked up, first hit wins:
 //! 1. the CLI flag `--name` (given to [`Sources::flags`]),
 //! 2. the Action input: env `INPUT_NAME` with dashes kept (`INPUT_DRY-RUN`), then the
 //!    underscore form (`INPUT_DRY_RUN`),
@@ -478,7 +478,7 @@ fn file_warnings(file: &toml::Table) -> Vec<String> {
                     "the checkout cannot approve its own fix (`yes` is a command-line flag only)"
                         .to_string()
                 }
-                None => "not a self-heal setting (see the settings table in the README)".to_string(),
+                None => "not a self-heal setting (see the settings table in docs/settings.md)".to_string(),
                 Some(s) if s.secret() => format!(
                     "a credential is never read from the checkout (it comes with the code under repair); set {} or the `{}` input",
                     match s.name() {

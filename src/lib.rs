@@ -1,6 +1,6 @@
 //! self-heal: repairs failing CI.
 //!
-//! The library is a pipeline of plain values (design.md section 2):
+//! The library is a pipeline of plain values (ARCHITECTURE.md):
 //! logs → [`analyze::Analysis`] → repair attempts (recipe or LLM) → sandbox
 //! validation → approval → publish → [`report::Report`]. Nothing here knows
 //! about the command line; `main.rs` turns flags into a [`config::Config`].
@@ -11,11 +11,12 @@ pub mod check;
 pub mod config;
 pub mod console;
 pub mod demo;
-pub mod ecosystem;
+pub mod failure;
 pub mod fsutil;
 pub mod git;
 pub mod github;
 pub mod http;
+pub mod lang;
 pub mod llm;
 pub mod logs;
 pub mod progress;

@@ -1,4 +1,4 @@
-//! The run report (design.md 3.4) and the exit code it implies.
+//! The run report (docs/report.md) and the exit code it implies.
 
 pub mod markdown;
 pub mod since;

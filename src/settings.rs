@@ -1,10 +1,10 @@
-//! The one table of settings (design.md 3.2). The CLI flags, the Action inputs
+//! The one table of settings (docs/settings.md). The CLI flags, the Action inputs
 //! (`INPUT_*`), the `SELF_HEAL_*` env names, the `.github/self-heal.toml` keys, the
-//! README's settings table and each value's parser, range and typed default are all
-//! derived from [`SETTINGS`]; a test fails when README.md or action.yml disagree with
-//! it, and another when `Config::resolve` does not read a row. Adding a setting: a row
-//! in `table.rs`, the input in action.yml, the README row (printed by
-//! [`readme_table`]), and its `Config` field, taken from the resolved values.
+//! settings table of docs/settings.md and each value's parser, range and typed default
+//! are all derived from [`SETTINGS`]; a test fails when docs/settings.md or action.yml
+//! disagree with it, and another when `Config::resolve` does not read a row. Adding a
+//! setting: a row in `table.rs`, the input in action.yml, the docs row (printed by
+//! [`docs_table`]), and its `Config` field, taken from the resolved values.
 
 pub mod flags;
 mod table;
@@ -23,7 +23,7 @@ pub struct Setting<P> {
     /// `--help` text. In this and the texts below, `{default}`, `{min}` and `{max}`
     /// stand for the parser's typed default and range.
     pub help: &'static str,
-    /// README columns.
+    /// Columns of the docs/settings.md table.
     pub default: &'static str,
     pub meaning: &'static str,
     /// The error's "expected ..." for a value the parser refuses (empty: the parser's
@@ -219,8 +219,8 @@ pub fn get(name: &str) -> Option<&'static dyn Row> {
     SETTINGS.iter().copied().find(|s| s.name() == name)
 }
 
-/// The README's settings table (between its header and the next blank line).
-pub fn readme_table() -> String {
+/// The settings table of docs/settings.md (between its header and the next blank line).
+pub fn docs_table() -> String {
     let mut s = String::from("| name | default | meaning |\n|---|---|---|\n");
     for x in SETTINGS {
         s.push_str(&format!(
@@ -243,12 +243,12 @@ mod tests {
     }
 
     #[test]
-    fn readme_settings_table_is_the_table() {
-        let readme = repo_file("README.md");
-        let table = readme_table();
+    fn docs_settings_table_is_the_table() {
+        let docs = repo_file("docs/settings.md");
+        let table = docs_table();
         assert!(
-            readme.contains(&format!("\n{table}\n")),
-            "README.md's settings table differs from settings::SETTINGS; it should read:\n{table}"
+            docs.contains(&format!("\n{table}\n")),
+            "docs/settings.md's settings table differs from settings::SETTINGS; it should read:\n{table}"
         );
     }
 

@@ -1,7 +1,12 @@
 //! Each language parser on arbitrary text; the first byte picks the parser.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use self_heal::analyze::{diagnostics, go, java, js, python, rust};
+use self_heal::analyze::diagnostics;
+use self_heal::lang::go::log as go;
+use self_heal::lang::java::log as java;
+use self_heal::lang::javascript::log as js;
+use self_heal::lang::python::log as python;
+use self_heal::lang::rust::log as rust;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&which, rest)) = data.split_first() else {

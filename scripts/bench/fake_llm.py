@@ -2,7 +2,7 @@
 """A minimal OpenAI-compatible server for benchmarks (not for tests: the Rust tests
 have their own fake). Answers every POST .../chat/completions with the edits in the
 JSON file given as argv[2] and reports prompt tokens as characters / 4, the same
-estimate the README uses. Prints its port on stdout, then serves until killed."""
+estimate docs/measurements.md uses. Prints its port on stdout, then serves until killed."""
 import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

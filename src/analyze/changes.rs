@@ -479,7 +479,7 @@ mod tests {
         )
         .unwrap();
         let analysis = Analysis {
-            failures: vec![super::super::Failure {
+            failures: vec![crate::failure::Failure {
                 test: Some("tests/test_pager.py::test_x".into()),
                 ..Default::default()
             }],

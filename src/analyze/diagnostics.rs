@@ -3,23 +3,17 @@
 //! black and isort `--check`, dotnet/msbuild (`file(12,5): error CS0001: ...`),
 //! and gcc-style `file:12:5: error: ...` lines.
 //!
-//! `.go` and `.rs` locations are left to [`super::go`] and [`super::rust`], so
+//! `.go` and `.rs` locations are left to Go's and Rust's own parsers (`lang/go/log.rs`,
+//! `lang/rust/log.rs`), so
 //! running all three parsers on one log reports each finding once.
 
 pub mod eval;
-pub(crate) mod util;
 
-use super::{Failure, FailureKind};
+use crate::failure::util::{clean_path, clip, lines, num, MAX_FAILURES};
+pub use crate::failure::Located;
+use crate::failure::{Failure, FailureKind};
 use regex::Regex;
 use std::sync::LazyLock;
-use util::{clean_path, clip, lines, num, MAX_FAILURES};
-
-/// A failure with the column the tool reported, when it did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Located {
-    pub failure: Failure,
-    pub column: Option<u32>,
-}
 
 /// Failures in cleaned log text (timestamps, ANSI and CR progress already removed).
 pub fn parse(text: &str) -> Vec<Failure> {

@@ -3,10 +3,10 @@
 //! person reads (`x_test.go:10: expected 1 but actual 2`, a compiler error's
 //! snippet, `= note:` and `help:` lines) instead of a one-line summary.
 
-use super::Failure;
+use crate::failure::Failure;
 
 /// Most lines taken for one failure.
-const MAX_BLOCK: usize = super::sink::MAX_DETAILS;
+const MAX_BLOCK: usize = crate::failure::sink::MAX_DETAILS;
 
 fn indent(l: &str) -> usize {
     l.len() - l.trim_start().len()
@@ -127,7 +127,7 @@ fn continues(l: &str, anchor_indent: usize) -> bool {
 /// lines that continue it.
 fn anchored_block(chunk: &str, f: &Failure) -> Vec<String> {
     let msg = f.message.trim();
-    let needle = super::sink::cap(msg.to_string(), 80);
+    let needle = crate::failure::sink::cap(msg.to_string(), 80);
     let needle = needle.trim_end_matches('…');
     let place = match (f.file.as_deref(), f.line) {
         (Some(file), Some(n)) => Some(format!(

@@ -6,7 +6,7 @@
 //! current chat models give for English and code, needs no vocabulary, and
 //! errs on the side of a smaller excerpt for log text full of symbols.
 
-use super::sink::Found;
+use crate::failure::sink::Found;
 
 /// Tokens of `s` by the rule above.
 pub fn tokens(s: &str) -> usize {

@@ -2,8 +2,8 @@
 //! context, the `##[error]` annotations and the exit code. Its findings are
 //! weak: they are reported only when no parser recognised its tool's output.
 
-use super::sink::{Found, Sink, Tier};
-use super::{Failure, FailureKind};
+use crate::failure::sink::{Found, Sink, Tier};
+use crate::failure::{Failure, FailureKind};
 use std::collections::VecDeque;
 
 const RING: usize = 6;

@@ -1,31 +1,27 @@
-//! Failure analysis: one parser per ecosystem, triage, excerpt under a budget.
+//! Failure analysis: every language's log parsers, triage, excerpt under a budget.
 //!
 //! The [`Engine`] takes cleaned lines one at a time and keeps bounded state,
 //! so a log of any size is analysed in constant memory ([`analyze_reader`]);
 //! [`analyze`] runs the same engine over logs already in memory.
 
+mod analysis;
 pub mod changes;
 pub mod diagnostics;
 mod evidence;
 pub mod excerpt;
-mod failure;
 pub mod generic;
-pub mod go;
-pub mod java;
-pub mod js;
-pub mod paths;
-pub mod python;
-pub mod rust;
-mod sink;
 pub mod text;
 pub mod triage;
 
-pub use failure::{Analysis, Failure, FailureKind};
-pub use sink::{MAX_DETAILS, MAX_FAILURES};
+pub use crate::failure::sink::{MAX_DETAILS, MAX_FAILURES};
+pub use crate::failure::{Failure, FailureKind};
+pub use analysis::Analysis;
 
-use crate::ecosystem::Language;
+use crate::failure::paths;
+use crate::failure::sink::{Found, Sink, Tier};
+use crate::failure::LogParser;
+use crate::lang::{Language, LANGUAGES};
 use crate::logs::{Cleaner, LogFile};
-use sink::{Found, Sink, Tier};
 use std::collections::VecDeque;
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -35,7 +31,7 @@ use std::path::PathBuf;
 pub struct AnalyzeOptions {
     /// The checkout, used to normalise paths and mark those not in it.
     pub workdir: Option<PathBuf>,
-    /// Budget for [`Analysis::context`], in tokens (see README for how they are counted).
+    /// Budget for [`Analysis::context`], in tokens (docs/log-analysis.md says how they are counted).
     pub budget_tokens: usize,
 }
 
@@ -187,7 +183,7 @@ fn guess_root(logs: &[PathBuf], items: &[Found]) -> Option<PathBuf> {
     best.map(|(_, c)| c).or(cwd)
 }
 
-/// Cleaned text is handed to the whole-text parsers (go, rust, diagnostics)
+/// Cleaned text is handed to the whole-text parsers (Go's, Rust's, diagnostics)
 /// in chunks of about this size, cut at a blank line (diagnostics are
 /// separated by blank lines) or, failing that, at twice the size.
 const CHUNK_BYTES: usize = 1 << 20;
@@ -216,9 +212,8 @@ struct FileInfo {
 /// The streaming analysis: feed lines, then [`Engine::finish`].
 pub struct Engine {
     cleaner: Cleaner,
-    python: python::Python,
-    java: java::Java,
-    js: js::Js,
+    /// Every language's parsers, in [`LANGUAGES`] order.
+    parsers: Vec<Box<dyn LogParser>>,
     generic: generic::Generic,
     chunk: String,
     sink: Sink,
@@ -275,9 +270,7 @@ impl Engine {
     pub fn new() -> Self {
         Engine {
             cleaner: Cleaner::new(),
-            python: python::Python::new(),
-            java: java::Java::new(),
-            js: js::Js::new(),
+            parsers: LANGUAGES.iter().flat_map(|l| l.log_parsers()).collect(),
             generic: generic::Generic::new(),
             chunk: String::new(),
             sink: Sink::default(),
@@ -319,9 +312,9 @@ impl Engine {
     fn end_file(&mut self) {
         self.flush_chunk();
         self.chunk.clear();
-        self.python.finish(&mut self.sink);
-        self.java.finish(&mut self.sink);
-        self.js.finish(&mut self.sink);
+        for p in self.parsers.iter_mut() {
+            p.finish(&mut self.sink);
+        }
         self.generic.finish(&mut self.sink);
         self.finish_command();
         self.in_run_header = false;
@@ -493,9 +486,9 @@ impl Engine {
         buf.push_str(crate::logs::clean::truncate(l, 1024));
         self.tail.push_back(buf);
 
-        self.python.line(l, &mut self.sink);
-        self.java.line(l, &mut self.sink);
-        self.js.line(l, &mut self.sink);
+        for p in self.parsers.iter_mut() {
+            p.line(l, &mut self.sink);
+        }
         self.generic.line(l, &mut self.sink);
 
         if self.chunk.len() >= CHUNK_BYTES && l.is_empty() || self.chunk.len() >= 2 * CHUNK_BYTES {
@@ -510,22 +503,26 @@ impl Engine {
         if self.chunk.is_empty() {
             return;
         }
-        for p in [go::parse, rust::parse, diagnostics::parse] {
-            for f in p(&self.chunk) {
-                let tier = if f.kind == FailureKind::Unknown {
-                    Tier::Weak
-                } else {
-                    Tier::Strong
-                };
-                let mut found = Found::new(f, tier);
-                // The log's own lines for the excerpt; only for new failures,
-                // and only for as many as an excerpt could ever show.
-                if self.blocks_left > 0 && !self.sink.contains(&found) {
-                    self.blocks_left -= 1;
-                    found.details = evidence::block(&self.chunk, &found.failure);
-                }
-                self.sink.push(found);
+        // The whole-text parsers in order: every language's, then the cross-tool one.
+        let mut failures: Vec<Failure> = Vec::new();
+        for p in self.parsers.iter_mut() {
+            failures.extend(p.text(&self.chunk));
+        }
+        failures.extend(diagnostics::parse(&self.chunk));
+        for f in failures {
+            let tier = if f.kind == FailureKind::Unknown {
+                Tier::Weak
+            } else {
+                Tier::Strong
+            };
+            let mut found = Found::new(f, tier);
+            // The log's own lines for the excerpt; only for new failures,
+            // and only for as many as an excerpt could ever show.
+            if self.blocks_left > 0 && !self.sink.contains(&found) {
+                self.blocks_left -= 1;
+                found.details = evidence::block(&self.chunk, &found.failure);
             }
+            self.sink.push(found);
         }
     }
 

@@ -1,8 +1,8 @@
 //! Triage: what kind of breakage each failure is, so the repair loop can
 //! refuse to "fix" what no code edit can fix (infra, timeouts, registries).
 
-use super::sink::Found;
-use super::FailureKind;
+use crate::failure::sink::Found;
+use crate::failure::FailureKind;
 
 /// Runner and platform trouble: nothing in the repository caused it.
 const INFRA: &[&str] = &[
@@ -176,8 +176,8 @@ pub fn triage(f: &mut Found, command: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::sink::Tier;
-    use crate::analyze::Failure;
+    use crate::failure::sink::Tier;
+    use crate::failure::Failure;
 
     fn found(tool: &str, msg: &str) -> Found {
         Found::new(

@@ -248,11 +248,10 @@ fn language_of(path: &str) -> &'static str {
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("");
-    if let Some(tag) = crate::ecosystem::fence_tag(ext) {
+    if let Some(tag) = crate::lang::fence_tag(ext) {
         return tag;
     }
     match ext {
-        "rb" => "ruby",
         "c" | "h" => "c",
         "cc" | "cpp" | "hpp" => "cpp",
         "toml" => "toml",

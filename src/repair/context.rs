@@ -6,8 +6,8 @@
 //! inside the checkout, never secret files, never binary or non-UTF-8 ones.
 
 use crate::analyze::{Analysis, Failure};
-use crate::ecosystem::context::{RepoView, SourceContext};
-use crate::ecosystem::{self, context, Language};
+use crate::lang::context::{RepoView, SourceContext};
+use crate::lang::Language;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path};
@@ -126,10 +126,9 @@ pub(crate) fn suffix_in_root(root: &Path, path: &str) -> Option<String> {
     })
 }
 
-/// The repository file of a dotted Python module name (see the Python source context).
-pub(crate) fn module_file(root: &Path, module: &str, extra_dirs: &[String]) -> Option<String> {
-    let view = View::new(root);
-    context::module_file(&view, module, extra_dirs)
+/// The checkout at `root` (canonical) as the languages' scanners see it (see [`View`]).
+pub(crate) fn view(root: &Path) -> impl RepoView + '_ {
+    View::new(root)
 }
 
 /// Files read by one gathering, at most.
@@ -139,7 +138,7 @@ const MAX_RELATED: usize = 64;
 /// Entries of one directory looked at, at most.
 const MAX_LIST: usize = 1000;
 
-/// The checkout as the ecosystems' scanners see it: only what [`read_repo_file`] allows,
+/// The checkout as the languages' scanners see it: only what [`read_repo_file`] allows,
 /// each file read once.
 struct View<'a> {
     root: &'a Path,
@@ -210,13 +209,17 @@ impl RepoView for View<'_> {
     }
 }
 
-/// The ecosystem whose source context a failure gets: its tool's language, else the
-/// run's, else its file's; Python's (what self-heal always did) when none is known.
-fn language_of(analysis: &Analysis, failure: &Failure) -> Language {
+/// The language whose source context a failure gets: its tool's, else the run's, else
+/// its file's, else its test id's; None when no language claims it (then only the
+/// located file is shown, without the files it leads to).
+fn language_of(analysis: &Analysis, failure: &Failure) -> Option<Language> {
     Language::of_tool(&failure.tool)
         .or(analysis.language)
         .or_else(|| failure.file.as_deref().and_then(Language::of_path))
-        .unwrap_or(Language::Python)
+        .or_else(|| {
+            let id = failure.test.clone()?;
+            Language::of_test_ids(&[id])
+        })
 }
 
 fn numbered_len(n: usize, line: &str) -> usize {
@@ -230,8 +233,8 @@ struct Piece {
 }
 
 /// Gathers the implicated files (failing tests, the code they import, located files)
-/// within `budget_chars`. Each failure's ecosystem says where its test is and what a
-/// file leads to (`ecosystem::context`).
+/// within `budget_chars`. Each failure's language says where its test is and what a
+/// file leads to (its [`SourceContext`]).
 pub fn gather(workdir: &Path, analysis: &Analysis, budget_chars: usize) -> RepairContext {
     let Ok(root) = workdir.canonicalize() else {
         return RepairContext::default();
@@ -268,18 +271,17 @@ pub fn gather(workdir: &Path, analysis: &Analysis, budget_chars: usize) -> Repai
     };
 
     let mut pieces: Vec<Piece> = Vec::new();
-    // Files the walk over related files starts from, with their ecosystem, in priority order.
+    // Files the walk over related files starts from, with their language's context, in priority order.
     let mut seeds: Vec<(usize, &'static dyn SourceContext)> = Vec::new();
     let mut located_seeds: Vec<(usize, &'static dyn SourceContext)> = Vec::new();
     for failure in &analysis.failures {
-        let cx = ecosystem::of(language_of(analysis, failure)).context();
+        let cx = language_of(analysis, failure).map(|l| l.context());
         let located = failure.file.as_deref().and_then(|f| load(f, &mut files));
         let located_rel = located.map(|i| files[i].rel.clone());
-        if let Some(test) = failure
-            .test
-            .as_deref()
-            .and_then(|t| cx.test_ref(&view, t, located_rel.as_deref()))
-        {
+        if let Some((cx, test)) = cx.and_then(|cx| {
+            let test = cx.test_ref(&view, failure.test.as_deref()?, located_rel.as_deref())?;
+            Some((cx, test))
+        }) {
             if let Some(i) = load(&test.file, &mut files) {
                 let lines: Vec<&str> = files[i].text.lines().collect();
                 let ranges = cx
@@ -310,8 +312,10 @@ pub fn gather(workdir: &Path, analysis: &Analysis, budget_chars: usize) -> Repai
                 rel: files[i].rel.clone(),
                 ranges: vec![range],
             });
-            if cx.follows_located_files() && !located_seeds.iter().any(|(j, _)| *j == i) {
-                located_seeds.push((i, cx));
+            if let Some(cx) = cx.filter(|cx| cx.follows_located_files()) {
+                if !located_seeds.iter().any(|(j, _)| *j == i) {
+                    located_seeds.push((i, cx));
+                }
             }
         }
     }

@@ -26,7 +26,7 @@ pub enum PolicyError {
     Invalid(String),
 }
 
-/// The path policy of design.md 3.2 (`allowed-paths`, `allow-test-edits`).
+/// The path policy of docs/settings.md (`allowed-paths`, `allow-test-edits`).
 #[derive(Debug, Clone)]
 pub struct PathPolicy {
     allowed: Option<GlobSet>,
@@ -253,9 +253,9 @@ fn glob_name_match(pattern: &str, name: &str) -> bool {
     true
 }
 
-/// Test files by the conventions of every ecosystem (see [`crate::ecosystem::is_test_path`]).
+/// Test files by the conventions of every ecosystem (see [`crate::lang::is_test_path`]).
 pub fn is_test_file(norm: &str) -> bool {
-    crate::ecosystem::is_test_path(norm)
+    crate::lang::is_test_path(norm)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Deterministic fixes tried before any model, one recipe per file in `recipes/`.
 //!
-//! Each language's [`crate::ecosystem::Ecosystem::recipes`] names the recipes that apply to
+//! Each language's [`crate::lang::Ecosystem::recipes`] names the recipes that apply to
 //! its tools; [`find_for`] asks those of the run's language and of every failing tool's
 //! language, in that order. A recipe reads the analysed failures, runs the project's own
 //! tool (formatter, linter autofix) in a scratch copy or reads the compiler's suggestion,
@@ -18,7 +18,7 @@
 use super::edits::Edit;
 use super::policy::PathPolicy;
 use crate::analyze::{Analysis, Failure};
-use crate::ecosystem::{self, Language};
+use crate::lang::Language;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -142,7 +142,7 @@ fn applicable(analysis: &Analysis) -> Vec<&'static dyn Recipe> {
     }
     let mut out: Vec<&'static dyn Recipe> = Vec::new();
     for l in langs {
-        for name in ecosystem::of(l).recipes() {
+        for name in l.recipes() {
             if let Some(r) = by_name(name) {
                 if !out.iter().any(|o| o.name() == r.name()) {
                     out.push(r);
@@ -305,8 +305,8 @@ mod tests {
         for r in RECIPES {
             assert!(seen.insert(r.name()), "{} twice", r.name());
         }
-        for l in Language::ALL {
-            for name in ecosystem::of(l).recipes() {
+        for l in Language::all() {
+            for name in l.recipes() {
                 assert!(by_name(name).is_some(), "{l}: no recipe {name}");
             }
         }
@@ -332,7 +332,7 @@ mod tests {
         std::fs::set_permissions(bin.join("eslint"), std::fs::Permissions::from_mode(0o755))
             .unwrap();
         let analysis = Analysis {
-            language: Some(Language::JavaScript),
+            language: Some(Language::named("javascript")),
             failures: vec![Failure {
                 tool: "eslint".into(),
                 file: Some("src/a.js".into()),

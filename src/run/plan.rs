@@ -5,7 +5,7 @@
 use super::Ending;
 use crate::analyze::Analysis;
 use crate::config::{Config, ValidationMode};
-use crate::ecosystem;
+use crate::lang::{self, Language};
 use crate::llm::{LlmClient, LlmSettings, Templates};
 use crate::repair::memory::{self, Memory};
 use crate::repair::repair_loop::LoopInput;
@@ -66,7 +66,7 @@ impl Plan {
                 .test_command
                 .clone()
                 .or(step_command)
-                .or_else(|| ecosystem::detect_test_command(&project_root, language)),
+                .or_else(|| lang::detect_test_command(&project_root, language)),
             // The failed step's command runs under the step's own shell.
             test_shell: cfg
                 .test_command
@@ -133,10 +133,14 @@ impl Plan {
 }
 
 fn docker_options(cfg: &Config, analysis: &Analysis) -> DockerOptions {
+    // Unknown language: the checkout's, as detection finds it; else no image, which
+    // validation reports (set validation-image).
     let image = cfg.validation_image.clone().unwrap_or_else(|| {
-        ecosystem::or_default(analysis.language)
-            .docker_image()
-            .to_string()
+        analysis
+            .language
+            .or_else(|| Language::detect(&cfg.workdir))
+            .map(|l| l.docker_image().to_string())
+            .unwrap_or_default()
     });
     let mut opts = DockerOptions::new(image);
     opts.network = cfg.validation_network;
@@ -154,12 +158,12 @@ fn docker_options(cfg: &Config, analysis: &Analysis) -> DockerOptions {
 
 /// Where the tests run and the failed step's command as it runs there: the step's own
 /// `cd dir && ...` (dropped from the command), else the project the located failures
-/// are in ([`ecosystem::project::project_dir`]); None for the checkout's root.
+/// are in ([`lang::project::project_dir`]); None for the checkout's root.
 fn project_of(workdir: &Path, analysis: &Analysis) -> (Option<PathBuf>, Option<String>) {
     if let Some((dir, rest)) = analysis
         .command
         .as_deref()
-        .and_then(|c| ecosystem::project::leading_cd(workdir, c))
+        .and_then(|c| lang::project::leading_cd(workdir, c))
     {
         return (Some(dir), Some(rest));
     }
@@ -174,6 +178,6 @@ fn project_of(workdir: &Path, analysis: &Analysis) -> (Option<PathBuf>, Option<S
         .iter()
         .filter_map(|f| f.test.as_deref())
         .collect();
-    let dir = ecosystem::project::project_dir(workdir, analysis.language, &files, &ids);
+    let dir = lang::project::project_dir(workdir, analysis.language, &files, &ids);
     (dir, analysis.command.clone())
 }

@@ -6,9 +6,9 @@ use super::{for_command, Commands, Row};
 use clap::{Arg, Args};
 use std::collections::BTreeMap;
 
-/// The settings of design.md 3.2 that subcommand `CMD` (a [`Commands`] set) takes, as
+/// The settings of docs/settings.md that subcommand `CMD` (a [`Commands`] set) takes, as
 /// flags, from [`settings::SETTINGS`]; each setting is also read from `INPUT_*`,
-/// `SELF_HEAL_*` and `.github/self-heal.toml` (see README), whatever the command.
+/// `SELF_HEAL_*` and `.github/self-heal.toml` (see docs/settings.md), whatever the command.
 #[derive(Default, Clone)]
 pub struct Settings<const CMD: u8> {
     values: BTreeMap<String, String>,

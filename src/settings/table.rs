@@ -1,9 +1,9 @@
-//! The rows of [`super::SETTINGS`], in the README's order.
+//! The rows of [`super::SETTINGS`], in docs/settings.md's order.
 
 use super::value::{self, Checked, Flag, Limit, List, Number, Seconds, Text, TextOr, Words};
 use super::{ApproveMode, Commands, Publish, Row, Setting, ValidationMode};
 
-/// Every setting, in the README's order (also the order of `--help`).
+/// Every setting, in docs/settings.md's order (also the order of `--help`).
 pub static SETTINGS: &[&dyn Row] = &[
     &GITHUB_TOKEN,
     &OPENAI_API_KEY,
@@ -275,7 +275,7 @@ pub const VALIDATION_IMAGE: Setting<Text> = Setting {
     value_name: "IMAGE",
     help: "Image for docker validation (default by language)",
     default:
-        "by language (`python:3.11`, `golang:1`, `rust:1`, `node:20`, `maven:3-eclipse-temurin-17`)",
+        "by language (`python:3.11`, `golang:1`, `rust:1`, `node:20`, `maven:3-eclipse-temurin-17`, `ruby:3`)",
     meaning: "image for `docker` validation",
     expected: "",
     secret: false,

@@ -12,6 +12,7 @@
 
 use super::exec::{self, Outcome};
 use super::ValidateError;
+use crate::lang::framework::OutputLines;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -106,6 +107,12 @@ impl Container {
         steps: &Path,
         setup_first: bool,
     ) -> Result<Container, ValidateError> {
+        if opts.image.trim().is_empty() {
+            return Err(ValidateError::Docker(
+                "no image to validate in: the run's language is unknown; set validation-image"
+                    .to_string(),
+            ));
+        }
         let docker = docker.to_string_lossy().into_owned();
         // The docker client needs DOCKER_HOST & co, never our secrets.
         let env = exec::scrubbed_env();
@@ -224,14 +231,28 @@ impl Container {
         Ok(())
     }
 
-    /// Runs the launcher at `launcher` (a path inside the container) with `sh`.
-    pub async fn exec(&self, launcher: &str, timeout: Duration) -> std::io::Result<Outcome> {
+    /// Runs the launcher at `launcher` (a path inside the container) with `sh`,
+    /// keeping the output lines `keep` names.
+    pub async fn exec(
+        &self,
+        launcher: &str,
+        timeout: Duration,
+        keep: Option<OutputLines>,
+    ) -> std::io::Result<Outcome> {
         let mut args: Vec<String> = vec!["exec".into(), "-w".into(), WORKDIR.into()];
         if let Some(user) = &self.user {
             args.extend(["-u".to_string(), user.clone()]);
         }
         args.extend([self.name.clone(), "sh".into(), launcher.to_string()]);
-        let out = exec::run(&self.docker, &args, Path::new("."), &self.env, timeout).await?;
+        let out = exec::run(
+            &self.docker,
+            &args,
+            Path::new("."),
+            &self.env,
+            timeout,
+            keep,
+        )
+        .await?;
         if matches!(out.exit, exec::Exit::TimedOut(_)) {
             // Killing the docker client leaves the process running in the container.
             let _ = plumbing(&self.docker, &["kill", &self.name], &self.env).await;
@@ -334,7 +355,7 @@ async fn pull(
     env: &[(OsString, OsString)],
 ) -> Result<(), ValidateError> {
     let args = vec!["pull".to_string(), "--quiet".to_string(), image.to_string()];
-    let out = exec::run(docker, &args, Path::new("."), env, PULL_TIMEOUT)
+    let out = exec::run(docker, &args, Path::new("."), env, PULL_TIMEOUT, None)
         .await
         .map_err(|e| ValidateError::Docker(format!("docker pull: {e}")))?;
     if out.exit.success() {
@@ -377,7 +398,7 @@ async fn plumbing(
         [first, ..] => format!("docker {first}"),
         [] => "docker".to_string(),
     };
-    let out = exec::run(docker, &owned, Path::new("."), env, PLUMBING_TIMEOUT)
+    let out = exec::run(docker, &owned, Path::new("."), env, PLUMBING_TIMEOUT, None)
         .await
         .map_err(|e| ValidateError::Docker(format!("{what}: {e}")))?;
     if !out.exit.success() {
@@ -402,6 +423,27 @@ async fn plumbing(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No `validation-image` and no language known: no image, said so (it used to
+    /// be Python's whatever the project).
+    #[tokio::test]
+    async fn no_image_is_a_clear_error_before_docker_runs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = Container::start(
+            Path::new("/nonexistent/docker"),
+            &DockerOptions::new(""),
+            dir.path(),
+            dir.path(),
+            false,
+        )
+        .await
+        .err()
+        .expect("must fail");
+        assert_eq!(
+            err.to_string(),
+            "docker validation unavailable: no image to validate in: the run's language is unknown; set validation-image"
+        );
+    }
 
     #[tokio::test]
     async fn missing_docker_binary_is_a_clear_error() {

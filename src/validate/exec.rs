@@ -1,6 +1,7 @@
 //! Running one validation command (a step launcher, see steps.rs): scrubbed environment, own process
 //! group killed on timeout, output streamed into a bounded head + tail buffer.
 
+use crate::lang::framework::OutputLines;
 use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::path::Path;
@@ -15,9 +16,9 @@ pub const TAIL_BYTES: usize = 8 * 1024;
 /// How long to keep reading after the command ended (a background process may
 /// hold the pipe open).
 const DRAIN_GRACE: Duration = Duration::from_secs(2);
-/// At most this many `FAILED`/`ERROR` lines are remembered.
+/// At most this many of a framework's report lines are remembered.
 const MAX_REPORT_LINES: usize = 10_000;
-/// Longest line considered when looking for `FAILED`/`ERROR` lines.
+/// Longest line considered when looking for report lines.
 const MAX_LINE: usize = 4 * 1024;
 /// Longest output line streamed to [`OUTPUT`].
 const MAX_STREAMED_LINE: usize = 500;
@@ -46,8 +47,9 @@ impl Exit {
     }
 }
 
-/// What a command printed, bounded: the first and last bytes, and the pytest
-/// report lines (`FAILED x::y`, `ERROR x`) and summary line seen anywhere.
+/// What a command printed, bounded: the first and last bytes, and the lines its
+/// test framework reads failing tests from ([`OutputLines`]: pytest's `FAILED x::y`
+/// and summary) seen anywhere.
 #[derive(Debug, Default)]
 pub struct Capture {
     head: Vec<u8>,
@@ -55,8 +57,10 @@ pub struct Capture {
     total: u64,
     line: Vec<u8>,
     line_overflow: bool,
-    pub report_lines: Vec<String>,
-    pub summary_line: Option<String>,
+    /// Which lines to keep; None keeps none.
+    keep: Option<OutputLines>,
+    pub lines: Vec<String>,
+    pub summary: Option<String>,
     /// Each finished line is sent here too (see [`OUTPUT`]).
     stream: Option<tokio::sync::mpsc::UnboundedSender<String>>,
 }
@@ -99,13 +103,11 @@ impl Capture {
         if let Some(tx) = &self.stream {
             let _ = tx.send(line.chars().take(MAX_STREAMED_LINE).collect());
         }
-        if !self.line_overflow {
-            if (line.starts_with("FAILED ") || line.starts_with("ERROR "))
-                && self.report_lines.len() < MAX_REPORT_LINES
-            {
-                self.report_lines.push(line.to_string());
-            } else if is_pytest_summary(line) {
-                self.summary_line = Some(line.to_string());
+        if let Some(keep) = self.keep.filter(|_| !self.line_overflow) {
+            if (keep.entry)(line) && self.lines.len() < MAX_REPORT_LINES {
+                self.lines.push(line.to_string());
+            } else if (keep.summary)(line) {
+                self.summary = Some(line.to_string());
             }
         }
         self.line.clear();
@@ -149,20 +151,6 @@ impl Capture {
         let from = all.len().saturating_sub(n);
         String::from_utf8_lossy(&all[from..]).into_owned()
     }
-}
-
-/// pytest's closing line: `2 failed, 3 passed in 0.12s` (with or without `=`).
-fn is_pytest_summary(line: &str) -> bool {
-    let l = line.trim().trim_matches('=').trim();
-    // Long runs add the wall time: `in 65.12s (0:01:05)`.
-    let l = match l.rsplit_once(" (") {
-        Some((head, tail)) if tail.ends_with(')') && tail.contains(':') => head,
-        _ => l,
-    };
-    (l.contains(" passed") || l.contains(" failed") || l.contains(" error"))
-        && l.contains(" in ")
-        && l.ends_with('s')
-        && l.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// Removes ANSI escape sequences (`--color=yes`, `PY_COLORS=1`).
@@ -231,13 +219,14 @@ pub fn scrubbed_env() -> Vec<(OsString, OsString)> {
 
 /// Runs `program args` in `cwd` with `env` only, stdout and stderr merged by the
 /// caller's script, in a new process group that is killed when the command ends,
-/// times out or this future is dropped.
+/// times out or this future is dropped. `keep`: the lines of the output to keep whole.
 pub async fn run(
     program: &str,
     args: &[String],
     cwd: &Path,
     env: &[(OsString, OsString)],
     timeout: Duration,
+    keep: Option<OutputLines>,
 ) -> std::io::Result<Outcome> {
     let mut cmd = tokio::process::Command::new(program);
     cmd.args(args)
@@ -257,6 +246,7 @@ pub async fn run(
 
     let mut capture = Capture {
         stream: OUTPUT.try_with(Clone::clone).ok(),
+        keep,
         ..Capture::default()
     };
     let mut out_buf = vec![0u8; 16 * 1024];
@@ -368,16 +358,20 @@ impl Drop for GroupGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::framework::TestFramework;
 
     #[test]
     fn capture_reads_report_lines_in_colour_and_long_summaries() {
-        let mut c = Capture::default();
+        let mut c = Capture {
+            keep: crate::lang::python::pytest::Pytest.output_lines(),
+            ..Capture::default()
+        };
         c.push(b"\x1b[31mFAILED\x1b[0m t.py::a - x\nERROR t.py::b\r\n");
         c.push(b"===== 1 failed, 1 error in 65.12s (0:01:05) =====");
         c.finish();
-        assert_eq!(c.report_lines, vec!["FAILED t.py::a - x", "ERROR t.py::b"]);
+        assert_eq!(c.lines, vec!["FAILED t.py::a - x", "ERROR t.py::b"]);
         assert_eq!(
-            c.summary_line.as_deref(),
+            c.summary.as_deref(),
             Some("===== 1 failed, 1 error in 65.12s (0:01:05) =====")
         );
     }

@@ -4,20 +4,21 @@
 //! must pass — or, when it fails, every test it reports as failing must be one
 //! of [`ValidationPlan::pre_existing_failures`] (tests that already failed before
 //! the change and are not what this fix is for). Which tests failed is read from
-//! the ecosystem (pytest's `FAILED`/`ERROR` lines, Surefire's reports); when they
-//! cannot be read completely (another framework, `-rN`, a crash), a failing full
-//! command fails the validation.
+//! the language's test framework (pytest's `FAILED`/`ERROR` lines, Surefire's
+//! reports); when they cannot be read completely (no framework, `-rN`, a crash), a
+//! failing full command fails the validation.
 //!
-//! Outside Python the scoped run is the framework's own ([`scope::scoped_run`]) and
-//! is judged by its report ([`results`]), never by its exit code: only "the named
-//! tests ran and passed" passes. A scoped run that ran nothing is never a pass; on
+//! The scoped run is the framework's own ([`scope::scoped_run`]); one that leaves a
+//! report is judged by it ([`report`]), never by its exit code: only "the named
+//! tests ran and passed" passes (pytest's is judged by its exit code, which says as
+//! much). A scoped run that ran nothing is never a pass; on
 //! the unchanged tree (the baseline reproduction) a run of nothing that exited 0
 //! means the ids or the scoping are wrong, which is [`ValidateError::Environment`]:
 //! neither "flaky" nor a verdict on a fix.
 
 mod docker;
 mod exec;
-pub mod results;
+mod report;
 mod sandbox;
 pub mod scope;
 mod steps;
@@ -27,12 +28,15 @@ pub use docker::{
     default_cpus, DockerOptions, DEFAULT_MEMORY, DEFAULT_PIDS, LABEL as DOCKER_LABEL,
 };
 pub use exec::{is_secret_env, scrubbed_env, HEAD_BYTES, OUTPUT, TAIL_BYTES};
+pub use report::{junit_reports, remove_stale_reports};
 pub use sandbox::Sandbox;
 pub use steps::DEFAULT_SHELL;
 
-use crate::ecosystem::{self, Framework, Language};
+use crate::lang::framework::{self, sh_quote, Framework, OutputLines, ResultsAt, ScopedCommand};
+use crate::lang::reports::{TestRun, Verdict};
+use crate::lang::{self, Language};
 use exec::{Exit, Outcome};
-use results::{ResultsAt, ScopedCommand, TestRun, Verdict};
+use report::{read_full_report, read_report, remove_full_reports, FULL_OUTPUT, SCOPED_OUTPUT};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -86,11 +90,11 @@ pub struct ValidationPlan {
     /// the full command may still fail on these.
     pub pre_existing_failures: Vec<String>,
     /// Where every step runs, relative to the checkout: a monorepo's project
-    /// ([`crate::ecosystem::project::project_dir`]); None for the root.
+    /// ([`crate::lang::project::project_dir`]); None for the root.
     pub project_dir: Option<PathBuf>,
 }
 
-/// The outcome, as the report records it (design.md 3.4).
+/// The outcome, as the report records it (docs/report.md).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Validation {
     pub passed: bool,
@@ -119,6 +123,8 @@ struct PlannedStep {
     kind: Step,
     command: String,
     shell: String,
+    /// The framework of a scoped or full step, which reads what it did.
+    framework: Option<Framework>,
     /// A scoped run judged by its report: how to read it, and the tests it is for.
     report: Option<(ScopedCommand, Vec<String>)>,
     /// The full run's report, which names its failing tests (see [`full_step`]).
@@ -135,6 +141,7 @@ impl PlannedStep {
             kind,
             command,
             shell,
+            framework: None,
             report: None,
             full: None,
         }
@@ -142,23 +149,25 @@ impl PlannedStep {
 
     /// The scoped run of `sc`; a report on stdout is also kept in [`SCOPED_OUTPUT`]
     /// (the captured output is only its head and tail).
-    fn scoped(sc: ScopedCommand, wanted: Vec<String>) -> PlannedStep {
+    /// The scoped run of `sc` in `framework`; a report on stdout is also kept in
+    /// [`SCOPED_OUTPUT`] (the captured output is only its head and tail). The step
+    /// runs under `bash -eo pipefail`, so the `tee` keeps the runner's exit code.
+    fn scoped(sc: ScopedCommand, wanted: Vec<String>, framework: Framework) -> PlannedStep {
         let line = sc.shell();
         let command = match sc.results {
             ResultsAt::Stdout => format!("{line} | tee {SCOPED_OUTPUT}"),
             ResultsAt::Output => format!("{line} 2>&1 | tee {SCOPED_OUTPUT}"),
-            ResultsAt::File(_) | ResultsAt::JUnitDirs(_) => line,
+            ResultsAt::File(_) | ResultsAt::JUnitDirs(_) | ResultsAt::ExitCode => line,
         };
+        // A run judged by its exit code reads no report.
+        let report = (sc.results != ResultsAt::ExitCode).then_some((sc, wanted));
         PlannedStep {
-            report: Some((sc, wanted)),
+            framework: Some(framework),
+            report,
             ..PlannedStep::new(Step::Scoped, command, None)
         }
     }
 }
-
-/// Where a scoped run's report on stdout is kept, relative to the sandbox. The
-/// step runs under `bash -eo pipefail`, so the `tee` keeps the runner's exit code.
-const SCOPED_OUTPUT: &str = ".self-heal-scoped.out";
 
 /// Runs the plan in `root` (the sandbox): setup, the failing tests, the full command.
 /// `Runner::None` skips everything and passes, with [`DISABLED`] as the output.
@@ -179,9 +188,10 @@ pub async fn validate(
     let sandbox = root;
     let project = project_root(root, plan)?;
     let root = project.as_path();
-    let language = language_of(plan);
+    let language = language_of(plan, root);
     let full = full_command(root, plan, language);
-    let scoped = scoped_step(root, plan, language, full.as_deref());
+    let framework = language.and_then(|l| l.framework(root, full.as_deref()));
+    let scoped = scoped_step(plan, framework.clone());
     if full.is_none() && scoped.is_none() {
         return Ok(Validation {
             passed: false,
@@ -198,7 +208,7 @@ pub async fn validate(
         steps.push(s);
     }
     if let Some(s) = full.filter(|_| !(plan.scope_only && has_scoped)) {
-        steps.push(full_step(root, plan, language, s));
+        steps.push(full_step(plan, framework, s));
     }
 
     let timeout = effective_timeout(plan.timeout);
@@ -208,7 +218,7 @@ pub async fn validate(
     // The evidence says where the commands ran, so a reader can run them again.
     let cd = |v: &mut Validation| {
         if let Some(dir) = &plan.project_dir {
-            let dir = ecosystem::sh_quote(&dir.display().to_string());
+            let dir = sh_quote(&dir.display().to_string());
             for c in &mut v.commands {
                 *c = format!("cd {dir} && {c}");
             }
@@ -245,25 +255,18 @@ fn project_root(root: &Path, plan: &ValidationPlan) -> Result<PathBuf, ValidateE
     Ok(at)
 }
 
-/// The scoped step: the framework's own run read back by its report where the
-/// ecosystem knows the framework, else the ecosystem's command judged by exit code.
-fn scoped_step(
-    root: &Path,
-    plan: &ValidationPlan,
-    language: Option<Language>,
-    full: Option<&str>,
-) -> Option<PlannedStep> {
+/// The scoped step: the framework's own run of the failing tests, read back by its
+/// report (or judged by its exit code where the framework says so).
+fn scoped_step(plan: &ValidationPlan, framework: Option<Framework>) -> Option<PlannedStep> {
+    let framework = framework?;
     let wanted: Vec<String> = plan
         .failing_tests
         .iter()
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .collect();
-    if let Some(sc) = scope::scoped_run(root, language, full, &wanted) {
-        return Some(PlannedStep::scoped(sc, wanted));
-    }
-    ecosystem::scoped_command(language, &plan.failing_tests)
-        .map(|c| PlannedStep::new(Step::Scoped, c, None))
+    let sc = framework::scoped(framework.as_ref(), &wanted)?;
+    Some(PlannedStep::scoped(sc, wanted, framework))
 }
 
 /// The tests the full command reports failing on the unchanged tree in `root`
@@ -281,18 +284,19 @@ pub async fn baseline_failures(
     let sandbox = root;
     let project = project_root(root, plan)?;
     let root = project.as_path();
-    let language = language_of(plan);
+    let language = language_of(plan, root);
     let Some(full) = full_command(root, plan, language) else {
         return Ok(None);
     };
+    let framework = language.and_then(|l| l.framework(root, Some(&full)));
     let mut steps = Vec::new();
     if let Some(s) = setup_command(plan) {
         steps.push(PlannedStep::new(Step::Setup, s, None));
     }
-    steps.push(full_step(root, plan, language, full));
+    steps.push(full_step(plan, framework, full));
     let timeout = effective_timeout(plan.timeout);
     let mut executor = Executor::start(root, sandbox, runner, &steps).await?;
-    let result = baseline_steps(&mut executor, root, &steps, timeout, plan).await;
+    let result = baseline_steps(&mut executor, root, &steps, timeout).await;
     executor.stop().await;
     result
 }
@@ -302,7 +306,6 @@ async fn baseline_steps(
     root: &Path,
     steps: &[PlannedStep],
     timeout: Duration,
-    plan: &ValidationPlan,
 ) -> Result<Option<Vec<String>>, ValidateError> {
     let mut v = Validation::default();
     for (i, step) in steps.iter().enumerate() {
@@ -314,7 +317,7 @@ async fn baseline_steps(
             return Ok(if out.exit.success() {
                 Some(Vec::new())
             } else {
-                full_failures(root, plan, step, &out).ok()
+                full_failures(root, step, &out).ok()
             });
         }
     }
@@ -322,30 +325,24 @@ async fn baseline_steps(
 }
 
 /// The full step: the full command, adapted to leave a report naming every
-/// failing test ([`results::command::full`]) when it is one plain call of the
-/// project's framework and runs under a POSIX shell; else unchanged (pytest's
-/// lines are read from its output; Surefire's reports of a one-module build
-/// are read where they are).
-fn full_step(
-    root: &Path,
-    plan: &ValidationPlan,
-    language: Option<Language>,
-    full: String,
-) -> PlannedStep {
+/// failing test ([`framework::TestFramework::full`]) when it is one plain call of
+/// the project's framework and runs under a POSIX shell; else unchanged (pytest's
+/// lines are read from its output; Surefire's reports of a one-module build are
+/// read where they are).
+fn full_step(plan: &ValidationPlan, framework: Option<Framework>, full: String) -> PlannedStep {
     let plain = PlannedStep::new(Step::Full, full.clone(), plan.test_shell.as_deref());
-    let Some(scoping) = ecosystem::scoping(language, root, Some(&full)) else {
+    let Some(framework) = framework else {
         return plain;
     };
     let posix = {
         let sh = plain.shell.split_whitespace().next().unwrap_or("");
         matches!(sh.rsplit('/').next(), Some("bash" | "sh"))
     };
-    let adapted = posix
-        .then(|| results::command::full(scoping.framework, &full, npm_test_script(root).as_deref()))
-        .flatten();
+    let adapted = posix.then(|| framework.full(&full)).flatten();
     let Some(sc) = adapted else {
         return PlannedStep {
-            full: single_module_surefire(root, scoping.framework, &full),
+            full: framework.report_of(&full),
+            framework: Some(framework),
             ..plain
         };
     };
@@ -358,84 +355,35 @@ fn full_step(
         ResultsAt::Output => {
             format!("rc=0; {line} > {FULL_OUTPUT} 2>&1 || rc=$?; cat {FULL_OUTPUT}; exit $rc")
         }
-        ResultsAt::File(_) | ResultsAt::JUnitDirs(_) => line,
+        ResultsAt::File(_) | ResultsAt::JUnitDirs(_) | ResultsAt::ExitCode => line,
     };
     PlannedStep {
         command,
+        framework: Some(framework),
         full: Some(sc),
         ..plain
     }
 }
 
-/// Where a full run's report on stdout is kept, relative to the sandbox.
-const FULL_OUTPUT: &str = ".self-heal-full.out";
-
-/// `package.json`'s test script, for `npm test`.
-fn npm_test_script(root: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(root.join("package.json")).ok()?;
-    let pkg: serde_json::Value = serde_json::from_str(&text).ok()?;
-    Some(pkg.get("scripts")?.get("test")?.as_str()?.to_string())
-}
-
-/// Surefire's reports of a one-module build that the command runs unchanged.
-fn single_module_surefire(root: &Path, framework: Framework, full: &str) -> Option<ScopedCommand> {
-    let single_module =
-        std::fs::read_to_string(root.join("pom.xml")).is_ok_and(|pom| !pom.contains("<modules>"));
-    if framework != Framework::Maven || !single_module || !full.contains("mvn") {
-        return None;
-    }
-    // Only where the reports are, not the selection, is used from it.
-    let any = ["x".to_string()];
-    results::command::scoped(&results::command::ScopeRequest::new(Framework::Maven, &any))
-}
-
-/// Before a run read by its report: the earlier reports, every module's included
-/// (a multi-module build's scoped run writes none in a module without a selected
-/// test, so an earlier one left there would be read as this run's).
-pub fn remove_stale_reports(root: &Path, sc: &ScopedCommand) {
-    if let ResultsAt::JUnitDirs(name) = &sc.results {
-        for d in report_dirs(root, name) {
-            let _ = std::fs::remove_dir_all(d);
-        }
-    }
-    for s in &sc.stale {
-        let p = root.join(s);
-        let _ = std::fs::remove_dir_all(&p);
-        let _ = std::fs::remove_file(&p);
-    }
-}
-
-/// Before a full run: its earlier report, every module's included.
-fn remove_full_reports(root: &Path, step: &PlannedStep) {
-    let Some(sc) = &step.full else { return };
-    let _ = std::fs::remove_file(root.join(FULL_OUTPUT));
-    remove_stale_reports(root, sc);
-}
-
 /// The tests a failed full run reports failing: from its report (see
-/// [`full_step`]), else pytest's lines (exit code 1); Err says why they cannot
-/// be read completely.
-fn full_failures(
-    root: &Path,
-    plan: &ValidationPlan,
-    step: &PlannedStep,
-    out: &Outcome,
-) -> Result<Vec<String>, String> {
-    if let Some(sc) = &step.full {
+/// [`full_step`]), else the lines its framework reads from its output (exit code
+/// 1, "tests failed"); Err says why they cannot be read completely.
+fn full_failures(root: &Path, step: &PlannedStep, out: &Outcome) -> Result<Vec<String>, String> {
+    if let (Some(sc), Some(framework)) = (&step.full, &step.framework) {
         let text = match sc.results {
             ResultsAt::Stdout | ResultsAt::Output => {
                 std::fs::read_to_string(root.join(FULL_OUTPUT)).unwrap_or_default()
             }
             _ => out.capture.text(),
         };
-        let run = read_full_report(root, sc)?;
+        let run = read_full_report(root, sc, framework.as_ref())?;
         if !run.errors.is_empty() {
             return Err(format!(
                 "the run broke outside any test: {}",
                 run.errors.join("; ")
             ));
         }
-        if let Some(why) = incomplete(sc, &text) {
+        if let Some(why) = framework.incomplete(&text) {
             return Err(why);
         }
         let failed: Vec<String> = run.failed().into_iter().map(str::to_string).collect();
@@ -449,139 +397,21 @@ fn full_failures(
     }
     if out.exit != Exit::Code(1) {
         return Err(format!(
-            "{} is not pytest's \"tests failed\"",
+            "{} is not \"tests failed\" (exit code 1)",
             out.exit.describe()
         ));
     }
-    ecosystem::or_default(language_of(plan))
-        .failed_tests(
-            &out.capture.report_lines,
-            out.capture.summary_line.as_deref(),
-        )
+    step.framework
+        .as_ref()
+        .and_then(|f| f.failed_in_output(&out.capture.lines, out.capture.summary.as_deref()))
         .ok_or_else(|| "no list of failing tests in its output".to_string())
-}
-
-fn read_full_report(root: &Path, sc: &ScopedCommand) -> Result<TestRun, String> {
-    let run = match &sc.results {
-        ResultsAt::Stdout | ResultsAt::Output => {
-            let text = std::fs::read_to_string(root.join(FULL_OUTPUT))
-                .map_err(|e| format!("no report at {FULL_OUTPUT}: {e}"))?;
-            results::read(sc.format, &text)
-        }
-        _ => return read_report(root, sc),
-    };
-    run.map_err(|e| e.to_string())
-}
-
-/// Why a full run's report, though readable, may not name every failure: a test
-/// binary that stopped before its summary (cargo), a module or task that failed
-/// outside the tests or was skipped (Maven, Gradle). `text` is the run's output.
-fn incomplete(sc: &ScopedCommand, text: &str) -> Option<String> {
-    let lines = || text.lines().map(str::trim);
-    match sc.format {
-        results::Format::Libtest if !sc.argv.iter().any(|a| a == "nextest") => {
-            let started = lines()
-                .filter(|l| l.starts_with("Running ") || l.starts_with("Doc-tests "))
-                .count();
-            let finished = lines().filter(|l| l.starts_with("test result: ")).count();
-            (finished < started).then(|| {
-                format!(
-                    "{} of {started} test binaries reported a result (one stopped early)",
-                    finished
-                )
-            })
-        }
-        results::Format::JUnitXml => {
-            let l = lines().find(|l| {
-                (l.contains("Failed to execute goal") && !l.contains("surefire"))
-                    || (l.starts_with("[INFO]") && l.ends_with(" SKIPPED"))
-                    || (l.contains("Execution failed for task '") && !l.contains("test'"))
-            })?;
-            Some(format!("the build failed outside the tests: {l}"))
-        }
-        _ => None,
-    }
-}
-
-/// Reads the report a scoped run left in `root`.
-fn read_report(root: &Path, sc: &ScopedCommand) -> Result<TestRun, String> {
-    let file = |rel: &str| {
-        std::fs::read_to_string(root.join(rel)).map_err(|e| format!("no report at {rel}: {e}"))
-    };
-    let run = match &sc.results {
-        ResultsAt::Stdout | ResultsAt::Output => results::read(sc.format, &file(SCOPED_OUTPUT)?),
-        ResultsAt::File(f) => results::read(sc.format, &file(f)?),
-        ResultsAt::JUnitDirs(name) => {
-            let texts = junit_reports(root, name);
-            results::junit::read_all(texts.iter().map(String::as_str))
-        }
-    };
-    run.map_err(|e| e.to_string())
-}
-
-/// Every report directory named `name` under a build's output directory
-/// (`target/surefire-reports`, `build/test-results`) below `root`: only those, as
-/// a project's own files may share the name.
-fn report_dirs(root: &Path, name: &str) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            if !e.file_type().is_ok_and(|t| t.is_dir()) {
-                continue;
-            }
-            let p = e.path();
-            let fname = e.file_name();
-            if fname == name && d.file_name().is_some_and(|n| n == "target" || n == "build") {
-                out.push(p);
-            } else if !matches!(fname.to_str(), Some("node_modules" | ".git")) {
-                stack.push(p);
-            }
-        }
-    }
-    out
-}
-
-/// The text of every `TEST-*.xml` in a directory named `name` under `root`, or
-/// below one: Gradle writes `build/test-results/<task>/TEST-*.xml`, one directory
-/// per test task (one set per module), leaving out dependencies and VCS data.
-pub fn junit_reports(root: &Path, name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![(root.to_path_buf(), false)];
-    while let Some((d, below)) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        let in_reports = below || d.file_name().is_some_and(|n| n == name);
-        for e in rd.flatten() {
-            let p = e.path();
-            let Ok(ft) = e.file_type() else { continue };
-            let fname = e.file_name();
-            if ft.is_dir() {
-                if !matches!(fname.to_str(), Some("node_modules" | ".git")) {
-                    stack.push((p, in_reports));
-                }
-            } else if in_reports
-                && fname.to_string_lossy().starts_with("TEST-")
-                && p.extension().is_some_and(|x| x == "xml")
-            {
-                if let Ok(text) = std::fs::read_to_string(&p) {
-                    out.push(text);
-                }
-            }
-        }
-    }
-    out
 }
 
 fn full_command(root: &Path, plan: &ValidationPlan, language: Option<Language>) -> Option<String> {
     plan.test_command
         .clone()
         .filter(|c| !c.trim().is_empty())
-        .or_else(|| ecosystem::detect_test_command(root, language))
+        .or_else(|| lang::detect_test_command(root, language))
 }
 
 fn setup_command(plan: &ValidationPlan) -> Option<String> {
@@ -596,10 +426,12 @@ fn effective_timeout(t: Duration) -> Duration {
     }
 }
 
-/// The plan's language, else the one whose form the test ids have (pytest node ids).
-fn language_of(plan: &ValidationPlan) -> Option<Language> {
+/// The plan's language, else the one whose form the test ids have (pytest node ids),
+/// else the project's at `root` as detection finds it; None when none claims it.
+fn language_of(plan: &ValidationPlan, root: &Path) -> Option<Language> {
     plan.language
         .or_else(|| Language::of_test_ids(&plan.failing_tests))
+        .or_else(|| Language::detect(root))
 }
 
 /// Runs step `i`, adds it to `v` (command and output section), and turns an
@@ -615,7 +447,13 @@ async fn run_one(
         executor.before_tests().await?;
     }
     v.commands.push(step.command.clone());
-    let out = executor.exec(i, &step.command, timeout).await?;
+    // A full run's failing tests may be read from lines of its output.
+    let keep = step
+        .framework
+        .as_ref()
+        .filter(|_| step.kind == Step::Full)
+        .and_then(|f| f.output_lines());
+    let out = executor.exec(i, &step.command, timeout, keep).await?;
     if let Some(reason) = unrunnable(step, &out, &executor.place()) {
         let section = section(&step.command, &out.capture.text(), &out.exit, Some(&reason));
         push_section(v, section);
@@ -670,15 +508,22 @@ async fn run_steps(
         // In docker the reports are written inside the container: bring them back.
         if let (Executor::Docker { container, .. }, Some((sc, _))) = (&*executor, &step.report) {
             let rel = match &sc.results {
-                ResultsAt::Stdout | ResultsAt::Output => SCOPED_OUTPUT,
-                ResultsAt::File(f) => f.as_str(),
-                ResultsAt::JUnitDirs(_) => ".",
+                ResultsAt::Stdout | ResultsAt::Output => Some(SCOPED_OUTPUT),
+                ResultsAt::File(f) => Some(f.as_str()),
+                ResultsAt::JUnitDirs(_) => Some("."),
+                ResultsAt::ExitCode => None,
             };
-            container.copy_out(rel, root).await;
+            if let Some(rel) = rel {
+                container.copy_out(rel, root).await;
+            }
         }
         let (ok, note) = match &step.report {
             Some((sc, wanted)) => {
-                let report = read_report(root, sc);
+                let framework = step
+                    .framework
+                    .as_deref()
+                    .expect("a scoped run has its framework");
+                let report = read_report(root, sc, framework);
                 if plan.scope_only {
                     if let Some(reason) = found_nothing(&out, &report, wanted) {
                         let section =
@@ -700,13 +545,11 @@ async fn run_steps(
         } else {
             out.capture.text()
         };
-        // A full run made to print `go test -json` is shown as `go test` prints.
-        if step
-            .full
-            .as_ref()
-            .is_some_and(|sc| sc.format == results::Format::GoJson)
-        {
-            body = results::go_json::render(&body);
+        // A full run made to print a report (`go test -json`) is shown as it prints for people.
+        if let (Some(_), Some(framework)) = (&step.full, &step.framework) {
+            if let Some(rendered) = framework.render(&body) {
+                body = rendered;
+            }
         }
         push_section(
             &mut v,
@@ -757,9 +600,9 @@ fn unrunnable(step: &PlannedStep, out: &Outcome, place: &str) -> Option<String> 
         }
         _ => {}
     }
-    if let Some(module) = missing_python_module(&step.command, &text) {
+    if let Some((what, said)) = Language::all().find_map(|l| l.missing_tool(&step.command, &text)) {
         return Some(format!(
-            "the Python module `{module}` is not installed {place} (No module named {module}, running `{cmd}`)"
+            "{what} is not installed {place} ({said}, running `{cmd}`)"
         ));
     }
     if step.kind == Step::Setup && !matches!(out.exit, Exit::TimedOut(_)) {
@@ -799,23 +642,6 @@ fn missing_command(text: &str) -> Option<String> {
     re.captures_iter(text).last().map(|c| c[1].to_string())
 }
 
-/// The module of `python -m MODULE` when the output says it is not installed.
-fn missing_python_module(command: &str, text: &str) -> Option<String> {
-    let words: Vec<&str> = command.split_whitespace().collect();
-    let module = words
-        .windows(2)
-        .find(|w| w[0] == "-m")
-        .map(|w| w[1].split('.').next().unwrap_or(w[1]))?;
-    // `No module named pytest`, not `No module named pytest_asyncio` (a plugin
-    // the tests import: a dependency of the project, reported by pytest itself).
-    let re = regex::Regex::new(&format!(
-        r"(?m)No module named '?{}'?\s*$",
-        regex::escape(module)
-    ))
-    .ok()?;
-    re.is_match(text).then(|| module.to_string())
-}
-
 /// Whether a step passed, with a note on why when that is not just its exit code.
 fn judge(
     step: &PlannedStep,
@@ -829,8 +655,8 @@ fn judge(
     match step.kind {
         Step::Setup => (false, Some("setup command failed".to_string())),
         Step::Scoped => {
-            let not_found = match (&out.exit, language_of(plan)) {
-                (Exit::Code(code), Some(l)) => ecosystem::of(l).scoped_found_nothing(*code),
+            let not_found = match (&out.exit, &step.framework) {
+                (Exit::Code(code), Some(f)) => f.found_nothing(*code),
                 _ => false,
             };
             let note = if not_found {
@@ -844,7 +670,7 @@ fn judge(
             if out.exit != Exit::Code(1) && step.full.is_none() {
                 return (false, Some("full test command failed".to_string()));
             }
-            let failed = match full_failures(root, plan, step, out) {
+            let failed = match full_failures(root, step, out) {
                 Ok(f) => f,
                 Err(why) => {
                     return (
@@ -1048,7 +874,13 @@ impl<'a> Executor<'a> {
         }
     }
 
-    async fn exec(&self, i: usize, cmd: &str, timeout: Duration) -> Result<Outcome, ValidateError> {
+    async fn exec(
+        &self,
+        i: usize,
+        cmd: &str,
+        timeout: Duration,
+        keep: Option<OutputLines>,
+    ) -> Result<Outcome, ValidateError> {
         let spawn = |e: std::io::Error| ValidateError::Spawn {
             command: cmd.to_string(),
             reason: e.to_string(),
@@ -1059,7 +891,7 @@ impl<'a> Executor<'a> {
                 env,
                 launchers,
                 ..
-            } => exec::run("sh", &[launchers[i].clone()], root, env, timeout)
+            } => exec::run("sh", &[launchers[i].clone()], root, env, timeout, keep)
                 .await
                 .map_err(spawn),
             Executor::Docker {
@@ -1068,7 +900,7 @@ impl<'a> Executor<'a> {
                 ..
             } => {
                 let out = container
-                    .exec(&launchers[i], timeout)
+                    .exec(&launchers[i], timeout, keep)
                     .await
                     .map_err(spawn)?;
                 // The docker client's own error, not the step's: the container is gone.
@@ -1133,100 +965,17 @@ impl<'a> Executor<'a> {
 }
 
 /// The project's own test command, from its files, for the language named
-/// `language` (see [`ecosystem::detect_test_command`]).
+/// `language` (see [`lang::detect_test_command`]).
 pub fn detect_test_command(root: &Path, language: Option<&str>) -> Option<String> {
-    ecosystem::detect_test_command(root, language.and_then(Language::from_name))
+    lang::detect_test_command(root, language.and_then(Language::from_name))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Gradle puts each test task's reports one level below `test-results`
-    /// (`build/test-results/test/`); Surefire directly in `surefire-reports`.
     #[test]
-    fn junit_reports_are_found_in_and_below_the_report_dir() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path();
-        let put = |rel: &str, text: &str| {
-            let p = root.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        };
-        put("build/test-results/test/TEST-a.ATest.xml", "gradle-a");
-        put(
-            "lib/build/test-results/integrationTest/TEST-b.BTest.xml",
-            "gradle-b",
-        );
-        put("build/test-results/test/binary/output.bin", "not a report");
-        put("target/surefire-reports/TEST-c.CTest.xml", "surefire-c");
-        put("src/test/resources/TEST-fixture.xml", "a project file");
-        let mut gradle = junit_reports(root, "test-results");
-        gradle.sort();
-        assert_eq!(gradle, ["gradle-a", "gradle-b"]);
-        assert_eq!(junit_reports(root, "surefire-reports"), ["surefire-c"]);
-    }
-
-    #[test]
-    fn a_scoped_run_removes_every_modules_earlier_reports_and_only_those() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path();
-        let put = |rel: &str| {
-            let p = root.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, "<testsuite/>").unwrap();
-        };
-        let stale = [
-            "target/surefire-reports/TEST-a.xml",
-            "inventory/target/surefire-reports/TEST-b.xml",
-            "libs/core/target/surefire-reports/TEST-c.xml",
-        ];
-        let kept = "docs/surefire-reports/TEST-d.xml";
-        for rel in stale.iter().chain([&kept]) {
-            put(rel);
-        }
-        let wanted = ["com.x.ATest#a".to_string()];
-        let sc = results::command::scoped(&results::command::ScopeRequest::new(
-            Framework::Maven,
-            &wanted,
-        ))
-        .unwrap();
-        remove_stale_reports(root, &sc);
-        for rel in stale {
-            assert!(!root.join(rel).exists(), "{rel}");
-        }
-        assert!(root.join(kept).exists(), "a project's own file stays");
-        assert!(read_report(root, &sc).unwrap().failed().is_empty());
-    }
-
-    #[test]
-    fn a_full_report_is_incomplete_when_a_binary_or_module_stopped_early() {
-        let cargo = results::command::full(Framework::Cargo, "cargo test", None).unwrap();
-        let two = "     Running unittests src/lib.rs\ntest result: FAILED. 1 passed; 1 failed\n     Running tests/a.rs\n";
-        assert!(incomplete(&cargo, two)
-            .unwrap()
-            .contains("1 of 2 test binaries"));
-        let done = format!("{two}test result: ok. 1 passed\n");
-        assert_eq!(incomplete(&cargo, &done), None);
-        let mvn = results::command::full(Framework::Maven, "mvn test", None).unwrap();
-        for text in [
-            "[INFO] b ........ SKIPPED\n",
-            "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.1:compile\n",
-        ] {
-            assert!(incomplete(&mvn, text).is_some(), "{text}");
-        }
-        let tests_only = "[INFO] a ........ FAILURE\n[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2:test (default-test) on project a\n";
-        assert_eq!(incomplete(&mvn, tests_only), None);
-        let gradle = results::command::full(Framework::Gradle, "gradle test", None).unwrap();
-        assert!(incomplete(&gradle, "Execution failed for task ':lib:compileJava'.").is_some());
-        assert_eq!(
-            incomplete(&gradle, "Execution failed for task ':lib:test'."),
-            None
-        );
-    }
-
-    #[test]
-    fn missing_commands_and_modules_are_read_from_the_shells_words() {
+    fn missing_commands_are_read_from_the_shells_words() {
         for (text, name) in [
             ("sh: 1: pytest: not found\n", "pytest"),
             ("/tmp/x/step-2.sh: line 3: mvn: command not found\n", "mvn"),
@@ -1235,26 +984,5 @@ mod tests {
             assert_eq!(missing_command(text).as_deref(), Some(name), "{text}");
         }
         assert_eq!(missing_command("assert 'x' not found in list\n"), None);
-        let m = |cmd: &str, text: &str| missing_python_module(cmd, text);
-        assert_eq!(
-            m(
-                "python -m pytest -q",
-                "/usr/bin/python3: No module named pytest\n"
-            )
-            .as_deref(),
-            Some("pytest")
-        );
-        assert_eq!(
-            m(
-                "python -m pytest -q",
-                "E   ModuleNotFoundError: No module named 'pytest_asyncio'\n"
-            ),
-            None
-        );
-        assert_eq!(
-            m("pytest -q", "No module named pytest\n"),
-            None,
-            "not run with -m"
-        );
     }
 }

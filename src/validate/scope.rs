@@ -1,34 +1,23 @@
-//! Test scoping by language name (the ecosystems hold the rules, see
-//! [`crate::ecosystem`]) and matching test ids across runs.
+//! Scoped runs in a project's test framework ([`crate::lang::framework`]) and
+//! matching test ids across runs.
 
-use super::results::command::{self, ScopeRequest};
-use super::results::ScopedCommand;
-use crate::ecosystem::{self, Language};
+use crate::lang::framework::{self, ScopedCommand};
+use crate::lang::Language;
 use std::path::Path;
 
-pub use crate::ecosystem::{python, sh_quote};
-
-/// The command that runs only `tests`, for the language named `language` (or an
-/// alias); None when the language is unknown, has no scoping, or nothing is to run.
-pub fn scope(language: Option<&str>, tests: &[String]) -> Option<String> {
-    ecosystem::scoped_command(Some(Language::from_name(language?)?), tests)
-}
+pub use crate::lang::framework::sh_quote;
 
 /// The scoped run of `tests` for the project at `root` whose full test command is
-/// `command`, in the framework its ecosystem finds there, with how to read its report
-/// back; None when the language has no such framework (Python: see [`scope`]) or
-/// nothing is to run.
+/// `command`, in the framework its language finds there, with where its report is;
+/// None when the language has no framework there or nothing is to run.
 pub fn scoped_run(
     root: &Path,
     language: Option<Language>,
     command: Option<&str>,
     tests: &[String],
 ) -> Option<ScopedCommand> {
-    let scoping = ecosystem::scoping(language, root, command)?;
-    let mut req = ScopeRequest::new(scoping.framework, tests);
-    req.base = scoping.base.as_deref();
-    req.go_module = scoping.go_module.as_deref();
-    command::scoped(&req)
+    let framework = language?.framework(root, command)?;
+    framework::scoped(framework.as_ref(), tests)
 }
 
 /// Whether two test ids name the same test, allowing one to be relative to a

@@ -68,7 +68,7 @@ fn python_fixtures_point_at_code() {
             .join(&c.log);
         let logs = self_heal::logs::read_path(&path).expect("readable");
         let a = analyze(&logs, &AnalyzeOptions::default());
-        assert_eq!(a.language.as_deref(), Some("python"), "{}", c.log);
+        assert_eq!(a.language.map(|l| l.name()), Some("python"), "{}", c.log);
         assert!(!a.failures.is_empty(), "{}", c.log);
         for f in &a.failures {
             assert!(f.file.is_some(), "{}: {f:?}", c.log);
@@ -116,7 +116,7 @@ const PYTEST_LOG: &str = "\
 #[test]
 fn analyze_single_job_log() {
     let a = analyze_text(PYTEST_LOG, &AnalyzeOptions::default());
-    assert_eq!(a.language.as_deref(), Some("python"));
+    assert_eq!(a.language.map(|l| l.name()), Some("python"));
     assert_eq!(a.command.as_deref(), Some("python -m pytest -q"));
     assert_eq!(a.step.as_deref(), Some("Run python -m pytest -q"));
     assert_eq!(a.failures.len(), 1, "{:?}", a.failures);
@@ -247,7 +247,7 @@ org.opentest4j.AssertionFailedError: expected: <4> but was: <3>
         ..Default::default()
     };
     let a = analyze_text(log, &opts);
-    assert_eq!(a.language.as_deref(), Some("java"));
+    assert_eq!(a.language.map(|l| l.name()), Some("java"));
     assert_eq!(a.command.as_deref(), Some("mvn -B test"));
     let f = &a.failures[0];
     assert_eq!(f.test.as_deref(), Some("com.acme.CalcTest#adds"));
@@ -557,7 +557,7 @@ fn every_other_ecosystem_sample_log_names_its_failing_tests_and_lines() {
                 ..Default::default()
             },
         );
-        assert_eq!(a.language.as_deref(), Some(eco), "{name}: {a:#?}");
+        assert_eq!(a.language.map(|l| l.name()), Some(eco), "{name}: {a:#?}");
         let mut tests: Vec<String> = a.failures.iter().filter_map(|f| f.test.clone()).collect();
         tests.sort();
         assert_eq!(tests, strs("failing_tests"), "{name}: {:#?}", a.failures);
@@ -675,7 +675,7 @@ fn a_silent_gofmt_check_is_a_format_failure_and_other_silent_steps_are_not() {
     assert_eq!(a.failures[0].kind, FailureKind::Format);
     assert_eq!(a.failures[0].tool, "gofmt");
     assert_eq!(a.failures[0].file, None);
-    assert_eq!(a.language, Some(self_heal::ecosystem::Language::Go));
+    assert_eq!(a.language, Some(self_heal::lang::Language::named("go")));
 
     let a = analyze_text(
         &log("test -z \"$(git status --porcelain)\""),

@@ -128,6 +128,8 @@ fn json_failures_of_every_other_ecosystem_sample() {
         "rust-compile-error",
         "rust-integration-hop",
         "rust-panic",
+        "ruby-minitest",
+        "ruby-rspec-hop",
         "ts-type-error",
     ] {
         let v: serde_json::Value = serde_json::from_str(&analyze(sample, true)).expect("JSON");

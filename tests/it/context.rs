@@ -407,6 +407,21 @@ fn hop_samples_come_most_relevant_first() {
         paths(&sample_context("ts-type-error")),
         vec!["src/format.ts", "src/revenue.ts", "src/types.ts"]
     );
+    // RSpec: the spec, what it requires, what that requires.
+    assert_eq!(
+        paths(&sample_context("ruby-rspec-hop")),
+        vec![
+            "spec/invoice_spec.rb",
+            "lib/invoice.rb",
+            "lib/invoice/line.rb"
+        ]
+    );
+    // Minitest: the test of `WordCountTest#test_top` (found by its class) and the
+    // located line in the code under test.
+    assert_eq!(
+        paths(&sample_context("ruby-minitest")),
+        vec!["test/word_count_test.rb", "lib/word_count.rb"]
+    );
 }
 
 #[test]

@@ -4,7 +4,9 @@
 use crate::go_test::fixtures_dir;
 use proptest::prelude::*;
 use self_heal::analyze::diagnostics::eval::{diagnostics_fixtures, parse_all, ToolScore};
-use self_heal::analyze::{diagnostics, go, rust, FailureKind};
+use self_heal::analyze::{diagnostics, FailureKind};
+use self_heal::lang::go::log as go;
+use self_heal::lang::rust::log as rust;
 
 fn scores() -> Vec<(String, ToolScore)> {
     let dir = fixtures_dir().join("compiler-diagnostics");

@@ -23,6 +23,7 @@ const GO_IMAGE: &str = "self-heal-validate-go:test";
 const RUST_IMAGE: &str = "self-heal-validate-rust:test";
 const NODE_IMAGE: &str = "self-heal-validate-node:test";
 const JAVA_IMAGE: &str = "self-heal-validate-java:test";
+const RUBY_IMAGE: &str = "self-heal-validate-ruby:test";
 const NOSHELL_IMAGE: &str = "self-heal-validate-noshell:test";
 /// Our own Action image: its ENTRYPOINT runs self-heal, which exits at once.
 const ENTRYPOINT_IMAGE: &str = "self-heal-action:test";
@@ -33,7 +34,7 @@ const ENTRYPOINT_IMAGE: &str = "self-heal-action:test";
 struct DockerSample {
     sample: &'static str,
     image: &'static str,
-    /// The ecosystem's default `validation-image` (README): when set, the docker
+    /// The ecosystem's default `validation-image` (docs/settings.md): when set, the docker
     /// run gives no `--validation-image`, and `image` stands in under this name
     /// (tagged for the test), so the run proves the default is picked.
     default_image: Option<&'static str>,
@@ -73,6 +74,13 @@ const SAMPLES: &[DockerSample] = &[
         sample: "js-node-test",
         image: NODE_IMAGE,
         default_image: Some("node:20"),
+        recipe: false,
+    },
+    // Minitest's `-v` lines read back from the container, rake from Debian.
+    DockerSample {
+        sample: "ruby-minitest",
+        image: RUBY_IMAGE,
+        default_image: Some("ruby:3"),
         recipe: false,
     },
 ];
@@ -287,11 +295,11 @@ fn samples_validate_in_docker_and_leave_nothing_behind() {
     }
 }
 
-/// The numbers of the README's "Docker vs subprocess validation" table:
+/// The numbers of the "Docker vs subprocess validation" table in docs/measurements.md:
 /// `validation_ms` of each project repaired with either runner,
 /// `SELF_HEAL_TIMING_REPS` times (default 3), as `timing-row:` lines.
 #[test]
-#[ignore = "a measurement for the README: scripts/docker-timings.sh runs it, scripts/test-action.sh skips it"]
+#[ignore = "a measurement for docs/measurements.md: scripts/docker-timings.sh runs it, scripts/test-action.sh skips it"]
 fn timings_of_docker_and_subprocess_validation() {
     let reps: usize = std::env::var("SELF_HEAL_TIMING_REPS")
         .ok()

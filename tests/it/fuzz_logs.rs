@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use self_heal::analyze::{self, analyze_reader, excerpt, AnalyzeOptions, MAX_FAILURES};
-use self_heal::logs;
+use self_heal::{lang, logs};
 use std::io::{BufReader, Read};
 
 /// Fragments that steer parsers into their states.
@@ -99,8 +99,8 @@ proptest! {
         let text = logs::clean_bytes(&bytes);
         let a = analyze_reader(&bytes[..], &AnalyzeOptions::default()).unwrap();
         check_analysis(&a, 1500);
-        for p in [analyze::python::parse, analyze::java::parse, analyze::js::parse,
-                  analyze::go::parse, analyze::rust::parse, analyze::diagnostics::parse] {
+        for p in [lang::python::log::parse, lang::java::log::parse, lang::javascript::log::parse,
+                  lang::go::log::parse, lang::rust::log::parse, analyze::diagnostics::parse] {
             let _ = p(&text);
         }
         let _ = logs::read_zip_bytes(&bytes);
@@ -116,8 +116,8 @@ proptest! {
         check_analysis(&a, budget);
         let cleaned = logs::clean_text(&text);
         prop_assert_eq!(logs::clean_text(&cleaned), cleaned.clone(), "cleaning is idempotent");
-        for p in [analyze::python::parse, analyze::java::parse, analyze::js::parse,
-                  analyze::go::parse, analyze::rust::parse, analyze::diagnostics::parse] {
+        for p in [lang::python::log::parse, lang::java::log::parse, lang::javascript::log::parse,
+                  lang::go::log::parse, lang::rust::log::parse, analyze::diagnostics::parse] {
             for f in p(&cleaned) {
                 prop_assert!(!f.message.contains('\n'));
             }

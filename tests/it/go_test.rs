@@ -2,7 +2,7 @@
 //! and the JUnit report it should give.
 
 use self_heal::analyze::diagnostics::eval::go_fixtures;
-use self_heal::analyze::go;
+use self_heal::lang::go::log as go;
 
 pub use crate::support::harness::fixtures_dir;
 

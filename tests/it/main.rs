@@ -13,6 +13,7 @@ mod cli;
 mod context;
 mod diagnostics;
 mod docker_validation;
+mod docs;
 mod edits;
 mod fuzz_logs;
 mod github;

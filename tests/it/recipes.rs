@@ -82,7 +82,7 @@ fn failure_from_pytest(dir: &Path, output: &str, test: Option<&str>) -> Failure 
 
 fn analysis(failures: Vec<Failure>) -> Analysis {
     Analysis {
-        language: Some(self_heal::ecosystem::Language::Python),
+        language: Some(self_heal::lang::Language::named("python")),
         failures,
         ..Analysis::default()
     }

@@ -1,5 +1,5 @@
 //! The repair loop end to end outside Python: the real binary on a copy of each
-//! Go, Rust, JavaScript/TypeScript and Java sample, its real CI log, a fake
+//! Go, Rust, JavaScript/TypeScript, Java and Ruby sample, its real CI log, a fake
 //! OpenAI-compatible server on 127.0.0.1, and the real toolchain in the sandbox.
 //!
 //! One run per sample keeps the toolchain time down (2 shared cores): the fake
@@ -132,7 +132,11 @@ fn repair_in(sample: &str, layout: Layout) {
 
     // Plausible but wrong: the code as it was, plus a comment.
     let (path, search, _) = &fix[0];
-    let comment = if path.ends_with(".py") { "#" } else { "//" };
+    let comment = if path.ends_with(".py") || path.ends_with(".rb") {
+        "#"
+    } else {
+        "//"
+    };
     let wrong_replace = format!("{search}\n{comment} self-heal wrong guess\n");
     let wrong = Reply::reply_edits("first guess", &[(path, search, &wrong_replace)]).usage(800, 40);
     let edits: Vec<(&str, &str, &str)> = fix
@@ -314,6 +318,22 @@ fn java_gradle_hop() {
 #[test]
 fn java_multi_module() {
     repair("java-multi-module");
+}
+
+#[test]
+fn ruby_rspec_hop() {
+    repair("ruby-rspec-hop");
+}
+
+#[test]
+fn ruby_minitest() {
+    repair("ruby-minitest");
+}
+
+/// A Ruby project in `api/` run with `cd api && rspec`: its ids are relative to it.
+#[test]
+fn rspec_project_in_a_subdirectory_with_cd() {
+    repair_in("ruby-rspec-hop", Layout::UnderWithCd("api"));
 }
 
 // ------------------------------------------------ a project inside a monorepo

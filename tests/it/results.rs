@@ -1,4 +1,4 @@
-//! Result readers and scoped commands (`self_heal::validate::results`): the
+//! Result readers and scoped commands (each language's test frameworks): the
 //! readers on real reports captured from the sample projects
 //! (`tests/it/data/results`, written by scripts/regen-sample-logs-eco.sh), and
 //! each framework's scoped command really run on the samples with the real
@@ -6,12 +6,17 @@
 //! fix makes it pass, and a pattern that matches nothing is "ran nothing".
 
 use crate::support::harness::{copy_dir, manifest_dir, sample_dir};
-use self_heal::validate::results::{
-    self, command::ScopeRequest, junit, Format, Framework, ResultsAt, ScopedCommand, TestRun,
-    Verdict,
-};
+use self_heal::lang::framework::{self, Framework, ResultsAt, ScopedCommand, TestFramework};
+use self_heal::lang::go::{gotest::GoTest, json as go_json};
+use self_heal::lang::java::build::{Gradle, Maven};
+use self_heal::lang::javascript::runners::{JsRunner, Runner};
+use self_heal::lang::javascript::{jest_json, tap};
+use self_heal::lang::reports::{junit, ReadError, TestRun, Verdict};
+use self_heal::lang::ruby::frameworks::{self as ruby, Minitest, RSpec};
+use self_heal::lang::rust::{cargo::Cargo, libtest};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 fn capture(name: &str) -> String {
     let p = manifest_dir().join("tests/it/data/results").join(name);
@@ -38,11 +43,34 @@ fn sorted(v: Vec<&str>) -> Vec<String> {
     v
 }
 
-/// (capture, format, sample, the tests that passed).
-const CAPTURES: &[(&str, Format, &str, &[&str])] = &[
+/// A report reader.
+type Read = fn(&str) -> Result<TestRun, ReadError>;
+
+fn jest(text: &str) -> Result<TestRun, ReadError> {
+    jest_json::read(text, " › ")
+}
+
+fn vitest(text: &str) -> Result<TestRun, ReadError> {
+    jest_json::read(text, " > ")
+}
+
+fn tap(text: &str) -> Result<TestRun, ReadError> {
+    Ok(tap::read(text))
+}
+
+fn libtest(text: &str) -> Result<TestRun, ReadError> {
+    Ok(libtest::read(text))
+}
+
+fn minitest(text: &str) -> Result<TestRun, ReadError> {
+    Ok(ruby::read_minitest(text))
+}
+
+/// (capture, reader, sample, the tests that passed).
+const CAPTURES: &[(&str, Read, &str, &[&str])] = &[
     (
         "go-wordfreq.go-test.json",
-        Format::GoJson,
+        go_json::read,
         "go-wordfreq",
         &[
             "example.com/wordfreq.TestCountStripsPunctuation",
@@ -51,7 +79,7 @@ const CAPTURES: &[(&str, Format, &str, &[&str])] = &[
     ),
     (
         "go-subtest-table.go-test.json",
-        Format::GoJson,
+        go_json::read,
         "go-subtest-table",
         &[
             "example.com/slugs/slug.TestMake/digits",
@@ -61,76 +89,88 @@ const CAPTURES: &[(&str, Format, &str, &[&str])] = &[
     ),
     (
         "java-junit5-hop.surefire.xml",
-        Format::JUnitXml,
+        junit::read,
         "java-junit5-hop",
         &["com.example.TitlesTest#capitalizesEachWord"],
     ),
     (
         "java-junit4.surefire.xml",
-        Format::JUnitXml,
+        junit::read,
         "java-junit4",
         &["com.example.BoundedStackTest#pushGrowsTheStack"],
     ),
     (
         "java-multi-module.surefire.xml",
-        Format::JUnitXml,
+        junit::read,
         "java-multi-module",
         &["com.example.pricing.CartTest#smallCartsPayFullPrice"],
     ),
     (
         "java-gradle-hop.gradle.xml",
-        Format::JUnitXml,
+        junit::read,
         "java-gradle-hop",
         &["com.example.ReceiptTest#addsUpTheItems"],
     ),
     (
         "js-jest-hop.jest.json",
-        Format::JestJson,
+        jest,
         "js-jest-hop",
         &["cart › total of single items"],
     ),
     (
         "js-vitest.vitest.json",
-        Format::VitestJson,
+        vitest,
         "js-vitest",
         &["parseDuration > reads minutes"],
     ),
     (
         "js-mocha.tap",
-        Format::Tap,
+        tap,
         "js-mocha",
         &["pager window stays within the first page"],
     ),
     (
         "js-node-test.tap",
-        Format::Tap,
+        tap,
         "js-node-test",
         &["initials > takes the first letter of each name"],
     ),
     (
         "js-node-spec.tap",
-        Format::Tap,
+        tap,
         "js-node-spec",
         &["reads key = value lines"],
     ),
     (
         "rust-integration-hop.libtest.txt",
-        Format::Libtest,
+        libtest,
         "rust-integration-hop",
         &["subtotal_sums_lines"],
     ),
     (
         "rust-panic.nextest.txt",
-        Format::Libtest,
+        libtest,
         "rust-panic",
         &["ring::tests::keeps_readings_in_order"],
+    ),
+    (
+        "ruby-rspec-hop.rspec.json",
+        ruby::read_rspec_json,
+        "ruby-rspec-hop",
+        &["./spec/invoice_spec.rb:4", "./spec/invoice_spec.rb:14"],
+    ),
+    (
+        "ruby-minitest.minitest.txt",
+        minitest,
+        "ruby-minitest",
+        &["WordCountTest#test_size"],
     ),
 ];
 
 #[test]
 fn readers_on_real_reports_name_what_passed_and_what_failed() {
-    for (file, format, sample, passed) in CAPTURES {
-        let run = results::read(*format, &capture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    for (file, read, sample, passed) in CAPTURES {
+        let run = read(&capture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let mut want_failed = failing(sample);
         want_failed.sort();
         assert_eq!(sorted(run.failed()), want_failed, "{file}: {run:#?}");
@@ -153,8 +193,13 @@ fn readers_on_real_reports_name_what_passed_and_what_failed() {
 #[test]
 fn a_report_of_another_format_is_an_error_not_an_empty_run() {
     let tap = capture("js-node-test.tap");
-    for f in [Format::JUnitXml, Format::GoJson, Format::JestJson] {
-        assert!(results::read(f, &tap).is_err(), "{f:?}");
+    let readers: [(&str, Read); 3] = [
+        ("JUnit", junit::read),
+        ("go test -json", go_json::read),
+        ("jest", jest),
+    ];
+    for (name, read) in readers {
+        assert!(read(&tap).is_err(), "{name}");
     }
 }
 
@@ -255,8 +300,8 @@ pub(crate) fn install_deps(sample: &str, dir: &Path) {
     }
 }
 
-/// Runs a scoped command in `dir` and reads its report.
-fn run_scoped(dir: &Path, sc: &ScopedCommand) -> (TestRun, String) {
+/// Runs a scoped command of `framework` in `dir` and reads its report.
+fn run_scoped(dir: &Path, sc: &ScopedCommand, framework: &dyn TestFramework) -> (TestRun, String) {
     // A module without a selected test writes no report: an earlier run's would be read.
     self_heal::validate::remove_stale_reports(dir, sc);
     let out = cmd(dir, &sc.argv).output().unwrap_or_else(|e| {
@@ -268,17 +313,18 @@ fn run_scoped(dir: &Path, sc: &ScopedCommand) -> (TestRun, String) {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let all = format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     let run = match &sc.results {
-        ResultsAt::Stdout => results::read(sc.format, &stdout),
-        ResultsAt::Output => results::read(sc.format, &all),
+        ResultsAt::Stdout => framework.read(&stdout),
+        ResultsAt::Output => framework.read(&all),
         ResultsAt::File(f) => {
             let text = std::fs::read_to_string(dir.join(f))
                 .unwrap_or_else(|e| panic!("{}: no report {f}: {e}\n{all}", sc.shell()));
-            results::read(sc.format, &text)
+            framework.read(&text)
         }
         ResultsAt::JUnitDirs(name) => {
             let texts = self_heal::validate::junit_reports(dir, name);
             junit::read_all(texts.iter().map(String::as_str))
         }
+        ResultsAt::ExitCode => panic!("{}: judged by its exit code", sc.shell()),
     }
     .unwrap_or_else(|e| panic!("{}: {e}\n{all}", sc.shell()));
     (run, all)
@@ -291,20 +337,51 @@ fn go_module(dir: &Path) -> Option<String> {
         .map(|m| m.trim().to_string())
 }
 
+/// A framework as the project in a directory runs it.
+type Make = fn(&Path) -> Framework;
+
+fn go_test(dir: &Path) -> Framework {
+    Arc::new(GoTest::new(go_module(dir).as_deref()))
+}
+
+fn cargo_test(_: &Path) -> Framework {
+    Arc::new(Cargo::test())
+}
+
+fn nextest(_: &Path) -> Framework {
+    Arc::new(Cargo::nextest())
+}
+
+fn js(runner: Runner) -> Framework {
+    Arc::new(JsRunner::new(runner))
+}
+
+fn maven(_: &Path) -> Framework {
+    Arc::new(Maven::default())
+}
+
+fn gradle(_: &Path) -> Framework {
+    Arc::new(Gradle::default())
+}
+
+fn rspec(_: &Path) -> Framework {
+    Arc::new(RSpec::default())
+}
+
+fn minitest_run(_: &Path) -> Framework {
+    Arc::new(Minitest::default())
+}
+
 /// The scoped command for the sample's failing tests runs exactly them, they
 /// fail as in CI; with the expected fix they pass; a test that does not exist
 /// makes a run of nothing.
-fn scoped_runs_exactly_the_failing_tests(sample: &str, framework: Framework) {
+fn scoped_runs_exactly_the_failing_tests(sample: &str, make: Make) {
     let want = failing(sample);
     let broken = project(sample, false);
-    let module = go_module(broken.path());
-    let scope = |tests: &[String]| {
-        let mut req = ScopeRequest::new(framework, tests);
-        req.go_module = module.as_deref();
-        results::command::scoped(&req).unwrap()
-    };
+    let fw = make(broken.path());
+    let scope = |tests: &[String]| framework::scoped(fw.as_ref(), tests).unwrap();
     let sc = scope(&want);
-    let (run, out) = run_scoped(broken.path(), &sc);
+    let (run, out) = run_scoped(broken.path(), &sc, fw.as_ref());
     assert_eq!(sorted(run.ran()), want, "{}\n{run:#?}\n{out}", sc.shell());
     assert_eq!(
         run.verdict(&want),
@@ -317,7 +394,7 @@ fn scoped_runs_exactly_the_failing_tests(sample: &str, framework: Framework) {
     );
 
     let fixed = project(sample, true);
-    let (run, out) = run_scoped(fixed.path(), &sc);
+    let (run, out) = run_scoped(fixed.path(), &sc, fw.as_ref());
     assert_eq!(
         run.verdict(&want),
         Verdict::Passed,
@@ -328,7 +405,7 @@ fn scoped_runs_exactly_the_failing_tests(sample: &str, framework: Framework) {
     // A name that matches no test: the run passes by exit code but ran nothing.
     let nothing: Vec<String> = want.iter().map(|t| format!("{t}Nope")).collect();
     let sc = scope(&nothing);
-    let (run, out) = run_scoped(fixed.path(), &sc);
+    let (run, out) = run_scoped(fixed.path(), &sc, fw.as_ref());
     assert!(
         matches!(run.verdict(&nothing), Verdict::RanNothing { .. }),
         "{}\n{run:#?}\n{out}",
@@ -338,73 +415,85 @@ fn scoped_runs_exactly_the_failing_tests(sample: &str, framework: Framework) {
 
 #[test]
 fn go_test_run_scopes_a_top_level_test() {
-    scoped_runs_exactly_the_failing_tests("go-wordfreq", Framework::GoTest);
+    scoped_runs_exactly_the_failing_tests("go-wordfreq", go_test);
 }
 
 #[test]
 fn go_test_run_scopes_a_subtest_in_a_package_dir() {
-    scoped_runs_exactly_the_failing_tests("go-subtest-table", Framework::GoTest);
+    scoped_runs_exactly_the_failing_tests("go-subtest-table", go_test);
 }
 
 #[test]
 fn cargo_exact_filter_scopes_an_integration_test() {
-    scoped_runs_exactly_the_failing_tests("rust-integration-hop", Framework::Cargo);
+    scoped_runs_exactly_the_failing_tests("rust-integration-hop", cargo_test);
 }
 
 #[test]
 fn cargo_exact_filter_scopes_a_unit_test() {
-    scoped_runs_exactly_the_failing_tests("rust-panic", Framework::Cargo);
+    scoped_runs_exactly_the_failing_tests("rust-panic", cargo_test);
 }
 
 #[test]
 fn nextest_filter_expression_scopes_a_unit_test() {
-    scoped_runs_exactly_the_failing_tests("rust-panic", Framework::Nextest);
+    scoped_runs_exactly_the_failing_tests("rust-panic", nextest);
 }
 
 #[test]
 fn jest_t_with_space_joined_names() {
-    scoped_runs_exactly_the_failing_tests("js-jest-hop", Framework::Jest);
+    scoped_runs_exactly_the_failing_tests("js-jest-hop", |_| js(Runner::Jest));
 }
 
 #[test]
 fn vitest_t_with_space_joined_names() {
-    scoped_runs_exactly_the_failing_tests("js-vitest", Framework::Vitest);
+    scoped_runs_exactly_the_failing_tests("js-vitest", |_| js(Runner::Vitest));
 }
 
 #[test]
 fn mocha_grep_on_the_full_title() {
-    scoped_runs_exactly_the_failing_tests("js-mocha", Framework::Mocha);
+    scoped_runs_exactly_the_failing_tests("js-mocha", |_| js(Runner::Mocha));
 }
 
 #[test]
 fn node_test_name_pattern_in_a_suite() {
-    scoped_runs_exactly_the_failing_tests("js-node-test", Framework::NodeTest);
+    scoped_runs_exactly_the_failing_tests("js-node-test", |_| js(Runner::NodeTest));
 }
 
 #[test]
 fn node_test_name_pattern_top_level() {
-    scoped_runs_exactly_the_failing_tests("js-node-spec", Framework::NodeTest);
+    scoped_runs_exactly_the_failing_tests("js-node-spec", |_| js(Runner::NodeTest));
 }
 
 #[test]
 fn surefire_dtest_class_method_junit5() {
-    scoped_runs_exactly_the_failing_tests("java-junit5-hop", Framework::Maven);
+    scoped_runs_exactly_the_failing_tests("java-junit5-hop", maven);
 }
 
 #[test]
 fn surefire_dtest_class_method_junit4() {
-    scoped_runs_exactly_the_failing_tests("java-junit4", Framework::Maven);
+    scoped_runs_exactly_the_failing_tests("java-junit4", maven);
 }
 
 /// From the reactor's root: the selected test's module runs it, the others none.
 #[test]
 fn surefire_dtest_class_method_in_a_multi_module_build() {
-    scoped_runs_exactly_the_failing_tests("java-multi-module", Framework::Maven);
+    scoped_runs_exactly_the_failing_tests("java-multi-module", maven);
+}
+
+/// RSpec's location ids, read back from its JSON formatter.
+#[test]
+fn rspec_locations_scope_an_example() {
+    scoped_runs_exactly_the_failing_tests("ruby-rspec-hop", rspec);
+}
+
+/// Minitest's `--name` over every test file, read back from its `-v` lines.
+#[test]
+fn minitest_name_pattern_scopes_two_tests() {
+    scoped_runs_exactly_the_failing_tests("ruby-minitest", minitest_run);
 }
 
 #[test]
 fn gradle_tests_class_method_junit4() {
-    scoped_runs_exactly_the_failing_tests("java-gradle-hop", Framework::Gradle);
+    scoped_runs_exactly_the_failing_tests("java-gradle-hop", gradle);
 }
 
 /// jest matches `-t` against names joined by spaces: the `›` form self-heal
@@ -424,11 +513,10 @@ fn jest_with_the_arrow_in_its_pattern_ran_nothing() {
         .iter()
         .map(|s| s.to_string())
         .collect(),
-        format: Format::JestJson,
         results: ResultsAt::File("r.json".into()),
         stale: vec![],
     };
-    let (run, out) = run_scoped(p.path(), &sc);
+    let (run, out) = run_scoped(p.path(), &sc, js(Runner::Jest).as_ref());
     assert!(
         matches!(
             run.verdict(&failing("js-jest-hop")),
@@ -440,14 +528,12 @@ fn jest_with_the_arrow_in_its_pattern_ran_nothing() {
 }
 
 /// A build that breaks before any test: "ran nothing", with the reason.
-fn build_error_ran_nothing(sample: &str, framework: Framework, tests: &[&str]) {
+fn build_error_ran_nothing(sample: &str, make: Make, tests: &[&str]) {
     let p = project(sample, false);
     let tests: Vec<String> = tests.iter().map(|t| t.to_string()).collect();
-    let module = go_module(p.path());
-    let mut req = ScopeRequest::new(framework, &tests);
-    req.go_module = module.as_deref();
-    let sc = results::command::scoped(&req).unwrap();
-    let (run, out) = run_scoped(p.path(), &sc);
+    let fw = make(p.path());
+    let sc = framework::scoped(fw.as_ref(), &tests).unwrap();
+    let (run, out) = run_scoped(p.path(), &sc, fw.as_ref());
     match run.verdict(&tests) {
         Verdict::RanNothing { errors } => assert!(!errors.is_empty(), "{run:#?}\n{out}"),
         v => panic!("{}: {v:?}\n{out}", sc.shell()),
@@ -458,16 +544,12 @@ fn build_error_ran_nothing(sample: &str, framework: Framework, tests: &[&str]) {
 fn go_build_error_is_ran_nothing_with_the_reason() {
     build_error_ran_nothing(
         "go-build-error",
-        Framework::GoTest,
+        go_test,
         &["example.com/weather/convert.TestLabel"],
     );
 }
 
 #[test]
 fn cargo_compile_error_is_ran_nothing_with_the_reason() {
-    build_error_ran_nothing(
-        "rust-compile-error",
-        Framework::Cargo,
-        &["tests::mean_of_three"],
-    );
+    build_error_ran_nothing("rust-compile-error", cargo_test, &["tests::mean_of_three"]);
 }

@@ -1,6 +1,7 @@
 //! Sandbox copies and validation with real commands (real pytest on tiny projects).
 
-use self_heal::ecosystem::Language;
+use self_heal::lang::python::python;
+use self_heal::lang::Language;
 use self_heal::repair::edits::{plan_edits, write_changes, Edit};
 use self_heal::repair::policy::PathPolicy;
 use self_heal::validate::{
@@ -20,7 +21,7 @@ fn write(root: &Path, rel: &str, text: &str) {
 
 /// The interpreter validation uses must have pytest; the test script installs it.
 fn require_pytest() -> &'static str {
-    let py = scope::python();
+    let py = python();
     let ok = Command::new(py)
         .args(["-m", "pytest", "--version"])
         .output()
@@ -55,7 +56,7 @@ fn calc_project() -> tempfile::TempDir {
 fn plan_for(tests: &[&str]) -> ValidationPlan {
     ValidationPlan {
         failing_tests: tests.iter().map(|s| s.to_string()).collect(),
-        language: Some(self_heal::ecosystem::Language::Python),
+        language: Some(self_heal::lang::Language::named("python")),
         timeout: Duration::from_secs(120),
         ..Default::default()
     }
@@ -210,7 +211,7 @@ async fn full_command_failures_are_tolerated_only_if_pre_existing() {
 
     // Same run but the report lines are switched off: failures can't be read → fail.
     let unreadable = ValidationPlan {
-        test_command: Some(format!("{} -m pytest -q -rN", scope::python())),
+        test_command: Some(format!("{} -m pytest -q -rN", python())),
         ..tolerant.clone()
     };
     let v = validate(&sandbox.root, &unreadable, &Runner::Subprocess)
@@ -762,7 +763,7 @@ fn sandbox_of_a_missing_dir_is_an_error() {
 
 #[test]
 fn detects_test_commands_by_project_files() {
-    let py = scope::python();
+    let py = python();
     type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>, Option<String>);
     let cases: &[Case] = &[
         (
@@ -843,55 +844,59 @@ fn detects_test_commands_by_project_files() {
 #[test]
 fn scoped_commands_per_language() {
     let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let py = scope::python();
+    let py = python();
+    let empty = tempfile::tempdir().expect("tempdir");
+    let python = |tests: &[&str]| {
+        scope::scoped_run(
+            empty.path(),
+            Language::from_name("python"),
+            None,
+            &ids(tests),
+        )
+        .map(|sc| sc.shell())
+    };
     assert_eq!(
-        scope::scope(
-            Some("python"),
-            &ids(&["tests/t.py::test_a", "tests/t.py::test_p[1 2]"])
-        ),
+        python(&["tests/t.py::test_a", "tests/t.py::test_p[1 2]"]),
         Some(format!(
             "{py} -m pytest -q -p no:cacheprovider tests/t.py::test_a 'tests/t.py::test_p[1 2]'"
         ))
     );
     // The other languages scope in their framework's own syntax, read back by report.
-    for lang in ["go", "rust", "javascript", "java"] {
-        assert_eq!(scope::scope(Some(lang), &ids(&["x"])), None, "{lang}");
-    }
     type Files = &'static [(&'static str, &'static str)];
     let cases: &[(Files, Language, &str, &str)] = &[
         (
             &[("go.mod", "module example.com/m\n")],
-            Language::Go,
+            Language::named("go"),
             "example.com/m/calc.TestAdd",
             "go test -json -run '^TestAdd$' ./calc",
         ),
         (
             &[("Cargo.toml", "[package]\n")],
-            Language::Rust,
+            Language::named("rust"),
             "tests::adds",
             "cargo test --no-fail-fast -- --exact tests::adds",
         ),
         (
             &[("package.json", r#"{"scripts":{"test":"jest"}}"#)],
-            Language::JavaScript,
+            Language::named("javascript"),
             "sum › adds 1 + 2",
             r"npx jest --json --outputFile=.self-heal-results.json -t '^sum adds 1 \+ 2$'",
         ),
         (
             &[("package.json", r#"{"devDependencies":{"mocha":"10"}}"#)],
-            Language::JavaScript,
+            Language::named("javascript"),
             "pager shows",
             "npx mocha --reporter tap --grep '^pager shows$'",
         ),
         (
             &[("pom.xml", "<project/>")],
-            Language::Java,
+            Language::named("java"),
             "com.x.CalcTest#adds",
             "mvn -B -ntp test -Dtest=com.x.CalcTest#adds -Dsurefire.failIfNoSpecifiedTests=false",
         ),
         (
             &[("build.gradle", ""), ("gradlew", "")],
-            Language::Java,
+            Language::named("java"),
             "com.x.CalcTest#adds",
             "./gradlew test --tests com.x.CalcTest.adds",
         ),
@@ -907,12 +912,25 @@ fn scoped_commands_per_language() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     assert_eq!(
-        scope::scoped_run(dir.path(), Some(Language::Go), None, &ids(&["TestX"])),
+        scope::scoped_run(
+            dir.path(),
+            Some(Language::named("go")),
+            None,
+            &ids(&["TestX"])
+        ),
         None,
         "no go.mod, no framework"
     );
-    assert_eq!(scope::scope(Some("python"), &[]), None);
-    assert_eq!(scope::scope(Some("cobol"), &ids(&["x"])), None);
+    assert_eq!(python(&[]), None);
+    assert_eq!(
+        scope::scoped_run(
+            empty.path(),
+            Language::from_name("cobol"),
+            None,
+            &ids(&["x"])
+        ),
+        None
+    );
 }
 
 /// A PATH holding only `bash`, `sh`, `git` and `python3`, no `python`: with
@@ -1035,7 +1053,7 @@ async fn a_scoped_run_of_nothing_is_never_a_pass() {
     );
     let plan = ValidationPlan {
         failing_tests: vec!["no such test".into()],
-        language: Some(Language::JavaScript),
+        language: Some(Language::named("javascript")),
         test_command: Some("node --test".into()),
         scope_only: true,
         ..ValidationPlan::default()
@@ -1197,7 +1215,7 @@ async fn full_run_tolerates_only_pre_existing_failures(case: FullRunCase) {
 async fn go_full_run_tolerates_only_pre_existing_failures() {
     full_run_tolerates_only_pre_existing_failures(FullRunCase {
         sample: "go-wordfreq",
-        language: Language::Go,
+        language: Language::named("go"),
         extra: &[
             ("answer.go", "package wordfreq\n\nfunc Answer() int { return 42 }\n"),
             (
@@ -1219,7 +1237,7 @@ async fn go_full_run_tolerates_only_pre_existing_failures() {
 async fn cargo_full_run_tolerates_only_pre_existing_failures_across_test_binaries() {
     full_run_tolerates_only_pre_existing_failures(FullRunCase {
         sample: "rust-panic",
-        language: Language::Rust,
+        language: Language::named("rust"),
         // An integration test binary beside the library's unit tests: the
         // unrelated failure is in one, the targeted test in the other.
         extra: &[
@@ -1242,7 +1260,7 @@ async fn cargo_full_run_tolerates_only_pre_existing_failures_across_test_binarie
 async fn node_test_full_run_tolerates_only_pre_existing_failures() {
     full_run_tolerates_only_pre_existing_failures(FullRunCase {
         sample: "js-node-test",
-        language: Language::JavaScript,
+        language: Language::named("javascript"),
         extra: &[
             ("lib/answer.js", "module.exports = () => 42;\n"),
             (
@@ -1265,7 +1283,7 @@ async fn node_test_full_run_tolerates_only_pre_existing_failures() {
 async fn jest_full_run_through_npm_test_tolerates_only_pre_existing_failures() {
     full_run_tolerates_only_pre_existing_failures(FullRunCase {
         sample: "js-jest-hop",
-        language: Language::JavaScript,
+        language: Language::named("javascript"),
         extra: &[
             ("src/answer.js", "module.exports = () => 42;\n"),
             (
@@ -1289,7 +1307,7 @@ async fn jest_full_run_through_npm_test_tolerates_only_pre_existing_failures() {
 async fn vitest_full_run_tolerates_only_pre_existing_failures() {
     full_run_tolerates_only_pre_existing_failures(FullRunCase {
         sample: "js-vitest",
-        language: Language::JavaScript,
+        language: Language::named("javascript"),
         extra: &[
             ("src/answer.ts", "export const answer = (): number => 42;\n"),
             (
@@ -1315,7 +1333,7 @@ async fn vitest_full_run_tolerates_only_pre_existing_failures() {
 async fn mocha_full_run_tolerates_only_pre_existing_failures() {
     full_run_tolerates_only_pre_existing_failures(FullRunCase {
         sample: "js-mocha",
-        language: Language::JavaScript,
+        language: Language::named("javascript"),
         extra: &[
             ("lib/answer.js", "module.exports = () => 42;\n"),
             (
@@ -1339,7 +1357,7 @@ async fn mocha_full_run_tolerates_only_pre_existing_failures() {
 async fn maven_full_run_tolerates_only_pre_existing_failures() {
     full_run_tolerates_only_pre_existing_failures(FullRunCase {
         sample: "java-junit5-hop",
-        language: Language::Java,
+        language: Language::named("java"),
         extra: &[
             (
                 "src/main/java/com/example/Answer.java",
@@ -1372,7 +1390,7 @@ async fn maven_full_run_tolerates_only_pre_existing_failures() {
 async fn maven_multi_module_full_run_reads_every_modules_reports() {
     full_run_tolerates_only_pre_existing_failures(FullRunCase {
         sample: "java-multi-module",
-        language: Language::Java,
+        language: Language::named("java"),
         extra: &[(
             "inventory/src/test/java/com/example/inventory/WarehouseTest.java",
             "package com.example.inventory;\n\n\
@@ -1412,7 +1430,7 @@ async fn cargo_full_run_with_a_test_binary_that_stopped_early_stays_strict() {
     );
     let plan = ValidationPlan {
         failing_tests: vec!["ring::tests::overwrites_the_oldest_when_full".into()],
-        language: Some(Language::Rust),
+        language: Some(Language::named("rust")),
         test_command: Some("cargo test".into()),
         timeout: Duration::from_secs(300),
         pre_existing_failures: vec!["needs_service".into()],
@@ -1474,7 +1492,7 @@ fn a_cargo_target_dir_is_copied_with_its_times_and_the_original_stays() {
 async fn gradle_full_run_tolerates_only_pre_existing_failures() {
     full_run_tolerates_only_pre_existing_failures(FullRunCase {
         sample: "java-gradle-hop",
-        language: Language::Java,
+        language: Language::named("java"),
         extra: &[
             (
                 "src/main/java/com/example/Answer.java",

@@ -1,8 +1,9 @@
 //! Scoring the parsers against the labelled fixtures (`go-test/`, `compiler-diagnostics/`).
 //! Shared by the integration tests and `examples/eval_diagnostics.rs` so both report the same figures.
 
-use crate::analyze::diagnostics::Located;
-use crate::analyze::{diagnostics, go, rust, Failure, FailureKind};
+use crate::analyze::{diagnostics, Failure, FailureKind};
+use crate::failure::Located;
+use crate::lang::{go, rust};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -16,14 +17,14 @@ pub fn parse_all(text: &str) -> Vec<Failure> {
 
 /// [`parse_all`] with columns.
 pub fn parse_all_located(text: &str) -> Vec<Located> {
-    let mut v: Vec<Located> = go::parse_detailed(text)
+    let mut v: Vec<Located> = go::log::parse_detailed(text)
         .into_iter()
         .map(|g| Located {
             failure: g.failure,
             column: g.column,
         })
         .collect();
-    v.extend(rust::parse_located(text));
+    v.extend(rust::log::parse_located(text));
     v.extend(diagnostics::parse_located(text));
     v
 }
@@ -174,9 +175,9 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// What [`go::parse_detailed`] reports for one go test output, in [`GoKey`] form.
+/// What [`go::log::parse_detailed`] reports for one go test output, in [`GoKey`] form.
 pub fn go_found(text: &str) -> BTreeSet<GoKey> {
-    go::parse_detailed(text)
+    go::log::parse_detailed(text)
         .into_iter()
         .map(|g| {
             let package = g.package.unwrap_or_default();

@@ -10,7 +10,8 @@ use super::levenshtein;
 use super::lexer::{kind_of, replace_sites, sites, SiteKind};
 use super::subprocess::Names;
 use super::{Recipe, RecipeFix, RecipeInput};
-use crate::repair::context::{module_file, read_repo_file, relative_to_root, suffix_in_root};
+use crate::lang::python::context::module_file;
+use crate::repair::context::{read_repo_file, relative_to_root, suffix_in_root, view};
 use crate::repair::edits::Edit;
 use regex::Regex;
 use std::collections::HashMap;
@@ -246,7 +247,7 @@ fn diagnose(names: &Names, file: &str, line: usize, message: &str) -> Option<Fin
             ));
         }
         Problem::ModuleAttr { module, .. } => {
-            let names_of = match module_file(names.root, module, &[]) {
+            let names_of = match module_file(&view(names.root), module, &[]) {
                 Some(rel) => read_repo_file(names.root, &rel).and_then(|f| names.module_names(&f)),
                 None => names.installed_module_names(module),
             };
@@ -257,7 +258,7 @@ fn diagnose(names: &Names, file: &str, line: usize, message: &str) -> Option<Fin
             format!("an attribute of `{ty}`"),
         ),
         Problem::Import { module, path, .. } => {
-            let rel = module_file(names.root, module, &[])
+            let rel = module_file(&view(names.root), module, &[])
                 .or_else(|| path.as_deref().and_then(|p| suffix_in_root(names.root, p)))?;
             let f = read_repo_file(names.root, &rel)?;
             (
