@@ -19,6 +19,8 @@ pub struct Test {
     args: Vec<String>,
     env: Vec<(String, String)>,
     stdin: Option<String>,
+    /// Standard input that never ends: this head, then filler until the pipe closes.
+    endless_stdin: Option<String>,
     cwd: Option<PathBuf>,
 }
 
@@ -56,6 +58,7 @@ impl Test {
             args: Vec::new(),
             env: Vec::new(),
             stdin: None,
+            endless_stdin: None,
             cwd: None,
         }
     }
@@ -97,6 +100,13 @@ impl Test {
         self
     }
 
+    /// Standard input as an endless producer writes it: `head`, then 64 KiB lines
+    /// of filler for as long as the binary reads.
+    pub fn endless_stdin(mut self, head: &str) -> Test {
+        self.endless_stdin = Some(head.to_string());
+        self
+    }
+
     pub fn current_dir(mut self, p: PathBuf) -> Test {
         self.cwd = Some(p);
         self
@@ -118,7 +128,7 @@ impl Test {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        cmd.stdin(if self.stdin.is_some() {
+        cmd.stdin(if self.stdin.is_some() || self.endless_stdin.is_some() {
             Stdio::piped()
         } else {
             Stdio::null()
@@ -130,7 +140,23 @@ impl Test {
             let mut sin = child.stdin.take().expect("stdin");
             sin.write_all(input.as_bytes()).expect("write stdin");
         }
+        let producer = self.endless_stdin.clone().map(|head| {
+            let mut sin = child.stdin.take().expect("stdin");
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let line = format!("{}\n", "filler ".repeat(9362));
+                let chunk = line.repeat(16);
+                // Ends when the binary exits and the pipe breaks (SIGPIPE is ignored
+                // in Rust programs, so the write fails instead).
+                if sin.write_all(head.as_bytes()).is_ok() {
+                    while sin.write_all(chunk.as_bytes()).is_ok() {}
+                }
+            })
+        });
         let out = child.wait_with_output().expect("wait self-heal");
+        if let Some(p) = producer {
+            p.join().expect("the stdin producer");
+        }
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

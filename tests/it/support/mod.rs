@@ -5,3 +5,4 @@ pub mod bugswarm;
 pub mod fake_github;
 pub mod fake_openai;
 pub mod harness;
+pub mod zip_bomb;
