@@ -1,12 +1,15 @@
 //! Log input cut at a cap is never "nothing failed": a run-logs zip that inflates past
-//! the 1 GiB cap on log input, a job log served past the 256 MiB cap on a download,
-//! and endless standard input, each at its real size through the real binary. With no
+//! the 1 GiB cap on log input (given as a file, and served by the fake GitHub), a job
+//! log served past the 256 MiB cap on a download, and endless standard input, each at
+//! its real size through the real binary, whose memory is capped far below that. With no
 //! failure in what was read the run is an `error` (exit 3) naming the cap and what was
 //! read; with failures it goes on and the report says the input was cut.
 
-use crate::support::fake_github::{self, FakeGithub, FAILED_JOB_ID, REPO, RUN_ID};
+use crate::support::fake_github::{
+    self, FakeGithub, Reply, FAILED_JOB_ID, FAILED_JOB_NAME, REPO, RUN_ID,
+};
 use crate::support::fake_openai::FakeOpenAi;
-use crate::support::harness::{git, Test};
+use crate::support::harness::{git, Output, Test};
 use crate::support::zip_bomb;
 use serde_json::{json, Value};
 
@@ -36,6 +39,7 @@ fn a_zip_entry_that_inflates_to_5_gib_is_cut_and_the_run_is_an_error_not_no_fail
         .current_dir(t.path(""))
         .args(["run", "--log", zip.to_str().unwrap(), "--dry-run", "--yes"])
         .args(["--report", report.to_str().unwrap()])
+        .data_limit(MEMORY)
         .run();
     assert_eq!(out.code, 3, "{out:?}");
     let r = out.report(&report);
@@ -80,6 +84,7 @@ fn endless_standard_input_is_cut_at_the_cap_and_the_run_is_an_error() {
         .args(["run", "--log", "-", "--dry-run", "--yes"])
         .args(["--report", report.to_str().unwrap()])
         .endless_stdin(QUIET_HEAD)
+        .data_limit(MEMORY)
         .run();
     assert_eq!(out.code, 3, "{out:?}");
     let r = out.report(&report);
@@ -118,13 +123,12 @@ fn with_a_failure_before_the_cut_the_run_goes_on_and_says_the_input_was_cut() {
     assert_eq!(git(&t.repo(), &["status", "--porcelain"]), before);
 }
 
-#[test]
-fn a_job_log_served_past_the_download_cap_is_cut_and_the_run_is_an_error() {
-    let t = Test::with_sample("py-logic-error");
+/// `self-heal run` as the Action runs it on a `workflow_run` event for the fake
+/// GitHub's failed run, on `t`'s sample at the failed commit, with memory for the
+/// binary capped at `data_limit`.
+fn action_run(t: &Test, github: &FakeGithub, llm: &FakeOpenAi, data_limit: u64) -> Output {
     let repo = t.repo();
     let head = git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
-    let github = FakeGithub::start();
-    github.set_generated_job_log(FAILED_JOB_ID, QUIET_HEAD, DOWNLOAD_CAP + (4 << 20));
     let sha = head.clone();
     github.patch_run(|run| {
         run["head_sha"] = json!(sha);
@@ -139,10 +143,10 @@ fn a_job_log_served_past_the_download_cap_is_cut_and_the_run_is_an_error() {
     let event = t.path("event.json");
     std::fs::write(&event, serde_json::to_vec_pretty(&ev).unwrap()).unwrap();
     std::fs::create_dir_all(t.path("runner_temp")).unwrap();
-    let llm = FakeOpenAi::start([]);
-    let out = Test::new()
+    Test::new()
         .current_dir(repo.clone())
         .arg("run")
+        .data_limit(data_limit)
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_EVENT_NAME", "workflow_run")
         .env("GITHUB_EVENT_PATH", event.to_str().unwrap())
@@ -159,7 +163,29 @@ fn a_job_log_served_past_the_download_cap_is_cut_and_the_run_is_an_error() {
         .env("INPUT_OPENAI-API-KEY", "sk-cut-input-key-0123456789")
         .env("INPUT_OPENAI-BASE-URL", llm.base_url())
         .env("INPUT_DRY-RUN", "true")
-        .run();
+        .run()
+}
+
+/// Far below what holding a cut log would take (256 MiB downloaded, 1 GiB inflated).
+const MEMORY: u64 = 192 << 20;
+
+/// The `status` step output, written as `status<<DELIMITER`, the value, the delimiter.
+fn status_output(t: &Test) -> Option<String> {
+    let outputs = std::fs::read_to_string(t.path("output")).unwrap();
+    outputs
+        .lines()
+        .skip_while(|l| !l.starts_with("status<<"))
+        .nth(1)
+        .map(str::to_string)
+}
+
+#[test]
+fn a_job_log_served_past_the_download_cap_is_cut_and_the_run_is_an_error() {
+    let t = Test::with_sample("py-logic-error");
+    let github = FakeGithub::start();
+    github.set_generated_job_log(FAILED_JOB_ID, QUIET_HEAD, DOWNLOAD_CAP + (4 << 20));
+    let llm = FakeOpenAi::start([]);
+    let out = action_run(&t, &github, &llm, MEMORY);
     assert_eq!(out.code, 3, "{out:?}");
     let r = out.report(&t.path("runner_temp/self-heal/report.json"));
     assert_eq!(r["status"], "error", "{r}");
@@ -169,15 +195,39 @@ fn a_job_log_served_past_the_download_cap_is_cut_and_the_run_is_an_error() {
         "the reason names the cap and what was read: {why}"
     );
     assert_eq!(llm.request_count(), 0, "nothing to ask the model");
-    let outputs = std::fs::read_to_string(t.path("output")).unwrap();
-    let status = outputs
-        .lines()
-        .skip_while(|l| !l.starts_with("status<<"))
-        .nth(1);
-    assert_eq!(status, Some("error"), "{outputs}");
+    assert_eq!(status_output(&t).as_deref(), Some("error"));
     let summary = std::fs::read_to_string(t.path("summary.md")).unwrap();
     assert!(
         summary.contains("## self-heal: error") && summary.contains("cap on a log download"),
         "{summary}"
     );
+}
+
+/// The run's logs zip served by the fake GitHub (the job logs gone) declares and
+/// inflates to 5 GiB: it is streamed to disk and inflated up to the cap, never held.
+#[test]
+fn a_served_run_zip_that_inflates_to_5_gib_is_cut_and_the_run_is_an_error() {
+    let t = Test::with_sample("py-logic-error");
+    let zip = t.path("logs.zip");
+    let entry = format!("{FAILED_JOB_NAME}/1_Run tests.txt");
+    zip_bomb::write(&zip, &entry, QUIET_HEAD, zip_bomb::FIVE_GIB);
+    let github = FakeGithub::start();
+    github.inject("job_logs", Reply::status(410));
+    github.set_run_zip(std::fs::read(&zip).unwrap());
+    let llm = FakeOpenAi::start([]);
+    let out = action_run(&t, &github, &llm, MEMORY);
+    assert_eq!(out.code, 3, "{out:?}");
+    let r = out.report(&t.path("runner_temp/self-heal/report.json"));
+    assert_eq!(r["status"], "error", "{r}");
+    let why = reason(&r);
+    assert!(
+        why.contains(&format!("run {RUN_ID} logs archive"))
+            && why.contains(INPUT_CAP)
+            && why.contains("cap on log input"),
+        "the reason names the archive, the cap and what was read: {why}"
+    );
+    assert_eq!(llm.request_count(), 0, "nothing to ask the model");
+    assert_eq!(status_output(&t).as_deref(), Some("error"));
+    let summary = std::fs::read_to_string(t.path("summary.md")).unwrap();
+    assert!(summary.contains("## self-heal: error"), "{summary}");
 }

@@ -21,6 +21,8 @@ pub struct Test {
     stdin: Option<String>,
     /// Standard input that never ends: this head, then filler until the pipe closes.
     endless_stdin: Option<String>,
+    /// `RLIMIT_DATA` for the binary (through `prlimit`, util-linux).
+    data_limit: Option<u64>,
     cwd: Option<PathBuf>,
 }
 
@@ -59,6 +61,7 @@ impl Test {
             env: Vec::new(),
             stdin: None,
             endless_stdin: None,
+            data_limit: None,
             cwd: None,
         }
     }
@@ -107,13 +110,28 @@ impl Test {
         self
     }
 
+    /// Runs the binary with at most `bytes` of heap and other private writable memory:
+    /// holding more (a log read whole) fails the allocation and aborts the run.
+    pub fn data_limit(mut self, bytes: u64) -> Test {
+        self.data_limit = Some(bytes);
+        self
+    }
+
     pub fn current_dir(mut self, p: PathBuf) -> Test {
         self.cwd = Some(p);
         self
     }
 
     pub fn run(&self) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_self-heal"));
+        let bin = env!("CARGO_BIN_EXE_self-heal");
+        let mut cmd = match self.data_limit {
+            Some(bytes) => {
+                let mut c = Command::new("prlimit");
+                c.arg(format!("--data={bytes}")).arg("--").arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
         cmd.args(&self.args).current_dir(
             self.cwd
                 .clone()
