@@ -50,7 +50,7 @@ pub fn analyze(
     }
     // Without --workdir the analysis finds the repository root itself.
     // Streamed: a log of any size is analysed in bounded memory.
-    let (analysis, cuts) = analyze::analyze_paths(
+    let analysis = analyze::analyze_paths(
         paths,
         &Default::default(),
         &AnalyzeOptions {
@@ -59,8 +59,13 @@ pub fn analyze(
         },
     )
     .context("cannot read the log")?;
-    for c in cuts {
-        progress(&c);
+    // No failure in a cut log is no finding (exit 3, the error says why); failures
+    // found before the cut are, and the cut is said beside them.
+    let unfinished = analysis.failures.is_empty() && !analysis.input_cut.is_empty();
+    if !unfinished {
+        for c in &analysis.input_cut {
+            progress(c);
+        }
     }
     let mut out = std::io::stdout().lock();
     if json {
@@ -68,6 +73,12 @@ pub fn analyze(
         writeln!(out)?;
     } else {
         write!(out, "{}", analyze::text::analysis_text(&analysis))?;
+    }
+    if unfinished {
+        anyhow::bail!(
+            "no failure in what was read, but the log was cut: {}",
+            analysis.input_cut.join("; ")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

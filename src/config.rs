@@ -418,7 +418,14 @@ impl Config {
             logs: v
                 .take(&settings::LOG)
                 .into_iter()
-                .map(|p| cwd.join(p))
+                // `-` is standard input, not a file named so in the directory.
+                .map(|p| {
+                    if p == crate::logs::stream::STDIN {
+                        PathBuf::from(p)
+                    } else {
+                        cwd.join(p)
+                    }
+                })
                 .collect(),
             dry_run: v.take(&settings::DRY_RUN),
             publish: v.take(&settings::PUBLISH),

@@ -159,6 +159,29 @@ impl Console {
         }
     }
 
+    /// The open step goes on under `label`, its clock restarted: the live line and the
+    /// periodic lines name what runs now. In Actions it stays the same group.
+    fn now(&self, label: &str) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if s.step.is_none() {
+            drop(s);
+            return self.begin(label);
+        }
+        s.step = Some((label.to_string(), Instant::now()));
+        s.last_output.clear();
+        match (&self.mode, &s.bar) {
+            (Mode::Actions, _) => out(&format!("self-heal: {label}")),
+            (_, Some(bar)) => {
+                bar.suspend(|| line(label));
+                bar.set_prefix(label.to_string());
+                bar.set_message("");
+                bar.reset_elapsed();
+            }
+            (_, None) => line(label),
+        }
+        s.last_print = Some(Instant::now());
+    }
+
     fn say(&self, text: &str) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match &s.bar {
@@ -196,6 +219,7 @@ impl Sink for Console {
         match event {
             Event::Say(text) => self.say(text),
             Event::Begin(label) => self.begin(label),
+            Event::Now(label) => self.now(label),
             Event::End => self.end(),
             Event::Output(text) => self.output(text),
         }

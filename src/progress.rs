@@ -10,6 +10,9 @@ pub enum Event<'a> {
     /// A step whose commands' output follows (reproducing the failure, an attempt);
     /// [`Event::End`] closes it. Not nested.
     Begin(&'a str),
+    /// The open step moves on to what runs next (from asking the model to validating
+    /// its edit): the label names it; the step stays open.
+    Now(&'a str),
     /// The end of the step the last [`Event::Begin`] opened.
     End,
     /// One line printed by the validation command running now (ANSI removed, not
@@ -18,7 +21,7 @@ pub enum Event<'a> {
 }
 
 /// Receives the [`Event`]s of a run. Any `Fn(&str)` is one: it gets the lines
-/// (`Say` and `Begin`) and none of the command output.
+/// (`Say`, `Begin` and `Now`) and none of the command output.
 pub trait Sink: Sync {
     fn event(&self, event: Event<'_>);
 
@@ -30,7 +33,7 @@ pub trait Sink: Sync {
 impl<F: Fn(&str) + Sync> Sink for F {
     fn event(&self, event: Event<'_>) {
         match event {
-            Event::Say(line) | Event::Begin(line) => self(line),
+            Event::Say(line) | Event::Begin(line) | Event::Now(line) => self(line),
             Event::End | Event::Output(_) => {}
         }
     }
@@ -44,6 +47,11 @@ impl<'a> Step<'a> {
     pub fn begin(sink: &'a dyn Sink, label: &str) -> Step<'a> {
         sink.event(Event::Begin(label));
         Step(sink)
+    }
+
+    /// What the step does from now on (see [`Event::Now`]).
+    pub fn now(&self, label: &str) {
+        self.0.event(Event::Now(label));
     }
 }
 
@@ -90,11 +98,15 @@ mod tests {
         let seen = Mutex::new(Vec::new());
         let f = |l: &str| seen.lock().unwrap().push(l.to_string());
         {
-            let _step = Step::begin(&f, "attempt 1");
+            let step = Step::begin(&f, "attempt 1");
             f.event(Event::Output("collected 3 items"));
             f.say("warning: x");
+            step.now("attempt 1: validating");
         }
-        assert_eq!(*seen.lock().unwrap(), ["attempt 1", "warning: x"]);
+        assert_eq!(
+            *seen.lock().unwrap(),
+            ["attempt 1", "warning: x", "attempt 1: validating"]
+        );
 
         struct All(Mutex<Vec<String>>);
         impl Sink for All {

@@ -135,6 +135,9 @@ pub struct Report {
     /// What changed since the last green run (or `since`) in the implicated files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_since: Option<crate::analyze::changes::ChangedSince>,
+    /// Why the logs were cut at a cap, one line each: the run saw only what was read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub input_cut: Vec<String>,
 }
 
 impl Report {

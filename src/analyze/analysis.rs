@@ -22,4 +22,8 @@ pub struct Analysis {
     /// by `self-heal run`, not by the log analysis).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_since: Option<super::changes::ChangedSince>,
+    /// Why input was cut at a cap, one line each (what was read, the cap): the
+    /// analysis ran on what was read, so no failure in it proves nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub input_cut: Vec<String>,
 }

@@ -79,13 +79,13 @@ pub fn analyze_reader<R: BufRead>(r: R, opts: &AnalyzeOptions) -> std::io::Resul
 
 /// Streams each path (text log, directory of step logs, run-logs zip, or `-`
 /// for standard input) through one analysis in bounded memory, masking
-/// `secrets` in every cleaned line. Also returns why input was cut, if it was
-/// (see [`crate::logs::stream`]).
+/// `secrets` in every cleaned line. Why input was cut, if it was, is in
+/// [`Analysis::input_cut`] (see [`crate::logs::stream`]).
 pub fn analyze_paths(
     paths: &[PathBuf],
     secrets: &crate::secrets::Secrets,
     opts: &AnalyzeOptions,
-) -> Result<(Analysis, Vec<String>), crate::logs::LogError> {
+) -> Result<Analysis, crate::logs::LogError> {
     let mut e = Engine::new();
     e.secrets = secrets.clone();
     let mut cuts = Vec::new();
@@ -106,19 +106,26 @@ pub fn analyze_paths(
             workdir: root,
             ..opts.clone()
         };
-        return Ok((e.finish(&opts), cuts));
+        return Ok(Analysis {
+            input_cut: cuts,
+            ..e.finish(&opts)
+        });
     }
-    Ok((e.finish(opts), cuts))
+    Ok(Analysis {
+        input_cut: cuts,
+        ..e.finish(opts)
+    })
 }
 
 /// Streams logs already on disk (downloaded from a run) through one analysis
 /// in bounded memory, masking `secrets` in every cleaned line, under the
-/// names their [`crate::logs::Source`] gives; also returns why input was cut.
+/// names their [`crate::logs::Source`] gives; why input was cut is in
+/// [`Analysis::input_cut`].
 pub fn analyze_sources(
     sources: &[crate::logs::Source],
     secrets: &crate::secrets::Secrets,
     opts: &AnalyzeOptions,
-) -> Result<(Analysis, Vec<String>), crate::logs::LogError> {
+) -> Result<Analysis, crate::logs::LogError> {
     let mut e = Engine::new();
     e.secrets = secrets.clone();
     let mut cuts = Vec::new();
@@ -147,7 +154,10 @@ pub fn analyze_sources(
             ));
         }
     }
-    Ok((e.finish(opts), cuts))
+    Ok(Analysis {
+        input_cut: cuts,
+        ..e.finish(opts)
+    })
 }
 
 /// The directory in which the most of the failures' relative paths exist:
@@ -617,6 +627,7 @@ impl Engine {
             command,
             shell,
             changed_since: None,
+            input_cut: Vec::new(),
         }
     }
 }

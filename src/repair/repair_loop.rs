@@ -160,13 +160,8 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
         let n = out.attempts.len() as u32 + 1;
         // "of", not "N/M": the client's HTTP retries print `retry N/M`.
         // Ends (in Actions: closes the attempt's group) on every way out of the body.
-        let _step = Step::begin(
-            progress,
-            &format!(
-                "attempt {n}: asking the model (model attempt {llm_n} of {})",
-                input.max_attempts
-            ),
-        );
+        let of = format!("(model attempt {llm_n} of {})", input.max_attempts);
+        let step = Step::begin(progress, &format!("attempt {n}: asking the model {of}"));
         let prompt = llm::build_prompt(input.templates, &prompt_input(input, &ctx, &previous));
         let prompt = llm::Prompt {
             system: input.secrets.mask(&prompt.system),
@@ -201,6 +196,8 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
             }
         };
         add_usage(&mut out.llm, reply.usage);
+        // The suite may run for minutes: the line names it, not the model.
+        step.now(&format!("attempt {n}: validating the model's edit {of}"));
         let started = Instant::now();
         let (attempt, tried) = with_output(
             progress,

@@ -9,6 +9,7 @@ impl Report {
     pub fn for_display(&self, visible: &dyn Fn(&str) -> String) -> Report {
         let mut r = self.clone();
         r.reason = visible(&r.reason);
+        r.input_cut = r.input_cut.iter().map(|c| visible(c)).collect();
         r.diagnosis = visible(&r.diagnosis);
         r.patch = visible(&r.patch);
         for f in &mut r.failures {
@@ -27,6 +28,9 @@ impl Report {
     /// `patch_style`, e.g. colours), model usage and the status.
     pub fn to_text(&self, patch_style: &dyn Fn(&str) -> String) -> String {
         let mut s = String::new();
+        for cut in &self.input_cut {
+            let _ = writeln!(s, "input cut: {cut}");
+        }
         for f in &self.failures {
             let loc = match (&f.file, f.line) {
                 (Some(file), Some(line)) => format!(" ({file}:{line})"),

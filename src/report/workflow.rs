@@ -190,6 +190,9 @@ pub fn summary_markdown(report: &Report, run_url: Option<&str>) -> String {
     if !report.reason.is_empty() {
         out.push_str(&format!("{}\n\n", report.reason.trim()));
     }
+    for cut in &report.input_cut {
+        out.push_str(&format!("Input cut: {}\n\n", cut.trim()));
+    }
     if let Some(url) = run_url {
         out.push_str(&format!("Failed run: {url}\n\n"));
     }

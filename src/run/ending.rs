@@ -35,6 +35,9 @@ impl From<Usage> for Stop {
 pub enum Ending {
     /// The logs show no failure.
     NoFailures,
+    /// What was read of the logs shows no failure, but they were cut at a cap (why,
+    /// one line each): the failure may be in the rest, so this is no success.
+    InputCut(Vec<String>),
     /// Nothing for self-heal to repair: the loop guard, an excluded workflow, no pull
     /// request to review.
     Skipped(String),
@@ -95,6 +98,7 @@ impl Ending {
             | Ending::Declined { .. }
             | Ending::Suggested { .. } => Status::Proposed,
             Ending::Error(_)
+            | Ending::InputCut(_)
             | Ending::NotApplied(_)
             | Ending::NotPublished(_)
             | Ending::NotSuggested(_)
@@ -114,6 +118,10 @@ impl Ending {
     fn reason_and_pr(self) -> (String, Option<PrInfo>) {
         let reason = match self {
             Ending::NoFailures => "the log shows no failure to repair".into(),
+            Ending::InputCut(cuts) => format!(
+                "no failure in what was read, but the logs were cut, so the failure may be in the rest: {}",
+                cuts.join("; ")
+            ),
             Ending::Skipped(reason) | Ending::Error(reason) => reason,
             Ending::NotInCode(kinds) => format!(
                 "the failure is not in the code ({}); a code edit cannot repair it",
@@ -305,6 +313,15 @@ mod tests {
     #[test]
     fn endings_before_a_fix_keep_their_reason_and_status() {
         assert_eq!(written(Ending::NoFailures).status, Status::NoFailures);
+        let r = written(Ending::InputCut(vec![
+            "ci.log: read only the first 8 bytes".into(),
+        ]));
+        assert_eq!(r.status, Status::Error, "a cut log is no success");
+        assert!(
+            r.reason.ends_with("ci.log: read only the first 8 bytes"),
+            "{}",
+            r.reason
+        );
         let r = written(Ending::NotInCode(vec!["infra".into(), "lint".into()]));
         assert_eq!(
             (r.status, r.reason.as_str()),

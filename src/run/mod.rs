@@ -94,6 +94,7 @@ async fn stages(
     let fingerprint = crate::repair::memory::fingerprint(&analysis);
     report.failures = analysis.failures.clone();
     report.changed_since = analysis.changed_since.clone();
+    report.input_cut = analysis.input_cut.clone();
     plan::triage(&analysis)?;
     let plan = match plan::Plan::new(cfg, &analysis, &fingerprint) {
         Ok(plan) => plan,

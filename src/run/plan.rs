@@ -13,8 +13,12 @@ use crate::repair::PathPolicy;
 use crate::validate::{DockerOptions, Runner, ValidationPlan};
 use std::path::{Path, PathBuf};
 
-/// Ends the run when the logs show no failure, or none a code edit can repair.
+/// Ends the run when the logs show no failure, or none a code edit can repair. No
+/// failure in logs cut at a cap is no finding: the failure may be in what was cut.
 pub fn triage(analysis: &Analysis) -> Result<(), Ending> {
+    if analysis.failures.is_empty() && !analysis.input_cut.is_empty() {
+        return Err(Ending::InputCut(analysis.input_cut.clone()));
+    }
     if analysis.failures.is_empty() {
         return Err(Ending::NoFailures);
     }

@@ -311,6 +311,57 @@ fn without_a_terminal_a_slow_command_gets_a_line_at_least_every_ten_seconds() {
     assert!(!out.stderr.contains('\x1b'), "{:?}", out.stderr);
 }
 
+/// Issue 20, item 10: while the model's edit is validated (the suite may run for
+/// minutes), the periodic line names the validation, not the model.
+#[test]
+fn while_the_models_edit_is_validated_the_line_says_so_not_asking_the_model() {
+    let llm = crate::support::fake_openai::FakeOpenAi::start([crate::style::logic_fix()]);
+    let t = Test::with_sample("py-logic-error");
+    let out = Test::new()
+        .current_dir(t.repo())
+        .args(["run", "--log", "ci.log", "--dry-run", "--yes"])
+        .args(["--report", t.path("report.json").to_str().unwrap()])
+        .args(["--openai-base-url", &llm.base_url()])
+        .args([
+            "--test-command",
+            "echo suite-started; sleep 12; python3 -m pytest -q",
+        ])
+        .env("OPENAI_API_KEY", "sk-progress-test-123456")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(llm.request_count(), 1);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let asking = lines
+        .iter()
+        .position(|l| *l == "self-heal: attempt 1: asking the model (model attempt 1 of 3)");
+    let validating = lines.iter().position(|l| {
+        *l == "self-heal: attempt 1: validating the model's edit (model attempt 1 of 3)"
+    });
+    assert!(
+        matches!((asking, validating), (Some(a), Some(v)) if a < v),
+        "the step's two phases in order:\n{}",
+        out.stderr
+    );
+    let running: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.contains("(running "))
+        .collect();
+    assert!(!running.is_empty(), "no periodic line:\n{}", out.stderr);
+    for l in &running {
+        assert!(
+            l.starts_with("self-heal: attempt 1: validating the model's edit (model attempt 1 of 3) (running "),
+            "{running:?}"
+        );
+    }
+    assert!(
+        running
+            .iter()
+            .any(|l| l.ends_with("; last output: suite-started)")),
+        "{running:?}"
+    );
+}
+
 #[test]
 fn in_actions_each_attempt_is_a_group_with_the_commands_output() {
     let t = Test::with_sample("py-name-error");

@@ -1613,7 +1613,7 @@ async fn an_over_cap_job_log_is_cut_with_a_reason_and_still_analysed() {
         std::fs::metadata(&downloads.sources[0].path).unwrap().len(),
         4096
     );
-    let (analysis, _) = self_heal::analyze::analyze_sources(
+    let analysis = self_heal::analyze::analyze_sources(
         &downloads.sources,
         &self_heal::secrets::Secrets::default(),
         &self_heal::analyze::AnalyzeOptions::default(),
@@ -1679,7 +1679,7 @@ async fn the_run_archive_is_streamed_and_narrowed_to_the_failed_jobs() {
         .await
         .expect("the archive is used");
     let downloads = fetched.logs.as_ref().expect("downloaded");
-    let (analysis, _) = self_heal::analyze::analyze_sources(
+    let analysis = self_heal::analyze::analyze_sources(
         &downloads.sources,
         &self_heal::secrets::Secrets::default(),
         &self_heal::analyze::AnalyzeOptions::default(),

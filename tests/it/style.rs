@@ -4,7 +4,8 @@
 use crate::support::fake_openai::{FakeOpenAi, Reply};
 use crate::support::harness::{sample_dir, Output, Test};
 
-fn logic_fix() -> Reply {
+/// The model's reply with `py-logic-error`'s expected fix.
+pub fn logic_fix() -> Reply {
     let expected: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(sample_dir("py-logic-error").join("expected.json")).unwrap(),
     )

@@ -96,6 +96,8 @@ struct FakeState {
     run: Value,
     jobs: Vec<Value>,
     job_logs: HashMap<u64, String>,
+    /// Job logs generated while served: a head, then filler lines up to a length.
+    generated_logs: HashMap<u64, (String, u64)>,
     run_zip: Vec<u8>,
     pulls: Vec<Value>,
     /// Runs served by `GET .../actions/workflows/{id}/runs`, newest first.
@@ -171,6 +173,7 @@ impl FakeGithub {
             run,
             jobs: vec![ok_job, failed],
             job_logs,
+            generated_logs: HashMap::new(),
             run_zip: Vec::new(),
             pulls: Vec::new(),
             workflow_runs: Vec::new(),
@@ -252,6 +255,14 @@ impl FakeGithub {
 
     pub fn set_job_log(&self, job_id: u64, text: &str) {
         self.lock().job_logs.insert(job_id, text.to_string());
+    }
+
+    /// Serves job `job_id`'s log as `head` then filler lines, `len` bytes in all,
+    /// generated while sent (a log of hundreds of MiB is never held).
+    pub fn set_generated_job_log(&self, job_id: u64, head: &str, len: u64) {
+        self.lock()
+            .generated_logs
+            .insert(job_id, (head.to_string(), len));
     }
 
     pub fn set_run_zip(&self, bytes: Vec<u8>) {
@@ -711,6 +722,13 @@ async fn blob_handler(
     match route {
         "blob_job" => {
             let id: u64 = segs[1].parse().unwrap_or(0);
+            if let Some((head, len)) = st.generated_logs.get(&id) {
+                return respond(
+                    200,
+                    &[("content-type".into(), "text/plain".into())],
+                    Body::new(Generated::new(head, *len)),
+                );
+            }
             match st.job_logs.get(&id) {
                 Some(text) => respond(
                     200,
@@ -726,5 +744,43 @@ async fn blob_handler(
             st.run_zip.clone(),
         ),
         _ => respond(404, &[], "BlobNotFound"),
+    }
+}
+
+/// A body of `left` bytes: the head, then lines of filler, made chunk by chunk.
+struct Generated {
+    head: Option<Bytes>,
+    filler: Bytes,
+    left: u64,
+}
+
+impl Generated {
+    fn new(head: &str, len: u64) -> Generated {
+        // Long lines (64 KiB; the reader keeps the first 16 KiB of each): the bytes
+        // are what counts here, and a debug build analyses few lines fast.
+        let line = format!("{}\n", "filler ".repeat(9362));
+        Generated {
+            head: Some(Bytes::from(head.to_string())),
+            filler: Bytes::from(line.repeat(16)),
+            left: len,
+        }
+    }
+}
+
+impl axum::body::HttpBody for Generated {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        if self.left == 0 {
+            return std::task::Poll::Ready(None);
+        }
+        let chunk = self.head.take().unwrap_or_else(|| self.filler.clone());
+        let n = chunk.len().min(self.left.try_into().unwrap_or(usize::MAX));
+        self.left -= n as u64;
+        std::task::Poll::Ready(Some(Ok(http_body::Frame::data(chunk.slice(..n)))))
     }
 }

@@ -19,6 +19,10 @@ pub struct Test {
     args: Vec<String>,
     env: Vec<(String, String)>,
     stdin: Option<String>,
+    /// Standard input that never ends: this head, then filler until the pipe closes.
+    endless_stdin: Option<String>,
+    /// `RLIMIT_DATA` for the binary (through `prlimit`, util-linux).
+    data_limit: Option<u64>,
     cwd: Option<PathBuf>,
 }
 
@@ -56,6 +60,8 @@ impl Test {
             args: Vec::new(),
             env: Vec::new(),
             stdin: None,
+            endless_stdin: None,
+            data_limit: None,
             cwd: None,
         }
     }
@@ -97,13 +103,35 @@ impl Test {
         self
     }
 
+    /// Standard input as an endless producer writes it: `head`, then 64 KiB lines
+    /// of filler for as long as the binary reads.
+    pub fn endless_stdin(mut self, head: &str) -> Test {
+        self.endless_stdin = Some(head.to_string());
+        self
+    }
+
+    /// Runs the binary with at most `bytes` of heap and other private writable memory:
+    /// holding more (a log read whole) fails the allocation and aborts the run.
+    pub fn data_limit(mut self, bytes: u64) -> Test {
+        self.data_limit = Some(bytes);
+        self
+    }
+
     pub fn current_dir(mut self, p: PathBuf) -> Test {
         self.cwd = Some(p);
         self
     }
 
     pub fn run(&self) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_self-heal"));
+        let bin = env!("CARGO_BIN_EXE_self-heal");
+        let mut cmd = match self.data_limit {
+            Some(bytes) => {
+                let mut c = Command::new("prlimit");
+                c.arg(format!("--data={bytes}")).arg("--").arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
         cmd.args(&self.args).current_dir(
             self.cwd
                 .clone()
@@ -118,7 +146,7 @@ impl Test {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        cmd.stdin(if self.stdin.is_some() {
+        cmd.stdin(if self.stdin.is_some() || self.endless_stdin.is_some() {
             Stdio::piped()
         } else {
             Stdio::null()
@@ -130,7 +158,23 @@ impl Test {
             let mut sin = child.stdin.take().expect("stdin");
             sin.write_all(input.as_bytes()).expect("write stdin");
         }
+        let producer = self.endless_stdin.clone().map(|head| {
+            let mut sin = child.stdin.take().expect("stdin");
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let line = format!("{}\n", "filler ".repeat(9362));
+                let chunk = line.repeat(16);
+                // Ends when the binary exits and the pipe breaks (SIGPIPE is ignored
+                // in Rust programs, so the write fails instead).
+                if sin.write_all(head.as_bytes()).is_ok() {
+                    while sin.write_all(chunk.as_bytes()).is_ok() {}
+                }
+            })
+        });
         let out = child.wait_with_output().expect("wait self-heal");
+        if let Some(p) = producer {
+            p.join().expect("the stdin producer");
+        }
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -6,3 +6,4 @@ pub mod context;
 pub mod fake_github;
 pub mod fake_openai;
 pub mod harness;
+pub mod zip_bomb;
