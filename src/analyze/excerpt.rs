@@ -316,7 +316,9 @@ fn candidates(groups: &[Group], kept: &Retained) -> Vec<Candidate> {
             .or_else(|| {
                 kept.lines
                     .iter()
-                    .find(|k| k.block != u32::MAX && !used.contains(&(false, k.block)) && names_it(k))
+                    .find(|k| {
+                        k.block != u32::MAX && !used.contains(&(false, k.block)) && names_it(k)
+                    })
                     .map(|k| (false, k.block))
             });
         if let Some(key) = block {

@@ -13,7 +13,6 @@
 //! and the current step's last lines. The excerpt
 //! ([`super::excerpt`]) picks from what is kept by value.
 
-use super::excerpt::tokens;
 use super::signal::{self, Signal, Signals};
 use std::collections::{HashMap, VecDeque};
 
@@ -99,7 +98,9 @@ impl<'a> Weights<'a> {
             StepEnd::Unknown => 1.0,
             StepEnd::Passed => 0.3,
         };
-        (k.anchored * w).max(k.tail)
+        // A pass or a zero count near an error is context, not evidence.
+        let noise = if k.noise { 0.1 } else { 1.0 };
+        (k.anchored * w * noise).max(k.tail)
     }
 }
 
@@ -130,9 +131,83 @@ pub struct Retained {
 }
 
 /// The streaming side: feed every cleaned line, then [`Retainer::finish`].
+/// Lines are judged in batches (see [`super::signal`]), so a few are held
+/// until the batch is full.
 #[derive(Debug)]
 pub struct Retainer {
     signals: Signals,
+    batch: String,
+    state: State,
+}
+
+/// Lines held before a batch is judged, in bytes.
+const BATCH_BYTES: usize = 64 * 1024;
+
+impl Default for Retainer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Retainer {
+    pub fn new() -> Self {
+        Retainer {
+            signals: Signals::default(),
+            batch: String::with_capacity(BATCH_BYTES + 1024),
+            state: State::new(),
+        }
+    }
+
+    /// A new input file: a new step.
+    pub fn start_file(&mut self) {
+        self.judge_batch();
+        self.state.start_file();
+    }
+
+    /// Feeds one cleaned line.
+    pub fn line(&mut self, l: &str) {
+        if !self.batch.is_empty() {
+            self.batch.push('\n');
+        }
+        // A line is one line of the batch, whatever it holds.
+        if memchr::memchr(b'\n', l.as_bytes()).is_some() {
+            self.batch.push_str(&l.replace('\n', " "));
+        } else {
+            self.batch.push_str(l);
+        }
+        if self.batch.len() >= BATCH_BYTES {
+            self.judge_batch();
+        }
+    }
+
+    fn judge_batch(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let Retainer {
+            signals,
+            batch,
+            state,
+        } = self;
+        signals.scan(batch, |l, sig| state.line(l, sig));
+        batch.clear();
+    }
+
+    /// Ends the input and hands over what was kept.
+    pub fn finish(mut self) -> Retained {
+        self.judge_batch();
+        let mut kept = self.state.finish();
+        // Passes among the kept lines are worth little whatever they follow.
+        for k in kept.lines.iter_mut() {
+            k.noise = !k.anchor && self.signals.is_noise(&k.text);
+        }
+        kept
+    }
+}
+
+/// What is kept so far and how the log's steps went.
+#[derive(Debug)]
+struct State {
     no: u64,
     steps: Vec<StepEnd>,
     /// Line of an open Travis `The command "...` whose `exited with` is to come.
@@ -151,12 +226,6 @@ pub struct Retainer {
     spare: Option<String>,
     /// The current step has had its first anchor.
     step_anchored: bool,
-}
-
-impl Default for Retainer {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 /// A line's shape with its numbers blanked, hashed: repeats of one message
@@ -194,10 +263,9 @@ fn travis_exit(l: &str) -> Option<&str> {
     (!code.is_empty() && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
 }
 
-impl Retainer {
-    pub fn new() -> Self {
-        Retainer {
-            signals: Signals::default(),
+impl State {
+    fn new() -> Self {
+        State {
             no: 0,
             steps: vec![StepEnd::Unknown],
             travis_open: None,
@@ -220,7 +288,7 @@ impl Retainer {
     }
 
     /// A new input file: a new step.
-    pub fn start_file(&mut self) {
+    fn start_file(&mut self) {
         if self.no > 0 {
             self.new_step(None);
         }
@@ -298,8 +366,8 @@ impl Retainer {
         self.compact_if_full();
     }
 
-    /// Feeds one cleaned line.
-    pub fn line(&mut self, l: &str) {
+    /// Takes one cleaned line and what the scan says of it.
+    fn line(&mut self, l: &str, sig: Signal) {
         if let Some(title) = l.strip_prefix("##[group]") {
             if title.starts_with("Run ") {
                 // The excerpt's header names the step and its command.
@@ -327,7 +395,6 @@ impl Retainer {
         let no = self.no;
         self.no += 1;
 
-        let sig = self.signals.of(l);
         let mut kept = Kept {
             no,
             step: self.step(),
@@ -377,9 +444,8 @@ impl Retainer {
         let header = sig.mark || signal::is_banner(l);
         let indent = signal::indent(l);
         let frame = !blank && signal::is_frame(l);
-        let cost = tokens(crate::logs::clean::truncate(l, 400)) as f32 + 1.0;
-        let noise = !blank && !sig.is_anchor() && self.signals.is_noise(l);
-        kept.noise = noise;
+        // Bytes / 4: close to the excerpt's tokens without counting chars.
+        let cost = l.len().min(400) as f32 / 4.0 + 1.0;
         let traceback = l.trim_start().starts_with("Traceback (");
         let strong = sig.strength >= 2;
         self.windows.retain_mut(|w| {
@@ -423,9 +489,6 @@ impl Retainer {
             };
             if !cont {
                 v *= 0.85f32.powi(w.loose as i32);
-            }
-            if noise {
-                v *= 0.1;
             }
             if v > kept.anchored {
                 kept.anchored = v;
@@ -557,7 +620,7 @@ impl Retainer {
 
     /// Ends the input: the last step's end is kept (as the failed step's,
     /// when no step is known to have failed).
-    pub fn finish(mut self) -> Retained {
+    fn finish(mut self) -> Retained {
         let nothing_failed = !self.steps.contains(&StepEnd::Failed);
         if nothing_failed {
             self.windows.clear();

@@ -3,10 +3,12 @@
 //! whether the line opens a test runner's or compiler's failure block, and
 //! whether it is a pass or a zero count ("0 errors") instead.
 //!
-//! Runs on every line of the log: one literal-set scan rejects the common
-//! line that says nothing of the kind; the finer rules run only on the rest.
+//! This runs on every line of the log, so lines are scanned in batches: one
+//! literal-set search over a batch finds every failure word (a single SIMD
+//! pass instead of one search per line), and the finer rules run only on
+//! the few lines it, or their first word, points at.
 
-/// What [`Signals::of`] says about one line.
+/// What the scan says about one line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Signal {
     /// 3: the line starts with a failure (`error:`, `FAILED`, `Traceback`);
@@ -17,8 +19,6 @@ pub struct Signal {
     /// section, `--- FAIL:`, `<<< FAILURE!`, a rustc diagnostic, a numbered
     /// mocha/PHPUnit/ExUnit failure, TAP's `not ok`, a jest `●`).
     pub mark: bool,
-    /// A pass, a skip or a zero count: not evidence even with a failure word.
-    pub noise: bool,
 }
 
 impl Signal {
@@ -27,44 +27,95 @@ impl Signal {
     }
 }
 
+/// Words tools print when something failed, as they print them. Some take
+/// a suffix check after the match (see [`word_ends`]).
+const WORDS: &[&str] = &[
+    "error",
+    "Error",
+    "ERROR",
+    "ERR!",
+    "FAIL",
+    "fail",
+    "Fail",
+    "fatal",
+    "Fatal",
+    "FATAL",
+    "panic",
+    "Panic",
+    "Exception",
+    "Traceback",
+    "Dubious",
+    "abort",
+    "Abort",
+    "denied",
+    "Denied",
+    "refused",
+    "Refused",
+    "could not",
+    "Could not",
+    "cannot",
+    "Cannot",
+    "can't",
+    "Can't",
+    "unable to",
+    "Unable to",
+    "No such file",
+    "not found",
+    "undefined",
+    "Undefined",
+    "missing",
+    "Missing",
+    "invalid",
+    "Invalid",
+    "unexpected",
+    "Unexpected",
+    "timed out",
+    "Timed out",
+    "Segmentation fault",
+    "Killed",
+    "expected",
+    "Expected",
+    "wrong",
+    "Wrong",
+    "incorrect",
+    "not ok",
+    "not a",
+    "Not a",
+    "not supported",
+    "not defined",
+    "not installed",
+];
+
 /// The searchers, built once per analysis.
 #[derive(Debug)]
 pub struct Signals {
-    /// Failure words anywhere in a line, case as tools print them.
+    /// [`WORDS`] as one literal set.
     words: regex::bytes::Regex,
-    /// Failure words that count only at the start of a line.
-    start: regex::Regex,
     /// Passes and zero counts.
     noise: regex::Regex,
-    warn: regex::Regex,
     /// `ok` as a word: a pass, unless it is TAP's `not ok`.
     ok: regex::Regex,
     /// A count of failures that is not zero (`FAILED: 2`, `3 errors`): never a pass.
     failed_count: regex::Regex,
+    warn: regex::Regex,
     /// Failure-block headers of known formats.
     mark: regex::Regex,
 }
 
 impl Default for Signals {
     fn default() -> Self {
-        let words = concat!(
-            "[Ee]rror|ERROR|ERR!|FAIL|[Ff]ail(?:ed|ures?|ing|s)?\\b|[Ff]atal|FATAL|[Pp]anic|",
-            "[A-Za-z]Exception\\b|Traceback|Dubious|[Aa]bort(?:ed|ing)?\\b|[Dd]enied|[Rr]efused|",
-            "[Cc]ould not|[Cc]an'?not|[Uu]nable to|No such file|not found|[Uu]ndefined|",
-            "[Mm]issing|[Ii]nvalid|[Uu]nexpected|[Tt]imed out|Segmentation fault|Killed|",
-            "[Ee]xpected|[Ww]rong|incorrect|not ok|",
-            "[Nn]ot (?:a|an|allowed|supported|defined|installed)\\b"
-        );
-        let start = concat!(
-            "^(?:[\\[(]?(?:error|ERROR|Error|FAIL|FAILED|FAILURE|Failed|Failure|fatal|FATAL|",
-            "Fatal|panic|PANIC|thread \\S+ panicked|CRITICAL|Traceback|Exception|E|not ok|",
-            "npm ERR!|make(?:\\[\\d+\\])?: \\*\\*\\*|\\*\\*\\*)\\b|\\[-\\] |\\[x\\] |✖|✗|×|✘)"
-        );
+        let words = WORDS
+            .iter()
+            .map(|w| regex::escape(w))
+            .collect::<Vec<_>>()
+            .join("|");
+        // ASCII word boundaries: a Unicode one cannot run in the fast engines.
         let noise = concat!(
-            "(?i)\\b0 (?:errors?|failures?|failed|fail)\\b|",
+            "(?i)(?-u:\\b)0 (?:errors?|failures?|failed|fail)(?-u:\\b)|",
             "(?:errors?|failures?|failed|fail(?:ing)?)(?::|=| is)? ?0(?:[^\\d.]|$)|",
-            "\\bno errors?\\b|\\bwithout errors?\\b|ignor(?:e|ing)|allow_failures|fast_finish|",
-            "^\\s*\\[\\+\\]|✓|✔|\\bpass(?:ed|ing)?\\b|--fail|skipp"
+            "(?-u:\\b)no errors?(?-u:\\b)|(?-u:\\b)without errors?(?-u:\\b)|ignor(?:e|ing)|",
+            "allow_failures|fast_finish|^\\s*\\[\\+\\]|✓|✔|(?-u:\\b)pass(?:ed|ing)?(?-u:\\b)|",
+            "--fail|skipp"
         );
         let mark = concat!(
             "^(?:_{3,} .+ _{3,}$|={3,} ?(?:FAIL|ERROR)|(?:FAIL|ERROR): \\S|\\s*--- FAIL: |",
@@ -73,56 +124,143 @@ impl Default for Signals {
             "\\s*\\S.*\\s(?:FAIL|FAILED)(?: \\([\\d.]+m?s\\))?$)"
         );
         Signals {
-            words: regex::bytes::Regex::new(words).expect("static regex"),
-            start: regex::Regex::new(start).expect("static regex"),
+            words: regex::bytes::Regex::new(&words).expect("static regex"),
             noise: regex::Regex::new(noise).expect("static regex"),
-            warn: regex::Regex::new("(?i)warn|deprecat").expect("static regex"),
-            ok: regex::Regex::new("(?i)\\bok\\b").expect("static regex"),
-            failed_count: regex::Regex::new(
-                "(?i)\\b(?:fail(?:ed|ures?)?|errors?)\\s*[:=]\\s*[1-9]|\\b[1-9]\\d* (?:failed|failures?|errors?)\\b",
-            )
+            ok: regex::Regex::new("(?i)(?-u:\\b)ok(?-u:\\b)").expect("static regex"),
+            failed_count: regex::Regex::new(concat!(
+                "(?i)(?-u:\\b)(?:fail(?:ed|ures?)?|errors?)\\s*[:=]\\s*[1-9]|",
+                "(?-u:\\b)[1-9]\\d* (?:failed|failures?|errors?)(?-u:\\b)"
+            ))
             .expect("static regex"),
+            warn: regex::Regex::new("(?i)warn|deprecat").expect("static regex"),
             mark: regex::Regex::new(mark).expect("static regex"),
         }
     }
 }
 
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whether the failure word `w` found at `at..end` of `b` stands as a word:
+/// not inside a flag or a name (`-Werror`, `on_error`, `errorHandler` is
+/// one: only what comes before counts), and with only the suffixes its word
+/// takes (`failed`, `failures`, but not `failover`).
+fn word_ends(b: &[u8], at: usize, end: usize) -> bool {
+    let w = &b[at..end];
+    let before = at.checked_sub(1).map(|i| b[i]);
+    if w == b"Exception" {
+        // `NullPointerException`: a letter before it, none after.
+        return before.is_some_and(|c| c.is_ascii_alphabetic())
+            && !b.get(end).copied().is_some_and(is_word_byte);
+    }
+    if before.is_some_and(|c| is_word_byte(c) || matches!(c, b'-' | b'=' | b'.' | b'/')) {
+        return false;
+    }
+    let rest_len = b[end..].iter().take_while(|c| is_word_byte(**c)).count();
+    let rest = &b[end..end + rest_len];
+    match w {
+        b"fail" | b"Fail" => matches!(rest, b"" | b"ed" | b"ure" | b"ures" | b"ing" | b"s"),
+        b"abort" | b"Abort" => matches!(rest, b"" | b"ed" | b"ing"),
+        b"not a" | b"Not a" => matches!(rest, b"" | b"n" | b"llowed"),
+        _ => true,
+    }
+}
+
+/// Whether the line starts with a failure (after its indent and an optional
+/// `[` or `(`): `error:`, `FAILED`, `Traceback`, pytest's `E`, `npm ERR!`,
+/// `make: ***`, `[-] test`, `✖`. Looks at the first word only.
+fn starts_with_failure(t: &str) -> bool {
+    if t.starts_with("[-] ")
+        || t.starts_with("[x] ")
+        || t.starts_with("***")
+        || t.starts_with(['✖', '✗', '×', '✘'])
+    {
+        return true;
+    }
+    let t = t.strip_prefix(['[', '(']).unwrap_or(t);
+    let n = t.bytes().take_while(|b| is_word_byte(*b)).count();
+    let (word, rest) = t.split_at(n);
+    match word {
+        "error" | "ERROR" | "Error" | "FAIL" | "FAILED" | "FAILURE" | "Failed" | "Failure"
+        | "fatal" | "FATAL" | "Fatal" | "panic" | "PANIC" | "CRITICAL" | "Traceback"
+        | "Exception" => true,
+        "E" => rest.is_empty() || rest.starts_with([' ', ':']),
+        "not" => rest.starts_with(" ok"),
+        "npm" => rest.starts_with(" ERR!"),
+        "make" => rest.contains(": ***"),
+        "thread" => rest.contains(" panicked"),
+        _ => false,
+    }
+}
+
 /// Lines that may open a failure block without a failure word in them
-/// (`____ test_x ____`, `● Suite › test`, `1) Suite`): checked by their first
-/// byte so the mark rules run only on candidates.
+/// (`____ test_x ____`, `● Suite › test`, `1) Suite`).
 fn may_mark(t: &str) -> bool {
-    let b = t.as_bytes();
-    !b.is_empty() && (b[0] == b'_' || b[0].is_ascii_digit() || t.starts_with('●'))
+    if t.starts_with("___") || t.starts_with('●') {
+        return true;
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && t[digits..].starts_with(") ")
 }
 
 impl Signals {
+    /// Calls `f` with every line of `text` (split on `\n`) and its signal, in order.
+    pub fn scan(&self, text: &str, mut f: impl FnMut(&str, Signal)) {
+        let b = text.as_bytes();
+        let mut hits = self.words.find_iter(b).peekable();
+        let mut start = 0;
+        while start <= text.len() {
+            let end = memchr::memchr(b'\n', &b[start..]).map_or(text.len(), |i| start + i);
+            // The first failure word on this line that stands as a word.
+            let mut first = None;
+            while let Some(m) = hits.peek() {
+                if m.start() >= end {
+                    break;
+                }
+                if first.is_none() && m.start() >= start && word_ends(b, m.start(), m.end()) {
+                    first = Some(m.start() - start);
+                }
+                hits.next();
+            }
+            let line = &text[start..end];
+            f(line, self.judge(line, first));
+            if end == text.len() {
+                break;
+            }
+            start = end + 1;
+        }
+    }
+
+    /// The signal of one line.
+    #[cfg(test)]
     pub fn of(&self, l: &str) -> Signal {
+        let mut sig = Signal::default();
+        self.scan(l.lines().next().unwrap_or(""), |_, s| sig = s);
+        sig
+    }
+
+    /// `first`: where the first failure word is in `l`, if any.
+    fn judge(&self, l: &str, first: Option<usize>) -> Signal {
+        let lead = l.len() - l.trim_start().len();
         let t = l.trim();
         if t.len() < 3 {
             return Signal::default();
         }
-        let first = self.first_word(t);
-        let start = self.start.is_match(t);
+        let start = starts_with_failure(t);
         if first.is_none() && !start && !may_mark(t) {
             return Signal::default();
         }
         let mark = self.mark.is_match(l);
-        if first.is_none() && !start && !mark {
+        if (first.is_none() && !start && !mark) || self.is_noise(t) {
             return Signal::default();
-        }
-        let noise = self.is_noise(t);
-        if noise {
-            return Signal {
-                noise,
-                ..Default::default()
-            };
         }
         let strength = if start {
             3
         } else if let Some(at) = first {
             if self.warn.is_match(t) {
                 1
-            } else if at < 40 {
+            } else if at.saturating_sub(lead) < 40 {
                 2
             } else {
                 1
@@ -130,29 +268,7 @@ impl Signals {
         } else {
             0
         };
-        Signal {
-            strength,
-            mark,
-            noise,
-        }
-    }
-
-    /// Where the first failure word is, skipping words that are part of a
-    /// flag or a name (`-Werror`, `on_error`, `error.c`, `errorHandler` is
-    /// still a word: only what comes before counts).
-    fn first_word(&self, t: &str) -> Option<usize> {
-        let b = t.as_bytes();
-        self.words
-            .find_iter(b)
-            .find(|m| {
-                let s = m.start();
-                // `[A-Za-z]Exception` starts inside its word on purpose.
-                m.as_bytes().ends_with(b"Exception")
-                    || s == 0
-                    || !(b[s - 1].is_ascii_alphanumeric()
-                        || matches!(b[s - 1], b'-' | b'=' | b'_' | b'.' | b'/'))
-            })
-            .map(|m| m.start())
+        Signal { strength, mark }
     }
 
     /// Whether the line says a test or step passed, or counts zero failures.
@@ -197,11 +313,10 @@ pub fn indent(l: &str) -> usize {
 /// A rule line (`=====`, `-----`, `_____`, `*****`) at the start of the
 /// line: a report's section border (an indented one is inside a block).
 pub fn is_banner(l: &str) -> bool {
-    let t = l;
-    let Some(c) = t.bytes().next() else {
+    let Some(c) = l.bytes().next() else {
         return false;
     };
-    matches!(c, b'=' | b'-' | b'_' | b'*') && t.len() >= 5 && t.bytes().take(5).all(|b| b == c)
+    matches!(c, b'=' | b'-' | b'_' | b'*') && l.len() >= 5 && l.bytes().take(5).all(|b| b == c)
 }
 
 #[cfg(test)]
@@ -221,6 +336,7 @@ mod tests {
         );
         assert_eq!(s("Traceback (most recent call last):").strength, 3);
         assert_eq!(s("  [-] it works 12ms").strength, 3);
+        assert_eq!(s("E       AssertionError: x").strength, 3);
         assert_eq!(
             s("thread 'main' panicked at 'boom', src/main.rs:2:5").strength,
             3
@@ -260,8 +376,11 @@ mod tests {
     fn flags_and_names_are_not_failure_words() {
         assert_eq!(s("gcc -Wall -Werror -o app main.c").strength, 0);
         assert_eq!(s("compiling src/on_error.c").strength, 0);
+        assert_eq!(s("switching to the failover node").strength, 0);
         assert_eq!(s("Failing due to -Werror.").strength, 2);
         assert_eq!(s("java.lang.NullPointerException: x").strength, 2);
+        assert_eq!(s("the value is not allowed here").strength, 2);
+        assert_eq!(s("this is not about that").strength, 0);
     }
 
     #[test]
@@ -280,8 +399,25 @@ mod tests {
         ] {
             assert!(s(l).mark, "{l}");
         }
-        assert!(!s("Step 1) install").mark || s("Step 1) install").strength == 0);
         assert!(!s("compiling 3 files").mark);
+    }
+
+    #[test]
+    fn a_batch_gives_each_line_its_own_signal() {
+        let text = "setup\nerror: boom\n\n  ok fine\nFAILED x\nlast line";
+        let mut got = Vec::new();
+        Signals::default().scan(text, |l, sig| got.push((l.to_string(), sig.strength)));
+        assert_eq!(
+            got,
+            [
+                ("setup".to_string(), 0),
+                ("error: boom".to_string(), 3),
+                (String::new(), 0),
+                ("  ok fine".to_string(), 0),
+                ("FAILED x".to_string(), 3),
+                ("last line".to_string(), 0),
+            ]
+        );
     }
 
     #[test]

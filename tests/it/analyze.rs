@@ -203,11 +203,20 @@ fn excerpt_respects_budget_and_keeps_every_failure() {
         big.context.contains(&format!("{t}:")) || big.context.contains(&format!("{t} - "))
     };
     for i in 0..40 {
-        assert!(named(&format!("test_{i}")), "test_{i} missing:\n{}", big.context);
+        assert!(
+            named(&format!("test_{i}")),
+            "test_{i} missing:\n{}",
+            big.context
+        );
     }
     assert!(named("test_same"));
     // The repeated line is quoted once.
-    assert_eq!(big.context.matches("test_same - boom").count(), 1, "{}", big.context);
+    assert_eq!(
+        big.context.matches("test_same - boom").count(),
+        1,
+        "{}",
+        big.context
+    );
 }
 
 fn excerpt_tokens(s: &str) -> usize {
@@ -349,8 +358,7 @@ done with errors
         },
     );
     assert!(
-        tight.context.contains("make: *** [all] Error 2")
-            && !tight.context.contains("step one ok"),
+        tight.context.contains("make: *** [all] Error 2") && !tight.context.contains("step one ok"),
         "{}",
         tight.context
     );
