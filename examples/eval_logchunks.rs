@@ -57,7 +57,7 @@ struct Lang {
     tail: Side,
 }
 
-/// The chunk's ANSI codes without their escape byte (`[1m`, `[31;1m`, `[0K`).
+/// The chunk's ANSI codes without their escape byte (`[1m`, `[31;1m`, `[m`, `[0K`).
 fn strip_bare_ansi(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
@@ -72,7 +72,8 @@ fn strip_bare_ansi(s: &str) -> String {
             while j < b.len() && (b[j].is_ascii_digit() || b[j] == b';') {
                 j += 1;
             }
-            if j > digits && j < b.len() && matches!(b[j], b'm' | b'K') {
+            // `[m` (a reset with no parameter) lost its escape byte too.
+            if j < b.len() && (j > digits && b[j] == b'K' || b[j] == b'm') {
                 i = j + 1;
                 continue;
             }
