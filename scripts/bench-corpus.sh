@@ -2,10 +2,12 @@
 # Throughput and peak memory of `self-heal analyze` (the release binary, one
 # core) on inputs our parsers do not know, beside bench-analyze.sh's friendly
 # logs: a corpus mixing every kind of fixture with synthetic unrecognised,
-# Travis-style and random-byte logs; a log with no recognised failure and no
-# step markers; one 100 MB line; random bytes; a zip; a zip bomb; an endless
-# stream on stdin; a FIFO. Prints a markdown table (MB/s by CPU time, peak RSS
-# from /usr/bin/time -v). SIZE_MB sets the mixed corpus size (default 512).
+# Travis-style and random-byte logs; the real LogChunks logs (Travis, 29
+# languages, mostly unrecognised) concatenated; a log with no recognised
+# failure and no step markers; one 100 MB line; random bytes; a zip; a zip
+# bomb; an endless stream on stdin; a FIFO. Prints a markdown table (MB/s by
+# CPU time, peak RSS from /usr/bin/time -v). SIZE_MB sets the size of the
+# mixed corpus and of the LogChunks one (default 512).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +58,12 @@ PY
 TARGET=$((SIZE_MB * 1024 * 1024))
 : > "$WORK/mixed.log"
 while [ "$(stat -c %s "$WORK/mixed.log")" -lt "$TARGET" ]; do cat "$WORK/unit.log" >> "$WORK/mixed.log"; done
+# The LogChunks logs in file order, repeated to the same size.
+: > "$WORK/logchunks.log"
+if [ -d "$FIXTURES/logchunks-train/logs" ]; then
+  find "$FIXTURES/logchunks-train/logs" -name '*.log' -print0 | sort -z | xargs -0 cat > "$WORK/logchunks-unit.log"
+  while [ "$(stat -c %s "$WORK/logchunks.log")" -lt "$TARGET" ]; do cat "$WORK/logchunks-unit.log" >> "$WORK/logchunks.log"; done
+fi
 
 python3 - "$WORK" <<'PY'
 import random, sys, zipfile
@@ -102,6 +110,11 @@ size() { stat -c %s "$1"; }
 echo "| input | size | CPU | MB/s (CPU) | peak RSS | exit | note |"
 echo "|---|---:|---:|---:|---:|---:|---|"
 measure "mixed corpus (every fixture kind, unrecognised, Travis, random bytes, long lines)" "$(size "$WORK/mixed.log")" "$BIN" analyze "$WORK/mixed.log"
+if [ -s "$WORK/logchunks.log" ]; then
+  measure "LogChunks logs (real Travis logs, 29 languages) concatenated" "$(size "$WORK/logchunks.log")" "$BIN" analyze "$WORK/logchunks.log"
+else
+  echo "| LogChunks logs | – | – | – | – | – | no $FIXTURES/logchunks-train/logs |"
+fi
 measure "no recognised failure, no step markers" "$(size "$WORK/unrecognised.log")" "$BIN" analyze "$WORK/unrecognised.log"
 measure "one 100 MB line, no newline" "$(size "$WORK/one-line.log")" "$BIN" analyze "$WORK/one-line.log"
 measure "random bytes" "$(size "$WORK/random.bin")" "$BIN" analyze "$WORK/random.bin"

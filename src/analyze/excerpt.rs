@@ -1,12 +1,18 @@
 //! The excerpt a model gets: the failed step's command on top, then every
-//! distinct failure in one line, then as much supporting detail (messages,
-//! failing source lines, in-repo frames) as the token budget allows.
+//! distinct failure in one line, then the log's own lines, chosen by how
+//! much they say about the failure (see [`super::retain`]) until the token
+//! budget is used: each recognised failure's block first (its report
+//! section, or the parser's detail lines), then the lines that look like
+//! errors with the blocks under them, then the end of the failed step, then
+//! the lines around them. Printed in the log's order, a repeated line once.
 //!
 //! Tokens are counted as `ceil(chars / 4)`: close to what BPE tokenizers of
 //! current chat models give for English and code, needs no vocabulary, and
 //! errs on the side of a smaller excerpt for log text full of symbols.
 
-use crate::failure::sink::Found;
+use super::retain::{Kept, Retained, Weights};
+use crate::failure::sink::{Found, Tier};
+use std::collections::HashMap;
 
 /// Tokens of `s` by the rule above.
 pub fn tokens(s: &str) -> usize {
@@ -92,20 +98,14 @@ fn summary_line(i: usize, g: &Group) -> String {
     s
 }
 
-/// Builds the excerpt for `found` within `budget` tokens; `tail` is shown
-/// when there is no finding at all (the end of the failed step).
-pub fn build(h: &Header, found: &[Found], tail: &[String], budget: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0usize;
-    let push = |out: &mut String, used: &mut usize, s: &str, force: bool| -> bool {
-        let t = tokens(s) + 1;
-        if !force && *used + t > budget {
-            return false;
-        }
-        out.push_str(s);
-        out.push('\n');
-        *used += t;
-        true
+/// Builds the excerpt for `found` within `budget` tokens from the header,
+/// one summary line per distinct failure, and the log's own lines that
+/// `kept` holds, chosen by value (see [`select`]).
+pub fn build(h: &Header, found: &[Found], kept: &Retained, budget: usize) -> String {
+    let mut out = Out {
+        text: String::new(),
+        used: 0,
+        budget,
     };
     let mut head = Vec::new();
     match (h.job, h.step) {
@@ -124,148 +124,368 @@ pub fn build(h: &Header, found: &[Found], tail: &[String], budget: usize) -> Str
     for l in head {
         // The header is small and always useful; cut it only to the budget itself.
         let l = cut_to_tokens(&l, budget / 3);
-        push(&mut out, &mut used, &l, false);
+        out.push(&l);
     }
-    if found.is_empty() {
-        if !tail.is_empty() {
-            push(
-                &mut out,
-                &mut used,
-                "no failure recognised; end of the failed step:",
-                false,
-            );
-            // Newest lines matter most: fill from the end.
-            let mut kept: Vec<&String> = Vec::new();
-            let mut t = used;
-            for l in tail.iter().rev() {
-                let c = tokens(l) + 1;
-                if t + c > budget {
-                    break;
-                }
-                t += c;
-                kept.push(l);
-            }
-            for l in kept.into_iter().rev() {
-                push(&mut out, &mut used, l, true);
-            }
-        }
-        return out;
-    }
-    let total = found.len() as u64 + h.dropped;
     let groups = group(found);
-    let title = if groups.len() < found.len() {
-        format!("{total} failures, {} distinct:", groups.len())
+    if found.is_empty() {
+        out.push("no failure recognised; from the log:");
     } else {
-        format!("{total} failure{}:", if total == 1 { "" } else { "s" })
+        let total = found.len() as u64 + h.dropped;
+        let title = if groups.len() < found.len() {
+            format!("{total} failures, {} distinct:", groups.len())
+        } else {
+            format!("{total} failure{}:", if total == 1 { "" } else { "s" })
+        };
+        out.push(&title);
+        // The summary says what the quoted lines belong to; the log's lines
+        // are the evidence, so it takes at most a third of the budget (the
+        // first failure is always named).
+        let limit = out.used + budget / 3;
+        let mut shown_failures = 0u64;
+        for (i, g) in groups.iter().enumerate() {
+            let line = cut_to_tokens(&summary_line(i, g), 400);
+            let cap = if i == 0 { budget } else { limit };
+            if out.used + tokens(&line) + 1 > cap {
+                break;
+            }
+            out.push(&line);
+            shown_failures += g.members.len() as u64;
+        }
+        let hidden = total - shown_failures;
+        if hidden > 0 {
+            let more = format!("… and {hidden} more");
+            if out.used + tokens(&more) < budget {
+                out.push(&more);
+            }
+        }
+    }
+    let candidates = candidates(&groups, kept);
+    // An empty line sets the log's lines apart from the summary.
+    let room = budget.saturating_sub(out.used + 1);
+    let chosen = select(&candidates, room);
+    if !chosen.is_empty() {
+        out.push("");
+        for l in chosen {
+            let fits = out.push(&l);
+            debug_assert!(fits, "select() keeps to its room");
+        }
+    }
+    out.text
+}
+
+struct Out {
+    text: String,
+    used: usize,
+    budget: usize,
+}
+
+impl Out {
+    /// Appends a line if it fits (each line costs its tokens plus one for
+    /// the newline, so the whole never exceeds the budget).
+    fn push(&mut self, s: &str) -> bool {
+        let t = tokens(s) + 1;
+        if self.used + t > self.budget {
+            return false;
+        }
+        self.text.push_str(s);
+        self.text.push('\n');
+        self.used += t;
+        true
+    }
+}
+
+/// Longest quoted line, in tokens (the rest is cut with an ellipsis).
+const LINE_TOKENS: usize = 100;
+/// A failure's own block (a parser's finding, its report section or its
+/// detail lines) is worth this much at its first line: above anything the
+/// log's lines can be worth by themselves.
+const FOUND_VALUE: f32 = 100.0;
+/// ...and halves every this many tokens, so that every failure's block
+/// starts before any one of them takes the rest of the budget.
+const FOUND_HALF_TOKENS: f32 = 600.0;
+
+/// Failures whose block is looked up in the kept lines (each lookup scans
+/// them; a budget has room for far fewer blocks).
+const MAX_LINKED: usize = 100;
+
+/// Whether `text` holds `word` not as part of a longer name (`test_1` is
+/// not in `test_10`).
+fn contains_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(ident)
+            && !text[i + word.len()..].chars().next().is_some_and(ident)
+    })
+}
+
+/// A line the excerpt may quote: a kept log line, or a finding's detail
+/// line when its block is not among them.
+#[derive(Debug, Clone)]
+struct Candidate {
+    /// Detail sections first (by failure), then the log's lines by position.
+    order: (u8, u64, u64),
+    value: f32,
+    text: String,
+    /// A title line (`--- test`): printed only with a line of its section.
+    title: bool,
+}
+
+/// The test's own name (`test_y` of `tests/t.py::T::test_y[1]`,
+/// `method` of `method(pkg.Class)`), to find its block in the log.
+fn own_name(test: &str) -> &str {
+    let t = test.trim();
+    let t = t.split('[').next().unwrap_or(t);
+    let t = match t.find('(') {
+        Some(0) | None => t,
+        Some(i) => &t[..i],
     };
-    push(&mut out, &mut used, &title, false);
-    // The summary leaves room for the blocks (up to half the budget): the
-    // log's own lines are what a reader needs, the summary only says what
-    // they belong to. Without blocks to show, the summary may use it all.
-    let wanted: usize = groups
+    let cut = ["::", " › ", " > ", ".", "/", "#"]
         .iter()
-        .map(|g| {
-            let d = &g.members[0].details;
-            if d.is_empty() {
-                return 0;
-            }
-            12 + d.iter().take(8).map(|l| tokens(l) + 1).sum::<usize>()
-        })
-        .sum();
-    let summary_budget = budget - wanted.min(budget.saturating_sub(used) / 2);
-    let mut shown = 0;
-    let mut shown_failures = 0u64;
-    for (i, g) in groups.iter().enumerate() {
-        let line = cut_to_tokens(&summary_line(i, g), 400);
-        let limit = if i == 0 { budget } else { summary_budget };
-        if used + tokens(&line) + 1 > limit {
-            break;
-        }
-        push(&mut out, &mut used, &line, false);
-        shown += 1;
-        shown_failures += g.members.len() as u64;
-    }
-    let hidden = total - shown_failures;
-    if hidden > 0 {
-        let more = format!("… and {hidden} more");
-        if used + tokens(&more) < budget {
-            push(&mut out, &mut used, &more, true);
-        }
-    }
-    // Each shown group's block, verbatim, in the order of the summary. Lines
-    // are handed out in rounds (every block its next line) so that one long
-    // block cannot crowd out the others; a block is a prefix of its lines.
-    struct Block {
-        title: String,
-        lines: Vec<String>,
-        take: usize,
-        open: bool,
-    }
-    let mut blocks: Vec<Block> = groups
+        .filter_map(|sep| t.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .unwrap_or(0);
+    t[cut..].trim()
+}
+
+/// Every kept log line with its value, the blocks of the failures the
+/// parsers found raised above the rest, and the detail lines of those whose
+/// block is not in the log's kept lines.
+fn candidates(groups: &[Group], kept: &Retained) -> Vec<Candidate> {
+    let weights = Weights::new(&kept.steps);
+    let mut out: Vec<Candidate> = kept
+        .lines
         .iter()
-        .take(shown)
-        .enumerate()
-        .map(|(i, g)| {
-            let f = g.members[0];
-            let mut title = format!(
-                "--- {}",
-                f.failure
-                    .test
-                    .clone()
-                    .unwrap_or_else(|| format!("failure {}", i + 1))
-            );
-            if g.members.len() > 1 {
-                title.push_str(&format!(
-                    " (and {} more with this cause)",
-                    g.members.len() - 1
-                ));
-            }
-            let lines = f
-                .details
-                .iter()
-                .filter(|d| !d.trim().is_empty())
-                .map(|d| cut_to_tokens(d.trim_end(), 100))
-                .collect::<Vec<_>>();
-            Block {
-                title,
-                open: !lines.is_empty(),
-                lines,
-                take: 0,
-            }
+        .map(|k| Candidate {
+            order: (1, k.no, 0),
+            value: weights.value(k),
+            text: k.text.trim_end().to_string(),
+            title: false,
         })
         .collect();
-    // The blank line before the blocks.
-    let mut planned = used + 1;
-    loop {
-        let mut progress = false;
-        for b in blocks.iter_mut().filter(|b| b.open) {
-            let mut cost = tokens(&b.lines[b.take]) + 1;
-            if b.take == 0 {
-                cost += tokens(&b.title) + 1;
-            }
-            if planned + cost > budget {
-                b.open = false;
-                continue;
-            }
-            planned += cost;
-            b.take += 1;
-            b.open = b.take < b.lines.len();
-            progress = true;
+    // Report blocks (by their mark anchor), other anchors' blocks, and the
+    // lines of each.
+    let mut by_mark: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut by_block: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, k) in kept.lines.iter().enumerate() {
+        if k.mark_block != u32::MAX {
+            by_mark.entry(k.mark_block).or_default().push(i);
         }
-        if !progress {
-            break;
+        if k.block != u32::MAX {
+            by_block.entry(k.block).or_default().push(i);
         }
     }
-    if blocks.iter().any(|b| b.take > 0) {
-        push(&mut out, &mut used, "", true);
-        for b in blocks.iter().filter(|b| b.take > 0) {
-            push(&mut out, &mut used, &b.title, true);
-            for l in &b.lines[..b.take] {
-                push(&mut out, &mut used, l, true);
+    let by_text: HashMap<&str, usize> = kept
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.text.trim(), i))
+        .collect();
+    let mut used: std::collections::HashSet<(bool, u32)> = Default::default();
+    for (gi, g) in groups.iter().enumerate().take(MAX_LINKED) {
+        let f = g.members[0];
+        // The fallback's findings are error lines the kept lines hold already,
+        // valued with everything else; only a parser's findings come first.
+        if f.tier == Tier::Fallback {
+            continue;
+        }
+        // Earlier failures first, each block whole before the next block's tail.
+        let top = FOUND_VALUE - gi.min(50) as f32 * 0.01;
+        let name = f
+            .failure
+            .test
+            .as_deref()
+            .map(own_name)
+            .filter(|n| n.len() >= 3);
+        let msg = crate::failure::sink::cap(f.failure.message.clone(), 60);
+        let msg = msg.trim_end_matches('…').trim();
+        let msg = (msg.len() >= 8).then_some(msg);
+        let names_it = |k: &Kept| {
+            k.anchor
+                && (name.is_some_and(|n| contains_word(&k.text, n))
+                    || msg.is_some_and(|m| k.text.contains(m)))
+        };
+        // Its report block (a pytest section, a `--- FAIL:` block), else the
+        // block under the line that names it (`FAILED test - msg`).
+        let block = kept
+            .lines
+            .iter()
+            .find(|k| {
+                k.mark_block != u32::MAX && !used.contains(&(true, k.mark_block)) && names_it(k)
+            })
+            .map(|k| (true, k.mark_block))
+            .or_else(|| {
+                kept.lines
+                    .iter()
+                    .find(|k| {
+                        k.block != u32::MAX && !used.contains(&(false, k.block)) && names_it(k)
+                    })
+                    .map(|k| (false, k.block))
+            });
+        if let Some(key) = block {
+            used.insert(key);
+            let lines = if key.0 { &by_mark } else { &by_block };
+            let mut spent = 0.0f32;
+            for &i in lines.get(&key.1).map(Vec::as_slice).unwrap_or(&[]) {
+                if kept.lines[i].noise {
+                    continue;
+                }
+                let v = top * 0.5f32.powf(spent / FOUND_HALF_TOKENS);
+                spent += (tokens(&out[i].text).min(LINE_TOKENS) + 1) as f32;
+                out[i].value = out[i].value.max(v);
             }
+            continue;
+        }
+        // No report block in the log for it: the parser's detail lines (a log
+        // line among them that is kept is raised instead of repeated).
+        let details: Vec<&str> = f
+            .details
+            .iter()
+            .map(|d| d.trim_end())
+            .filter(|d| !d.trim().is_empty())
+            .collect();
+        if details.is_empty() {
+            continue;
+        }
+        let mut title = format!(
+            "--- {}",
+            f.failure
+                .test
+                .clone()
+                .unwrap_or_else(|| format!("failure {}", gi + 1))
+        );
+        if g.members.len() > 1 {
+            title.push_str(&format!(
+                " (and {} more with this cause)",
+                g.members.len() - 1
+            ));
+        }
+        out.push(Candidate {
+            order: (0, gi as u64, 0),
+            value: top,
+            text: title,
+            title: true,
+        });
+        let mut spent = 0.0f32;
+        for (j, d) in details.into_iter().enumerate() {
+            let v = top * 0.5f32.powf(spent / FOUND_HALF_TOKENS);
+            spent += (tokens(d).min(LINE_TOKENS) + 1) as f32;
+            if let Some(&i) = by_text.get(d.trim()) {
+                out[i].value = out[i].value.max(v);
+                continue;
+            }
+            out.push(Candidate {
+                order: (0, gi as u64, j as u64 + 1),
+                value: v,
+                text: d.to_string(),
+                title: false,
+            });
         }
     }
     out
+}
+
+/// The lines to print, in order, within `room` tokens: candidates are taken
+/// by value (a later line first among equals), a line whose text is already
+/// taken is skipped (repeats say nothing new), and a skipped stretch of the
+/// log is shown as `…` (or as an empty line when only empty lines were
+/// skipped). Blank lines are never taken for themselves.
+fn select(cands: &[Candidate], room: usize) -> Vec<String> {
+    // Positions in print order.
+    let mut by_order: Vec<usize> = (0..cands.len()).collect();
+    by_order.sort_by_key(|&i| cands[i].order);
+    let at = |p: usize| &cands[by_order[p]];
+    let mut pos = vec![0usize; cands.len()];
+    let mut titles: HashMap<u64, usize> = HashMap::new();
+    for (p, &i) in by_order.iter().enumerate() {
+        pos[i] = p;
+        if cands[i].title {
+            titles.insert(cands[i].order.1, p);
+        }
+    }
+    // Whether positions `p` and `p + 1` are next to each other in the log
+    // (or in one detail section): no gap line between them.
+    let adjacent = |p: usize| -> bool {
+        let (a, b) = (at(p).order, at(p + 1).order);
+        match (a.0, b.0) {
+            (1, 1) => b.1 == a.1 + 1,
+            (0, 0) => a.1 == b.1,
+            _ => false,
+        }
+    };
+    let mut idx: Vec<usize> = (0..cands.len())
+        .filter(|&i| !cands[i].title && !cands[i].text.trim().is_empty() && cands[i].value > 0.0)
+        .collect();
+    idx.sort_by(|&a, &b| {
+        cands[b]
+            .value
+            .total_cmp(&cands[a].value)
+            .then(cands[b].order.cmp(&cands[a].order))
+    });
+    let mut chosen: std::collections::BTreeSet<usize> = Default::default();
+    let mut texts: std::collections::HashSet<String> = Default::default();
+    let mut used = 0usize;
+    let mut runs = 0usize;
+    for i in idx {
+        let c = &cands[i];
+        let text = cut_to_tokens(&c.text, LINE_TOKENS);
+        if !texts.insert(text.trim().to_string()) {
+            continue;
+        }
+        let p = pos[i];
+        let mut cost = tokens(&text) + 1;
+        // A detail section's title comes with its first line.
+        let title = (c.order.0 == 0)
+            .then(|| titles.get(&c.order.1).copied())
+            .flatten()
+            .filter(|t| !chosen.contains(t));
+        if let Some(t) = title {
+            cost += tokens(&at(t).text) + 1;
+        }
+        let before = p > 0 && chosen.contains(&(p - 1)) && adjacent(p - 1);
+        let after = p + 1 < cands.len() && chosen.contains(&(p + 1)) && adjacent(p);
+        let new_runs = match (before, after) {
+            (true, true) => runs - 1,
+            (false, false) => runs + 1,
+            _ => runs,
+        };
+        // Every run but the first is preceded by a gap line (at most 2 tokens).
+        let gaps = |r: usize| 2 * r.saturating_sub(1);
+        if used + cost + gaps(new_runs) > room {
+            continue;
+        }
+        used += cost;
+        runs = new_runs;
+        chosen.insert(p);
+        if let Some(t) = title {
+            chosen.insert(t);
+        }
+    }
+    let mut lines = Vec::new();
+    let mut prev: Option<usize> = None;
+    for &p in &chosen {
+        if let Some(q) = prev {
+            let joined = p == q + 1 && adjacent(q);
+            if !joined {
+                // Only empty lines skipped, or a new section: an empty line.
+                let (a, b) = (at(q).order, at(p).order);
+                let blank_gap = a.0 == 1
+                    && b.0 == 1
+                    && b.1 - a.1 == (p - q) as u64
+                    && (q + 1..p).all(|r| at(r).text.trim().is_empty());
+                lines.push(
+                    if blank_gap || a.0 != b.0 || at(p).title {
+                        ""
+                    } else {
+                        "…"
+                    }
+                    .to_string(),
+                );
+            }
+        }
+        lines.push(cut_to_tokens(&at(p).text, LINE_TOKENS));
+        prev = Some(p);
+    }
+    lines
 }
 
 /// Test ids sharing a prefix and suffix (their class or module) written

@@ -10,6 +10,8 @@ pub mod diagnostics;
 mod evidence;
 pub mod excerpt;
 pub mod generic;
+mod retain;
+mod signal;
 pub mod text;
 pub mod triage;
 
@@ -22,7 +24,6 @@ use crate::failure::sink::{Found, Sink, Tier};
 use crate::failure::LogParser;
 use crate::lang::{Language, LANGUAGES};
 use crate::logs::{Cleaner, LogFile};
-use std::collections::VecDeque;
 use std::io::BufRead;
 use std::path::PathBuf;
 
@@ -197,8 +198,6 @@ fn guess_root(logs: &[PathBuf], items: &[Found]) -> Option<PathBuf> {
 /// in chunks of about this size, cut at a blank line (diagnostics are
 /// separated by blank lines) or, failing that, at twice the size.
 const CHUNK_BYTES: usize = 1 << 20;
-/// Lines of the current step kept for the no-failure excerpt.
-const TAIL_LINES: usize = 60;
 /// Most lines of a `Run` step's script kept as its command.
 const MAX_COMMAND_LINES: usize = 40;
 
@@ -235,35 +234,16 @@ pub struct Engine {
     in_run_header: bool,
     cmd_lines: Vec<String>,
     cmd_done: bool,
-    tail: VecDeque<String>,
-    failed_tail: Option<Vec<String>>,
-    last_tail: Vec<String>,
+    /// The log's lines kept for the excerpt.
+    retain: retain::Retainer,
     /// Masked (`***`) in every cleaned line before anything sees it.
     secrets: crate::secrets::Secrets,
     /// Failures of the whole-text parsers whose block may still be looked up.
     blocks_left: usize,
     /// Per step (file or `Run` section): did it fail?
     segments: Vec<bool>,
-    /// Without any failed-step marker: the lines around the first fatal error.
-    fatal_tail: Option<Vec<String>>,
-    /// Lines still to add to `fatal_tail` after the fatal line.
-    fatal_after: usize,
     /// The current file was ended (by [`Engine::close`]).
     closed: bool,
-}
-
-/// Lines kept after the first fatal error for the no-failure excerpt.
-const FATAL_AFTER: usize = 15;
-
-/// The first line of a fatal error in a log with no failed-step marker.
-fn is_fatal(l: &str) -> bool {
-    let t = l.trim_start();
-    t.starts_with("fatal:")
-        || t.starts_with("FATAL")
-        || t.starts_with("Fatal error")
-        || t.starts_with("fatal error")
-        || t.starts_with("panic: ")
-        || t.starts_with("Traceback (most recent call last)")
 }
 
 /// Most failures whose verbatim block is looked up in the text (each lookup
@@ -290,14 +270,10 @@ impl Engine {
             in_run_header: false,
             cmd_lines: Vec::new(),
             cmd_done: true,
-            tail: VecDeque::new(),
-            failed_tail: None,
-            last_tail: Vec::new(),
+            retain: retain::Retainer::new(),
             secrets: crate::secrets::Secrets::default(),
             blocks_left: MAX_BLOCKS,
             segments: Vec::new(),
-            fatal_tail: None,
-            fatal_after: 0,
             closed: false,
         }
     }
@@ -312,6 +288,7 @@ impl Engine {
         self.cleaner = Cleaner::new();
         self.sink.origin = self.files.len();
         self.new_segment();
+        self.retain.start_file();
         self.cur = FileInfo {
             job,
             step,
@@ -328,12 +305,7 @@ impl Engine {
         self.generic.finish(&mut self.sink);
         self.finish_command();
         self.in_run_header = false;
-        if self.failed_tail.is_none() && self.cur.had_error {
-            self.failed_tail = Some(self.tail.iter().cloned().collect());
-        }
         self.files.push(std::mem::take(&mut self.cur));
-        // The end of the last file stands in when nothing failed explicitly.
-        self.last_tail = std::mem::take(&mut self.tail).into();
     }
 
     /// Feeds one raw line (cleaning included).
@@ -396,9 +368,9 @@ impl Engine {
                 self.in_run_header = true;
                 self.cmd_lines.clear();
                 self.cmd_done = false;
-                self.tail.clear();
                 self.new_segment();
             }
+            self.retain.line(l);
             self.generic.line(l, &mut self.sink);
             return;
         }
@@ -433,15 +405,13 @@ impl Engine {
                 info.failed_title = info.last_title.clone();
                 info.failed_command = info.last_command.clone();
                 info.failed_shell = info.last_shell.clone();
-                if self.failed_tail.is_none() {
-                    self.failed_tail = Some(self.tail.iter().cloned().collect());
-                }
             }
             if let Some(code) = msg.strip_prefix("Process completed with exit code ") {
                 if info.exit_code.is_none() {
                     info.exit_code = Some(code.trim_end_matches('.').to_string());
                 }
             }
+            self.retain.line(l);
             self.generic.line(l, &mut self.sink);
             return;
         }
@@ -461,11 +431,6 @@ impl Engine {
                         info.failed_command = Some(cmd.to_string());
                         info.exit_code = Some(code.to_string());
                         info.had_error = true;
-                        if self.failed_tail.is_none() {
-                            let mut t: Vec<String> = self.tail.iter().cloned().collect();
-                            t.push(l.to_string());
-                            self.failed_tail = Some(t);
-                        }
                         // The step failed: what the fallback saw is its evidence.
                         self.generic.line(
                             &format!("##[error]Process completed with exit code {code}."),
@@ -475,27 +440,7 @@ impl Engine {
                 }
             }
         }
-        if self.fatal_after > 0 {
-            self.fatal_after -= 1;
-            if let Some(t) = self.fatal_tail.as_mut() {
-                t.push(crate::logs::clean::truncate(l, 1024).to_string());
-            }
-        } else if self.fatal_tail.is_none() && self.failed_tail.is_none() && is_fatal(l) {
-            let mut t: Vec<String> = self.tail.iter().cloned().collect();
-            t.push(crate::logs::clean::truncate(l, 1024).to_string());
-            self.fatal_tail = Some(t);
-            self.fatal_after = FATAL_AFTER;
-        }
-        // Reuse the oldest line's buffer: no allocation per line once full.
-        let mut buf = if self.tail.len() == TAIL_LINES {
-            self.tail.pop_front().unwrap_or_default()
-        } else {
-            String::new()
-        };
-        buf.clear();
-        buf.push_str(crate::logs::clean::truncate(l, 1024));
-        self.tail.push_back(buf);
-
+        self.retain.line(l);
         for p in self.parsers.iter_mut() {
             p.line(l, &mut self.sink);
         }
@@ -611,12 +556,8 @@ impl Engine {
             exit_code: info.exit_code.as_deref(),
             dropped,
         };
-        let tail = self
-            .failed_tail
-            .take()
-            .or(self.fatal_tail.take())
-            .unwrap_or_else(|| std::mem::take(&mut self.last_tail));
-        let context = excerpt::build(&header, &items, &tail, opts.budget_tokens);
+        let kept = std::mem::take(&mut self.retain).finish();
+        let context = excerpt::build(&header, &items, &kept, opts.budget_tokens);
         let language = language_of(&items);
         Analysis {
             language,

@@ -178,7 +178,7 @@ fn excerpt_respects_budget_and_keeps_every_failure() {
     let mut log = String::from("##[group]Run pytest\npytest\nshell: bash\n##[endgroup]\n");
     for i in 0..40 {
         log.push_str(&format!(
-            "FAILED tests/test_many.py::test_{i} - AssertionError: value {i} was wrong in a fairly long message\n"
+            "FAILED tests/test_many.py::test_{i} - AssertionError: value {i} was wrong\n"
         ));
     }
     // One failure repeated many times collapses to one entry with a count.
@@ -197,13 +197,26 @@ fn excerpt_respects_budget_and_keeps_every_failure() {
     assert!(a.context.contains("… and "), "says how many did not fit");
     let big = analyze_text(&log, &AnalyzeOptions::default());
     assert!(excerpt_tokens(&big.context) <= 1500);
+    // Every failure is named, in the summary (`test_3: ...`) or in the
+    // log's own lines quoted under it (`test_3 - ...`).
+    let named = |t: &str| {
+        big.context.contains(&format!("{t}:")) || big.context.contains(&format!("{t} - "))
+    };
     for i in 0..40 {
         assert!(
-            big.context.contains(&format!("test_{i}:")),
-            "test_{i} missing"
+            named(&format!("test_{i}")),
+            "test_{i} missing:\n{}",
+            big.context
         );
     }
-    assert!(big.context.contains("test_same: boom"));
+    assert!(named("test_same"));
+    // The repeated line is quoted once.
+    assert_eq!(
+        big.context.matches("test_same - boom").count(),
+        1,
+        "{}",
+        big.context
+    );
 }
 
 fn excerpt_tokens(s: &str) -> usize {
@@ -334,10 +347,20 @@ done with errors
         a.context
     );
     assert!(a.context.contains("exit code: 2"));
+    // With room to spare the step's other lines come too; with little room
+    // the error lines come first.
+    assert!(a.context.contains("step one ok"), "{}", a.context);
+    let tight = analyze_text(
+        log,
+        &AnalyzeOptions {
+            budget_tokens: 70,
+            ..Default::default()
+        },
+    );
     assert!(
-        !a.context.contains("step one ok"),
-        "only a small window: {}",
-        a.context
+        tight.context.contains("make: *** [all] Error 2") && !tight.context.contains("step one ok"),
+        "{}",
+        tight.context
     );
     assert!(
         a.failures[0].message.contains("Error 2"),

@@ -1,0 +1,764 @@
+//! The log's own lines worth quoting, kept while the log streams by.
+//!
+//! Every line that looks like evidence (see [`super::signal`]) is an anchor:
+//! it is kept, with the block that follows it (deeper-indented lines,
+//! frames, a report's section up to the next header) and a few lines
+//! before it, each valued by how close it is to its anchor and how strong
+//! that anchor is. The steps of the log are followed too (`##[group]Run`,
+//! a Travis `$ command`, each file), and the last lines of a step that
+//! failed are kept with a value falling with their distance from its end.
+//!
+//! Memory is bounded whatever the log: a pool of at most [`MAX_POOL`] lines
+//! (the least valuable are dropped when it is full), a few lines of lookback,
+//! and the current step's last lines. The excerpt
+//! ([`super::excerpt`]) picks from what is kept by value.
+
+use super::signal::{self, Signal, Signals};
+use std::collections::{HashMap, VecDeque};
+
+/// Most lines kept for the excerpt (of any length up to [`MAX_TEXT`]).
+pub const MAX_POOL: usize = 4096;
+/// Longest kept line, in bytes (the excerpt cuts lines shorter still).
+const MAX_TEXT: usize = 1024;
+/// Lines before an anchor that share its value (falling with distance).
+const BEFORE: usize = 8;
+/// Most lines an anchor's block or context runs after it.
+const AFTER: u32 = 120;
+/// Lines after an anchor that are not part of its block, at most.
+const AFTER_LOOSE: u32 = 12;
+/// A block's value halves every this many tokens: a short block is kept
+/// whole, a long one fades out so it cannot take every other block's room.
+const HALF_TOKENS: f32 = 400.0;
+/// The current step's last lines kept (for a failed step's end), by count
+/// and by bytes.
+const TAIL_LINES: usize = 512;
+const TAIL_BYTES: usize = 48 * 1024;
+/// Failed steps whose last lines are kept.
+const MAX_FAILED_TAILS: usize = 3;
+/// Distinct lines whose repeats are counted (a repeated error is worth less).
+const MAX_COUNTED: usize = 1 << 16;
+/// The first failure-looking line of a step counts this much more.
+const FIRST_BOOST: f32 = 1.5;
+/// Most steps told apart; later ones count as the last.
+const MAX_STEPS: usize = 1 << 16;
+
+/// How a step ended, as far as the log says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepEnd {
+    /// Still running, or the log never says.
+    Unknown,
+    Passed,
+    Failed,
+}
+
+/// One kept line.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    /// Position in the cleaned log (all files in order).
+    pub no: u64,
+    pub step: usize,
+    /// Value from anchors; multiplied by the step's weight at the end.
+    pub anchored: f32,
+    /// Value from the end of a failed (or the last) step, taken as is.
+    pub tail: f32,
+    /// The block the line belongs to: its own if it is an anchor, else the
+    /// anchor's that gave it the most value.
+    pub block: u32,
+    /// The innermost report block (a [`Signal::mark`] anchor's) the line is
+    /// in, whatever gave it its value: how a parser's finding finds its lines.
+    pub mark_block: u32,
+    /// The line opened a block (an anchor).
+    pub anchor: bool,
+    /// A pass, a skip or a zero count (`--- PASS`, `✓`, `0 failed`).
+    pub noise: bool,
+    pub text: String,
+}
+
+/// How much a step's anchors count: a failed step's most, a passed one's
+/// least; with no step known to have failed, every step alike.
+#[derive(Debug, Clone, Copy)]
+pub struct Weights<'a> {
+    steps: &'a [StepEnd],
+    any_failed: bool,
+}
+
+impl<'a> Weights<'a> {
+    pub fn new(steps: &'a [StepEnd]) -> Self {
+        Weights {
+            steps,
+            any_failed: steps.contains(&StepEnd::Failed),
+        }
+    }
+
+    /// A kept line's value.
+    pub fn value(&self, k: &Kept) -> f32 {
+        let w = match self.steps.get(k.step).copied().unwrap_or(StepEnd::Unknown) {
+            StepEnd::Failed => 2.0,
+            StepEnd::Unknown if self.any_failed => 0.6,
+            StepEnd::Unknown => 1.0,
+            StepEnd::Passed => 0.3,
+        };
+        // A pass or a zero count near an error is context, not evidence.
+        let noise = if k.noise { 0.1 } else { 1.0 };
+        (k.anchored * w * noise).max(k.tail)
+    }
+}
+
+/// An anchor's block still open: the lines after it take their value from it.
+#[derive(Debug)]
+struct Window {
+    weight: f32,
+    indent: usize,
+    mark: bool,
+    block: u32,
+    /// Tokens of the block so far.
+    tokens: f32,
+    /// Lines after it that did not continue the block.
+    loose: u32,
+    blanks: u32,
+    seen: u32,
+    /// Lines of the block that are neither empty nor a rule.
+    content: u32,
+}
+
+/// What was kept, handed to the excerpt at the end.
+#[derive(Debug, Default)]
+pub struct Retained {
+    /// By line number, one entry per line.
+    pub lines: Vec<Kept>,
+    /// How each step ended, by step index.
+    pub steps: Vec<StepEnd>,
+}
+
+/// The streaming side: feed every cleaned line, then [`Retainer::finish`].
+/// Lines are judged in batches (see [`super::signal`]), so a few are held
+/// until the batch is full.
+#[derive(Debug)]
+pub struct Retainer {
+    signals: Signals,
+    batch: String,
+    state: State,
+}
+
+/// Lines held before a batch is judged, in bytes.
+const BATCH_BYTES: usize = 64 * 1024;
+
+impl Default for Retainer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Retainer {
+    pub fn new() -> Self {
+        Retainer {
+            signals: Signals::default(),
+            batch: String::with_capacity(BATCH_BYTES + 1024),
+            state: State::new(),
+        }
+    }
+
+    /// A new input file: a new step.
+    pub fn start_file(&mut self) {
+        self.judge_batch();
+        self.state.start_file();
+    }
+
+    /// Feeds one cleaned line.
+    pub fn line(&mut self, l: &str) {
+        if !self.batch.is_empty() {
+            self.batch.push('\n');
+        }
+        // A line is one line of the batch, whatever it holds.
+        if memchr::memchr(b'\n', l.as_bytes()).is_some() {
+            self.batch.push_str(&l.replace('\n', " "));
+        } else {
+            self.batch.push_str(l);
+        }
+        if self.batch.len() >= BATCH_BYTES {
+            self.judge_batch();
+        }
+    }
+
+    fn judge_batch(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let Retainer {
+            signals,
+            batch,
+            state,
+        } = self;
+        signals.scan(batch, |l, sig| state.line(l, sig));
+        batch.clear();
+    }
+
+    /// Ends the input and hands over what was kept.
+    pub fn finish(mut self) -> Retained {
+        self.judge_batch();
+        let mut kept = self.state.finish();
+        // Passes among the kept lines are worth little whatever they follow.
+        for k in kept.lines.iter_mut() {
+            k.noise = !k.anchor && self.signals.is_noise(&k.text);
+        }
+        kept
+    }
+}
+
+/// What is kept so far and how the log's steps went.
+#[derive(Debug)]
+struct State {
+    no: u64,
+    steps: Vec<StepEnd>,
+    /// Line of an open Travis `The command "...` whose `exited with` is to come.
+    travis_open: Option<u64>,
+    pending: VecDeque<Kept>,
+    windows: Vec<Window>,
+    tail: VecDeque<(u64, String)>,
+    tail_bytes: usize,
+    /// The current step's first line (`$ command`, `##[group]Run`), when kept.
+    step_first: Option<(u64, String)>,
+    failed_tails: usize,
+    pool: Vec<Kept>,
+    counts: HashMap<u64, u32>,
+    next_block: u32,
+    /// A line buffer to reuse (from a lookback line nothing wanted).
+    spare: Option<String>,
+    /// The current step has had its first anchor.
+    step_anchored: bool,
+}
+
+/// A line's shape with its numbers blanked, hashed: repeats of one message
+/// with other counts or ids are the same line.
+fn shape_hash(l: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut digit = false;
+    for b in l.trim().bytes() {
+        if b.is_ascii_digit() {
+            if !digit {
+                b'#'.hash(&mut h);
+            }
+            digit = true;
+        } else {
+            digit = false;
+            b.hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+fn capped(l: &str) -> String {
+    crate::logs::clean::truncate(l, MAX_TEXT).to_string()
+}
+
+/// Travis prints `The command "CMD" exited with N.` (the command may span
+/// lines): the exit code when `l` ends such a line.
+fn travis_exit(l: &str) -> Option<&str> {
+    let rest = l
+        .rsplit_once("\" exited with ")
+        .or_else(|| l.rsplit_once("\" failed and exited with "))?
+        .1;
+    let code = rest.split_whitespace().next()?.trim_end_matches('.');
+    (!code.is_empty() && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
+}
+
+impl State {
+    fn new() -> Self {
+        State {
+            no: 0,
+            steps: vec![StepEnd::Unknown],
+            travis_open: None,
+            pending: VecDeque::new(),
+            windows: Vec::new(),
+            tail: VecDeque::new(),
+            tail_bytes: 0,
+            step_first: None,
+            failed_tails: 0,
+            pool: Vec::new(),
+            counts: HashMap::new(),
+            next_block: 0,
+            spare: None,
+            step_anchored: false,
+        }
+    }
+
+    fn step(&self) -> usize {
+        self.steps.len() - 1
+    }
+
+    /// A new input file: a new step.
+    fn start_file(&mut self) {
+        if self.no > 0 {
+            self.new_step(None);
+        }
+    }
+
+    fn new_step(&mut self, first: Option<&str>) {
+        self.end_step();
+        if self.steps.len() < MAX_STEPS {
+            self.steps.push(StepEnd::Unknown);
+        }
+        self.step_first = first.map(|l| (self.no, capped(l)));
+        self.step_anchored = false;
+    }
+
+    /// Closes the current step's windows and, if it failed, keeps its end.
+    fn end_step(&mut self) {
+        self.windows.clear();
+        self.flush_pending(0);
+        let step = self.step();
+        if self.steps[step] == StepEnd::Failed && self.failed_tails < MAX_FAILED_TAILS {
+            self.failed_tails += 1;
+            self.keep_tail(6.0, 0.93);
+        }
+        self.tail.clear();
+        self.tail_bytes = 0;
+        self.step_first = None;
+    }
+
+    /// The current step's last lines into the pool: `top` for its last line,
+    /// falling by `fall` per line, and a little for every line so that what
+    /// the budget leaves goes to the end of the step.
+    fn keep_tail(&mut self, top: f32, fall: f32) {
+        let step = self.step();
+        let mut v = top;
+        let mut fill = 0.05f32;
+        let n = self.tail.len();
+        // The step's verdict (`The command "x" exited with 1.`, the last
+        // words before `##[error]`): one line, worth more than most blocks.
+        let mut last = true;
+        for (no, text) in std::mem::take(&mut self.tail).into_iter().rev() {
+            let mut t = v.max(fill);
+            if last && !text.trim().is_empty() {
+                last = false;
+                t = 2.0 * top;
+            }
+            self.pool.push(Kept {
+                no,
+                step,
+                anchored: 0.0,
+                tail: t,
+                block: u32::MAX,
+                mark_block: u32::MAX,
+                anchor: false,
+                noise: false,
+                text,
+            });
+            v *= fall;
+            fill *= 0.999;
+        }
+        if let Some((no, text)) = self.step_first.take() {
+            if n > 0 {
+                self.pool.push(Kept {
+                    no,
+                    step,
+                    anchored: 0.0,
+                    tail: top * 0.8,
+                    block: u32::MAX,
+                    mark_block: u32::MAX,
+                    anchor: false,
+                    noise: false,
+                    text,
+                });
+            }
+        }
+        self.compact_if_full();
+    }
+
+    /// Takes one cleaned line and what the scan says of it.
+    fn line(&mut self, l: &str, sig: Signal) {
+        if let Some(title) = l.strip_prefix("##[group]") {
+            if title.starts_with("Run ") {
+                // The excerpt's header names the step and its command.
+                self.new_step(None);
+            }
+            self.no += 1;
+            return;
+        }
+        if l == "##[endgroup]" {
+            self.no += 1;
+            return;
+        }
+        if let Some(msg) = l.strip_prefix("##[error]") {
+            let s = self.step();
+            self.steps[s] = StepEnd::Failed;
+            // The exit code is in the excerpt's header already.
+            if msg.starts_with("Process completed with exit code") {
+                self.no += 1;
+                return;
+            }
+        } else if l.len() > 2 && l.starts_with("$ ") {
+            // A Travis (or `set -x`-less shell) command: a new step.
+            self.new_step(Some(l));
+        }
+        let no = self.no;
+        self.no += 1;
+
+        let mut kept = Kept {
+            no,
+            step: self.step(),
+            anchored: 0.0,
+            tail: 0.0,
+            block: u32::MAX,
+            mark_block: u32::MAX,
+            anchor: false,
+            noise: false,
+            text: self.spare.take().unwrap_or_default(),
+        };
+        self.continue_windows(l, &sig, &mut kept);
+        if sig.is_anchor() {
+            self.anchor(l, &sig, &mut kept);
+        }
+        self.push_tail(no, l);
+        kept.text.clear();
+        kept.text
+            .push_str(crate::logs::clean::truncate(l, MAX_TEXT));
+        self.pending.push_back(kept);
+        self.flush_pending(BEFORE);
+
+        if l.starts_with("The command \"") {
+            self.travis_open = Some(no);
+        }
+        if let Some(open) = self.travis_open {
+            if no.saturating_sub(open) > 200 {
+                self.travis_open = None;
+            } else if let Some(code) = travis_exit(l) {
+                self.travis_open = None;
+                let s = self.step();
+                self.steps[s] = if code == "0" {
+                    StepEnd::Passed
+                } else {
+                    StepEnd::Failed
+                };
+                self.new_step(None);
+            }
+        }
+    }
+
+    fn continue_windows(&mut self, l: &str, sig: &Signal, kept: &mut Kept) {
+        if self.windows.is_empty() {
+            return;
+        }
+        let blank = l.trim().is_empty();
+        let header = sig.mark || signal::is_banner(l);
+        let indent = signal::indent(l);
+        let frame = !blank && signal::is_frame(l);
+        // Bytes / 4: close to the excerpt's tokens without counting chars.
+        let cost = l.len().min(400) as f32 / 4.0 + 1.0;
+        let traceback = l.trim_start().starts_with("Traceback (");
+        let strong = sig.strength >= 2;
+        self.windows.retain_mut(|w| {
+            w.seen += 1;
+            if w.seen > AFTER {
+                return false;
+            }
+            if blank {
+                w.blanks += 1;
+                return w.blanks <= 2;
+            }
+            // The next report block ends this one (a nested one, deeper
+            // indented, or a traceback inside it does not); a rule right
+            // under the header (unittest's `FAIL: x` then `-----`) is its
+            // underline.
+            let ends = if sig.mark {
+                indent <= w.indent && !traceback
+            } else {
+                header && w.content > 0
+            };
+            if w.mark && ends {
+                return false;
+            }
+            if !header {
+                w.content += 1;
+            }
+            let cont = w.mark || indent > w.indent || frame;
+            if !cont {
+                w.loose += 1;
+                if w.loose > AFTER_LOOSE {
+                    return false;
+                }
+            }
+            w.tokens += cost;
+            // An error line inside a block is worth its head; the block's
+            // other lines fade with its length.
+            let mut v = if strong {
+                w.weight
+            } else {
+                w.weight * 0.5f32.powf(w.tokens / HALF_TOKENS)
+            };
+            if !cont {
+                v *= 0.85f32.powi(w.loose as i32);
+            }
+            if v > kept.anchored {
+                kept.anchored = v;
+                kept.block = w.block;
+            }
+            if w.mark {
+                kept.mark_block = w.block;
+            }
+            w.blanks = 0;
+            true
+        });
+    }
+
+    fn anchor(&mut self, l: &str, sig: &Signal, kept: &mut Kept) {
+        let mut w = f32::from(sig.strength.max(2)) + if sig.mark { 2.0 } else { 0.0 };
+        // A step's first failure is often the cause of the ones after it.
+        if !self.step_anchored && (sig.strength >= 2 || sig.mark) {
+            self.step_anchored = true;
+            w *= FIRST_BOOST;
+        }
+        // The same message again (numbers aside) says less each time.
+        let h = shape_hash(l);
+        let full = self.counts.len() >= MAX_COUNTED;
+        let seen = match self.counts.get_mut(&h) {
+            Some(c) => {
+                *c += 1;
+                *c
+            }
+            None => {
+                if !full {
+                    self.counts.insert(h, 1);
+                }
+                1
+            }
+        };
+        if seen > 3 {
+            w /= (seen as f32 / 3.0).sqrt();
+        }
+        let block = self.next_block;
+        self.next_block = self.next_block.wrapping_add(1);
+        kept.anchored = kept.anchored.max(w);
+        kept.block = block;
+        kept.anchor = true;
+        if sig.mark {
+            kept.mark_block = block;
+        }
+        // The lines just before share some of its value.
+        let mut v = w;
+        for p in self.pending.iter_mut().rev() {
+            v *= 0.8;
+            if p.step != kept.step {
+                break;
+            }
+            if v > p.anchored {
+                p.anchored = v;
+            }
+        }
+        self.windows.push(Window {
+            weight: w,
+            indent: signal::indent(l),
+            mark: sig.mark,
+            block,
+            tokens: 0.0,
+            loose: 0,
+            blanks: 0,
+            seen: 0,
+            content: 0,
+        });
+        // A few open blocks at a time: the weakest gives way.
+        if self.windows.len() > 6 {
+            if let Some((i, _)) = self
+                .windows
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1.weight.total_cmp(&b.1.weight))
+            {
+                self.windows.remove(i);
+            }
+        }
+    }
+
+    fn push_tail(&mut self, no: u64, l: &str) {
+        let l = crate::logs::clean::truncate(l, MAX_TEXT);
+        while self.tail.len() >= TAIL_LINES || self.tail_bytes + l.len() > TAIL_BYTES {
+            match self.tail.pop_front() {
+                Some((_, s)) => self.tail_bytes -= s.len(),
+                None => break,
+            }
+        }
+        // Reuse the oldest line's buffer once full: no allocation per line.
+        let mut buf = if self.tail.len() + 1 >= TAIL_LINES {
+            self.tail.pop_front().map(|(_, s)| {
+                self.tail_bytes -= s.len();
+                s
+            })
+        } else {
+            None
+        }
+        .unwrap_or_default();
+        buf.clear();
+        buf.push_str(l);
+        self.tail_bytes += buf.len();
+        self.tail.push_back((no, buf));
+    }
+
+    /// Moves lookback lines older than `keep` lines into the pool.
+    fn flush_pending(&mut self, keep: usize) {
+        while self.pending.len() > keep {
+            if let Some(p) = self.pending.pop_front() {
+                if p.anchored > 0.0 {
+                    self.pool.push(p);
+                    self.compact_if_full();
+                } else {
+                    self.spare = Some(p.text);
+                }
+            }
+        }
+    }
+
+    fn compact_if_full(&mut self) {
+        if self.pool.len() < 2 * MAX_POOL {
+            return;
+        }
+        let w = Weights::new(&self.steps);
+        self.pool
+            .sort_by(|a, b| w.value(b).total_cmp(&w.value(a)).then(b.no.cmp(&a.no)));
+        self.pool.truncate(MAX_POOL);
+    }
+
+    /// Ends the input: the last step's end is kept (as the failed step's,
+    /// when no step is known to have failed).
+    fn finish(mut self) -> Retained {
+        let nothing_failed = !self.steps.contains(&StepEnd::Failed);
+        if nothing_failed {
+            self.windows.clear();
+            self.flush_pending(0);
+            self.keep_tail(3.0, 0.9);
+        } else {
+            self.end_step();
+        }
+        let steps = std::mem::take(&mut self.steps);
+        let mut lines = std::mem::take(&mut self.pool);
+        lines.sort_by_key(|k| k.no);
+        // One entry per line: the best of what each source gave it.
+        let mut out: Vec<Kept> = Vec::with_capacity(lines.len());
+        for k in lines {
+            match out.last_mut() {
+                Some(prev) if prev.no == k.no => {
+                    if k.anchored > prev.anchored {
+                        prev.anchored = k.anchored;
+                        prev.block = k.block;
+                    }
+                    prev.tail = prev.tail.max(k.tail);
+                    prev.anchor |= k.anchor;
+                    if prev.mark_block == u32::MAX {
+                        prev.mark_block = k.mark_block;
+                    }
+                }
+                _ => out.push(k),
+            }
+        }
+        Retained { lines: out, steps }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Retained {
+        let mut r = Retainer::new();
+        for l in text.lines() {
+            r.line(l);
+        }
+        r.finish()
+    }
+
+    fn value_of(r: &Retained, text: &str) -> f32 {
+        r.lines
+            .iter()
+            .find(|k| k.text == text)
+            .map_or(0.0, |k| Weights::new(&r.steps).value(k))
+    }
+
+    #[test]
+    fn a_failed_travis_step_ends_with_its_command() {
+        let r = run("$ make deps\nok\nThe command \"make deps\" exited with 0.\n$ ./check.sh\nflag provided but not defined: -x\nUsage of check\nThe command \"./check.sh\" exited with 2.\n$ cache store\nuploading\n");
+        assert_eq!(
+            r.steps,
+            [
+                StepEnd::Unknown,
+                StepEnd::Passed,
+                StepEnd::Unknown,
+                StepEnd::Failed,
+                StepEnd::Unknown,
+                StepEnd::Unknown
+            ][..r.steps.len()]
+        );
+        assert!(value_of(&r, "flag provided but not defined: -x") > 1.0);
+        assert!(
+            value_of(&r, "$ ./check.sh") > 1.0,
+            "the failed command's line"
+        );
+        assert!(
+            value_of(&r, "The command \"./check.sh\" exited with 2.") > 1.0,
+            "the exit line"
+        );
+        assert_eq!(value_of(&r, "uploading"), 0.0, "after the failure");
+    }
+
+    #[test]
+    fn a_multi_line_travis_command_is_closed_by_its_exit_line() {
+        let r = run("$ case x in\nbuilding\nerror: boom\nThe command \"case x in\n  a) b;;\nesac\n\" exited with 1.\nafter\n");
+        assert!(r.steps.contains(&StepEnd::Failed), "{:?}", r.steps);
+        assert!(value_of(&r, "error: boom") > value_of(&r, "building"));
+    }
+
+    #[test]
+    fn a_block_is_kept_whole_and_context_fades() {
+        let mut log = String::from("$ run\n");
+        for i in 0..50 {
+            log.push_str(&format!("setup line {i}\n"));
+        }
+        log.push_str("ERROR: the thing broke\n    detail one\n    detail two\n      at frame (x.js:1:2)\nunrelated 1\nunrelated 2\n");
+        for i in 0..50 {
+            log.push_str(&format!("more output {i}\n"));
+        }
+        let r = run(&log);
+        let head = value_of(&r, "ERROR: the thing broke");
+        let d2 = value_of(&r, "    detail two");
+        let frame = value_of(&r, "      at frame (x.js:1:2)");
+        let loose = value_of(&r, "unrelated 2");
+        assert!(head > 0.0 && d2 > 0.0 && frame > 0.0);
+        assert!(d2 > loose, "the block's lines outrank lines after it");
+        assert!(value_of(&r, "setup line 49") > 0.0, "a line before it");
+        assert!(value_of(&r, "setup line 49") < head);
+    }
+
+    #[test]
+    fn repeats_of_one_message_count_less() {
+        let mut log = String::new();
+        for i in 0..20 {
+            log.push_str(&format!(
+                "error: attempt {i} broke\nfiller\nfiller\nfiller\nfiller\n"
+            ));
+        }
+        // Far from the end, so only the anchors give them value.
+        for i in 0..200 {
+            log.push_str(&format!("more output {i}\n"));
+        }
+        let r = run(&log);
+        let first = value_of(&r, "error: attempt 1 broke");
+        let last = value_of(&r, "error: attempt 19 broke");
+        assert!(last < first / 2.0, "{first} {last}");
+    }
+
+    #[test]
+    fn the_pool_is_bounded() {
+        let mut r = Retainer::new();
+        for i in 0..(5 * MAX_POOL) {
+            r.line(&format!(
+                "error: distinct problem number {i} {}",
+                "x".repeat(i % 7)
+            ));
+        }
+        let kept = r.finish();
+        assert!(
+            kept.lines.len() <= 2 * MAX_POOL + TAIL_LINES + 1,
+            "{}",
+            kept.lines.len()
+        );
+    }
+}
