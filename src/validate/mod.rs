@@ -32,7 +32,9 @@ pub use report::{junit_reports, remove_stale_reports};
 pub use sandbox::Sandbox;
 pub use steps::DEFAULT_SHELL;
 
-use crate::lang::framework::{self, sh_quote, Framework, OutputLines, ResultsAt, ScopedCommand};
+use crate::lang::framework::{
+    self, sh_quote, Framework, OutputLines, ResultsAt, ScopedCommand, TestFramework,
+};
 use crate::lang::reports::{TestRun, Verdict};
 use crate::lang::{self, Language};
 use exec::{Exit, Outcome};
@@ -525,7 +527,7 @@ async fn run_steps(
                     .expect("a scoped run has its framework");
                 let report = read_report(root, sc, framework);
                 if plan.scope_only {
-                    if let Some(reason) = found_nothing(&out, &report, wanted) {
+                    if let Some(reason) = found_nothing(&out, &report, wanted, framework) {
                         let section =
                             section(&step.command, &out.capture.text(), &out.exit, Some(&reason));
                         push_section(&mut v, section);
@@ -536,7 +538,7 @@ async fn run_steps(
                         });
                     }
                 }
-                judge_report(&out, &report, wanted)
+                judge_report(&out, &report, wanted, framework)
             }
             None => judge(step, &out, plan, root),
         };
@@ -684,10 +686,10 @@ fn judge(
             let new: Vec<&String> = failed
                 .iter()
                 .filter(|f| {
-                    !plan
-                        .pre_existing_failures
-                        .iter()
-                        .any(|p| scope::same_test(f, p))
+                    !plan.pre_existing_failures.iter().any(|p| {
+                        scope::same_test(f, p)
+                            || step.framework.as_ref().is_some_and(|fw| fw.same_test(p, f))
+                    })
                 })
                 .collect();
             if new.is_empty() {
@@ -715,9 +717,10 @@ fn found_nothing(
     out: &Outcome,
     report: &Result<TestRun, String>,
     wanted: &[String],
+    framework: &dyn TestFramework,
 ) -> Option<String> {
     let Ok(run) = report else { return None };
-    match run.verdict(wanted) {
+    match framework::verdict(framework, run, wanted) {
         Verdict::RanNothing { errors } if errors.is_empty() && out.exit.success() => Some(format!(
             "the scoped run ran none of the failing tests ({}) on the unchanged code; check the test ids and the working directory",
             wanted.join(", ")
@@ -732,6 +735,7 @@ fn judge_report(
     out: &Outcome,
     report: &Result<TestRun, String>,
     wanted: &[String],
+    framework: &dyn TestFramework,
 ) -> (bool, Option<String>) {
     let run = match report {
         Ok(r) => r,
@@ -750,7 +754,7 @@ fn judge_report(
         }
         note
     };
-    match run.verdict(wanted) {
+    match framework::verdict(framework, run, wanted) {
         Verdict::Passed if out.exit.success() => (
             true,
             Some(format!(

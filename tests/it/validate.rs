@@ -1515,3 +1515,84 @@ async fn gradle_full_run_tolerates_only_pre_existing_failures() {
     })
     .await;
 }
+
+/// Surefire 2.x (Debian's 2.22, from `/usr/share/maven-repo`, which
+/// scripts/install-test-deps.sh installs) with JUnit 4 names a failing test
+/// `method(pkg.Class)` in its log, its reports `pkg.Class#method`: the ids the
+/// analysis reads from the real log select the test, and the fixed code passes
+/// (once rejected as "the scoped run did not run: method(pkg.Class)").
+#[tokio::test]
+async fn surefire_2_junit4_ids_from_the_log_are_the_tests_its_reports_name() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    crate::support::harness::copy_dir(&crate::support::harness::sample_dir("java-junit4"), root);
+    let repo =
+        Path::new("/usr/share/maven-repo/org/apache/maven/plugins/maven-surefire-plugin/2.22.3");
+    assert!(
+        repo.is_dir(),
+        "{}: Debian's libsurefire-java is missing (scripts/install-test-deps.sh installs it)",
+        repo.display()
+    );
+    let pom = fs::read_to_string(root.join("pom.xml")).expect("pom");
+    let pom = pom
+        .replace(
+            "<artifactId>maven-surefire-plugin</artifactId>\n        <version>3.2.5</version>",
+            "<artifactId>maven-surefire-plugin</artifactId>\n        <version>2.22.3</version>",
+        )
+        .replace(
+            "<build>",
+            "<pluginRepositories><pluginRepository><id>debian</id>\
+             <url>file:///usr/share/maven-repo</url></pluginRepository></pluginRepositories>\n  <build>",
+        );
+    assert!(
+        pom.contains("2.22.3") && pom.contains("maven-repo"),
+        "{pom}"
+    );
+    write(root, "pom.xml", &pom);
+
+    let out = Command::new("mvn")
+        .args(["-B", "-ntp", "test"])
+        .current_dir(root)
+        .output()
+        .expect("mvn (scripts/install-test-deps.sh installs it)");
+    let log = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        log.contains("popReturnsTheLastPushedValue(com.example.BoundedStackTest)  Time elapsed"),
+        "not Surefire 2.x's console form:\n{log}"
+    );
+    let failing: Vec<String> = self_heal::lang::java::log::parse(&log)
+        .into_iter()
+        .filter_map(|f| f.test)
+        .collect();
+    assert_eq!(failing.len(), 1, "{failing:?}");
+
+    let policy = PathPolicy::new(&[], false).expect("policy");
+    let changes = plan_edits(
+        root,
+        &[Edit {
+            path: "src/main/java/com/example/BoundedStack.java".into(),
+            search: "return items[size--];".into(),
+            replace: "return items[--size];".into(),
+        }],
+        &policy,
+    )
+    .expect("plan");
+    write_changes(root, &changes).expect("write");
+    let plan = ValidationPlan {
+        failing_tests: failing.clone(),
+        language: Some(Language::named("java")),
+        test_command: Some("mvn -B -ntp test".into()),
+        timeout: Duration::from_secs(600),
+        scope_only: true,
+        ..Default::default()
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{failing:?}\n{}", v.output_tail);
+    assert!(
+        v.commands[0].contains("-Dtest=com.example.BoundedStackTest#popReturnsTheLastPushedValue"),
+        "{:?}",
+        v.commands
+    );
+}
