@@ -38,7 +38,9 @@ use crate::lang::framework::{
 use crate::lang::reports::{TestRun, Verdict};
 use crate::lang::{self, Language};
 use exec::{Exit, Outcome};
-use report::{read_full_report, read_report, remove_full_reports, FULL_OUTPUT, SCOPED_OUTPUT};
+use report::{
+    own_files, read_full_report, read_report, remove_full_reports, FULL_OUTPUT, SCOPED_OUTPUT,
+};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -542,6 +544,7 @@ async fn run_steps(
             }
             None => judge(step, &out, plan, root),
         };
+        executor.remove_own_files(root, &own_files(step)).await;
         let mut body = if ok && note.is_none() {
             out.capture.last(PASSED_STEP_TAIL)
         } else {
@@ -917,6 +920,17 @@ impl<'a> Executor<'a> {
                 }
                 Ok(out)
             }
+        }
+    }
+
+    /// Removes self-heal's own report files `rels` from the sandbox at `root` (and
+    /// from the container's copy), once read.
+    async fn remove_own_files(&self, root: &Path, rels: &[String]) {
+        for r in rels {
+            let _ = std::fs::remove_file(root.join(r));
+        }
+        if let Executor::Docker { container, .. } = self {
+            container.remove_files(rels).await;
         }
     }
 

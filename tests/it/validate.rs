@@ -1596,3 +1596,42 @@ async fn surefire_2_junit4_ids_from_the_log_are_the_tests_its_reports_name() {
         v.commands
     );
 }
+
+/// The scoped run's report (here node:test's TAP, kept in a file) is self-heal's,
+/// not the project's: the next command never sees it (a `prettier --check .` in
+/// the full command failed on `.self-heal-results.json`), and nothing is left.
+#[tokio::test]
+async fn the_scoped_runs_report_is_gone_before_the_full_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "package.json",
+        r#"{"scripts":{"test":"node --test"}}"#,
+    );
+    write(
+        root,
+        "test/a.test.js",
+        "const test = require('node:test');\ntest('adds', () => {});\n",
+    );
+    // Fails on any file of self-heal's in the project, as a formatter check would.
+    let full = "if ls -A | grep self-heal; then echo 'not ours'; exit 1; fi; node --test";
+    let plan = ValidationPlan {
+        failing_tests: vec!["adds".into()],
+        language: Some(Language::named("javascript")),
+        test_command: Some(full.into()),
+        ..ValidationPlan::default()
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert_eq!(v.commands.len(), 2, "{v:?}");
+    assert!(v.passed, "{}", v.output_tail);
+    let left: Vec<String> = fs::read_dir(root)
+        .expect("read_dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("self-heal"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
