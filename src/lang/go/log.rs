@@ -384,10 +384,16 @@ impl GoParser {
                 return;
             }
         }
-        if let Some(msg) = t.strip_prefix("panic: ") {
+        // A panic, or a crash of the runtime (`fatal error: stack overflow`, `concurrent
+        // map writes`, a deadlock): a goroutine dump follows either way.
+        let crash = t
+            .strip_prefix("panic: ")
+            .map(|m| ("panic", m))
+            .or_else(|| t.strip_prefix("fatal error: ").map(|m| ("fatal error", m)));
+        if let Some((what, msg)) = crash {
             // `[recovered]`, `[recovered, repanicked]` (Go 1.23+).
             let msg = msg.find(" [recovered").map_or(msg, |i| &msg[..i]);
-            let message = clip(&format!("panic: {msg}"));
+            let message = clip(&format!("{what}: {msg}"));
             let timeout = msg.starts_with("test timed out");
             let test = st.last_failed.clone().or_else(|| st.current.clone());
             match &test {
@@ -809,7 +815,7 @@ fn maybe_go_line(t: &str) -> bool {
     let lead = t.trim_start().as_bytes().first().copied().unwrap_or(b' ');
     matches!(
         lead,
-        b'#' | b'=' | b'-' | b'B' | b'o' | b'F' | b'p' | b'W' | b'D' | b'{'
+        b'#' | b'=' | b'-' | b'B' | b'o' | b'F' | b'f' | b'p' | b'W' | b'D' | b'{'
     ) || GO_LOC.find(t.as_bytes()).is_some()
 }
 
