@@ -1635,3 +1635,61 @@ async fn the_scoped_runs_report_is_gone_before_the_full_command() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// The scoped run starts vitest as the project's `test` script does: with its
+/// `--passWithNoTests`, a data module the file pattern matches
+/// (`test/cases.test.ts`, no suite in it) does not fail the run, and the fix
+/// passes (once rejected: `npx vitest run -t …` failed on "No test suite found").
+#[tokio::test]
+async fn a_vitest_scoped_run_keeps_the_projects_own_flags() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    let sample = "js-vitest";
+    crate::support::harness::copy_dir(&crate::support::harness::sample_dir(sample), root);
+    let pkg = fs::read_to_string(root.join("package.json")).expect("package.json");
+    let pkg = pkg.replace(
+        r#""test": "vitest run""#,
+        r#""test": "vitest run --passWithNoTests""#,
+    );
+    assert!(pkg.contains("--passWithNoTests"), "{pkg}");
+    write(root, "package.json", &pkg);
+    write(
+        root,
+        "test/cases.test.ts",
+        "export const cases = [[\"1h\", 60]];\n",
+    );
+    let expected = crate::results::expected(sample);
+    for e in expected["fix"].as_array().expect("fix") {
+        let p = root.join(e["path"].as_str().expect("path"));
+        let text = fs::read_to_string(&p).expect("read");
+        let (s, r) = (
+            e["search"].as_str().expect("search"),
+            e["replace"].as_str().expect("replace"),
+        );
+        fs::write(&p, text.replacen(s, r, 1)).expect("write");
+    }
+    crate::results::install_deps(sample, root);
+    let failing: Vec<String> = expected["failing_tests"]
+        .as_array()
+        .expect("failing_tests")
+        .iter()
+        .map(|t| t.as_str().expect("id").to_string())
+        .collect();
+    let plan = ValidationPlan {
+        failing_tests: failing,
+        language: Some(Language::named("javascript")),
+        test_command: Some("npm test".into()),
+        timeout: Duration::from_secs(300),
+        scope_only: true,
+        ..Default::default()
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{}", v.output_tail);
+    assert!(
+        v.commands[0].starts_with("npx vitest run --passWithNoTests "),
+        "{:?}",
+        v.commands
+    );
+}
