@@ -38,6 +38,9 @@ chromedriver --version
 
 if ! have node || ! have npm; then apt_install nodejs npm; fi
 if ! have mvn || ! have javac; then apt_install maven openjdk-17-jdk-headless; fi
+# Debian's Surefire 2.22 (in /usr/share/maven-repo): JUnit 4 ids in its 2.x form.
+[ -d /usr/share/maven-repo/org/apache/maven/plugins/maven-surefire-plugin/2.22.3 ] \
+  || apt_install libsurefire-java
 # Debian's Gradle 4.4 (patched to run on JDK 17): Gradle's own distribution is a
 # download that is not available here.
 have gradle || apt_install gradle

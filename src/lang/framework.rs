@@ -6,7 +6,7 @@
 //! and read text; running it (and removing [`ScopedCommand::stale`] first) is
 //! `validate`'s.
 
-use super::reports::{ReadError, TestRun};
+use super::reports::{ReadError, TestRun, Verdict};
 use std::sync::Arc;
 
 /// One language's test runner, as a project at hand runs it.
@@ -26,6 +26,13 @@ pub trait TestFramework: Send + Sync {
     /// one-module build); only where it is, not what it selects, is used.
     fn report_of(&self, _command: &str) -> Option<ScopedCommand> {
         None
+    }
+
+    /// Whether `ran`, an id in this framework's report, is a run of `wanted`, an id
+    /// from the analysis of a log: the two may write one test differently (JVM
+    /// ids, [`super::java::ids`]).
+    fn same_test(&self, wanted: &str, ran: &str) -> bool {
+        wanted == ran
     }
 
     /// Reads a report this framework's run left on stdout, in its output or in a file
@@ -79,6 +86,12 @@ pub fn scoped(framework: &dyn TestFramework, tests: &[String]) -> Option<ScopedC
         return None;
     }
     framework.scoped(&tests)
+}
+
+/// The verdict on `run`, meant to run `wanted`, with the ids compared as `framework`
+/// writes them.
+pub fn verdict(framework: &dyn TestFramework, run: &TestRun, wanted: &[String]) -> Verdict {
+    run.verdict_by(wanted, |w, r| framework.same_test(w, r))
 }
 
 /// Which lines of a run's output a framework reads its failing tests from.

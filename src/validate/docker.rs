@@ -274,6 +274,22 @@ impl Container {
         let _ = self.plumb(&["cp", &src, &dst]).await;
     }
 
+    /// Removes the files `rels` (under the container's checkout) that self-heal's
+    /// own steps left there, so the project's next command does not see them.
+    pub async fn remove_files(&self, rels: &[String]) {
+        if rels.is_empty() {
+            return;
+        }
+        let mut args = vec![
+            "exec".to_string(),
+            self.name.clone(),
+            "rm".into(),
+            "-f".into(),
+        ];
+        args.extend(rels.iter().map(|r| format!("{WORKDIR}/{r}")));
+        let _ = self.plumb(&args).await;
+    }
+
     /// Removes the container and its anonymous volumes.
     pub async fn remove(mut self) {
         let _ = plumbing(&self.docker, &["rm", "-f", "-v", &self.name], &self.env).await;

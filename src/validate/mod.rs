@@ -32,11 +32,15 @@ pub use report::{junit_reports, remove_stale_reports};
 pub use sandbox::Sandbox;
 pub use steps::DEFAULT_SHELL;
 
-use crate::lang::framework::{self, sh_quote, Framework, OutputLines, ResultsAt, ScopedCommand};
+use crate::lang::framework::{
+    self, sh_quote, Framework, OutputLines, ResultsAt, ScopedCommand, TestFramework,
+};
 use crate::lang::reports::{TestRun, Verdict};
 use crate::lang::{self, Language};
 use exec::{Exit, Outcome};
-use report::{read_full_report, read_report, remove_full_reports, FULL_OUTPUT, SCOPED_OUTPUT};
+use report::{
+    own_files, read_full_report, read_report, remove_full_reports, FULL_OUTPUT, SCOPED_OUTPUT,
+};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -525,7 +529,7 @@ async fn run_steps(
                     .expect("a scoped run has its framework");
                 let report = read_report(root, sc, framework);
                 if plan.scope_only {
-                    if let Some(reason) = found_nothing(&out, &report, wanted) {
+                    if let Some(reason) = found_nothing(&out, &report, wanted, framework) {
                         let section =
                             section(&step.command, &out.capture.text(), &out.exit, Some(&reason));
                         push_section(&mut v, section);
@@ -536,10 +540,11 @@ async fn run_steps(
                         });
                     }
                 }
-                judge_report(&out, &report, wanted)
+                judge_report(&out, &report, wanted, framework)
             }
             None => judge(step, &out, plan, root),
         };
+        executor.remove_own_files(root, &own_files(step)).await;
         let mut body = if ok && note.is_none() {
             out.capture.last(PASSED_STEP_TAIL)
         } else {
@@ -684,10 +689,10 @@ fn judge(
             let new: Vec<&String> = failed
                 .iter()
                 .filter(|f| {
-                    !plan
-                        .pre_existing_failures
-                        .iter()
-                        .any(|p| scope::same_test(f, p))
+                    !plan.pre_existing_failures.iter().any(|p| {
+                        scope::same_test(f, p)
+                            || step.framework.as_ref().is_some_and(|fw| fw.same_test(p, f))
+                    })
                 })
                 .collect();
             if new.is_empty() {
@@ -715,9 +720,10 @@ fn found_nothing(
     out: &Outcome,
     report: &Result<TestRun, String>,
     wanted: &[String],
+    framework: &dyn TestFramework,
 ) -> Option<String> {
     let Ok(run) = report else { return None };
-    match run.verdict(wanted) {
+    match framework::verdict(framework, run, wanted) {
         Verdict::RanNothing { errors } if errors.is_empty() && out.exit.success() => Some(format!(
             "the scoped run ran none of the failing tests ({}) on the unchanged code; check the test ids and the working directory",
             wanted.join(", ")
@@ -732,6 +738,7 @@ fn judge_report(
     out: &Outcome,
     report: &Result<TestRun, String>,
     wanted: &[String],
+    framework: &dyn TestFramework,
 ) -> (bool, Option<String>) {
     let run = match report {
         Ok(r) => r,
@@ -750,7 +757,7 @@ fn judge_report(
         }
         note
     };
-    match run.verdict(wanted) {
+    match framework::verdict(framework, run, wanted) {
         Verdict::Passed if out.exit.success() => (
             true,
             Some(format!(
@@ -913,6 +920,17 @@ impl<'a> Executor<'a> {
                 }
                 Ok(out)
             }
+        }
+    }
+
+    /// Removes self-heal's own report files `rels` from the sandbox at `root` (and
+    /// from the container's copy), once read.
+    async fn remove_own_files(&self, root: &Path, rels: &[String]) {
+        for r in rels {
+            let _ = std::fs::remove_file(root.join(r));
+        }
+        if let Executor::Docker { container, .. } = self {
+            container.remove_files(rels).await;
         }
     }
 

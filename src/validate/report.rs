@@ -29,6 +29,26 @@ pub fn remove_stale_reports(root: &Path, sc: &ScopedCommand) {
     }
 }
 
+/// The files a step's own report went to, relative to the sandbox: self-heal's,
+/// not the project's (Surefire's and Gradle's report directories are the build's),
+/// so they are removed once read and the project's next command never sees them
+/// (a `prettier --check .` would fail on a JSON report).
+pub(super) fn own_files(step: &PlannedStep) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut of = |sc: &ScopedCommand, output: &str| match &sc.results {
+        ResultsAt::File(f) => out.push(f.clone()),
+        ResultsAt::Stdout | ResultsAt::Output => out.push(output.to_string()),
+        ResultsAt::JUnitDirs(_) | ResultsAt::ExitCode => {}
+    };
+    if let Some((sc, _)) = &step.report {
+        of(sc, SCOPED_OUTPUT);
+    }
+    if let Some(sc) = &step.full {
+        of(sc, FULL_OUTPUT);
+    }
+    out
+}
+
 /// Before a full run: its earlier report, every module's included.
 pub(super) fn remove_full_reports(root: &Path, step: &PlannedStep) {
     let Some(sc) = &step.full else { return };

@@ -100,3 +100,33 @@ fn go_race_points_at_the_racing_line() {
         .is_some_and(|p| p.ends_with("race/race_test.go")));
     assert_eq!(f[0].line, Some(9));
 }
+
+/// Multi-line assertion messages kept whole: testify's `Error:` with its
+/// expected/actual and `Messages:`, qt's `error:`/`got:`/`want:` block (once an
+/// empty message). Real `go test` outputs (text, `-v`, `-json`) of testify 1.x and
+/// go-quicktest/qt on one failing function (`tests/it/data/go-messages`).
+#[test]
+fn testify_and_qt_messages_are_kept_whole() {
+    for form in ["text", "verbose", "json"] {
+        let p = crate::support::harness::manifest_dir()
+            .join(format!("tests/it/data/go-messages/testify-qt.{form}.txt"));
+        let text = std::fs::read_to_string(&p).expect("capture");
+        let f = go::parse(&text);
+        let msg = |test: &str| {
+            f.iter()
+                .find(|f| f.test.as_deref() == Some(test))
+                .map(|f| f.message.clone())
+                .unwrap_or_else(|| panic!("{form}: no {test} in {f:#?}"))
+        };
+        assert_eq!(
+            msg("example.com/calc.TestAddTestify"),
+            "Not equal: expected: 5 actual  : -1 (adding 2 and 3)",
+            "{form}"
+        );
+        assert_eq!(
+            msg("example.com/calc.TestAddQt"),
+            "values are not equal; got: int(-1); want: int(5)",
+            "{form}"
+        );
+    }
+}

@@ -1247,3 +1247,95 @@ mod tools {
         );
     }
 }
+
+/// A name used on the line of `with open(...) as output_file:` is not bound by it
+/// yet: the `as` target is never the suggestion (it was, and the validation failed).
+/// The diagnosis of a computed suggestion never claims to be CPython's: the log had none.
+#[test]
+fn a_name_bound_on_the_failing_line_or_later_is_not_a_candidate() {
+    let files = [
+        (
+            "report.py",
+            "def save(data, path):\n    with open(output_fil, \"w\") as output_file:\n        output_file.write(data)\n",
+        ),
+        (
+            "test_report.py",
+            "from report import save\n\n\ndef test_save(tmp_path):\n    save(\"x\", str(tmp_path / \"r.txt\"))\n",
+        ),
+    ];
+    let dir = project(&files);
+    let (passed, out) = pytest(dir.path());
+    assert!(!passed && out.contains("NameError"), "{out}");
+    assert!(!out.contains("Did you mean"), "{out}");
+    let failure = failure_from_pytest(dir.path(), &out, Some("test_report.py::test_save"));
+    let fixes = recipes::find(dir.path(), &analysis(vec![failure.clone()]));
+    assert!(
+        fixes.iter().all(|f| f
+            .edits
+            .iter()
+            .all(|e| !e.replace.contains("open(output_file"))),
+        "{fixes:#?}"
+    );
+
+    // A name bound on an earlier line is one; the diagnosis says whose suggestion it is.
+    let fix = heal(
+        &[
+            (
+                "report.py",
+                "def save(data, path):\n    output_path = path\n    with open(output_pth, \"w\") as output_file:\n        output_file.write(data)\n",
+            ),
+            (
+                "test_report.py",
+                "from report import save\n\n\ndef test_save(tmp_path):\n    save(\"x\", str(tmp_path / \"r.txt\"))\n",
+            ),
+        ],
+        "test_report.py::test_save",
+        "NameError",
+        "output_path",
+        "open(output_path",
+    );
+    assert!(!fix.diagnosis.contains("CPython"), "{}", fix.diagnosis);
+}
+
+/// `undefined: cnt` in a function whose local is `count`: the only name in the file
+/// one edit away is the type `int`, which is no value (the validation then failed
+/// with `int (type) is not an expression`). Real `go build` output on a tiny module.
+#[test]
+fn go_undefined_never_proposes_a_type() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(root.join("go.mod"), "module example.com/tally\n\ngo 1.22\n").unwrap();
+    std::fs::write(
+        root.join("tally.go"),
+        "package tally\n\n// Count counts the words longer than n.\n\
+         func Count(words []string, n int) int {\n\tcount := 0\n\tfor _, w := range words {\n\
+         \t\tif len(w) > n {\n\t\t\tcount++\n\t\t}\n\t}\n\treturn cnt\n}\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new("go")
+        .args(["build", "./..."])
+        .current_dir(root)
+        .output()
+        .expect("go on PATH (scripts/install-test-deps.sh checks it)");
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(log.contains("undefined: cnt"), "{log}");
+    let failures = self_heal::lang::go::log::parse(&log);
+    assert!(
+        failures
+            .iter()
+            .any(|f| f.message.contains("undefined: cnt")),
+        "{failures:#?}"
+    );
+    let analysis = Analysis {
+        language: Some(self_heal::lang::Language::named("go")),
+        failures,
+        ..Analysis::default()
+    };
+    let fixes = recipes::find(root, &analysis);
+    assert!(
+        fixes
+            .iter()
+            .all(|f| f.edits.iter().all(|e| !e.replace.contains("return int"))),
+        "{fixes:#?}"
+    );
+}

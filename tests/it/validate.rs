@@ -1515,3 +1515,181 @@ async fn gradle_full_run_tolerates_only_pre_existing_failures() {
     })
     .await;
 }
+
+/// Surefire 2.x (Debian's 2.22, from `/usr/share/maven-repo`, which
+/// scripts/install-test-deps.sh installs) with JUnit 4 names a failing test
+/// `method(pkg.Class)` in its log, its reports `pkg.Class#method`: the ids the
+/// analysis reads from the real log select the test, and the fixed code passes
+/// (once rejected as "the scoped run did not run: method(pkg.Class)").
+#[tokio::test]
+async fn surefire_2_junit4_ids_from_the_log_are_the_tests_its_reports_name() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    crate::support::harness::copy_dir(&crate::support::harness::sample_dir("java-junit4"), root);
+    let repo =
+        Path::new("/usr/share/maven-repo/org/apache/maven/plugins/maven-surefire-plugin/2.22.3");
+    assert!(
+        repo.is_dir(),
+        "{}: Debian's libsurefire-java is missing (scripts/install-test-deps.sh installs it)",
+        repo.display()
+    );
+    let pom = fs::read_to_string(root.join("pom.xml")).expect("pom");
+    let pom = pom
+        .replace(
+            "<artifactId>maven-surefire-plugin</artifactId>\n        <version>3.2.5</version>",
+            "<artifactId>maven-surefire-plugin</artifactId>\n        <version>2.22.3</version>",
+        )
+        .replace(
+            "<build>",
+            "<pluginRepositories><pluginRepository><id>debian</id>\
+             <url>file:///usr/share/maven-repo</url></pluginRepository></pluginRepositories>\n  <build>",
+        );
+    assert!(
+        pom.contains("2.22.3") && pom.contains("maven-repo"),
+        "{pom}"
+    );
+    write(root, "pom.xml", &pom);
+
+    let out = Command::new("mvn")
+        .args(["-B", "-ntp", "test"])
+        .current_dir(root)
+        .output()
+        .expect("mvn (scripts/install-test-deps.sh installs it)");
+    let log = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        log.contains("popReturnsTheLastPushedValue(com.example.BoundedStackTest)  Time elapsed"),
+        "not Surefire 2.x's console form:\n{log}"
+    );
+    let failing: Vec<String> = self_heal::lang::java::log::parse(&log)
+        .into_iter()
+        .filter_map(|f| f.test)
+        .collect();
+    assert_eq!(failing.len(), 1, "{failing:?}");
+
+    let policy = PathPolicy::new(&[], false).expect("policy");
+    let changes = plan_edits(
+        root,
+        &[Edit {
+            path: "src/main/java/com/example/BoundedStack.java".into(),
+            search: "return items[size--];".into(),
+            replace: "return items[--size];".into(),
+        }],
+        &policy,
+    )
+    .expect("plan");
+    write_changes(root, &changes).expect("write");
+    let plan = ValidationPlan {
+        failing_tests: failing.clone(),
+        language: Some(Language::named("java")),
+        test_command: Some("mvn -B -ntp test".into()),
+        timeout: Duration::from_secs(600),
+        scope_only: true,
+        ..Default::default()
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{failing:?}\n{}", v.output_tail);
+    assert!(
+        v.commands[0].contains("-Dtest=com.example.BoundedStackTest#popReturnsTheLastPushedValue"),
+        "{:?}",
+        v.commands
+    );
+}
+
+/// The scoped run's report (here node:test's TAP, kept in a file) is self-heal's,
+/// not the project's: the next command never sees it (a `prettier --check .` in
+/// the full command failed on `.self-heal-results.json`), and nothing is left.
+#[tokio::test]
+async fn the_scoped_runs_report_is_gone_before_the_full_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "package.json",
+        r#"{"scripts":{"test":"node --test"}}"#,
+    );
+    write(
+        root,
+        "test/a.test.js",
+        "const test = require('node:test');\ntest('adds', () => {});\n",
+    );
+    // Fails on any file of self-heal's in the project, as a formatter check would.
+    let full = "if ls -A | grep self-heal; then echo 'not ours'; exit 1; fi; node --test";
+    let plan = ValidationPlan {
+        failing_tests: vec!["adds".into()],
+        language: Some(Language::named("javascript")),
+        test_command: Some(full.into()),
+        ..ValidationPlan::default()
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert_eq!(v.commands.len(), 2, "{v:?}");
+    assert!(v.passed, "{}", v.output_tail);
+    let left: Vec<String> = fs::read_dir(root)
+        .expect("read_dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("self-heal"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// The scoped run starts vitest as the project's `test` script does: with its
+/// `--passWithNoTests`, a data module the file pattern matches
+/// (`test/cases.test.ts`, no suite in it) does not fail the run, and the fix
+/// passes (once rejected: `npx vitest run -t …` failed on "No test suite found").
+#[tokio::test]
+async fn a_vitest_scoped_run_keeps_the_projects_own_flags() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    let sample = "js-vitest";
+    crate::support::harness::copy_dir(&crate::support::harness::sample_dir(sample), root);
+    let pkg = fs::read_to_string(root.join("package.json")).expect("package.json");
+    let pkg = pkg.replace(
+        r#""test": "vitest run""#,
+        r#""test": "vitest run --passWithNoTests""#,
+    );
+    assert!(pkg.contains("--passWithNoTests"), "{pkg}");
+    write(root, "package.json", &pkg);
+    write(
+        root,
+        "test/cases.test.ts",
+        "export const cases = [[\"1h\", 60]];\n",
+    );
+    let expected = crate::results::expected(sample);
+    for e in expected["fix"].as_array().expect("fix") {
+        let p = root.join(e["path"].as_str().expect("path"));
+        let text = fs::read_to_string(&p).expect("read");
+        let (s, r) = (
+            e["search"].as_str().expect("search"),
+            e["replace"].as_str().expect("replace"),
+        );
+        fs::write(&p, text.replacen(s, r, 1)).expect("write");
+    }
+    crate::results::install_deps(sample, root);
+    let failing: Vec<String> = expected["failing_tests"]
+        .as_array()
+        .expect("failing_tests")
+        .iter()
+        .map(|t| t.as_str().expect("id").to_string())
+        .collect();
+    let plan = ValidationPlan {
+        failing_tests: failing,
+        language: Some(Language::named("javascript")),
+        test_command: Some("npm test".into()),
+        timeout: Duration::from_secs(300),
+        scope_only: true,
+        ..Default::default()
+    };
+    let v = validate(root, &plan, &Runner::Subprocess)
+        .await
+        .expect("validate");
+    assert!(v.passed, "{}", v.output_tail);
+    assert!(
+        v.commands[0].starts_with("npx vitest run --passWithNoTests "),
+        "{:?}",
+        v.commands
+    );
+}

@@ -153,6 +153,9 @@ struct Trace {
     found: bool,
 }
 
+/// [`PkgState::continuation`] inside a qt block: every value line is kept until `stack:`.
+const QT: u8 = u8::MAX;
+
 #[derive(Default)]
 struct PkgState {
     tests: HashMap<String, TestInfo>,
@@ -165,7 +168,9 @@ struct PkgState {
     /// The last line that isn't go test chatter: the reason for a package failure without tests.
     /// Reused buffer: noise lines are the common case and must not allocate.
     last_output: String,
-    /// testify prints `x_test.go:12: ` then the real message on `Error:` lines below.
+    /// testify prints `x_test.go:12: ` then the real message on `Error:` lines below
+    /// (qt on `error:`/`got:`/`want:` blocks): the test and how many detail lines are
+    /// still wanted, or [`QT`] inside a qt block.
     continuation: Option<(String, u8)>,
 }
 
@@ -384,10 +389,16 @@ impl GoParser {
                 return;
             }
         }
-        if let Some(msg) = t.strip_prefix("panic: ") {
+        // A panic, or a crash of the runtime (`fatal error: stack overflow`, `concurrent
+        // map writes`, a deadlock): a goroutine dump follows either way.
+        let crash = t
+            .strip_prefix("panic: ")
+            .map(|m| ("panic", m))
+            .or_else(|| t.strip_prefix("fatal error: ").map(|m| ("fatal error", m)));
+        if let Some((what, msg)) = crash {
             // `[recovered]`, `[recovered, repanicked]` (Go 1.23+).
             let msg = msg.find(" [recovered").map_or(msg, |i| &msg[..i]);
-            let message = clip(&format!("panic: {msg}"));
+            let message = clip(&format!("{what}: {msg}"));
             let timeout = msg.starts_with("test timed out");
             let test = st.last_failed.clone().or_else(|| st.current.clone());
             match &test {
@@ -477,6 +488,44 @@ impl GoParser {
         if let Some((name, left)) = st.continuation.take() {
             if let Some(info) = st.tests.get_mut(&name) {
                 let s = ts.trim();
+                // quicktest/qt: `error:`, `got:`, `want:` labels, each value indented
+                // below, then `stack:` (frames, not the message).
+                let label = s.len() > 1
+                    && s.ends_with(':')
+                    && s[..s.len() - 1]
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == ' ');
+                let so_far = info.message.as_deref().unwrap_or("");
+                if label && (s == "error:" || so_far.is_empty() || left == QT) {
+                    if s == "stack:" {
+                        return;
+                    }
+                    if s != "error:" {
+                        let m = format!("{so_far}; {s}");
+                        info.message = Some(clip(m.trim_start_matches("; ")));
+                    }
+                    info.strength = info.strength.max(1);
+                    st.continuation = Some((name, QT));
+                    return;
+                }
+                if left == QT {
+                    if !s.is_empty() {
+                        let m = if so_far.is_empty() || so_far.ends_with(':') {
+                            format!("{so_far} {s}")
+                        } else {
+                            format!("{so_far}\n{s}")
+                        };
+                        info.message = Some(clip(m.trim_start()));
+                    }
+                    st.continuation = Some((name, QT));
+                    return;
+                }
+                // testify's `Messages:` is the test's own words about the failure.
+                if let Some(m) = s.strip_prefix("Messages:") {
+                    let m = format!("{} ({})", so_far, m.trim());
+                    info.message = Some(clip(m.trim_start()));
+                    return;
+                }
                 if let Some(m) = s.strip_prefix("Error:") {
                     info.message = Some(clip(m));
                     info.strength = info.strength.max(1);
@@ -491,7 +540,11 @@ impl GoParser {
                     st.continuation = Some((name, left - 1));
                     return;
                 }
-                if left > 0 || s.starts_with("Error Trace:") || s.is_empty() {
+                if left > 0
+                    || s.starts_with("Error Trace:")
+                    || s.starts_with("Test:")
+                    || s.is_empty()
+                {
                     st.continuation = Some((name, left));
                 }
             }
@@ -809,7 +862,7 @@ fn maybe_go_line(t: &str) -> bool {
     let lead = t.trim_start().as_bytes().first().copied().unwrap_or(b' ');
     matches!(
         lead,
-        b'#' | b'=' | b'-' | b'B' | b'o' | b'F' | b'p' | b'W' | b'D' | b'{'
+        b'#' | b'=' | b'-' | b'B' | b'o' | b'F' | b'f' | b'p' | b'W' | b'D' | b'{'
     ) || GO_LOC.find(t.as_bytes()).is_some()
 }
 

@@ -3,6 +3,7 @@
 //! every module runs its tests; both read back from every module's JUnit XML
 //! ([`crate::lang::reports::junit`]).
 
+use super::ids;
 use crate::lang::framework::{
     base_or, insert_at, plain_words, ResultsAt, ScopedCommand, TestFramework,
 };
@@ -105,6 +106,10 @@ impl TestFramework for Maven {
     fn incomplete(&self, output: &str) -> Option<String> {
         outside_the_tests(output)
     }
+
+    fn same_test(&self, wanted: &str, ran: &str) -> bool {
+        ids::same_test(wanted, ran)
+    }
 }
 
 impl TestFramework for Gradle {
@@ -148,6 +153,10 @@ impl TestFramework for Gradle {
     fn incomplete(&self, output: &str) -> Option<String> {
         outside_the_tests(output)
     }
+
+    fn same_test(&self, wanted: &str, ran: &str) -> bool {
+        ids::same_test(wanted, ran)
+    }
 }
 
 /// A module or task that failed outside the tests (compilation) or was skipped:
@@ -161,19 +170,11 @@ fn outside_the_tests(output: &str) -> Option<String> {
     Some(format!("the build failed outside the tests: {l}"))
 }
 
-/// `pkg.Class#method` or `method(pkg.Class)` → (class, method).
+/// An id in any of its forms ([`super::ids`]) → (class, method) as `-Dtest` and
+/// `--tests` select them: no JUnit 5 `()` after the method.
 fn java_test(id: &str) -> (String, Option<String>) {
-    if let Some((m, rest)) = id.split_once('(') {
-        if let Some(c) = rest.strip_suffix(')') {
-            if !c.is_empty() {
-                return (c.to_string(), Some(m.to_string()));
-            }
-        }
-    }
-    match id.split_once('#') {
-        Some((c, m)) => (c.to_string(), Some(m.trim_end_matches("()").to_string())),
-        None => (id.to_string(), None),
-    }
+    let (class, method) = ids::split(id);
+    (class, method.map(|m| m.trim_end_matches("()").to_string()))
 }
 
 #[cfg(test)]

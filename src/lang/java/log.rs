@@ -325,7 +325,7 @@ impl Java {
                     let id = s[..i].trim().trim_end_matches("--").trim();
                     if !id.is_empty() && !id.contains(' ') {
                         let id = if id.ends_with(')') {
-                            id.to_string()
+                            super::ids::canonical(id)
                         } else {
                             dotted_to_hash(id)
                         };
@@ -591,7 +591,7 @@ impl Java {
             _ => (id, None),
         };
         let display = if id.ends_with(')') {
-            id.to_string()
+            super::ids::canonical(id)
         } else {
             dotted_to_hash(id)
         };
@@ -769,10 +769,7 @@ Tests run: 5, Failures: 1, Errors: 1, Skipped: 0
 ";
         let f = parse(log);
         let ids: Vec<_> = f.iter().filter_map(|f| f.test.as_deref()).collect();
-        assert_eq!(
-            ids,
-            vec!["shouldAdd(com.acme.CalcTest)", "CalcTest#divides"]
-        );
+        assert_eq!(ids, vec!["com.acme.CalcTest#shouldAdd", "CalcTest#divides"]);
         assert_eq!(f[1].message, "Arithmetic / by zero");
         assert_eq!(
             (f[1].file.as_deref(), f[1].line),

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod context;
+pub mod ids;
 pub mod log;
 
 use super::framework::Framework;

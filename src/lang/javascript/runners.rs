@@ -75,9 +75,22 @@ impl JsRunner {
                 .find(|(name, _)| dep(name))
                 .map(|(_, f)| f)
             })?;
+        // The scoped run starts as the project starts the runner: its config, its
+        // flags (`--passWithNoTests`, `--config`, `--project`), only the selection added.
+        let npm = command.is_none_or(|c| {
+            let w: Vec<&str> = c.split_whitespace().collect();
+            matches!(
+                w.as_slice(),
+                ["npm", "test"] | ["npm", "t"] | ["npm", "run", "test"]
+            )
+        });
+        let base = command
+            .filter(|_| !npm)
+            .and_then(|c| own_call(c, runner))
+            .or_else(|| script.filter(|_| npm).and_then(|s| own_call(s, runner)));
         Some(JsRunner {
             runner,
-            base: None,
+            base,
             script: script.map(str::to_string),
         })
     }
@@ -235,6 +248,53 @@ impl TestFramework for JsRunner {
     }
 }
 
+/// How `command` (the test script, or the full command) starts jest or vitest, as
+/// the start of a scoped run: one plain call of the runner (`vitest run
+/// --passWithNoTests`, `npx jest --ci -c jest.config.js`) with its own flags and
+/// files, less what would keep it from ending or from passing a scoped run
+/// (watch mode, coverage thresholds) and the reports self-heal adds; vitest gets
+/// `run`. None for anything else (a compound script, another runner): the
+/// runner's plain command is used.
+fn own_call(command: &str, runner: Runner) -> Option<Vec<String>> {
+    let name = match runner {
+        Runner::Jest => "jest",
+        Runner::Vitest => "vitest",
+        Runner::Mocha | Runner::NodeTest => return None,
+    };
+    let words = plain_words(command)?;
+    let at = words
+        .iter()
+        .position(|w| *w == name || w.ends_with(&format!("/{name}")))?;
+    if !(at == 0 || (at == 1 && words[0] == "npx")) {
+        return None;
+    }
+    // A script finds the runner in node_modules/.bin; a plain shell needs npx.
+    let mut argv: Vec<String> = if words[at] == name {
+        vec!["npx".into(), name.into()]
+    } else {
+        vec![words[at].clone()]
+    };
+    let mut rest = words[at + 1..].iter().peekable();
+    if runner == Runner::Vitest {
+        argv.push("run".into());
+        if rest
+            .peek()
+            .is_some_and(|w| matches!(w.as_str(), "run" | "watch" | "dev"))
+        {
+            rest.next();
+        }
+    }
+    let dropped = |w: &str| {
+        matches!(w, "--watch" | "-w" | "--watchAll" | "--json" | "--coverage")
+            || w.starts_with("--watch=")
+            || w.starts_with("--coverage.")
+            || w.starts_with("--coverage=")
+            || w.starts_with("--outputFile")
+    };
+    argv.extend(rest.filter(|w| !dropped(w)).cloned());
+    Some(argv)
+}
+
 /// The runner a command names (`npx vitest run`, `jest --ci`, `node --test`).
 fn named_runner(command: &str) -> Option<Runner> {
     let words: Vec<&str> = command
@@ -303,6 +363,29 @@ mod tests {
             scoped(Runner::NodeTest, &["s > t.x", "top"]),
             r"node --test --test-reporter=tap '--test-name-pattern=^(?:s )?t\.x$' '--test-name-pattern=^top$'"
         );
+    }
+
+    #[test]
+    fn the_scoped_run_starts_the_runner_as_the_project_does() {
+        let own = |c: &str, r| own_call(c, r).map(|w| w.join(" "));
+        assert_eq!(
+            own(
+                "vitest --passWithNoTests --config v.config.ts",
+                Runner::Vitest
+            )
+            .as_deref(),
+            Some("npx vitest run --passWithNoTests --config v.config.ts")
+        );
+        assert_eq!(
+            own("npx vitest watch --coverage src", Runner::Vitest).as_deref(),
+            Some("npx vitest run src")
+        );
+        assert_eq!(
+            own("node_modules/.bin/jest --ci --watchAll", Runner::Jest).as_deref(),
+            Some("node_modules/.bin/jest --ci")
+        );
+        assert_eq!(own("tsc && vitest run", Runner::Vitest), None);
+        assert_eq!(own("cross-env CI=1 jest", Runner::Jest), None);
     }
 
     #[test]

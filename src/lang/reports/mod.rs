@@ -88,8 +88,14 @@ impl TestRun {
         self.tests.iter().all(|t| t.outcome == Outcome::Skipped)
     }
 
-    /// Judges a run meant to run `wanted` (empty: any tests).
+    /// Judges a run meant to run `wanted` (empty: any tests), ids compared exactly.
     pub fn verdict(&self, wanted: &[String]) -> Verdict {
+        self.verdict_by(wanted, |w, r| w == r)
+    }
+
+    /// Judges a run meant to run `wanted`, `same(wanted, ran)` telling whether a
+    /// test that ran is a wanted one.
+    pub fn verdict_by(&self, wanted: &[String], same: impl Fn(&str, &str) -> bool) -> Verdict {
         if self.ran_nothing() {
             return Verdict::RanNothing {
                 errors: self.errors.clone(),
@@ -106,7 +112,7 @@ impl TestRun {
         let ran = self.ran();
         let missing: Vec<String> = wanted
             .iter()
-            .filter(|w| !ran.contains(&w.as_str()))
+            .filter(|w| !ran.iter().any(|r| same(w, r)))
             .cloned()
             .collect();
         if missing.is_empty() {

@@ -121,6 +121,9 @@ struct RustParser {
     /// Inside nextest's (0.9.100+) `  stdout ───` / `  stderr ───` block,
     /// whose captured output is indented by four spaces.
     nextest_block: bool,
+    /// The test target cargo runs now (`unittests src/lib.rs`, `tests/api.rs`),
+    /// from its `Running` line: what a crash that names no test killed.
+    running: Option<String>,
 }
 
 impl RustParser {
@@ -151,6 +154,14 @@ impl RustParser {
             }
         }
         if t.is_empty() {
+            return;
+        }
+        if let Some(target) = running_target(t) {
+            self.running = Some(target);
+            return;
+        }
+        if let Some(f) = self.crash(t) {
+            self.errors.push(f);
             return;
         }
         let first = t.as_bytes()[0];
@@ -270,6 +281,42 @@ impl RustParser {
             message: clip(&message),
             used: false,
         });
+    }
+
+    /// cargo's `process didn't exit successfully: `…` (signal: 11, SIGSEGV: …)`: the
+    /// test binary was killed before its summary, so it names no test; the failure
+    /// is the target that crashed, at its source file. The tests it did report
+    /// failing are still read.
+    fn crash(&mut self, t: &str) -> Option<Located> {
+        let s = t.trim_start();
+        let rest = s.strip_prefix("process didn't exit successfully: ")?;
+        let open = rest.rfind("(signal: ")?;
+        let signal = rest[open + 1..].trim_end_matches(')');
+        if !self.failed_tests.is_empty() {
+            self.flush_tests();
+        }
+        let target = self.running.take();
+        let file = target
+            .as_deref()
+            .and_then(|t| t.split_whitespace().last())
+            .filter(|f| f.ends_with(".rs"))
+            .map(str::to_string);
+        let what = match &target {
+            Some(t) => format!("the test binary of `{t}`"),
+            None => "a test binary".to_string(),
+        };
+        Some(Located {
+            failure: Failure {
+                kind: FailureKind::TestFailure,
+                tool: "cargo".into(),
+                file,
+                message: clip(&format!(
+                    "{what} was killed by a signal before it named a failing test ({signal})"
+                )),
+                ..Default::default()
+            },
+            column: None,
+        })
     }
 
     fn test_line(&mut self, t: &str) {
@@ -513,6 +560,16 @@ impl RustParser {
         out.truncate(MAX_FAILURES);
         out
     }
+}
+
+/// `unittests src/lib.rs` from cargo's `     Running unittests src/lib.rs (target/debug/deps/x-1a2b)`.
+fn running_target(t: &str) -> Option<String> {
+    let rest = t.trim_start().strip_prefix("Running ")?;
+    let target = match rest.rfind(" (") {
+        Some(i) if rest.ends_with(')') => &rest[..i],
+        _ => rest,
+    };
+    (target.ends_with(".rs")).then(|| target.to_string())
 }
 
 /// cargo's and rustc's closing lines repeat what the diagnostics above said.

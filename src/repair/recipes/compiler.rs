@@ -3,8 +3,9 @@
 //! and `go-undefined` (`undefined: x`, `but does have field x`). The wrong name comes
 //! from the message (for javac, the one name on the reported line that the file uses
 //! nowhere else); the right one is the compiler's own hint when it printed one, else the
-//! only name in the file one edit away (the Python recipe's rule, [`levenshtein`]). It
-//! is replaced on the reported line only.
+//! only name in the file one edit away (the Python recipe's rule, [`levenshtein`]) that
+//! is not a type (Go's predeclared and declared types: `undefined: cnt` is a value, and
+//! `int` no fix). It is replaced on the reported line only.
 
 use super::{levenshtein, named_files, tool, Recipe, RecipeFix, RecipeInput};
 use crate::repair::context::read_repo_file;
@@ -22,6 +23,52 @@ pub(super) struct Compiler {
     /// (wrong name, the compiler's own suggestion) from a message.
     parse: fn(&str) -> Parsed,
     keywords: &'static [&'static str],
+    /// The names in a file's text that are types, never the value an undefined
+    /// name stands for (Go's `int` is one edit from `cnt`, and no fix).
+    types: fn(&str) -> Vec<String>,
+}
+
+fn no_types(_: &str) -> Vec<String> {
+    Vec::new()
+}
+
+/// Go's predeclared types and the file's own `type X` declarations (`undefined: x`
+/// is a value in an expression: `go` reports an undefined type as `undefined: X` too,
+/// but then its right name is one of these and the compiler's context says so).
+fn go_types(text: &str) -> Vec<String> {
+    static T: OnceLock<Regex> = OnceLock::new();
+    const PREDECLARED: &[&str] = &[
+        "any",
+        "bool",
+        "byte",
+        "comparable",
+        "complex64",
+        "complex128",
+        "error",
+        "float32",
+        "float64",
+        "int",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "rune",
+        "string",
+        "uint",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "uintptr",
+    ];
+    let mut out: Vec<String> = PREDECLARED.iter().map(|s| s.to_string()).collect();
+    out.extend(
+        re(&T, r"(?m)^\s*(?:type\s+)?([A-Za-z_]\w*)\s+(?:struct|interface)\b|(?m)^\s*type\s+([A-Za-z_]\w*)")
+            .captures_iter(text)
+            .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+            .map(|m| m.as_str().to_string()),
+    );
+    out
 }
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
@@ -214,24 +261,28 @@ pub(super) static RUSTC: Compiler = Compiler {
     tools: &["rustc", "cargo", "cargo test"],
     parse: rustc,
     keywords: RUST_KW,
+    types: no_types,
 };
 pub(super) static TSC: Compiler = Compiler {
     name: "tsc-did-you-mean",
     tools: &["tsc"],
     parse: tsc,
     keywords: TS_KW,
+    types: no_types,
 };
 pub(super) static JAVAC: Compiler = Compiler {
     name: "javac-symbol",
     tools: &["javac", "maven", "gradle"],
     parse: javac,
     keywords: JAVA_KW,
+    types: no_types,
 };
 pub(super) static GO: Compiler = Compiler {
     name: "go-undefined",
     tools: &["go", "go vet", "go test"],
     parse: go,
     keywords: GO_KW,
+    types: go_types,
 };
 
 /// Identifier tokens of a line with their byte offsets, outside string literals and
@@ -327,6 +378,11 @@ impl Recipe for Compiler {
                 .flat_map(|l| idents(l))
                 .map(|(_, w)| w)
                 .collect();
+            let types = (self.types)(&text);
+            let all: Vec<&str> = all
+                .into_iter()
+                .filter(|n| !types.iter().any(|t| t == n))
+                .collect();
             let on_line = idents(line);
             let wrong = match wrong {
                 Some(w) => w,
@@ -356,7 +412,7 @@ impl Recipe for Compiler {
                 _ => match one_edit_away(&wrong, &all, self.keywords).as_slice() {
                     [one] => (
                         one.to_string(),
-                        "the only name in the file one edit away".to_string(),
+                        "the only name in the file one edit away that is not a type".to_string(),
                     ),
                     _ => continue,
                 },

@@ -236,14 +236,20 @@ fn diagnose(names: &Names, file: &str, line: usize, message: &str) -> Option<Fin
                     .or_else(|| by_list(&scope.builtins).map(|s| (s.name, "a builtin"))),
             };
             // The interpreter's own hint in the log wins; we describe it if we found it too.
-            let (suggestion, what) = match (hint, computed) {
-                (Some(h), Some((c, what))) if h != wrong && h == c => (h, what),
-                (Some(h), _) if h != wrong => (h, "named by CPython's own hint in the log"),
-                (_, Some(c)) => c,
+            let (suggestion, what, from_log) = match (hint, computed) {
+                (Some(h), Some((c, what))) if h != wrong && h == c => (h, what, true),
+                (Some(h), _) if h != wrong => (h, "named by CPython's own hint in the log", true),
+                (_, Some((c, what))) => (c, what, false),
                 _ => return None,
             };
             return Some(finding(
-                &src.rel, at, &wrong, suggestion, false, false, what,
+                &src.rel,
+                at,
+                &wrong,
+                (suggestion, from_log),
+                false,
+                false,
+                what,
             ));
         }
         Problem::ModuleAttr { module, .. } => {
@@ -268,17 +274,26 @@ fn diagnose(names: &Names, file: &str, line: usize, message: &str) -> Option<Fin
         }
     };
     // CPython's own hint (plain tracebacks) is taken unless the names we know contradict it.
-    let suggestion = match (hint, candidates) {
-        (Some(h), None) if h != wrong => h,
-        (Some(h), Some(c)) if h != wrong && c.contains(&h) => h,
-        (_, Some(c)) => levenshtein::suggest(&wrong, c.iter().map(String::as_str))?.name,
+    let (suggestion, from_log) = match (hint, candidates) {
+        (Some(h), None) if h != wrong => (h, true),
+        (Some(h), Some(c)) if h != wrong && c.contains(&h) => (h, true),
+        (_, Some(c)) => (
+            levenshtein::suggest(&wrong, c.iter().map(String::as_str))?.name,
+            false,
+        ),
         (_, None) => return None,
     };
     if suggestion == wrong {
         return None;
     }
     Some(finding(
-        &src.rel, at, &wrong, suggestion, attribute, import, &what,
+        &src.rel,
+        at,
+        &wrong,
+        (suggestion, from_log),
+        attribute,
+        import,
+        &what,
     ))
 }
 
@@ -286,7 +301,8 @@ fn finding(
     rel: &str,
     at: usize,
     wrong: &str,
-    suggestion: String,
+    // The name, and whether it is CPython's own hint in the log.
+    (suggestion, from_log): (String, bool),
     attribute: bool,
     import: bool,
     what: &str,
@@ -304,14 +320,20 @@ fn finding(
     } else {
         "NameError"
     };
+    // Only a hint the log printed is CPython's; a computed one is ours, said as such.
+    let whose = if from_log {
+        "CPython's own suggestion in the log"
+    } else {
+        "the closest name bound there"
+    };
     let diagnosis = if suggestion.starts_with("self.") {
         format!(
-            "{error} at {rel}:{}: `{wrong}` is not defined there, but {what}; the name should be `{suggestion}` (the suggestion CPython would make).",
+            "{error} at {rel}:{}: `{wrong}` is not defined there, but {what}; the name should be `{suggestion}` ({whose}).",
             at + 1
         )
     } else {
         format!(
-            "{error} at {rel}:{}: `{wrong}` does not exist there; `{suggestion}` ({what}) is {away} away and the closest match (the suggestion CPython would make).",
+            "{error} at {rel}:{}: `{wrong}` does not exist there; `{suggestion}` ({what}) is {away} away ({whose}).",
             at + 1
         )
     };

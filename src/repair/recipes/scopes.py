@@ -181,11 +181,13 @@ def scope(path, line):
     module_bound = bindings(tree.body)
     result = {"locals": [], "self_attrs": None, "module_level": not scopes}
     # CPython searches the code object's local variable names (co_varnames: parameters,
-    # then every name the function binds, wherever), not what happens to be bound now.
-    # Module and class bodies have none.
+    # then every name the function binds, wherever), but a name bound at LINE or after
+    # (`with open(p) as out:` on the failing line itself) holds no value there: only
+    # parameters and names bound on earlier lines are candidates. Module and class
+    # bodies have none.
     if scopes and isinstance(scopes[-1], (ast.FunctionDef, ast.AsyncFunctionDef)):
         fn = scopes[-1]
-        result["locals"] = dedup(params(fn) + [n for n, _ in bindings(fn.body)])
+        result["locals"] = dedup(params(fn) + [n for n, l in bindings(fn.body) if l < line])
         p = params(fn)
         if p and p[0] == "self" and len(scopes) >= 2 and isinstance(scopes[-2], ast.ClassDef):
             result["self_attrs"] = instance_dir(tree, scopes[-2])
