@@ -27,6 +27,7 @@ pub mod run;
 pub mod secrets;
 pub mod settings;
 pub mod style;
+pub mod syntax;
 pub mod types;
 pub mod validate;
 
