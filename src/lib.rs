@@ -17,6 +17,7 @@ pub mod git;
 pub mod github;
 pub mod http;
 pub mod llm;
+pub mod localize;
 pub mod logs;
 pub mod pipeline;
 pub mod progress;
