@@ -10,6 +10,7 @@ pub mod approve;
 pub mod check;
 pub mod config;
 pub mod console;
+pub mod coverage;
 pub mod demo;
 pub mod ecosystem;
 pub mod fsutil;
