@@ -11,6 +11,7 @@ mod approve_browser;
 mod check;
 mod cli;
 mod context;
+mod coverage;
 mod diagnostics;
 mod docker_validation;
 mod edits;
