@@ -7,12 +7,12 @@
 # proposes no edits otherwise (scripts/bench/fake_llm.py --needles); a retry sample
 # answers its first request with `localization.first_reply`. Validation is real.
 #
-# Columns: buggy lines in request 1 (yes/no); the rank of the buggy function in the
-# report's `localization` suspects (`-` while the report has none); prompt tokens of
-# request 1 (characters / 4 of what was sent); requests until fixed (`-` and the
-# status when not fixed); coverage overhead (the report's coverage time over its
-# scoped test run, `-` while the report has no coverage timing). A summary row ends
-# the table.
+# Columns: the sample's shape (`localization.kind`); buggy lines in request 1
+# (yes/no); the rank of the buggy function in the report's `localization` suspects
+# (`-` while the report has none); prompt tokens of request 1 (characters / 4 of
+# what was sent); requests until fixed (`-` and the status when not fixed); coverage
+# overhead (the report's coverage time over its scoped test run, `-` while the
+# report has no coverage timing). Summary rows end the table.
 #
 #   scripts/bench-localization.sh                 release build, every sample
 #   BIN=target/debug/self-heal scripts/bench-localization.sh py-ini-long-module ...
@@ -124,7 +124,7 @@ def coverage():
 
 status = r.get("status", "error")
 requests = str(r["llm"]["requests"]) if status == "fixed" else f"- ({status})"
-shape = loc.get("shape", "").split(":")[0].split(";")[0][:60] or "-"
+shape = loc.get("kind") or "-"
 print("\t".join([kind, name, eco, shape, carried, rank(), tokens, requests, coverage(), status,
                  str(r["llm"].get("requests", 0))]))
 PY

@@ -38,8 +38,8 @@ fn request_text(r: &RecordedRequest) -> String {
         .join("\n")
 }
 
-/// What a request carried, for a failure message: its size and the sample's
-/// files whose path it names.
+/// What a request carried, for a failure message: its size and the sample's files
+/// whose path it mentions (as a file it shows, or in the log excerpt).
 fn carried(text: &str, tree: &BTreeMap<PathBuf, Vec<u8>>) -> String {
     let named: Vec<String> = tree
         .keys()
@@ -47,7 +47,7 @@ fn carried(text: &str, tree: &BTreeMap<PathBuf, Vec<u8>>) -> String {
         .filter(|p| !p.starts_with(".git") && p != "ci.log" && p != "expected.json")
         .filter(|p| text.contains(p.as_str()))
         .collect();
-    format!("{} characters naming {named:?}", text.len())
+    format!("{} characters mentioning {named:?}", text.len())
 }
 
 /// Lines of the sample's source files (long enough to be unambiguous) that
