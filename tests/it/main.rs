@@ -20,6 +20,7 @@ mod github;
 mod go_test;
 mod hostile;
 mod llm;
+mod localization;
 mod logs;
 mod recipes;
 mod repair;
