@@ -3,8 +3,9 @@
 //! them: the function the fix changes must come first or next to the raise.
 
 use super::*;
+use crate::lang::grammar_for as for_path;
 use crate::localize::{self, Coverage, Evidence, FailingTest, SourceFile, TestRun};
-use crate::syntax::{for_path, ParsedFile};
+use crate::syntax::ParsedFile;
 use std::path::Path;
 
 fn data(rel: &str) -> String {

@@ -1,6 +1,8 @@
 //! JavaScript and TypeScript: npm projects, jest.
 
 pub mod context;
+pub mod grammar;
+pub mod grammar_typescript;
 pub mod jest_json;
 pub mod log;
 pub mod runners;
@@ -72,6 +74,14 @@ impl Lang for JavaScript {
 
     fn docker_image(&self) -> &'static str {
         "node:20"
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[
+            &grammar::JavaScript,
+            &grammar_typescript::TypeScript,
+            &grammar_typescript::Tsx,
+        ]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {

@@ -1,6 +1,7 @@
 //! Python: pytest (and unittest ids), pyproject/setup.cfg/tox projects.
 
 pub mod context;
+pub mod grammar;
 pub mod log;
 pub mod pytest;
 
@@ -109,6 +110,10 @@ impl Lang for Python {
 
     fn docker_image(&self) -> &'static str {
         "python:3.11"
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[&grammar::Python]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {
