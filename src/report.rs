@@ -135,6 +135,9 @@ pub struct Report {
     /// What changed since the last green run (or `since`) in the implicated files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_since: Option<crate::analyze::changes::ChangedSince>,
+    /// The suspect functions, ranked, with the evidence for each (issue 19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub localization: Option<crate::localize::Localization>,
 }
 
 impl Report {

@@ -70,6 +70,8 @@ pub struct FunctionInfo {
     pub decorators: Vec<String>,
     /// Names it calls.
     pub calls: Vec<String>,
+    /// Its signature as written (whitespace collapsed): the types it takes.
+    pub signature: String,
 }
 
 /// A file whose functions may be suspects.
@@ -79,6 +81,8 @@ pub struct SourceFile {
     /// A test file (its functions are suspects only as failing tests or fixtures).
     pub is_test: bool,
     pub functions: Vec<FunctionInfo>,
+    /// Names of the types (classes, structs, interfaces) it defines.
+    pub types: Vec<String>,
     /// The file's text, searched for the literals a failure message quotes; empty
     /// when not searched.
     pub text: String,
@@ -141,12 +145,14 @@ impl SourceFile {
                 def_line: f.def_line,
                 decorators: f.decorators.clone(),
                 calls: parsed.calls_in(i).into_iter().map(|c| c.name).collect(),
+                signature: f.signature.clone(),
             })
             .collect();
         SourceFile {
             path: path.to_string(),
             is_test,
             functions,
+            types: parsed.containers.iter().map(|c| c.name.clone()).collect(),
             text: parsed.text().to_string(),
         }
     }

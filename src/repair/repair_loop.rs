@@ -3,6 +3,8 @@
 
 use super::context::{self, RepairContext};
 use super::edits::{self, Edit, FileChange};
+use super::evidence;
+use super::focus::Focus;
 use super::policy::PathPolicy;
 use super::recipes;
 use crate::analyze::Analysis;
@@ -56,6 +58,8 @@ pub struct LoopOutcome {
     pub fix: Option<ValidatedFix>,
     pub llm: LlmStats,
     pub timings: Timings,
+    /// The ranked suspects the model was shown (None when no model was asked).
+    pub localization: Option<crate::localize::Localization>,
 }
 
 /// Progress for a human: steps, and the output of the commands that prove a fix
@@ -72,6 +76,7 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         fix: None,
         llm: LlmStats::default(),
         timings: Timings::default(),
+        localization: None,
     };
 
     if !input.skip_baseline && *input.runner != Runner::None {
@@ -148,7 +153,26 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         return out;
     };
 
-    let ctx = context::gather(input.workdir, input.analysis, input.context_budget_chars);
+    // Execution evidence: the coverage runners (`lang/<name>/coverage.rs`) hand the
+    // failing and passing tests' lines in here; without them the ranking is static.
+    let coverage: Option<crate::localize::Coverage> = None;
+    let (workspace, evidence) = evidence::gather(input.workdir, input.analysis, &[], coverage);
+    let localization = crate::localize::localize(&evidence);
+    let mut focus = Focus::new(&workspace, &localization);
+    // Nothing ranked (no grammar for the project's files, no test found): the files the
+    // failures name, as before.
+    let fallback = focus
+        .is_empty()
+        .then(|| context::gather(input.workdir, input.analysis, input.context_budget_chars));
+    if !focus.is_empty() {
+        out.localization = Some(localization.clone());
+    }
+    let instructions = match &fallback {
+        Some(ctx) => ctx.instructions.clone(),
+        None => context::instructions(input.workdir),
+    };
+    let mut needs: Vec<String> = Vec::new();
+    let mut sent: std::collections::HashSet<(String, String)> = Default::default();
     let mut previous: Vec<PreviousAttempt> = out
         .attempts
         .iter()
@@ -170,11 +194,25 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
                 input.max_attempts
             ),
         );
+        let ctx = match &fallback {
+            Some(ctx) => ctx.clone(),
+            None => RepairContext {
+                files: focus.files(llm_n, &needs, input.context_budget_chars),
+                instructions: instructions.clone(),
+            },
+        };
         let prompt = llm::build_prompt(input.templates, &prompt_input(input, &ctx, &previous));
         let prompt = llm::Prompt {
             system: input.secrets.mask(&prompt.system),
             user: input.secrets.mask(&prompt.user),
         };
+        // The same request again would get the same answer: stop instead.
+        if !sent.insert((prompt.system.clone(), prompt.user.clone())) {
+            out.reason =
+                "no new evidence for another attempt: the next request would repeat the last"
+                    .into();
+            return out;
+        }
         out.llm.requests += 1;
         let started = Instant::now();
         let completion = llm_client.complete(&prompt).await;
@@ -204,6 +242,7 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
             }
         };
         add_usage(&mut out.llm, reply.usage);
+        needs = reply.need.clone();
         let started = Instant::now();
         let (attempt, tried) = with_output(
             progress,
