@@ -28,7 +28,11 @@ const BUILDS: f64 = 0.2;
 const REACHED: f64 = 0.12;
 /// Calls followed from the failing tests and the frames (the bug is often 2–3 calls
 /// from the assertion or the raise: a tokenizer, a value class, a grammar table).
-const MAX_HOPS: u32 = 3;
+const MAX_HOPS: u32 = 4;
+/// Functions shorter than this many lines weigh less when only reached (accessors).
+const ACCESSOR_LINES: u32 = 8;
+/// Reached by every failing test (of two or more): this much, less for fewer.
+const SHARED: f64 = 0.2;
 /// A called name defined more often than this is too common to follow (`get`, `new`).
 const MAX_FANOUT: usize = 6;
 /// Lines of one clue listed at most.
@@ -72,7 +76,13 @@ pub enum Clue {
     /// It builds a value of the type `name`, which the failure prints.
     Builds { name: String },
     /// `hops` calls away from a failing test or a function on the stack, through `via`.
-    Reached { via: String, hops: u32 },
+    Reached {
+        via: String,
+        hops: u32,
+        /// How many failing tests reach it (when two or more failed).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        by_tests: u32,
+    },
     /// It is a failing test.
     FailingTest { test: String },
     /// A fixture, hook or helper of a failing test.
@@ -137,8 +147,16 @@ impl Suspect {
                 Clue::NamedInFailure { name } => format!("named in the failure ({name})"),
                 Clue::CalledByTest { test } => format!("called by the failing test {test}"),
                 Clue::Builds { name } => format!("builds the {name} the failure prints"),
-                Clue::Reached { via, hops } => {
-                    format!("{hops} call{} away through {via}", if *hops == 1 { "" } else { "s" })
+                Clue::Reached { via, hops, by_tests } => {
+                    let tests = if *by_tests > 1 {
+                        format!(", reached by {by_tests} failing tests")
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "{hops} call{} away through {via}{tests}",
+                        if *hops == 1 { "" } else { "s" }
+                    )
                 }
                 Clue::FailingTest { test } => format!("the failing test {test}"),
                 Clue::Fixture => "a fixture or helper the failing test ran".to_string(),
@@ -177,6 +195,11 @@ struct Acc {
     named: Option<String>,
     called_by: Option<String>,
     reached: Option<(String, u32)>,
+    /// The share of the failing tests whose calls reach it (with two or more).
+    shared: f64,
+    by_tests: u32,
+    /// Reaching a one-line accessor says less than reaching a function with logic.
+    size_weight: f64,
     builds: Option<String>,
     failing_test: Option<String>,
 }
@@ -203,9 +226,12 @@ impl Acc {
             }
             + if self.builds.is_some() { BUILDS } else { 0.0 }
             + match &self.reached {
-                Some((_, hops)) if self.called_by.is_none() => REACHED / f64::from(*hops),
+                Some((_, hops)) if self.called_by.is_none() => {
+                    REACHED / f64::from(*hops) * self.size_weight
+                }
                 _ => 0.0,
             }
+            + SHARED * self.shared
     }
 
     fn has_clue(&self) -> bool {
@@ -381,27 +407,40 @@ pub fn localize(e: &Evidence) -> Localization {
         .collect();
     // And the project's own types the functions on the stack take: the raise is often
     // not the bug, the value it was handed was built wrong (`_call_filter(f: Filter)`).
-    let project_types: BTreeSet<&str> = e
+    let project_types: BTreeMap<&str, &str> = e
         .files
         .iter()
         .filter(|f| !f.is_test)
-        .flat_map(|f| f.types.iter().map(String::as_str))
+        .flat_map(|f| f.types.iter().map(|t| (t.name.as_str(), t.fields.as_str())))
         .collect();
+    let is_value_type = |word: &str| {
+        project_types.contains_key(word)
+            && word.chars().next().is_some_and(char::is_uppercase)
+            && !word.ends_with("Error")
+            && !word.ends_with("Exception")
+    };
+    let mut handed: BTreeSet<&str> = BTreeSet::new();
     for &(fi, gi) in &frame_fns {
         if e.files[fi].is_test {
             continue;
         }
         let sig = &e.files[fi].functions[gi].signature;
         for word in sig.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-            if project_types.contains(word)
-                && word.chars().next().is_some_and(char::is_uppercase)
-                && !word.ends_with("Error")
-                && !word.ends_with("Exception")
-            {
-                value_types.insert(word);
+            if is_value_type(word) {
+                handed.insert(word);
             }
         }
     }
+    // And the types those values hold (an entry's lines hold amounts): one level.
+    for t in handed.clone() {
+        let fields = project_types.get(t).copied().unwrap_or("");
+        for word in fields.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            if is_value_type(word) {
+                handed.insert(word);
+            }
+        }
+    }
+    value_types.extend(handed);
     for (fi, file) in e.files.iter().enumerate() {
         if file.is_test {
             continue;
@@ -460,10 +499,13 @@ pub fn localize(e: &Evidence) -> Localization {
     }
 }
 
-/// Follows calls by name from the failing tests and the functions on the stack, up to
-/// [`MAX_HOPS`] calls away: what they call is suspect too, less with each call. A call
-/// to a type reaches its constructors (`Lexer(...)` → `Lexer.__init__`). Test helpers
-/// are walked through but weighed only as they are otherwise.
+/// Follows calls by name from each failing test (and from the functions on the
+/// stack), up to [`MAX_HOPS`] calls away: what they call is suspect too, less with each
+/// call, more when every failing test reaches it (a static spectrum: with several
+/// failing tests, the code they share is where they fail together). A call to a type
+/// reaches its constructors (`Lexer(...)` → `Lexer.__init__`); sorting reaches the
+/// comparison methods, equality assertions the equality methods. Test helpers are
+/// walked through but weighed only as they are otherwise.
 fn reach(e: &Evidence, frame_fns: &[(usize, usize)], accs: &mut BTreeMap<(usize, usize), Acc>) {
     let mut by_name: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (fi, file) in e.files.iter().enumerate() {
@@ -474,38 +516,57 @@ fn reach(e: &Evidence, frame_fns: &[(usize, usize)], accs: &mut BTreeMap<(usize,
             }
         }
     }
-    let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut frontier: Vec<(usize, usize)> = accs
+    let callees = |caller: (usize, usize)| -> Vec<(usize, usize)> {
+        let file = &e.files[caller.0];
+        let f = &file.functions[caller.1];
+        let mut names: Vec<&str> = f.calls.iter().map(String::as_str).collect();
+        names.extend(implicit_calls(&f.calls));
+        // What the module runs as it loads (a table built by a `const fn`, a compiled
+        // pattern) is run for any of its functions.
+        names.extend(file.top_level_calls.iter().map(String::as_str));
+        let mut out = Vec::new();
+        for call in names {
+            let Some(targets) = by_name.get(call) else {
+                continue;
+            };
+            // Prefer definitions in the code under test; too many means too common.
+            let code: Vec<(usize, usize)> = targets
+                .iter()
+                .copied()
+                .filter(|&(tf, _)| !e.files[tf].is_test)
+                .collect();
+            let pick = if code.is_empty() {
+                targets.clone()
+            } else {
+                code
+            };
+            if pick.len() <= MAX_FANOUT {
+                out.extend(pick);
+            }
+        }
+        out
+    };
+    // Each seed group: one failing test, or all the frames together.
+    let mut groups: Vec<Vec<(usize, usize)>> = accs
         .iter()
         .filter(|(_, a)| a.failing_test.is_some())
-        .map(|(k, _)| *k)
+        .map(|(k, _)| vec![*k])
         .collect();
-    // A frame's callees are one call away, as a test's are.
-    frontier.extend(frame_fns.iter().copied());
-    seen.extend(frontier.iter().copied());
-    for hops in 1..=MAX_HOPS {
-        let mut next = Vec::new();
-        for &(fi, gi) in &frontier {
-            let caller = &e.files[fi].functions[gi];
-            for call in &caller.calls {
-                let Some(targets) = by_name.get(call.as_str()) else {
-                    continue;
-                };
-                // Prefer definitions in the code under test; too many means too common.
-                let code: Vec<(usize, usize)> = targets
-                    .iter()
-                    .copied()
-                    .filter(|&(tf, _)| !e.files[tf].is_test)
-                    .collect();
-                let pick = if code.is_empty() {
-                    targets.clone()
-                } else {
-                    code
-                };
-                if pick.len() > MAX_FANOUT {
-                    continue;
-                }
-                for t in pick {
+    let tests = groups.len();
+    if !frame_fns.is_empty() {
+        groups.push(frame_fns.to_vec());
+    }
+    // Per function: the fewest calls away, through whom, and how many tests reach it.
+    let mut found: BTreeMap<(usize, usize), (u32, String, u32)> = BTreeMap::new();
+    for (gi, seeds) in groups.iter().enumerate() {
+        let is_test_group = gi < tests;
+        let mut seen: BTreeSet<(usize, usize)> = seeds.iter().copied().collect();
+        let mut frontier = seeds.clone();
+        for hops in 1..=MAX_HOPS {
+            let mut next = Vec::new();
+            for &caller in &frontier {
+                let via = &e.files[caller.0].functions[caller.1].qualified;
+                for t in callees(caller) {
                     if !seen.insert(t) {
                         continue;
                     }
@@ -513,15 +574,79 @@ fn reach(e: &Evidence, frame_fns: &[(usize, usize)], accs: &mut BTreeMap<(usize,
                     if e.files[t.0].is_test {
                         continue;
                     }
-                    let acc = accs.entry(t).or_default();
-                    if acc.reached.is_none() {
-                        acc.reached = Some((caller.qualified.clone(), hops));
+                    let entry = found.entry(t).or_insert((hops, via.clone(), 0));
+                    if hops < entry.0 {
+                        entry.0 = hops;
+                        entry.1 = via.clone();
+                    }
+                    if is_test_group {
+                        entry.2 += 1;
                     }
                 }
             }
+            frontier = next;
         }
-        frontier = next;
     }
+    for (t, (hops, via, by_tests)) in found {
+        let f = &e.files[t.0].functions[t.1];
+        let body = f.end_line.saturating_sub(f.def_line) + 1;
+        let acc = accs.entry(t).or_default();
+        acc.reached = Some((via, hops));
+        acc.size_weight = (f64::from(body) / f64::from(ACCESSOR_LINES)).min(1.0);
+        if tests > 1 {
+            acc.shared = f64::from(by_tests) / tests as f64;
+            acc.by_tests = by_tests;
+        }
+    }
+}
+
+/// Methods a call reaches without naming them: sorting compares, an equality
+/// assertion compares for equality.
+fn implicit_calls(calls: &[String]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let has = |names: &[&str]| calls.iter().any(|c| names.contains(&c.as_str()));
+    if has(&[
+        "sort",
+        "sorted",
+        "sort_by",
+        "sort_unstable",
+        "Sort",
+        "Stable",
+        "Slice",
+        "min",
+        "max",
+        "binarySearch",
+        "TreeSet",
+        "TreeMap",
+        "PriorityQueue",
+        "heappush",
+    ]) {
+        out.extend([
+            "compareTo",
+            "compare",
+            "__lt__",
+            "__gt__",
+            "__le__",
+            "cmp",
+            "partial_cmp",
+            "Less",
+        ]);
+    }
+    if has(&[
+        "assertEquals",
+        "assertEqual",
+        "assert_eq",
+        "assertThat",
+        "toEqual",
+        "deepEqual",
+        "deepStrictEqual",
+        "Equal",
+        "DeepEqual",
+        "equal",
+    ]) {
+        out.extend(["equals", "__eq__", "eq", "Equal"]);
+    }
+    out
 }
 
 /// The type a constructor builds (`Lexer` of `Lexer.__init__`, `Money::new`, Java's
@@ -570,7 +695,13 @@ fn words(s: &str) -> BTreeSet<String> {
     if cur.len() >= 4 && cur != "test" {
         out.insert(cur);
     }
-    out
+    // `breaks` and `break`, `pieces` and `piece`: one word.
+    out.into_iter()
+        .map(|w| match w.strip_suffix('s') {
+            Some(stem) if stem.len() >= 4 && !stem.ends_with('s') => stem.to_string(),
+            _ => w,
+        })
+        .collect()
 }
 
 fn failed(s: &Suspect) -> u32 {
@@ -643,6 +774,7 @@ fn suspect(file: &SourceFile, f: &FunctionInfo, a: Acc, s: &Option<Spectrum>) ->
         evidence.push(Clue::Reached {
             via: via.clone(),
             hops: *hops,
+            by_tests: a.by_tests,
         });
     }
     Some(Suspect {
@@ -656,6 +788,10 @@ fn suspect(file: &SourceFile, f: &FunctionInfo, a: Acc, s: &Option<Spectrum>) ->
         test_code: file.is_test,
         evidence,
     })
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn round(x: f64) -> f64 {

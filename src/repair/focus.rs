@@ -14,8 +14,10 @@ use super::evidence::{Parsed, Workspace};
 use crate::localize::{Clue, Localization, Suspect};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Suspects (code under test) a first request carries at most.
+/// Suspects (code under test) a first request carries: at least this many (budget
+/// allowing), and more while a third of the budget is left, up to the most.
 const FIRST_SUSPECTS: usize = 8;
+const MOST_SUSPECTS: usize = 20;
 /// New suspects a retry carries at most.
 const NEXT_SUSPECTS: usize = 6;
 /// Top suspects whose callers a retry shows.
@@ -231,6 +233,20 @@ impl<'a> Focus<'a> {
         }
         for s in &chosen {
             self.add_function(&mut sel, s, false);
+        }
+        if attempt == 1 {
+            for s in code
+                .iter()
+                .skip(FIRST_SUSPECTS)
+                .take(MOST_SUSPECTS - FIRST_SUSPECTS)
+            {
+                if sel.left < budget / 3 {
+                    break;
+                }
+                if self.add_function(&mut sel, s, false) {
+                    chosen.push(s);
+                }
+            }
         }
         for s in later_tests.iter().chain(fixtures.iter()) {
             self.add_function(&mut sel, s, true);
