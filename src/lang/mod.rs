@@ -18,6 +18,7 @@ pub mod javascript;
 pub mod project;
 pub mod python;
 pub mod reports;
+pub mod roots;
 pub mod ruby;
 pub mod rust;
 
@@ -214,6 +215,12 @@ pub trait Lang: Sync {
     /// How to gather the source a fix needs: where a test id's test is, what a file
     /// leads to (its `context.rs`).
     fn context(&self) -> &'static dyn context::SourceContext;
+
+    /// Where the project's code and tests are, as its build files say (`roots.rs`);
+    /// empty when they say nothing.
+    fn source_roots(&self, _repo: &dyn context::RepoView) -> roots::SourceRoots {
+        roots::SourceRoots::default()
+    }
 
     /// Its tree-sitter grammars (`grammar.rs`), which `syntax` parses its files with:
     /// functions, classes, imports and calls for localization and the context.

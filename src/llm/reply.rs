@@ -283,4 +283,18 @@ mod tests {
         let content = "{".repeat(200_000);
         assert!(parse_reply(&content).is_err());
     }
+
+    #[test]
+    fn need_is_optional_and_only_strings_count() {
+        let content = r#"{"diagnosis":"d","edits":[],"need":["src/a.py","parse", 7, "", "x\ny"]}"#;
+        let (_, edits, need) = parse_reply_with_need(content).unwrap();
+        assert!(edits.is_empty());
+        assert_eq!(need, vec!["src/a.py".to_string(), "parse".to_string()]);
+        let (_, _, need) = parse_reply_with_need(r#"{"diagnosis":"d","edits":[]}"#).unwrap();
+        assert!(need.is_empty());
+        // A malformed `need` never fails the reply.
+        let (_, _, need) =
+            parse_reply_with_need(r#"{"diagnosis":"d","edits":[],"need":"src/a.py"}"#).unwrap();
+        assert!(need.is_empty());
+    }
 }

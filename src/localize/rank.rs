@@ -472,7 +472,18 @@ pub fn localize(e: &Evidence) -> Localization {
         }
     }
 
-    reach(e, &frame_fns, &mut accs);
+    // Under coverage, a function in a measured file that no failing test ran is not
+    // reached whatever the calls say (the measured files are what the spectrum saw).
+    let measured: BTreeSet<usize> = spectrum
+        .as_ref()
+        .map(|s| {
+            s.lines
+                .keys()
+                .filter_map(|p| file_index.get(p.as_str()).copied())
+                .collect()
+        })
+        .unwrap_or_default();
+    reach(e, &frame_fns, &measured, &mut accs);
 
     let mut suspects: Vec<Suspect> = accs
         .into_iter()
@@ -506,7 +517,12 @@ pub fn localize(e: &Evidence) -> Localization {
 /// reaches its constructors (`Lexer(...)` → `Lexer.__init__`); sorting reaches the
 /// comparison methods, equality assertions the equality methods. Test helpers are
 /// walked through but weighed only as they are otherwise.
-fn reach(e: &Evidence, frame_fns: &[(usize, usize)], accs: &mut BTreeMap<(usize, usize), Acc>) {
+fn reach(
+    e: &Evidence,
+    frame_fns: &[(usize, usize)],
+    measured: &BTreeSet<usize>,
+    accs: &mut BTreeMap<(usize, usize), Acc>,
+) {
     let mut by_name: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (fi, file) in e.files.iter().enumerate() {
         for (gi, f) in file.functions.iter().enumerate() {
@@ -588,6 +604,10 @@ fn reach(e: &Evidence, frame_fns: &[(usize, usize)], accs: &mut BTreeMap<(usize,
         }
     }
     for (t, (hops, via, by_tests)) in found {
+        let ran = accs.get(&t).is_some_and(|a| a.counts.failed > 0);
+        if measured.contains(&t.0) && !ran {
+            continue;
+        }
         let f = &e.files[t.0].functions[t.1];
         let body = f.end_line.saturating_sub(f.def_line) + 1;
         let acc = accs.entry(t).or_default();

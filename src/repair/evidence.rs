@@ -95,12 +95,26 @@ impl Workspace {
 }
 
 /// Parses the checkout's source files (the languages' grammars decide which),
-/// `first` before the others, within [`MAX_FILES`] and [`MAX_TOTAL_BYTES`].
-pub fn parse_workspace(root: &Path, first: &[String], test_roots: &[String]) -> Workspace {
+/// `first`, then what is under the build's roots, before the others, within [`MAX_FILES`] and [`MAX_TOTAL_BYTES`].
+pub fn parse_workspace(
+    root: &Path,
+    first: &[String],
+    main_roots: &[String],
+    test_roots: &[String],
+) -> Workspace {
     let mut ws = Workspace::default();
     let mut total = 0usize;
     let mut paths: Vec<String> = first.to_vec();
-    paths.extend(list_sources(root));
+    let all = list_sources(root);
+    // The build's source and test roots before the rest of the checkout.
+    let under =
+        |p: &String, roots: &[String]| roots.iter().any(|r| p.starts_with(&format!("{r}/")));
+    paths.extend(
+        all.iter()
+            .filter(|p| under(p, main_roots) || under(p, test_roots))
+            .cloned(),
+    );
+    paths.extend(all);
     let mut seen = BTreeSet::new();
     for rel in paths {
         if ws.files.len() >= MAX_FILES || total >= MAX_TOTAL_BYTES {
@@ -235,7 +249,11 @@ pub fn gather(
         }
         failing_tests.push(FailingTest { file, name });
     }
-    let ws = parse_workspace(&root, &first, test_roots);
+    // The build's own roots: read first, and what is under a test root is test code.
+    let roots = crate::lang::roots::source_roots(&repo, analysis.language);
+    let mut test_roots = test_roots.to_vec();
+    test_roots.extend(roots.test.iter().cloned());
+    let ws = parse_workspace(&root, &first, &roots.main, &test_roots);
 
     let mut text = analysis.context.clone();
     let mut messages = vec![analysis.context.clone()];

@@ -529,3 +529,99 @@ fn fields(p: &Parsed, ci: usize) -> Vec<u32> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::{Analysis, Failure};
+    use crate::failure::FailureKind;
+
+    /// A long module whose buggy function sits far down, called two hops from the
+    /// test; unrelated functions around it; a caller elsewhere.
+    fn project() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("pkg")).unwrap();
+        std::fs::create_dir_all(root.join("tests")).unwrap();
+        let mut m = String::from("import re\n\nLIMIT = 10\n\n\n");
+        for i in 0..60 {
+            m.push_str(&format!(
+                "def unrelated_{i}(x):\n    y = x + {i}\n    return y * 2\n\n\n"
+            ));
+        }
+        m.push_str("def load(text):\n    return total(text.split())\n\n\n");
+        m.push_str("def total(items):\n    s = 0\n    for i in items[1:]:\n        s += int(i)\n    return s\n");
+        std::fs::write(root.join("pkg/m.py"), m).unwrap();
+        std::fs::write(
+            root.join("pkg/report.py"),
+            "from pkg.m import total\n\n\ndef summary(items):\n    return 'total=%d' % total(items)\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("tests/test_m.py"),
+            "from pkg.m import load\n\n\ndef test_other():\n    assert True\n\n\ndef test_load():\n    assert load('1 2 3') == 6\n",
+        )
+        .unwrap();
+        dir
+    }
+
+    fn analysis() -> Analysis {
+        Analysis {
+            failures: vec![Failure {
+                kind: FailureKind::TestFailure,
+                tool: "pytest".into(),
+                test: Some("tests/test_m.py::test_load".into()),
+                file: Some("tests/test_m.py".into()),
+                line: Some(9),
+                message: "assert 5 == 6".into(),
+                ..Failure::default()
+            }],
+            context: "tests/test_m.py:9: AssertionError\nE assert 5 == 6".into(),
+            ..Analysis::default()
+        }
+    }
+
+    fn text(files: &[SourceFile]) -> String {
+        files
+            .iter()
+            .map(|f| format!("### {}\n{}", f.path, f.numbered))
+            .collect()
+    }
+
+    #[test]
+    fn the_first_request_carries_the_called_functions_whole_not_the_module_top() {
+        let dir = project();
+        let (ws, ev) = super::super::evidence::gather(dir.path(), &analysis(), &[], None);
+        let loc = crate::localize::localize(&ev);
+        let mut focus = Focus::new(&ws, &loc);
+        let first = text(&focus.files(1, &[], 6000));
+        // The test, the function it calls and the one that calls, whole.
+        assert!(first.contains("def test_load():"), "{first}");
+        assert!(first.contains("def load(text):"), "{first}");
+        assert!(first.contains("for i in items[1:]:"), "{first}");
+        // With its module's imports and constants, never the unrelated bulk.
+        assert!(first.contains("LIMIT = 10"), "{first}");
+        assert!(!first.contains("y = x + 30"), "{first}");
+        // Other tests of the file stay out.
+        assert!(!first.contains("def test_other"), "{first}");
+
+        // A retry brings new code: what the reply asked for and the callers.
+        let second = text(&focus.files(2, &["unrelated_30".to_string()], 6000));
+        assert!(second.contains("y = x + 30"), "{second}");
+        assert!(second.contains("def summary(items):"), "{second}");
+        assert_ne!(first, second);
+    }
+
+    #[test]
+    fn a_need_never_reads_outside_the_checkout() {
+        let dir = project();
+        let (ws, ev) = super::super::evidence::gather(dir.path(), &analysis(), &[], None);
+        let loc = crate::localize::localize(&ev);
+        let mut focus = Focus::new(&ws, &loc);
+        focus.files(1, &[], 6000);
+        let needs = ["/etc/passwd", "../outside.py", ".env"].map(String::from);
+        let second = text(&focus.files(2, &needs, 6000));
+        assert!(!second.contains("root:"), "{second}");
+        assert!(!second.contains("outside"), "{second}");
+    }
+}

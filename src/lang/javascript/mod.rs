@@ -5,6 +5,7 @@ pub mod grammar;
 pub mod grammar_typescript;
 pub mod jest_json;
 pub mod log;
+pub mod roots;
 pub mod runners;
 pub mod tap;
 
@@ -74,6 +75,13 @@ impl Lang for JavaScript {
 
     fn docker_image(&self) -> &'static str {
         "node:20"
+    }
+
+    fn source_roots(
+        &self,
+        repo: &dyn crate::lang::context::RepoView,
+    ) -> crate::lang::roots::SourceRoots {
+        roots::source_roots(repo)
     }
 
     fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
