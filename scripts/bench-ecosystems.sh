@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Per-ecosystem numbers of the repair loop (README "Measurements"): for every Go,
+# Per-ecosystem numbers of the repair loop (docs/measurements.md): for every Go,
 # Rust, JavaScript/TypeScript and Java sample, the binary repairs a temp git copy
 # from its real CI log with a local fake model answering the expected fix
 # (scripts/bench/fake_llm.py: prompt tokens are characters / 4 of what was sent),

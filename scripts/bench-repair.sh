@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the repair loop on every sample project (README "Measurements").
+# Benchmark of the repair loop on every sample project (docs/measurements.md).
 # For each sample: the release binary repairs a temp copy from its real CI log, with a
 # local fake model that answers the expected fix instantly. The report's timings split
 # the wall time into model latency, validation (real pytest runs) and the rest: the

@@ -7,7 +7,7 @@
 # be had, falls back to glibc with crt-static: also a single static file, but
 # getaddrinfo then loads the NSS modules of the glibc it was built with at run
 # time; the Action image is Debian bookworm, the same glibc as the build
-# machine, so DNS works there (see README, "Static binary").
+# machine, so DNS works there (see docs/action.md, "Packaging").
 #
 # Environment:
 #   SELF_HEAL_STATIC_TARGET  force a target triple (musl or gnu)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Docker vs subprocess validation on the samples, for the README's table
+# Docker vs subprocess validation on the samples, for docs/measurements.md's table
 # ("Docker vs subprocess validation"): each project of
 # tests/it/docker_validation.rs repaired with either runner, REPS times (default
 # 3), printing one markdown row per project: median (min–max) of the report's

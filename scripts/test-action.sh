@@ -55,7 +55,7 @@ run_suite image-checks tests/action/image.sh
 run_suite act-smoke scripts/act-smoke.sh
 # validation: docker on the local engine (tests/it/docker_validation.rs). One
 # thread: its checks for leftover containers look at the whole engine. The
-# timings for the README are scripts/docker-timings.sh's, not a check.
+# timings for docs/measurements.md are scripts/docker-timings.sh's, not a check.
 run_suite docker-validation cargo test --locked --test it docker_validation -- --ignored --nocapture --test-threads 1 \
     --skip docker_validation::timings_of_docker_and_subprocess_validation
 # The real binary end to end through act, against the in-process fakes of the Rust

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one test command (README "Testing"): installs what the tests need, then runs
+# The one test command (README "First repair" names it; CONTRIBUTING.md says what it covers): installs what the tests need, then runs
 # formatting and lint checks, the whole Rust test suite (unit + integration, with real
 # pytest, git, fake GitHub and OpenAI servers on 127.0.0.1), a short cargo-fuzz run
 # of every target (scripts/fuzz.sh), the linters of what we

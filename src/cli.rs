@@ -3,18 +3,13 @@
 use anyhow::Context;
 use self_heal::analyze::{self, AnalyzeOptions};
 use self_heal::approve;
-use self_heal::config::Config;
+use self_heal::config::{Config, Usage};
 use self_heal::github::workflow_commands as wf;
-use self_heal::report::{Report, Status};
+use self_heal::report::Status;
 use self_heal::run::Outcome;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Bad usage or configuration: exit 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Usage(pub String);
 
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SELF_HEAL_DEBUG")
@@ -90,19 +85,18 @@ async fn repair_and_print(cfg: Config, show_report_path: bool) -> anyhow::Result
         }
     }
     let started = std::time::Instant::now();
-    let sink = self_heal::console::Progress::new(cfg.in_actions, cfg.secrets.clone());
+    let console = self_heal::console::Console::new(cfg.in_actions, cfg.secrets.clone());
     let outcome = tokio::select! {
-        r = self_heal::run::run(&cfg, &cfg.approve, &sink) => r,
+        r = self_heal::run::run(&cfg, &cfg.approve, &console) => r,
         // Ctrl-C can only land between steps: the final write is synchronous.
-        _ = tokio::signal::ctrl_c() => {
-            let mut report = Report::new(Status::Error, "interrupted; the working tree was not changed");
-            report.timings.total_ms = started.elapsed().as_millis().try_into().unwrap_or(u64::MAX);
-            Ok(Outcome { report, run_url: None })
-        }
+        _ = tokio::signal::ctrl_c() => Ok(Outcome {
+            report: self_heal::run::interrupted(started.elapsed()),
+            run_url: None,
+        }),
     };
     // The bar cleared, the last group closed, before the report.
-    sink.finish();
-    let outcome = outcome.map_err(|e| anyhow::Error::new(Usage(e.0)))?;
+    console.finish();
+    let outcome = outcome?;
     let written = self_heal::run::write_outputs(&cfg, &outcome.report, outcome.run_url.as_deref())?;
     let mut out = std::io::stdout().lock();
     // In Actions, what the log or the model wrote must not become workflow commands.

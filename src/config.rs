@@ -1,6 +1,6 @@
 //! Settings from flags / Action inputs / env / `.github/self-heal.toml` / defaults.
 //!
-//! Every setting `name` (design.md 3.2) is looked up, first hit wins:
+//! Every setting `name` (docs/settings.md) is looked up, first hit wins:
 //! 1. the CLI flag `--name` (given to [`Sources::flags`]),
 //! 2. the Action input: env `INPUT_NAME` with dashes kept (`INPUT_DRY-RUN`), then the
 //!    underscore form (`INPUT_DRY_RUN`),
@@ -11,10 +11,17 @@
 //! Empty values count as unset: the Actions runner sets every declared input, empty
 //! when the workflow gave none.
 
-use crate::settings;
+use crate::settings::value::{parse_bool, parse_url, Parse, Place};
+use crate::settings::{self, Row, Setting};
+use std::any::Any;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// Bad usage or configuration: one line, exit code 2, nothing changed.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);
 
 /// A setting that is wrong: one line, exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -63,28 +70,7 @@ pub struct Sources {
     pub env: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Publish {
-    Pr,
-    Branch,
-    None,
-    /// A review with suggestion blocks on the failed pull request build's PR.
-    Suggest,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApproveMode {
-    Auto,
-    Prompt,
-    Web,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValidationMode {
-    Subprocess,
-    Docker,
-    None,
-}
+pub use crate::settings::{ApproveMode, Publish, ValidationMode};
 
 /// Which kind of endpoint the model is behind (for defaults and messages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,87 +215,63 @@ impl Resolver<'_> {
         }
         None
     }
+}
 
-    fn string(&self, name: &str) -> Option<String> {
-        self.get(name).map(|(v, _)| v.trim().to_string())
+/// The settings' typed values, each with where it came from, taken one by one into the
+/// [`Config`]; a row left here was never read.
+struct Values {
+    place: Place,
+    read: BTreeMap<&'static str, (Box<dyn Any + Send>, Origin)>,
+    taken: Vec<&'static str>,
+}
+
+impl Values {
+    /// Reads `row` from `r`'s sources with the row's parser (range included), or
+    /// takes its typed default.
+    fn read(&mut self, r: &Resolver<'_>, row: &dyn Row) -> Result<(), ConfigError> {
+        let value = match r.get(row.name()) {
+            None => (row.default_value(self.place), Origin::Default),
+            Some((text, origin)) => match row.read(text.trim()) {
+                Ok(value) => (value, origin),
+                Err(refused) => {
+                    return Err(ConfigError::Invalid {
+                        name: row.name().to_string(),
+                        value: refused.part.unwrap_or(text),
+                        origin: origin.to_string(),
+                        expected: refused.expected.unwrap_or_else(|| row.expected()),
+                    })
+                }
+            },
+        };
+        self.read.insert(row.name(), value);
+        Ok(())
     }
 
-    fn parse<T>(
-        &self,
-        name: &str,
-        expected: &str,
-        f: impl Fn(&str) -> Option<T>,
-    ) -> Result<Option<T>, ConfigError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some((v, origin)) => f(v.trim()).map(Some).ok_or_else(|| ConfigError::Invalid {
-                name: name.to_string(),
-                value: v,
-                origin: origin.to_string(),
-                expected: expected.to_string(),
-            }),
+    fn take<P: Parse>(&mut self, row: &Setting<P>) -> P::Value {
+        self.take_with_origin(row).0
+    }
+
+    fn take_with_origin<P: Parse>(&mut self, row: &Setting<P>) -> (P::Value, Origin) {
+        self.taken.push(row.name);
+        match self.read.remove(row.name) {
+            Some((value, origin)) => match value.downcast::<P::Value>() {
+                Ok(value) => (*value, origin),
+                // A row is read as its own type: this does not happen.
+                Err(_) => (row.parser.default(self.place), Origin::Default),
+            },
+            None => (row.parser.default(self.place), Origin::Default),
         }
     }
 
-    fn bool(&self, name: &str, default: bool) -> Result<bool, ConfigError> {
-        Ok(self
-            .parse(name, "expected true or false", parse_bool)?
-            .unwrap_or(default))
+    /// Whether `row` was read (and maybe taken) already.
+    fn has(&self, row: &dyn Row) -> bool {
+        self.read.contains_key(row.name()) || self.taken.contains(&row.name())
     }
 
-    fn list(&self, name: &str) -> Vec<String> {
-        self.string(name)
-            .map(|v| {
-                v.split([',', '\n'])
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// The rows read but never taken into the [`Config`].
+    fn unread(&self) -> Vec<&'static str> {
+        self.read.keys().copied().collect()
     }
-}
-
-fn parse_bool(v: &str) -> Option<bool> {
-    match v.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "1" | "on" => Some(true),
-        "false" | "no" | "0" | "off" => Some(false),
-        _ => None,
-    }
-}
-
-fn parse_secs(v: &str) -> Option<Duration> {
-    let v = v.trim();
-    let (num, mult) = if let Some(n) = v.strip_suffix('m') {
-        (n, 60)
-    } else {
-        (v.strip_suffix('s').unwrap_or(v), 1)
-    };
-    num.trim()
-        .parse::<u64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .map(|n| Duration::from_secs(n * mult))
-}
-
-/// A docker memory size (`4g`, `512m`, `4096k`, bytes; a trailing `b` is fine),
-/// at least docker's minimum of 6 MB; normalised to digits and one unit letter.
-fn parse_size(v: &str) -> Option<String> {
-    let lower = v.to_ascii_lowercase();
-    let body = lower.strip_suffix('b').unwrap_or(&lower);
-    let (num, unit, mult) = match body.chars().last()? {
-        'k' => (&body[..body.len() - 1], "k", 1u64 << 10),
-        'm' => (&body[..body.len() - 1], "m", 1 << 20),
-        'g' => (&body[..body.len() - 1], "g", 1 << 30),
-        _ => (body, "", 1),
-    };
-    let n = num.parse::<u64>().ok()?;
-    (n.checked_mul(mult)? >= 6 << 20).then(|| format!("{n}{unit}"))
-}
-
-fn parse_url(v: &str) -> Option<String> {
-    (v.starts_with("http://") || v.starts_with("https://"))
-        .then(|| v.trim_end_matches('/').to_string())
 }
 
 /// Loads `.github/self-heal.toml` from `workdir`; missing is fine, malformed is an error.
@@ -331,24 +293,44 @@ fn load_file(workdir: &Path) -> Result<toml::Table, ConfigError> {
 impl Config {
     /// Resolves every setting. `cwd` anchors relative paths.
     pub fn resolve(sources: &Sources, cwd: &Path) -> Result<Config, ConfigError> {
+        Config::resolve_reading(sources, cwd).map(|(cfg, _)| cfg)
+    }
+
+    /// [`Config::resolve`], and the settings it read but never took (none: a test
+    /// says so).
+    fn resolve_reading(
+        sources: &Sources,
+        cwd: &Path,
+    ) -> Result<(Config, Vec<&'static str>), ConfigError> {
         // The workdir decides where the config file is, so it can't come from the file.
         let bootstrap = Resolver {
             sources,
             file: toml::Table::new(),
         };
-        let workdir = bootstrap
-            .string("workdir")
+        let in_actions = bootstrap.env("GITHUB_ACTIONS").is_some_and(|v| v == "true");
+        let mut v = Values {
+            place: if in_actions {
+                Place::Actions
+            } else {
+                Place::Local
+            },
+            read: BTreeMap::new(),
+            taken: Vec::new(),
+        };
+        v.read(&bootstrap, &settings::WORKDIR)?;
+        let (workdir, workdir_from) = v.take_with_origin(&settings::WORKDIR);
+        let workdir = workdir
             .or_else(|| bootstrap.env("GITHUB_WORKSPACE"))
             .map(|w| cwd.join(w))
             .unwrap_or_else(|| cwd.to_path_buf());
         if !workdir.is_dir() {
             return Err(ConfigError::Invalid {
-                name: "workdir".into(),
+                name: settings::WORKDIR.name.into(),
                 value: workdir.display().to_string(),
-                origin: bootstrap
-                    .get("workdir")
-                    .map(|(_, o)| o.to_string())
-                    .unwrap_or("GITHUB_WORKSPACE".into()),
+                origin: match workdir_from {
+                    Origin::Default => "GITHUB_WORKSPACE".into(),
+                    given => given.to_string(),
+                },
                 expected: "not a directory".into(),
             });
         }
@@ -356,258 +338,129 @@ impl Config {
             sources,
             file: load_file(&workdir)?,
         };
+        // Every other row, parsed, range-checked and defaulted as the table says.
+        for row in settings::SETTINGS {
+            if !v.has(*row) {
+                v.read(&r, *row)?;
+            }
+        }
         let warnings = file_warnings(&r.file);
-        let in_actions = r.env("GITHUB_ACTIONS").is_some_and(|v| v == "true");
 
-        let github_token = r.string("github-token").or_else(|| r.env("GITHUB_TOKEN"));
-        let openai_api_key = r
-            .string("openai-api-key")
+        let github_token = v
+            .take(&settings::GITHUB_TOKEN)
+            .or_else(|| r.env("GITHUB_TOKEN"));
+        let openai_api_key = v
+            .take(&settings::OPENAI_API_KEY)
             .or_else(|| r.env("OPENAI_API_KEY"));
-        let base_url = r
-            .parse(
-                "openai-base-url",
-                "expected an http:// or https:// URL",
-                parse_url,
-            )?
-            .or_else(|| r.env("OPENAI_BASE_URL").and_then(|v| parse_url(&v)));
-        let model = r.string("model");
-        let llm = resolve_llm(base_url, openai_api_key, github_token.clone(), model);
-
-        let dry_run = r.bool("dry-run", false)?;
-        let publish = r
-            .parse(
-                "publish",
-                "expected pr, branch, suggest or none",
-                |v| match v {
-                    "pr" => Some(Publish::Pr),
-                    "branch" => Some(Publish::Branch),
-                    "suggest" => Some(Publish::Suggest),
-                    "none" => Some(Publish::None),
-                    _ => None,
-                },
-            )?
-            .unwrap_or(if in_actions {
-                Publish::Pr
-            } else {
-                Publish::None
-            });
+        let base_url = v
+            .take(&settings::OPENAI_BASE_URL)
+            .or_else(|| r.env("OPENAI_BASE_URL").and_then(|u| parse_url(&u)));
+        let llm = resolve_llm(
+            base_url,
+            openai_api_key,
+            github_token.clone(),
+            v.take(&settings::MODEL),
+        );
         // `--yes` is a flag only: a lower-precedence source must not override an
-        // explicit `--approve prompt`.
+        // explicit `--approve prompt`. `approve` is checked even with it.
         let yes = sources
             .flags
             .get("yes")
             .is_some_and(|v| parse_bool(v) == Some(true));
-        // Parsed even with `--yes`: an invalid value is an error whatever else is given.
-        let approve = r.parse("approve", "expected auto, prompt or web", |v| match v {
-            "auto" => Some(ApproveMode::Auto),
-            "prompt" => Some(ApproveMode::Prompt),
-            "web" => Some(ApproveMode::Web),
-            _ => None,
-        })?;
-        let approve = if yes {
-            ApproveMode::Auto
-        } else {
-            approve.unwrap_or(if in_actions {
-                ApproveMode::Auto
-            } else {
-                ApproveMode::Prompt
-            })
-        };
+        let (approve, approve_from) = v.take_with_origin(&settings::APPROVE);
+        let approve = if yes { ApproveMode::Auto } else { approve };
         if in_actions && approve == ApproveMode::Web {
             return Err(ConfigError::Invalid {
-                name: "approve".into(),
+                name: settings::APPROVE.name.into(),
                 value: "web".into(),
-                origin: r
-                    .get("approve")
-                    .map(|(_, o)| o.to_string())
-                    .unwrap_or_default(),
+                origin: approve_from.to_string(),
                 expected: "nobody can open a page on the runner: use auto, or dry-run to review"
                     .into(),
             });
         }
-        let max_attempts = r
-            .parse(
-                "max-attempts",
-                "expected a whole number from 1 to 10",
-                |v| v.parse::<u32>().ok().filter(|n| (1..=10).contains(n)),
-            )?
-            .unwrap_or(3);
-        let validation = r
-            .parse(
-                "validation",
-                "expected subprocess, docker or none",
-                |v| match v {
-                    "subprocess" => Some(ValidationMode::Subprocess),
-                    "docker" => Some(ValidationMode::Docker),
-                    "none" => Some(ValidationMode::None),
-                    _ => None,
-                },
-            )?
-            .unwrap_or(ValidationMode::Subprocess);
-        let run_id = r.parse(
-            "run-id",
-            "expected a run number or a run URL",
-            crate::github::event::parse_run_id,
-        )?;
-        let repo = r
-            .parse("repo", "expected owner/name", |v| {
-                let mut parts = v.split('/');
-                match (parts.next(), parts.next(), parts.next()) {
-                    (Some(o), Some(n), None) if !o.is_empty() && !n.is_empty() => {
-                        Some(v.to_string())
-                    }
-                    _ => None,
-                }
-            })?
-            .or_else(|| r.env("GITHUB_REPOSITORY"));
-        let report = match r.get("report") {
+        let report = match v.take_with_origin(&settings::REPORT) {
             // The checkout's file comes with the code under repair: it may only choose a
             // name inside the checkout's `.self-heal/`, never `.git/config` or `../x`.
-            Some((v, Origin::File)) => {
-                state_path(&workdir, v.trim()).map_err(|expected| ConfigError::Invalid {
-                    name: "report".into(),
-                    value: v.clone(),
+            (Some(value), Origin::File) => {
+                state_path(&workdir, &value).map_err(|expected| ConfigError::Invalid {
+                    name: settings::REPORT.name.into(),
+                    value: value.clone(),
                     origin: Origin::File.to_string(),
                     expected,
                 })?
             }
-            Some((v, _)) => cwd.join(v.trim()),
-            None => default_report(in_actions, r.env("RUNNER_TEMP"), &workdir),
+            (Some(value), _) => cwd.join(value),
+            (None, _) => default_report(in_actions, r.env("RUNNER_TEMP"), &workdir),
         };
         // Memory, pending fixes and the default report live there: a committed symlink
         // would send them outside the checkout.
         let state = workdir.join(".self-heal");
         if state.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
             return Err(ConfigError::Invalid {
-                name: "workdir".into(),
+                name: settings::WORKDIR.name.into(),
                 value: state.display().to_string(),
                 origin: "the checkout".into(),
                 expected: "self-heal keeps its state in .self-heal/, which must not be a symlink"
                     .into(),
             });
         }
-        let branch_prefix = r
-            .string("branch-prefix")
-            .unwrap_or_else(|| "self-heal/".to_string());
-        if branch_prefix.contains(char::is_whitespace) || branch_prefix.contains("..") {
-            return Err(ConfigError::Invalid {
-                name: "branch-prefix".into(),
-                value: branch_prefix,
-                origin: r
-                    .get("branch-prefix")
-                    .map(|(_, o)| o.to_string())
-                    .unwrap_or_default(),
-                expected: "expected a valid git branch prefix".into(),
-            });
-        }
-        let allowed_paths = r.list("allowed-paths");
-        for glob in &allowed_paths {
-            if let Err(e) = globset::Glob::new(glob) {
-                return Err(ConfigError::Invalid {
-                    name: "allowed-paths".into(),
-                    value: glob.clone(),
-                    origin: r
-                        .get("allowed-paths")
-                        .map(|(_, o)| o.to_string())
-                        .unwrap_or_default(),
-                    expected: format!("expected glob patterns ({})", e.kind()),
-                });
-            }
-        }
 
         let mut cfg = Config {
             secrets: Default::default(),
             warnings,
             github_token,
-            pr_token: r.string("pr-token"),
+            pr_token: v.take(&settings::PR_TOKEN),
             llm,
-            repo,
-            run_id,
-            logs: r.list("log").into_iter().map(|p| cwd.join(p)).collect(),
-            dry_run,
-            publish,
+            repo: v
+                .take(&settings::REPO)
+                .or_else(|| r.env("GITHUB_REPOSITORY")),
+            run_id: v.take(&settings::RUN_ID),
+            logs: v
+                .take(&settings::LOG)
+                .into_iter()
+                .map(|p| cwd.join(p))
+                .collect(),
+            dry_run: v.take(&settings::DRY_RUN),
+            publish: v.take(&settings::PUBLISH),
             approve,
-            max_attempts,
-            test_command: r.string("test-command"),
-            setup_command: r.string("setup-command"),
-            validation,
-            validation_image: r.string("validation-image"),
-            validation_network: r.bool("validation-network", false)?,
-            validation_memory: r.parse(
-                "validation-memory",
-                "expected a size such as 4g or 512m",
-                parse_size,
-            )?,
-            validation_cpus: r.parse(
-                "validation-cpus",
-                "expected a number of CPUs such as 2 or 1.5",
-                |v| {
-                    v.parse::<f64>()
-                        .ok()
-                        .filter(|n| *n > 0.0 && *n <= 1024.0)
-                        .map(|_| v.to_string())
-                },
-            )?,
-            validation_pids: r.parse(
-                "validation-pids",
-                "expected a whole number of processes from 16 to 1000000",
-                |v| {
-                    v.parse::<u32>()
-                        .ok()
-                        .filter(|n| (16..=1_000_000).contains(n))
-                },
-            )?,
-            allowed_paths,
-            allow_test_edits: r.bool("allow-test-edits", false)?,
-            branch_prefix,
-            base_branch: r.string("base-branch"),
-            sign_off: r.bool("sign-off", true)?,
+            max_attempts: v.take(&settings::MAX_ATTEMPTS),
+            test_command: v.take(&settings::TEST_COMMAND),
+            setup_command: v.take(&settings::SETUP_COMMAND),
+            validation: v.take(&settings::VALIDATION),
+            validation_image: v.take(&settings::VALIDATION_IMAGE),
+            validation_network: v.take(&settings::VALIDATION_NETWORK),
+            validation_memory: v.take(&settings::VALIDATION_MEMORY),
+            validation_cpus: v.take(&settings::VALIDATION_CPUS),
+            validation_pids: v.take(&settings::VALIDATION_PIDS),
+            allowed_paths: v.take(&settings::ALLOWED_PATHS),
+            allow_test_edits: v.take(&settings::ALLOW_TEST_EDITS),
+            branch_prefix: v.take(&settings::BRANCH_PREFIX),
+            base_branch: v.take(&settings::BASE_BRANCH),
+            sign_off: v.take(&settings::SIGN_OFF),
             report,
-            exclude_workflows: r.list("exclude-workflows"),
-            comment: r.bool("comment", false)?,
-            test_timeout: r
-                .parse(
-                    "test-timeout",
-                    "expected seconds (e.g. 600 or 10m)",
-                    parse_secs,
-                )?
-                .unwrap_or(Duration::from_secs(600)),
-            llm_timeout: r
-                .parse("llm-timeout", "expected seconds (e.g. 120)", parse_secs)?
-                .unwrap_or(Duration::from_secs(120)),
-            context_tokens: r
-                .parse(
-                    "context-tokens",
-                    "expected a number of tokens from 200 to 100000",
-                    |v| {
-                        v.parse::<usize>()
-                            .ok()
-                            .filter(|n| (200..=100_000).contains(n))
-                    },
-                )?
-                .unwrap_or(1500),
-            since: r.parse(
-                "since",
-                "expected a git revision (a commit, branch or tag) or none",
-                |v| crate::analyze::changes::valid_rev(v).then(|| v.to_string()),
-            )?,
+            exclude_workflows: v.take(&settings::EXCLUDE_WORKFLOWS),
+            comment: v.take(&settings::COMMENT),
+            test_timeout: v.take(&settings::TEST_TIMEOUT),
+            llm_timeout: v.take(&settings::LLM_TIMEOUT),
+            context_tokens: v.take(&settings::CONTEXT_TOKENS),
+            since: v.take(&settings::SINCE),
             api_url: r
                 .env("GITHUB_API_URL")
-                .and_then(|v| parse_url(&v))
+                .and_then(|u| parse_url(&u))
                 .unwrap_or_else(|| "https://api.github.com".to_string()),
             in_actions,
             event_name: r.env("GITHUB_EVENT_NAME"),
             event_path: r.env("GITHUB_EVENT_PATH").map(PathBuf::from),
             server_url: r
                 .env("GITHUB_SERVER_URL")
-                .and_then(|v| parse_url(&v))
+                .and_then(|u| parse_url(&u))
                 .unwrap_or_else(|| "https://github.com".to_string()),
             github_output: r.env("GITHUB_OUTPUT").map(PathBuf::from),
             step_summary: r.env("GITHUB_STEP_SUMMARY").map(PathBuf::from),
             workdir,
         };
         cfg.secrets = cfg.collect_secrets();
-        Ok(cfg)
+        Ok((cfg, v.unread()))
     }
 }
 
@@ -619,30 +472,31 @@ fn file_warnings(file: &toml::Table) -> Vec<String> {
         .filter_map(|key| {
             let setting = settings::SETTINGS
                 .iter()
-                .find(|s| settings::toml_keys(s.name).iter().any(|k| k == key));
+                .find(|s| settings::toml_keys(s.name()).iter().any(|k| k == key));
             let why = match setting {
                 None if key == "yes" => {
                     "the checkout cannot approve its own fix (`yes` is a command-line flag only)"
                         .to_string()
                 }
-                None => "not a self-heal setting (see the settings table in the README)".to_string(),
-                Some(s) if s.secret => format!(
+                None => "not a self-heal setting (see the settings table in docs/settings.md)".to_string(),
+                Some(s) if s.secret() => format!(
                     "a credential is never read from the checkout (it comes with the code under repair); set {} or the `{}` input",
-                    match s.name {
+                    match s.name() {
                         "github-token" => "GITHUB_TOKEN".to_string(),
                         "openai-api-key" => "OPENAI_API_KEY".to_string(),
                         other => settings::env_name(other),
                     },
-                    s.name
-                ),
-                Some(s) if !s.from_file => format!(
-                    "the checkout may not choose where the keys are sent; set --{} or the `{}` input",
-                    s.name, s.name
+                    s.name()
                 ),
                 // The file is found through the workdir, so it cannot move it.
-                Some(s) if s.name == "workdir" => {
+                Some(s) if s.name() == settings::WORKDIR.name => {
                     "the file is read from the workdir, so it cannot choose it".to_string()
                 }
+                Some(s) if !s.settable_from_file() => format!(
+                    "the checkout may not choose where the keys are sent; set --{} or the `{}` input",
+                    s.name(),
+                    s.name()
+                ),
                 Some(_) => return None,
             };
             Some(format!("{file_name}: `{key}` is ignored: {why}"))
@@ -755,6 +609,13 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn every_setting_is_read_into_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, unread) = Config::resolve_reading(&sources(&[], &[]), dir.path()).unwrap();
+        assert!(unread.is_empty(), "never read into Config: {unread:?}");
     }
 
     #[test]

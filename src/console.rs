@@ -38,7 +38,8 @@ struct State {
     stop_token: Option<String>,
 }
 
-pub struct Progress {
+/// The binary's [`Sink`]: shows a run's [`Event`]s as the module comment says.
+pub struct Console {
     mode: Mode,
     secrets: Secrets,
     state: Arc<Mutex<State>>,
@@ -54,8 +55,8 @@ fn out(text: &str) {
     let _ = writeln!(std::io::stdout(), "{text}");
 }
 
-impl Progress {
-    pub fn new(in_actions: bool, secrets: Secrets) -> Progress {
+impl Console {
+    pub fn new(in_actions: bool, secrets: Secrets) -> Console {
         let mode = if in_actions {
             Mode::Actions
         } else if std::io::stderr().is_terminal() {
@@ -65,16 +66,16 @@ impl Progress {
         } else {
             Mode::Plain
         };
-        let progress = Progress {
+        let console = Console {
             mode,
             secrets,
             state: Arc::default(),
             stop: Arc::default(),
         };
-        if matches!(progress.mode, Mode::Plain) {
-            progress.tick_plain();
+        if matches!(console.mode, Mode::Plain) {
+            console.tick_plain();
         }
-        progress
+        console
     }
 
     /// Without a terminal nothing redraws: a thread writes the line for a long step.
@@ -190,7 +191,7 @@ impl Progress {
     }
 }
 
-impl Sink for Progress {
+impl Sink for Console {
     fn event(&self, event: Event<'_>) {
         match event {
             Event::Say(text) => self.say(text),
@@ -201,7 +202,7 @@ impl Sink for Progress {
     }
 }
 
-impl Drop for Progress {
+impl Drop for Console {
     fn drop(&mut self) {
         self.finish();
     }

@@ -64,6 +64,10 @@ pub fn prepare(
         ("yes", "true"),
         ("publish", "none"),
         ("report", ".self-heal/report.json"),
+        // A sample is files in a temp dir, not a checkout with a history: "what
+        // changed" has nothing to compare with, and saying so is noise in the first
+        // thing a new user runs.
+        ("since", "none"),
     ] {
         flags.insert(k.to_string(), v.to_string());
     }

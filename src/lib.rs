@@ -1,6 +1,6 @@
 //! self-heal: repairs failing CI.
 //!
-//! The library is a pipeline of plain values (design.md section 2):
+//! The library is a pipeline of plain values (ARCHITECTURE.md):
 //! logs → [`analyze::Analysis`] → repair attempts (recipe or LLM) → sandbox
 //! validation → approval → publish → [`report::Report`]. Nothing here knows
 //! about the command line; `main.rs` turns flags into a [`config::Config`].
@@ -21,9 +21,7 @@ pub mod lang;
 pub mod llm;
 pub mod localize;
 pub mod logs;
-pub mod pipeline;
 pub mod progress;
-pub mod remote;
 pub mod repair;
 pub mod report;
 pub mod run;

@@ -1,6 +1,6 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use self_heal::config::{Config, Sources};
+use self_heal::config::{Config, Sources, Usage};
 use self_heal::settings::flags::Settings;
 use self_heal::settings::Commands;
 use std::io::Write;
@@ -34,7 +34,7 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         workdir: Option<PathBuf>,
         /// Budget for the excerpt, in tokens.
-        #[arg(long, value_name = "N", default_value_t = 1500)]
+        #[arg(long, value_name = "N", default_value_t = self_heal::settings::CONTEXT_TOKENS.parser.default)]
         context_tokens: usize,
     },
     /// Pre-flight: config, tokens, API reachability, git, validation tools.
@@ -59,7 +59,7 @@ fn resolve<const CMD: u8>(settings: &Settings<CMD>) -> anyhow::Result<Config> {
         env: std::env::vars().collect(),
     };
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    Config::resolve(&sources, &cwd).map_err(|e| anyhow::Error::new(cli::Usage(e.to_string())))
+    Config::resolve(&sources, &cwd).map_err(|e| anyhow::Error::new(Usage(e.to_string())))
 }
 
 fn main() -> ExitCode {
@@ -67,7 +67,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            let code = if err.downcast_ref::<cli::Usage>().is_some() {
+            let code = if err.downcast_ref::<Usage>().is_some() {
                 2
             } else {
                 3

@@ -53,11 +53,18 @@ impl Drop for Step<'_> {
     }
 }
 
-/// Runs `fut` while forwarding the lines that validation commands inside it print
-/// (see [`crate::validate::OUTPUT`]) to `sink` as [`Event::Output`].
+tokio::task_local! {
+    /// Where the commands run inside this task-local's scope (validation's) stream
+    /// their output lines; [`with_output`] sets it. A task-local rather than a
+    /// parameter so validation's own signatures stay as they are.
+    pub static OUTPUT: tokio::sync::mpsc::UnboundedSender<String>;
+}
+
+/// Runs `fut` while forwarding the lines that commands inside it send to [`OUTPUT`]
+/// to `sink` as [`Event::Output`].
 pub async fn with_output<T>(sink: &dyn Sink, fut: impl std::future::Future<Output = T>) -> T {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let fut = crate::validate::OUTPUT.scope(tx, fut);
+    let fut = OUTPUT.scope(tx, fut);
     tokio::pin!(fut);
     loop {
         tokio::select! {

@@ -1,4 +1,4 @@
-//! The run report (design.md 3.4) and the exit code it implies.
+//! The run report (docs/report.md) and the exit code it implies.
 
 pub mod markdown;
 pub mod since;
@@ -141,14 +141,6 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(status: Status, reason: impl Into<String>) -> Report {
-        Report {
-            status,
-            reason: reason.into(),
-            ..Report::default()
-        }
-    }
-
     /// The report with every secret replaced by `***` (through its JSON, so every field).
     pub fn masked(&self, secrets: &crate::secrets::Secrets) -> Report {
         serde_json::to_string(self)

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One proposed edit (design.md 3.6). An empty `search` creates a new file.
+/// One proposed edit (docs/how-it-works.md, "The model"). An empty `search` creates a new file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Edit {
     pub path: String,

@@ -2,7 +2,7 @@
 """A minimal OpenAI-compatible server for benchmarks (not for tests: the Rust tests
 have their own fake). Answers every POST .../chat/completions with the content of the
 JSON file given as REPLY and reports prompt tokens as characters / 4, the same
-estimate the README uses. Prints its port on stdout, then serves until killed.
+estimate docs/measurements.md uses. Prints its port on stdout, then serves until killed.
 
     fake_llm.py PORT REPLY [--needles FILE] [--first FILE] [--record DIR]
 

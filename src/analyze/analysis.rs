@@ -3,7 +3,7 @@
 use super::Failure;
 use serde::{Deserialize, Serialize};
 
-/// The result of reading one CI log (design.md 3.5).
+/// The result of reading one CI log (docs/log-analysis.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Analysis {
     /// `python`, `java`, `go`, `rust`, `javascript`, or null when unknown.

@@ -121,9 +121,12 @@ pub fn valid_rev(rev: &str) -> bool {
         && !rev.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// The local default: the merge-base of HEAD with the default branch, which is known
-/// when `origin/HEAD` is set (`git clone` sets it; `git remote set-head origin --auto`
-/// does later). `since` (not `none`) wins. `Err` is the one-line reason there is none.
+/// The local default: the merge-base of HEAD with the first of these that exists: the
+/// default branch (`origin/HEAD`, set by `git clone` or `git remote set-head origin
+/// --auto`), the branch's upstream, `origin/main`, `origin/master`. A mirror, a
+/// `git init` + `remote add` + fetch, or actions/checkout's shallow clone has no
+/// `origin/HEAD`, and still one of the others. `since` (not `none`) wins. `Err` is the
+/// one-line reason there is none.
 pub fn local_base(git: &Git, since: Option<&str>) -> Result<Base, String> {
     if let Some(rev) = since {
         return Ok(Base {
@@ -141,15 +144,9 @@ pub fn local_base(git: &Git, since: Option<&str>) -> Result<Base, String> {
                 .into(),
         );
     }
-    let default = git
-        .run(
-            &["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
-            &[],
-            None,
-        )
-        .map_err(|_| {
-            "Not compared with an earlier commit: the default branch is not known (origin/HEAD is not set; `git remote set-head origin --auto` sets it), give `--since REV`.".to_string()
-        })?;
+    let default = default_branch(git).ok_or_else(|| {
+        "Not compared with an earlier commit: the default branch is not known (no origin/HEAD, upstream, origin/main or origin/master; `git remote set-head origin --auto` sets origin/HEAD), give `--since REV`.".to_string()
+    })?;
     let merge_base = git
         .run(&["merge-base", "HEAD", &default], &[], None)
         .map_err(|_| {
@@ -160,6 +157,32 @@ pub fn local_base(git: &Git, since: Option<&str>) -> Result<Base, String> {
         label: format!("the merge-base with {default}"),
         fetch: false,
     })
+}
+
+/// The branch local changes are compared with, in the order [`local_base`] gives.
+fn default_branch(git: &Git) -> Option<String> {
+    let symbolic = |args: &[&str]| git.run(args, &[], None).ok().filter(|s| !s.is_empty());
+    let verified = |rev: &str| {
+        git.run(&["rev-parse", "--verify", "--quiet", rev], &[], None)
+            .is_ok()
+            .then(|| rev.to_string())
+    };
+    symbolic(&[
+        "symbolic-ref",
+        "--quiet",
+        "--short",
+        "refs/remotes/origin/HEAD",
+    ])
+    .or_else(|| {
+        symbolic(&[
+            "rev-parse",
+            "--abbrev-ref",
+            "--symbolic-full-name",
+            "@{upstream}",
+        ])
+    })
+    .or_else(|| verified("origin/main"))
+    .or_else(|| verified("origin/master"))
 }
 
 /// Compares `base` with `head` (a commit, or the working tree when `None`) for the

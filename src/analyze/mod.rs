@@ -31,7 +31,7 @@ use std::path::PathBuf;
 pub struct AnalyzeOptions {
     /// The checkout, used to normalise paths and mark those not in it.
     pub workdir: Option<PathBuf>,
-    /// Budget for [`Analysis::context`], in tokens (see README for how they are counted).
+    /// Budget for [`Analysis::context`], in tokens (docs/log-analysis.md says how they are counted).
     pub budget_tokens: usize,
 }
 

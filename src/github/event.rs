@@ -131,7 +131,7 @@ impl EventPayload {
     }
 }
 
-/// The loop guards (design.md 3.2 `branch-prefix`, `exclude-workflows`) and our bot logins.
+/// The loop guards (docs/settings.md `branch-prefix`, `exclude-workflows`) and our bot logins.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Guards {
     pub branch_prefix: String,

@@ -192,7 +192,10 @@ mod tests {
             ],
             notes: vec![],
         };
-        let mut report = Report::new(crate::report::Status::Fixed, "ok");
+        let mut report = Report {
+            status: crate::report::Status::Fixed,
+            ..Report::default()
+        };
         report.changed_files = vec!["src/money.py".into()];
         report.localization = Some(loc);
         let body = PrBody::from_report(&report, None, None, "b", "f").render();

@@ -41,7 +41,7 @@ pub static LANGUAGES: &[&dyn Lang] = &[
 
 /// A language self-heal knows how to validate: a handle on its [`Lang`] in
 /// [`LANGUAGES`], compared and hashed by name. Serialised as its name (`"python"`,
-/// ...), the `language` field of `analyze --json` (design.md 3.5).
+/// ...), the `language` field of `analyze --json` (docs/log-analysis.md).
 #[derive(Clone, Copy)]
 pub struct Language(&'static dyn Lang);
 
@@ -150,7 +150,7 @@ impl<'de> Deserialize<'de> for Language {
 /// Everything a stage needs to know about one language. Implementations are plain
 /// unit structs, one per folder; the defaults are what "nothing known" means.
 pub trait Lang: Sync {
-    /// The language's name: `analyze --json`'s `language`, the README's.
+    /// The language's name: `analyze --json`'s `language`, the docs' (docs/log-analysis.md).
     fn name(&self) -> &'static str;
 
     /// Other names users and tools give the language (`py`, `golang`, `maven`, ...).

@@ -1,7 +1,7 @@
 //! Search/replace edits: application (exact, then whitespace-tolerant), atomic writes, diffs.
 //!
 //! Edits come from a model, so every failure is an [`EditError`] whose message is
-//! one line the model can act on in its next attempt (design.md 3.6).
+//! one line the model can act on in its next attempt (docs/how-it-works.md, "The model").
 
 use super::policy::{normalize, PathPolicy, PolicyError};
 pub use crate::types::{Edit, FileChange};

@@ -26,7 +26,7 @@ pub enum PolicyError {
     Invalid(String),
 }
 
-/// The path policy of design.md 3.2 (`allowed-paths`, `allow-test-edits`).
+/// The path policy of docs/settings.md (`allowed-paths`, `allow-test-edits`).
 #[derive(Debug, Clone)]
 pub struct PathPolicy {
     allowed: Option<GlobSet>,

@@ -11,7 +11,7 @@ use crate::analyze::Analysis;
 use crate::llm::{
     self, ChangedInput, LlmClient, LlmError, PreviousAttempt, PromptInput, Templates,
 };
-use crate::progress::{with_output, Step};
+use crate::progress::{with_output, Sink, Step};
 use crate::report::{Attempt, AttemptSource, LlmStats, Status, Timings};
 use crate::validate::{self, Runner, Sandbox, Validation, ValidationPlan};
 use std::path::Path;
@@ -62,13 +62,10 @@ pub struct LoopOutcome {
     pub localization: Option<crate::localize::Localization>,
 }
 
-/// Progress for a human: steps, and the output of the commands that prove a fix
-/// (the caller shows them; any `Fn(&str)` takes the lines).
-pub type Progress<'a> = &'a dyn crate::progress::Sink;
-
 const NO_MODEL: &str = "no model configured: set openai-api-key (OpenAI), openai-base-url (any OpenAI-compatible server such as Ollama or vLLM) or github-token (GitHub Models)";
 
-pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcome {
+/// `progress` gets the steps and the output of the commands that prove a fix.
+pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
     let mut out = LoopOutcome {
         status: Status::NotFixed,
         reason: String::new(),

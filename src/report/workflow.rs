@@ -100,7 +100,7 @@ pub fn endgroup() -> &'static str {
     "::endgroup::"
 }
 
-/// The step outputs of design.md 3.3, from the report and the paths it and the patch
+/// The step outputs of docs/report.md, from the report and the paths it and the patch
 /// were written to. Empty values are still written so `steps.x.outputs.y` is defined.
 pub fn action_outputs(
     report: &Report,

@@ -23,12 +23,8 @@ const MAX_LINE: usize = 4 * 1024;
 /// Longest output line streamed to [`OUTPUT`].
 const MAX_STREAMED_LINE: usize = 500;
 
-tokio::task_local! {
-    /// Where the commands run inside this task-local's scope stream their output
-    /// lines, for progress (`crate::progress::with_output`). A task-local rather
-    /// than a parameter so validation's own signatures stay as they are.
-    pub static OUTPUT: tokio::sync::mpsc::UnboundedSender<String>;
-}
+/// Where the commands stream their output lines while a run shows its progress.
+pub use crate::progress::OUTPUT;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exit {

@@ -94,7 +94,7 @@ pub struct ValidationPlan {
     pub project_dir: Option<PathBuf>,
 }
 
-/// The outcome, as the report records it (design.md 3.4).
+/// The outcome, as the report records it (docs/report.md).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Validation {
     pub passed: bool,

@@ -7,6 +7,7 @@ use crate::support::fake_openai::{FakeOpenAi, Reply};
 use crate::support::harness::{
     assert_same_tree, copy_dir, git, sample_dir, snapshot, Output, Test,
 };
+use self_heal::report::{Report, Status};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -116,10 +117,11 @@ impl Workflow {
         test.run()
     }
 
-    fn report(&self) -> Value {
+    /// The typed report the run wrote where the Action writes it.
+    fn report(&self) -> Report {
         let text = std::fs::read_to_string(self.t.path("runner_temp/self-heal/report.json"))
             .expect("report");
-        serde_json::from_str(&text).unwrap()
+        serde_json::from_str(&text).expect("report.json is a Report")
     }
 
     /// `name=value` and heredoc outputs of GITHUB_OUTPUT.
@@ -170,7 +172,7 @@ fn failed_run_becomes_a_validated_pull_request() {
     let out = w.run(&w.event("failure", "main"), &llm, &[]);
     assert_eq!(out.code, 0, "{out:?}");
     let report = w.report();
-    assert_eq!(report["status"], "fixed", "{report}");
+    assert_eq!(report.status, Status::Fixed, "{report:?}");
 
     // The branch is really pushed: one signed-off bot commit on top of the failed sha.
     let branch = format!("self-heal/{RUN_ID}-{}", &w.head[..7]);
@@ -269,7 +271,7 @@ fn failed_run_becomes_a_validated_pull_request() {
         !config.contains(TOKEN) && !config.contains("extraheader"),
         "{config}"
     );
-    let report_text = report.to_string();
+    let report_text = serde_json::to_string(&report).expect("a report serialises");
     let stdout_masked = out
         .stdout
         .replace(&format!("::add-mask::{TOKEN}"), "")
@@ -310,7 +312,7 @@ fn dry_run_publishes_nothing_and_summarises_the_proposal() {
         &[("INPUT_DRY-RUN", "true")],
     );
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report()["status"], "proposed");
+    assert_eq!(w.report().status, Status::Proposed);
     assert!(w.github.requests_to("create_pull").is_empty());
     let branches = git(&w.bare, &["branch", "--list"]);
     assert!(!branches.contains("self-heal/"), "{branches}");
@@ -333,8 +335,8 @@ fn loop_guards_skip_with_exit_zero() {
         let out = w.run(&w.event(conclusion, branch), &llm, &[]);
         assert_eq!(out.code, 0, "{out:?}");
         let report = w.report();
-        assert_eq!(report["status"], "skipped", "{report}");
-        assert!(report["reason"].as_str().unwrap().contains(why), "{report}");
+        assert_eq!(report.status, Status::Skipped, "{report:?}");
+        assert!(report.reason.as_str().contains(why), "{report:?}");
         assert_eq!(llm.request_count(), 0);
         assert!(
             w.github.requests_to("get_run").is_empty(),
@@ -353,11 +355,8 @@ fn expired_logs_and_bad_events_are_clear_errors() {
     let out = w.run(&w.event("failure", "main"), &llm, &[]);
     assert_eq!(out.code, 3, "{out:?}");
     let report = w.report();
-    assert_eq!(report["status"], "error");
-    assert!(
-        report["reason"].as_str().unwrap().contains("expired"),
-        "{report}"
-    );
+    assert_eq!(report.status, Status::Error);
+    assert!(report.reason.as_str().contains("expired"), "{report:?}");
 
     let bad = w.t.path("bad-event.json");
     std::fs::write(&bad, "{ not json").unwrap();
@@ -381,7 +380,7 @@ fn dry_run_on_a_pull_request_build_comments_the_proposal_when_asked() {
         &[("INPUT_DRY-RUN", "true"), ("INPUT_COMMENT", "true")],
     );
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report()["status"], "proposed");
+    assert_eq!(w.report().status, Status::Proposed);
     let comments = w.github.requests_to("create_comment");
     assert_eq!(comments.len(), 1, "one comment on the PR");
     assert!(
@@ -410,7 +409,7 @@ fn publish_branch_pushes_and_opens_no_pull_request() {
         &[("INPUT_PUBLISH", "branch")],
     );
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report()["status"], "fixed");
+    assert_eq!(w.report().status, Status::Fixed);
     assert!(w.github.requests_to("create_pull").is_empty());
     let outputs = w.outputs();
     let branch = format!("self-heal/{RUN_ID}-{}", &w.head[..7]);
@@ -435,10 +434,10 @@ fn forks_dispatch_dry_runs_and_foreign_checkouts_are_handled() {
     let llm = FakeOpenAi::start([]);
     let out = w.run(&event, &llm, &[]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report()["status"], "skipped");
+    assert_eq!(w.report().status, Status::Skipped);
     assert!(
-        w.report()["reason"].as_str().unwrap().contains("fork"),
-        "{}",
+        w.report().reason.as_str().contains("fork"),
+        "{:?}",
         w.report()
     );
 
@@ -454,7 +453,7 @@ fn forks_dispatch_dry_runs_and_foreign_checkouts_are_handled() {
         &[("GITHUB_EVENT_NAME", "workflow_dispatch")],
     );
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report()["status"], "proposed", "{}", w.report());
+    assert_eq!(w.report().status, Status::Proposed, "{:?}", w.report());
     assert!(
         w.github.requests_to("create_pull").is_empty(),
         "the dispatch asked for a dry run"
@@ -468,11 +467,8 @@ fn forks_dispatch_dry_runs_and_foreign_checkouts_are_handled() {
     let out = w.run(&w.event("failure", "main"), &llm, &[]);
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
-        w.report()["reason"]
-            .as_str()
-            .unwrap()
-            .contains("check out the failed commit"),
-        "{}",
+        w.report().reason.contains("check out the failed commit"),
+        "{:?}",
         w.report()
     );
     assert_eq!(llm.request_count(), 0);
@@ -500,7 +496,7 @@ fn a_dispatch_checkout_of_another_commit_is_moved_to_the_failed_one() {
     let llm = FakeOpenAi::start([logic_fix()]);
     let out = w.run(&w.event("failure", "main"), &llm, &[]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report()["status"], "fixed", "{}", w.report());
+    assert_eq!(w.report().status, Status::Fixed, "{:?}", w.report());
     assert!(
         out.stderr.contains("checked out the failed commit"),
         "{}",
@@ -553,7 +549,7 @@ fn stable(text: &str, w: &Workflow) -> String {
 }
 
 /// docs/examples/: the job summary and the PR body of a real repair (the recipe fix
-/// of the py-name-error sample, validated with real pytest), as the README shows them.
+/// of the py-name-error sample, validated with real pytest), as docs/how-it-works.md shows them.
 #[test]
 fn golden_job_summary_and_pr_body_examples() {
     let w = Workflow::new("py-name-error");
@@ -561,7 +557,7 @@ fn golden_job_summary_and_pr_body_examples() {
     let llm = FakeOpenAi::start([]);
     let out = w.run(&w.event("failure", "main"), &llm, &[]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report()["status"], "fixed", "{}", w.report());
+    assert_eq!(w.report().status, Status::Fixed, "{:?}", w.report());
     assert!(llm.requests().is_empty(), "the recipe needs no model");
 
     let header = |what: &str| {
@@ -617,7 +613,7 @@ fn a_pr_pushed_with_the_workflow_token_gets_its_ci_dispatched_and_linked() {
     let llm = FakeOpenAi::start([logic_fix()]);
     let out = w.run(&w.event("failure", "main"), &llm, &[]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report()["status"], "fixed", "{}", w.report());
+    assert_eq!(w.report().status, Status::Fixed, "{:?}", w.report());
 
     // The dispatch: the failed run's workflow, on the fix branch, asking for the run.
     let dispatches = w.github.requests_to("dispatch");
@@ -659,7 +655,10 @@ fn a_pr_pushed_with_the_workflow_token_gets_its_ci_dispatched_and_linked() {
         summary.contains(&format!("Checks on the fix: [the CI run]({run_url})")),
         "{summary}"
     );
-    assert_eq!(w.report()["pr"]["ci_run_url"], json!(run_url));
+    assert_eq!(
+        w.report().pr.and_then(|pr| pr.ci_run_url).as_deref(),
+        Some(run_url.as_str())
+    );
 }
 
 #[test]
@@ -717,7 +716,7 @@ fn a_workflow_without_workflow_dispatch_gets_the_how_to_in_the_pr_body() {
     let llm = FakeOpenAi::start([logic_fix()]);
     let out = w.run(&w.event("failure", "main"), &llm, &[]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report()["status"], "fixed");
+    assert_eq!(w.report().status, Status::Fixed);
     assert!(
         w.github.requests_to("dispatch").is_empty(),
         "the file says a dispatch would be refused"
@@ -734,8 +733,8 @@ fn a_workflow_without_workflow_dispatch_gets_the_how_to_in_the_pr_body() {
     }
     assert_eq!(w.outputs()["ci-run-url"], "");
     assert!(
-        w.report()["pr"].get("ci_run_url").is_none(),
-        "{}",
+        w.report().pr.expect("a pr").ci_run_url.is_none(),
+        "{:?}",
         w.report()
     );
     let warnings: Vec<&str> = out
@@ -760,7 +759,7 @@ fn a_refused_dispatch_still_opens_the_pr_with_one_warning() {
     let llm = FakeOpenAi::start([logic_fix()]);
     let out = w.run(&w.event("failure", "main"), &llm, &[]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report()["status"], "fixed", "{}", w.report());
+    assert_eq!(w.report().status, Status::Fixed, "{:?}", w.report());
     assert_eq!(w.github.requests_to("dispatch").len(), 1);
     let body = pr_body(&w);
     assert!(body.contains("could not dispatch"), "{body}");
@@ -831,12 +830,12 @@ fn publish_suggest_reviews_the_pull_request_with_a_suggestion_per_hunk() {
     let out = w.run(&event, &llm, SUGGEST);
     assert_eq!(out.code, 0, "{out:?}");
     let report = w.report();
-    assert_eq!(report["status"], "proposed", "{report}");
+    assert_eq!(report.status, Status::Proposed, "{report:?}");
     assert!(
-        report["reason"].as_str().unwrap().contains(&format!(
+        report.reason.as_str().contains(&format!(
             "posted a review with 1 suggestion(s) on pull request #{n}"
         )),
-        "{report}"
+        "{report:?}"
     );
 
     let reviews = w.github.requests_to("create_review");
@@ -902,7 +901,7 @@ fn a_hunk_outside_the_pr_diff_goes_into_the_review_body() {
     let llm = FakeOpenAi::start([logic_fix()]);
     let out = w.run(&event, &llm, SUGGEST);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report()["status"], "proposed", "{}", w.report());
+    assert_eq!(w.report().status, Status::Proposed, "{:?}", w.report());
     let reviews = w.github.requests_to("create_review");
     assert_eq!(reviews.len(), 1);
     let review = reviews[0].json();
@@ -914,10 +913,10 @@ fn a_hunk_outside_the_pr_diff_goes_into_the_review_body() {
     );
     assert!(body.contains("```diff\n--- a/pager/core.py\n+++ b/pager/core.py\n@@ -8,1 +8,1 @@\n-    return total_items // per_page\n+    return (total_items + per_page - 1) // per_page\n"), "{body}");
     assert!(
-        w.report()["reason"].as_str().unwrap().contains(&format!(
+        w.report().reason.as_str().contains(&format!(
             "0 suggestion(s) on pull request #{n} (1 hunk(s) outside its diff"
         )),
-        "{}",
+        "{:?}",
         w.report()
     );
 }
@@ -929,8 +928,8 @@ fn publish_suggest_refuses_a_run_without_a_pull_request_before_any_model_call() 
     let out = w.run(&w.event("failure", "main"), &llm, SUGGEST);
     assert_eq!(out.code, 0, "{out:?}");
     let report = w.report();
-    assert_eq!(report["status"], "skipped", "{report}");
-    let reason = report["reason"].as_str().unwrap();
+    assert_eq!(report.status, Status::Skipped, "{report:?}");
+    let reason = report.reason.as_str();
     assert!(
         reason.starts_with("publish suggest: run ") && reason.contains("no open pull request"),
         "{reason}"
@@ -952,8 +951,8 @@ fn publish_suggest_refuses_a_pull_request_from_a_fork() {
     let out = w.run(&event, &llm, SUGGEST);
     assert_eq!(out.code, 0, "{out:?}");
     let report = w.report();
-    assert_eq!(report["status"], "skipped", "{report}");
-    let reason = report["reason"].as_str().unwrap();
+    assert_eq!(report.status, Status::Skipped, "{report:?}");
+    let reason = report.reason.as_str();
     assert!(
         reason.contains(&format!(
             "pull request #{n} comes from the fork someone/fork"

@@ -4,7 +4,7 @@
 //! the page and clicks its buttons, as a person would.
 //!
 //! `UPDATE_GOLDEN=1` also writes the browser's screenshot to docs/approve-ui.png
-//! (the README shows it). Pixels differ between machines, so it is not compared.
+//! (docs/how-it-works.md shows it). Pixels differ between machines, so it is not compared.
 
 use crate::support::harness::{copy_dir, manifest_dir, snapshot, Test};
 use fantoccini::{Client, ClientBuilder, Locator};

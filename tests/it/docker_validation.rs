@@ -34,7 +34,7 @@ const ENTRYPOINT_IMAGE: &str = "self-heal-action:test";
 struct DockerSample {
     sample: &'static str,
     image: &'static str,
-    /// The ecosystem's default `validation-image` (README): when set, the docker
+    /// The ecosystem's default `validation-image` (docs/settings.md): when set, the docker
     /// run gives no `--validation-image`, and `image` stands in under this name
     /// (tagged for the test), so the run proves the default is picked.
     default_image: Option<&'static str>,
@@ -295,11 +295,11 @@ fn samples_validate_in_docker_and_leave_nothing_behind() {
     }
 }
 
-/// The numbers of the README's "Docker vs subprocess validation" table:
+/// The numbers of the "Docker vs subprocess validation" table in docs/measurements.md:
 /// `validation_ms` of each project repaired with either runner,
 /// `SELF_HEAL_TIMING_REPS` times (default 3), as `timing-row:` lines.
 #[test]
-#[ignore = "a measurement for the README: scripts/docker-timings.sh runs it, scripts/test-action.sh skips it"]
+#[ignore = "a measurement for docs/measurements.md: scripts/docker-timings.sh runs it, scripts/test-action.sh skips it"]
 fn timings_of_docker_and_subprocess_validation() {
     let reps: usize = std::env::var("SELF_HEAL_TIMING_REPS")
         .ok()

@@ -14,6 +14,7 @@ mod context;
 mod coverage;
 mod diagnostics;
 mod docker_validation;
+mod docs;
 mod edits;
 mod fuzz_logs;
 mod github;

@@ -362,3 +362,82 @@ fn locally_an_explicit_since_is_used_and_a_bad_one_refused() {
     }
     assert_eq!(git(&repo, &["status", "--porcelain"]), before);
 }
+
+/// A checkout without `origin/HEAD` (`git init` + `remote add` + fetch, a mirror,
+/// actions/checkout): the branch's upstream, then `origin/main`, then `origin/master`.
+#[test]
+fn locally_without_origin_head_the_upstream_then_origin_main_or_master_is_the_base() {
+    let t = Test::new();
+    let src = t.path("src");
+    two_commits(&src, "");
+    git(&src, &["branch", "-q", "-f", "green", "HEAD~1"]);
+    let bare = t.path("origin.git");
+    git(
+        t.dir.path(),
+        &["clone", "-q", "--bare", src.to_str().unwrap(), "origin.git"],
+    );
+    // The fetched branches: `main` (the failing commit), `green` (the one before).
+    let work = t.path("work");
+    std::fs::create_dir_all(&work).unwrap();
+    git(&work, &["init", "-q"]);
+    git(&work, &["remote", "add", "origin", bare.to_str().unwrap()]);
+    git(&work, &["fetch", "-q", "origin"]);
+    let origin_head = std::process::Command::new("git")
+        .args(["symbolic-ref", "-q", "refs/remotes/origin/HEAD"])
+        .current_dir(&work)
+        .output()
+        .unwrap();
+    assert!(!origin_head.status.success(), "origin/HEAD is set");
+    let base_of = |work: &Path| {
+        let llm = FakeOpenAi::start([logic_fix()]);
+        let out = local_run(&t, work, &llm, &[]);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert_eq!(llm.request_count(), 1);
+        out.report(&t.path("report.json"))["changed_since"].clone()
+    };
+
+    // The branch's upstream comes first: `topic` tracks `origin/green`.
+    git(
+        &work,
+        &["checkout", "-q", "-b", "topic", "--track", "origin/green"],
+    );
+    git(&work, &["reset", "-q", "--hard", "origin/main"]);
+    let since = base_of(&work);
+    assert!(
+        since["base"]
+            .as_str()
+            .unwrap_or("")
+            .contains("the merge-base with origin/green"),
+        "{since}"
+    );
+    assert!(
+        since["diff"].as_str().unwrap_or("").contains(GOOD),
+        "{since}"
+    );
+
+    // No upstream: origin/main.
+    git(&work, &["branch", "-q", "--unset-upstream"]);
+    let since = base_of(&work);
+    assert!(
+        since["base"]
+            .as_str()
+            .unwrap_or("")
+            .contains("the merge-base with origin/main"),
+        "{since}"
+    );
+
+    // Only origin/master: it is the base.
+    git(
+        &work,
+        &["update-ref", "refs/remotes/origin/master", "origin/green"],
+    );
+    git(&work, &["update-ref", "-d", "refs/remotes/origin/main"]);
+    let since = base_of(&work);
+    assert!(
+        since["base"]
+            .as_str()
+            .unwrap_or("")
+            .contains("the merge-base with origin/master"),
+        "{since}"
+    );
+}
