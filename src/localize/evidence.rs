@@ -158,6 +158,7 @@ impl SourceFile {
                 signature: f.signature.clone(),
             })
             .collect();
+        let in_function = in_function_lines(parsed);
         SourceFile {
             path: path.to_string(),
             is_test,
@@ -167,22 +168,43 @@ impl SourceFile {
                 .iter()
                 .map(|c| TypeInfo {
                     name: c.name.clone(),
-                    fields: fields_text(parsed, c),
+                    fields: fields_text(parsed, c, &in_function),
                 })
                 .collect(),
-            top_level_calls: top_level_calls(parsed),
+            top_level_calls: top_level_calls(parsed, &in_function),
             text: parsed.text().to_string(),
         }
     }
 }
 
+/// Per line (index 0 is line 1): whether a function's span holds it.
+fn in_function_lines(parsed: &crate::syntax::ParsedFile) -> Vec<bool> {
+    let n = parsed.text().lines().count();
+    let mut out = vec![false; n];
+    for f in &parsed.functions {
+        let a = (f.span.start_line as usize).saturating_sub(1);
+        let b = (f.span.end_line as usize).min(n);
+        for x in out.iter_mut().take(b).skip(a) {
+            *x = true;
+        }
+    }
+    out
+}
+
 /// Names written as calls (`name(`) on lines outside every function and class.
-fn top_level_calls(parsed: &crate::syntax::ParsedFile) -> Vec<String> {
+fn top_level_calls(parsed: &crate::syntax::ParsedFile, in_function: &[bool]) -> Vec<String> {
+    let mut in_container = vec![false; in_function.len()];
+    for c in &parsed.containers {
+        let a = (c.span.start_line as usize).saturating_sub(1);
+        let b = (c.span.end_line as usize).min(in_container.len());
+        for x in in_container.iter_mut().take(b).skip(a) {
+            *x = true;
+        }
+    }
     let mut out: Vec<String> = Vec::new();
     for (i, line) in parsed.text().lines().enumerate() {
-        let l = i as u32 + 1;
-        if parsed.functions.iter().any(|f| f.span.contains_line(l))
-            || parsed.containers.iter().any(|c| c.span.contains_line(l))
+        if in_function.get(i).copied().unwrap_or(false)
+            || in_container.get(i).copied().unwrap_or(false)
         {
             continue;
         }
@@ -209,11 +231,16 @@ fn top_level_calls(parsed: &crate::syntax::ParsedFile) -> Vec<String> {
 }
 
 /// A container's lines outside its functions, at most 4 KiB: its fields' types.
-fn fields_text(parsed: &crate::syntax::ParsedFile, c: &crate::syntax::Container) -> String {
+fn fields_text(
+    parsed: &crate::syntax::ParsedFile,
+    c: &crate::syntax::Container,
+    in_function: &[bool],
+) -> String {
     let mut out = String::new();
-    for (i, line) in parsed.text().lines().enumerate() {
-        let l = i as u32 + 1;
-        if !c.span.contains_line(l) || parsed.functions.iter().any(|f| f.span.contains_line(l)) {
+    let skip = (c.span.start_line as usize).saturating_sub(1);
+    let take = c.span.lines() as usize;
+    for (i, line) in parsed.text().lines().enumerate().skip(skip).take(take) {
+        if in_function.get(i).copied().unwrap_or(false) {
             continue;
         }
         if out.len() + line.len() > 4096 {
