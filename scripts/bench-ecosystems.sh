@@ -16,11 +16,11 @@ if [ -z "${BIN:-}" ]; then
   BIN="$PWD/target/release/self-heal"
 fi
 bin=$(realpath "$BIN")
-cache="${SELF_HEAL_SAMPLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/self-heal-samples}"
-export CI=true GOTOOLCHAIN=local npm_config_cache="$cache/npm" \
-  MAVEN_OPTS="-Dmaven.repo.local=$cache/m2" GRADLE_USER_HOME="$cache/gradle"
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+sample_toolchain_env
 work=$(mktemp -d)
-trap 'kill "${llm_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'fake_llm_stop; rm -rf "$work"' EXIT
 
 rows="$work/rows.tsv"
 : > "$rows"
@@ -31,23 +31,15 @@ for dir in sample_projects/*/; do
   [ "$eco" = python ] && continue
   python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); print(json.dumps({"diagnosis":"bench","edits":e["fix"]}))' \
     "$dir/expected.json" > "$work/reply.json"
-  mkfifo "$work/port.$name"
-  python3 scripts/bench/fake_llm.py 0 "$work/reply.json" > "$work/port.$name" &
-  llm_pid=$!
-  read -r port < "$work/port.$name"
-  rm -rf "$work/repo"
-  cp -r "$dir" "$work/repo"
+  fake_llm_start "$work" "$work/reply.json"
+  sample_checkout "$dir" "$work/repo"
   (
     cd "$work/repo"
-    printf 'node_modules/\n' > .gitignore
-    git init -q -b main && git add -A && git -c user.name=b -c user.email=b@b commit -qm sample
-    if [ -f package-lock.json ]; then npm ci --prefer-offline --no-audit --no-fund >/dev/null 2>&1; fi
     env -u GITHUB_TOKEN -u OPENAI_API_KEY "$bin" run --log ci.log --yes \
-      --openai-base-url "http://127.0.0.1:$port/v1" --openai-api-key bench \
+      --openai-base-url "http://127.0.0.1:$FAKE_LLM_PORT/v1" --openai-api-key bench \
       --report "$work/report.json" >/dev/null 2>&1
   ) || true
-  kill "$llm_pid" 2>/dev/null || true
-  wait "$llm_pid" 2>/dev/null || true
+  fake_llm_stop
   python3 - "$work/report.json" "$eco" "$name" >> "$rows" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); t = r.get("timings", {})

@@ -27,6 +27,11 @@ if ! python3 -m pytest --version >/dev/null 2>&1; then
   python3 -m pip install -q --disable-pip-version-check pytest \
     || python3 -m pip install -q --disable-pip-version-check --break-system-packages pytest
 fi
+# coverage.py: the Python coverage plugin's coverage.py engine (tests/it/coverage.rs).
+if ! python3 -c 'import coverage' >/dev/null 2>&1; then
+  python3 -m pip install -q --disable-pip-version-check coverage \
+    || python3 -m pip install -q --disable-pip-version-check --break-system-packages coverage
+fi
 # The venv tests (tests/it/venv.rs) make a venv and an editable install offline.
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || apt_install python3-venv
 if ! python3 -c 'import setuptools, wheel' >/dev/null 2>&1; then

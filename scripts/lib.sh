@@ -49,3 +49,49 @@ bench_prereqs() {
     [ -d "$FIXTURES/ci-logs" ] || { echo "no fixtures at $FIXTURES (set SELF_HEAL_FIXTURES)" >&2; exit 2; }
     [ -x /usr/bin/time ] || apt_install time
 }
+
+# sample_toolchain_env: the environment a runner step has for the samples: CI=true,
+# local Go toolchain, and npm, Maven and Gradle downloads in the shared sample cache
+# (SELF_HEAL_SAMPLE_CACHE, as scripts/regen-sample-logs-eco.py and the tests use).
+sample_toolchain_env() {
+    local cache="${SELF_HEAL_SAMPLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/self-heal-samples}"
+    export CI=true GOTOOLCHAIN=local npm_config_cache="$cache/npm" \
+        MAVEN_OPTS="-Dmaven.repo.local=$cache/m2" GRADLE_USER_HOME="$cache/gradle" \
+        GRADLE_OPTS="-Dorg.gradle.daemon=false"
+}
+
+# sample_checkout SAMPLE_DIR DEST: a git checkout of a sample as CI has it after its
+# install step: committed, node_modules ignored and installed from the npm cache.
+sample_checkout() {
+    rm -rf "$2"
+    cp -r "$1" "$2"
+    (
+        cd "$2" || exit
+        printf 'node_modules/\n' > .gitignore
+        git init -q -b main && git add -A && git -c user.name=b -c user.email=b@b commit -qm sample
+        if [ -f package-lock.json ]; then npm ci --prefer-offline --no-audit --no-fund >/dev/null 2>&1; fi
+    )
+}
+
+# fake_llm_start DIR ARGS...: starts scripts/bench/fake_llm.py (a port of its own,
+# ARGS after the port) and sets FAKE_LLM_PID and FAKE_LLM_PORT; DIR holds its fifo.
+# shellcheck disable=SC2034 # FAKE_LLM_PORT is for the caller
+fake_llm_start() {
+    local dir="$1"
+    shift
+    rm -f "$dir/fake-llm.port"
+    mkfifo "$dir/fake-llm.port"
+    python3 scripts/bench/fake_llm.py 0 "$@" > "$dir/fake-llm.port" &
+    FAKE_LLM_PID=$!
+    read -r FAKE_LLM_PORT < "$dir/fake-llm.port"
+}
+
+# fake_llm_stop: stops the server fake_llm_start started, if it runs (never `kill 0`,
+# which would be the whole process group).
+fake_llm_stop() {
+    if [ -n "${FAKE_LLM_PID:-}" ]; then
+        kill "$FAKE_LLM_PID" 2>/dev/null || true
+        wait "$FAKE_LLM_PID" 2>/dev/null || true
+        FAKE_LLM_PID=
+    fi
+}

@@ -58,7 +58,8 @@ def base_env(eco):
         env.pop(k, None)
     env.update(CI="true", GITHUB_ACTIONS="true", npm_config_cache=NPM_CACHE, npm_config_update_notifier="false")
     if eco == "go":
-        env.update(GOTOOLCHAIN="local", GOFLAGS="-mod=mod")
+        # -count=1: a runner has no cached test results, so every package shows its time.
+        env.update(GOTOOLCHAIN="local", GOFLAGS="-mod=mod -count=1")
     if eco == "java":
         # The repository location only; the command in the log stays the plain `mvn` one.
         env["MAVEN_OPTS"] = f"-Dmaven.repo.local={M2}"

@@ -138,6 +138,9 @@ pub struct Report {
     /// Why the logs were cut at a cap, one line each: the run saw only what was read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub input_cut: Vec<String>,
+    /// The suspect functions, ranked, with the evidence for each (issue 19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub localization: Option<crate::localize::Localization>,
 }
 
 impl Report {

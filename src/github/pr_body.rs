@@ -29,7 +29,14 @@ pub struct PrBody<'a> {
     pub checks: Option<&'a str>,
     /// "Changed since the last green run", when it was looked up.
     pub changed_since: Option<&'a crate::analyze::changes::ChangedSince>,
+    /// The ranked suspects the model was shown, for "why this code".
+    pub localization: Option<&'a crate::localize::Localization>,
+    /// Files the change touches: their suspects explain the change first.
+    pub changed_files: &'a [String],
 }
+
+/// Suspects listed under "Why this code", at most.
+const WHY_LINES: usize = 3;
 
 impl<'a> PrBody<'a> {
     /// Takes the failures, diagnosis, patch, attempts and token counts from a report;
@@ -54,7 +61,34 @@ impl<'a> PrBody<'a> {
             fingerprint,
             checks: None,
             changed_since: report.changed_since.as_ref(),
+            localization: report.localization.as_ref(),
+            changed_files: &report.changed_files,
         }
+    }
+
+    /// "Why this code": the suspects in the files the change touches (else the top
+    /// ones), one line of evidence each.
+    fn why_this_code(&self) -> Option<String> {
+        let loc = self.localization?;
+        let code = loc.suspects.iter().filter(|s| !s.test_code);
+        let touched: Vec<&crate::localize::Suspect> = code
+            .clone()
+            .filter(|s| self.changed_files.contains(&s.path))
+            .take(WHY_LINES)
+            .collect();
+        let shown = if touched.is_empty() {
+            code.take(WHY_LINES).collect()
+        } else {
+            touched
+        };
+        if shown.is_empty() {
+            return None;
+        }
+        let mut out = String::new();
+        for s in shown {
+            out.push_str(&format!("- #{} {}\n", s.rank, table_cell(&s.why())));
+        }
+        Some(out)
     }
 
     pub fn render(&self) -> String {
@@ -85,6 +119,10 @@ impl<'a> PrBody<'a> {
             ));
             out.truncate(out.trim_end().len());
         }
+        if let Some(why) = self.why_this_code() {
+            out.push_str("\n\n### Why this code\n\n");
+            out.push_str(why.trim_end());
+        }
         out.push_str("\n\n### Change\n\n");
         out.push_str(&diff_block(self.diff, MAX_DIFF_CHARS));
         out.push_str("\n### Validation\n\n");
@@ -107,5 +145,74 @@ impl<'a> PrBody<'a> {
         out.push_str(&fingerprint_marker(self.fingerprint));
         out.push('\n');
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::localize::{Clue, Localization, Mode, Suspect};
+
+    fn suspect(rank: usize, path: &str, function: &str, evidence: Vec<Clue>) -> Suspect {
+        Suspect {
+            rank,
+            path: path.into(),
+            function: function.into(),
+            name: function.rsplit('.').next().unwrap().into(),
+            start_line: 10,
+            end_line: 20,
+            score: 1.0,
+            test_code: false,
+            evidence,
+        }
+    }
+
+    #[test]
+    fn why_this_code_names_the_suspects_the_change_touches() {
+        let loc = Localization {
+            mode: Mode::Static,
+            suspects: vec![
+                suspect(
+                    1,
+                    "src/raise.py",
+                    "check",
+                    vec![Clue::Frame {
+                        line: 12,
+                        innermost: true,
+                    }],
+                ),
+                suspect(
+                    2,
+                    "src/money.py",
+                    "Money.parse",
+                    vec![Clue::Builds {
+                        name: "Money".into(),
+                    }],
+                ),
+            ],
+            notes: vec![],
+        };
+        let mut report = Report {
+            status: crate::report::Status::Fixed,
+            ..Report::default()
+        };
+        report.changed_files = vec!["src/money.py".into()];
+        report.localization = Some(loc);
+        let body = PrBody::from_report(&report, None, None, "b", "f").render();
+        let why = body
+            .split("### Why this code\n\n")
+            .nth(1)
+            .expect("a why section")
+            .split("\n\n###")
+            .next()
+            .unwrap();
+        assert_eq!(
+            why,
+            "- #2 src/money.py `Money.parse`: builds the Money the failure prints"
+        );
+        // Without a ranking there is no section.
+        report.localization = None;
+        let body = PrBody::from_report(&report, None, None, "b", "f").render();
+        assert!(!body.contains("Why this code"));
     }
 }

@@ -3,6 +3,8 @@
 
 use super::context::{self, RepairContext};
 use super::edits::{self, Edit, FileChange};
+use super::evidence;
+use super::focus::Focus;
 use super::policy::PathPolicy;
 use super::recipes;
 use crate::analyze::Analysis;
@@ -56,6 +58,8 @@ pub struct LoopOutcome {
     pub fix: Option<ValidatedFix>,
     pub llm: LlmStats,
     pub timings: Timings,
+    /// The ranked suspects the model was shown (None when no model was asked).
+    pub localization: Option<crate::localize::Localization>,
 }
 
 const NO_MODEL: &str = "no model configured: set openai-api-key (OpenAI), openai-base-url (any OpenAI-compatible server such as Ollama or vLLM) or github-token (GitHub Models)";
@@ -69,6 +73,7 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
         fix: None,
         llm: LlmStats::default(),
         timings: Timings::default(),
+        localization: None,
     };
 
     if !input.skip_baseline && *input.runner != Runner::None {
@@ -145,7 +150,26 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
         return out;
     };
 
-    let ctx = context::gather(input.workdir, input.analysis, input.context_budget_chars);
+    // Execution evidence: the coverage runners (`lang/<name>/coverage.rs`) hand the
+    // failing and passing tests' lines in here; without them the ranking is static.
+    let coverage: Option<crate::localize::Coverage> = None;
+    let (workspace, evidence) = evidence::gather(input.workdir, input.analysis, &[], coverage);
+    let localization = crate::localize::localize(&evidence);
+    let mut focus = Focus::new(&workspace, &localization);
+    // Nothing ranked (no grammar for the project's files, no test found): the files the
+    // failures name, as before.
+    let fallback = focus
+        .is_empty()
+        .then(|| context::gather(input.workdir, input.analysis, input.context_budget_chars));
+    if !focus.is_empty() {
+        out.localization = Some(localization.clone());
+    }
+    let instructions = match &fallback {
+        Some(ctx) => ctx.instructions.clone(),
+        None => context::instructions(input.workdir),
+    };
+    let mut needs: Vec<String> = Vec::new();
+    let mut sent: std::collections::HashSet<(String, String)> = Default::default();
     let mut previous: Vec<PreviousAttempt> = out
         .attempts
         .iter()
@@ -162,11 +186,25 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
         // Ends (in Actions: closes the attempt's group) on every way out of the body.
         let of = format!("(model attempt {llm_n} of {})", input.max_attempts);
         let step = Step::begin(progress, &format!("attempt {n}: asking the model {of}"));
+        let ctx = match &fallback {
+            Some(ctx) => ctx.clone(),
+            None => RepairContext {
+                files: focus.files(llm_n, &needs, input.context_budget_chars),
+                instructions: instructions.clone(),
+            },
+        };
         let prompt = llm::build_prompt(input.templates, &prompt_input(input, &ctx, &previous));
         let prompt = llm::Prompt {
             system: input.secrets.mask(&prompt.system),
             user: input.secrets.mask(&prompt.user),
         };
+        // The same request again would get the same answer: stop instead.
+        if !sent.insert((prompt.system.clone(), prompt.user.clone())) {
+            out.reason =
+                "no new evidence for another attempt: the next request would repeat the last"
+                    .into();
+            return out;
+        }
         out.llm.requests += 1;
         let started = Instant::now();
         let completion = llm_client.complete(&prompt).await;
@@ -196,6 +234,7 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
             }
         };
         add_usage(&mut out.llm, reply.usage);
+        needs = reply.need.clone();
         // The suite may run for minutes: the line names it, not the model.
         step.now(&format!("attempt {n}: validating the model's edit {of}"));
         let started = Instant::now();

@@ -34,6 +34,7 @@ pub async fn repair(
     report.llm = outcome.llm;
     report.llm.requests = plan.llm_requests();
     report.timings = outcome.timings;
+    report.localization = outcome.localization;
     let Some(fix) = outcome.fix else {
         return Err(Ending::Stopped {
             status: outcome.status,

@@ -355,6 +355,11 @@ fn every_sample_context_includes_what_its_fix_needs() {
         let Some(must) = expected["context_must_include"].as_array() else {
             continue;
         };
+        // The localization samples (issue 19) are checked on what the binary really
+        // sends, in tests/it/localization.rs.
+        if !expected["localization"].is_null() {
+            continue;
+        }
         let ctx = sample_context(&name);
         let text = shown(&ctx);
         for s in must {

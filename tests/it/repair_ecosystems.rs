@@ -20,13 +20,13 @@ use std::path::{Path, PathBuf};
 
 const KEY: &str = "sk-test-key-0123456789";
 
-fn expected(sample: &str) -> Value {
+pub(crate) fn expected(sample: &str) -> Value {
     let text = std::fs::read_to_string(sample_dir(sample).join("expected.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
 /// (path, search, replace) of the expected fix.
-fn fix(e: &Value) -> Vec<(String, String, String)> {
+pub(crate) fn fix(e: &Value) -> Vec<(String, String, String)> {
     e["fix"]
         .as_array()
         .unwrap()
@@ -42,7 +42,7 @@ fn fix(e: &Value) -> Vec<(String, String, String)> {
 }
 
 /// The sources of the checkout, without the installed dependencies.
-fn sources(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(crate) fn sources(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     snapshot_sources(repo)
         .into_iter()
         .filter(|(p, _)| {
@@ -53,7 +53,7 @@ fn sources(repo: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 /// A git checkout of the sample with its dependencies installed and ignored, as a
 /// CI checkout after `npm ci` is.
-fn checkout(sample: &str) -> Test {
+pub(crate) fn checkout(sample: &str) -> Test {
     let t = Test::with_sample(sample);
     std::fs::write(t.repo().join(".gitignore"), "node_modules/\n").unwrap();
     install_deps(sample, &t.repo());

@@ -3,7 +3,9 @@
 pub mod build;
 pub mod context;
 pub mod ids;
+pub mod grammar;
 pub mod log;
+pub mod roots;
 
 use super::framework::Framework;
 use super::Lang;
@@ -95,6 +97,17 @@ impl Lang for Java {
 
     fn docker_image(&self) -> &'static str {
         "maven:3-eclipse-temurin-17"
+    }
+
+    fn source_roots(
+        &self,
+        repo: &dyn crate::lang::context::RepoView,
+    ) -> crate::lang::roots::SourceRoots {
+        roots::source_roots(repo)
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[&grammar::Java]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {

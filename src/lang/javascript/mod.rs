@@ -1,8 +1,11 @@
 //! JavaScript and TypeScript: npm projects, jest.
 
 pub mod context;
+pub mod grammar;
+pub mod grammar_typescript;
 pub mod jest_json;
 pub mod log;
+pub mod roots;
 pub mod runners;
 pub mod tap;
 
@@ -72,6 +75,21 @@ impl Lang for JavaScript {
 
     fn docker_image(&self) -> &'static str {
         "node:20"
+    }
+
+    fn source_roots(
+        &self,
+        repo: &dyn crate::lang::context::RepoView,
+    ) -> crate::lang::roots::SourceRoots {
+        roots::source_roots(repo)
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[
+            &grammar::JavaScript,
+            &grammar_typescript::TypeScript,
+            &grammar_typescript::Tsx,
+        ]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {

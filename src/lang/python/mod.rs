@@ -1,8 +1,10 @@
 //! Python: pytest (and unittest ids), pyproject/setup.cfg/tox projects.
 
 pub mod context;
+pub mod grammar;
 pub mod log;
 pub mod pytest;
+pub mod roots;
 
 use super::framework::Framework;
 use super::Lang;
@@ -109,6 +111,17 @@ impl Lang for Python {
 
     fn docker_image(&self) -> &'static str {
         "python:3.11"
+    }
+
+    fn source_roots(
+        &self,
+        repo: &dyn crate::lang::context::RepoView,
+    ) -> crate::lang::roots::SourceRoots {
+        roots::source_roots(repo)
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[&grammar::Python]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {

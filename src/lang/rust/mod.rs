@@ -2,8 +2,10 @@
 
 pub mod cargo;
 pub mod context;
+pub mod grammar;
 pub mod libtest;
 pub mod log;
+pub mod roots;
 
 use super::framework::Framework;
 use super::Lang;
@@ -69,6 +71,17 @@ impl Lang for Rust {
 
     fn docker_image(&self) -> &'static str {
         "rust:1"
+    }
+
+    fn source_roots(
+        &self,
+        repo: &dyn crate::lang::context::RepoView,
+    ) -> crate::lang::roots::SourceRoots {
+        roots::source_roots(repo)
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[&grammar::Rust]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {

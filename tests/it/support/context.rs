@@ -101,6 +101,8 @@ macro_rules! assert_run_snapshot {
     ($name:expr, $run:expr) => {
         insta::assert_json_snapshot!($name, $run.snapshot(), {
             ".report.timings" => "[timings]",
+            // The ranking has its own tests (tests/it/localization.rs, localize::).
+            ".report.localization" => "[localization]",
         })
     };
 }

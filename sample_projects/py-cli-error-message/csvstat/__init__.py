@@ -1,0 +1,2 @@
+"""csvstat: column summaries of CSV files."""
+__version__ = "0.9.0"
