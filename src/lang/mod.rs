@@ -11,6 +11,7 @@
 //! the analysis engine, the validation and the repair loop all sit above it.
 
 pub mod context;
+pub mod coverage;
 pub mod framework;
 pub mod go;
 pub mod java;
@@ -213,6 +214,12 @@ pub trait Lang: Sync {
     /// How to gather the source a fix needs: where a test id's test is, what a file
     /// leads to (its `context.rs`).
     fn context(&self) -> &'static dyn context::SourceContext;
+
+    /// Its coverage tool (`coverage.rs`): how the failing tests run under it and how
+    /// its output is read; None when there is none.
+    fn coverage(&self) -> Option<&'static dyn coverage::CoverageRunner> {
+        None
+    }
 
     /// Fresh readers of this language's tools' output for one analysis (its `log.rs`);
     /// the engine runs every language's, in [`LANGUAGES`] order.

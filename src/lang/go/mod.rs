@@ -1,6 +1,7 @@
 //! Go: `go test` on modules (go.mod).
 
 pub mod context;
+pub mod coverage;
 pub mod gotest;
 pub mod json;
 pub mod log;

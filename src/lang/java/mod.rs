@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod context;
+pub mod coverage;
 pub mod log;
 
 use super::framework::Framework;

@@ -1,6 +1,7 @@
 //! JavaScript and TypeScript: npm projects, jest.
 
 pub mod context;
+pub mod coverage;
 pub mod jest_json;
 pub mod log;
 pub mod runners;

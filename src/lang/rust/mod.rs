@@ -2,6 +2,7 @@
 
 pub mod cargo;
 pub mod context;
+pub mod coverage;
 pub mod libtest;
 pub mod log;
 

@@ -8,6 +8,9 @@ from the environment:
   SELF_HEAL_COV_OUT     the JSON file to write
   SELF_HEAL_COV_ENGINE  auto (coverage.py when the project's Python has it, else the
                         built-in tracer), coverage, or tracer
+  SELF_HEAL_COV_FAILING the failing tests' node ids, one a line: they run first
+  SELF_HEAL_COV_MAX_NEIGHBOURS  most other (passing) tests to run after them
+  SELF_HEAL_COV_DEADLINE        Unix time after which no other test starts
 
 coverage.py runs with its own settings (never the project's .coveragerc, which may
 omit the very code that broke). Each test is a context named by its node id, switched
@@ -33,6 +36,31 @@ ENGINE = os.environ.get("SELF_HEAL_COV_ENGINE", "auto")
 # Installed code is never the project's, even when a venv sits inside it.
 SKIP_PARTS = ("site-packages", "dist-packages", ".tox", ".nox", "node_modules", ".git")
 HERE = os.path.realpath(__file__)
+FAILING = [t for t in os.environ.get("SELF_HEAL_COV_FAILING", "").splitlines() if t.strip()]
+
+
+def _number(name, default, kind=int):
+    try:
+        return kind(os.environ.get(name, ""))
+    except ValueError:
+        return default
+
+
+MAX_NEIGHBOURS = _number("SELF_HEAL_COV_MAX_NEIGHBOURS", None)
+DEADLINE = _number("SELF_HEAL_COV_DEADLINE", None, float)
+
+
+def is_failing(nodeid):
+    """Whether a collected item is one of the failing tests (its id as run from
+    another folder, or without parameters, counts)."""
+    base = nodeid.split("[")[0]
+    for t in FAILING:
+        if t == nodeid or t == base or nodeid.endswith("/" + t) or t.endswith("/" + nodeid):
+            return True
+        tb = t.split("[")[0]
+        if "[" not in t and (tb == base or base.endswith("/" + tb)):
+            return True
+    return False
 
 
 def relative(filename):
@@ -188,6 +216,36 @@ def pytest_configure(config):
     if _engine is None:
         _engine = make_engine()
         _engine.start()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The failing tests first, then at most MAX_NEIGHBOURS others, in file order."""
+    if not FAILING:
+        return
+    failing = [i for i in items if is_failing(i.nodeid)]
+    others = [i for i in items if not is_failing(i.nodeid)]
+    keep = others if MAX_NEIGHBOURS is None else others[:MAX_NEIGHBOURS]
+    dropped = others[len(keep) :]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = failing + keep
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    """Past the deadline no other test starts (the failing ones ran first)."""
+    if DEADLINE is not None and _session is not None and not is_failing(nodeid):
+        import time
+
+        if time.time() > DEADLINE:
+            _session.shouldstop = "self-heal: the coverage run's time is up"
+
+
+_session = None
+
+
+def pytest_sessionstart(session):
+    global _session
+    _session = session
 
 
 @pytest.hookimpl(hookwrapper=True)

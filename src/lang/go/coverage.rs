@@ -7,7 +7,7 @@
 //! A profile has no per-test record: run one test per profile (`-run '^TestX$'`) for
 //! a spectrum, or the failing ones together as an aggregate.
 
-use super::{malformed, CoverageError, CoverageReport};
+use crate::coverage::{malformed, CoverageError, CoverageReport};
 use std::collections::BTreeSet;
 
 /// Reads a cover profile; paths stay as the profile names them.

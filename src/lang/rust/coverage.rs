@@ -8,7 +8,7 @@
 //! largest count of the regions starting on it, or of the one running into it, is
 //! above zero.
 
-use super::{malformed, relative_to, CoverageError, CoverageReport};
+use crate::coverage::{malformed, relative_to, CoverageError, CoverageReport};
 use crate::localize::Frame;
 use serde::Deserialize;
 use std::collections::BTreeSet;

@@ -7,7 +7,7 @@
 //! The agent records one JVM: per-test spectra need one dump per test (the agent's
 //! `sessionid` + dump, or one run per test method), else the report is an aggregate.
 
-use super::{malformed, CoverageError, CoverageReport};
+use crate::coverage::{malformed, CoverageError, CoverageReport};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 

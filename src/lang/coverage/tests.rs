@@ -2,7 +2,10 @@
 //! how each was made), then through `syntax` and `localize` on the project that made
 //! them: the function the fix changes must come first or next to the raise.
 
-use super::*;
+use crate::coverage::CoverageReport;
+use crate::lang::rust::coverage as rust;
+use crate::lang::{go::coverage as go, java::coverage as java};
+use crate::lang::{javascript::coverage as javascript, python::coverage as python};
 use crate::localize::{self, Coverage, Evidence, FailingTest, SourceFile, TestRun};
 use crate::syntax::{for_path, ParsedFile};
 use std::path::Path;

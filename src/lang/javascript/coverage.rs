@@ -12,7 +12,7 @@
 //! type stripping (`--experimental-strip-types`, default from Node 23.6) keeps every
 //! offset, so such a `.ts` script reads like JavaScript.
 
-use super::{malformed, path_of_url, relative_to, CoverageError, CoverageReport};
+use crate::coverage::{malformed, path_of_url, relative_to, CoverageError, CoverageReport};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
