@@ -12,6 +12,7 @@ mod check;
 mod cli;
 mod context;
 mod coverage;
+mod coverage_runs;
 mod diagnostics;
 mod docker_validation;
 mod edits;

@@ -8,6 +8,10 @@
 //! a spectrum, or the failing ones together as an aggregate.
 
 use crate::coverage::{malformed, CoverageError, CoverageReport};
+use crate::lang::coverage::{
+    CoverageOutput, CoveragePlan, CoverageRead, CoverageRequest, CoverageRunner, SupportFile,
+};
+use crate::lang::framework::{anchored, sh_quote};
 use std::collections::BTreeSet;
 
 /// Reads a cover profile; paths stay as the profile names them.
@@ -62,6 +66,96 @@ pub fn module_file(import_path: &str, module: &str, module_dir: &str) -> Option<
     } else {
         format!("{}/{rest}", module_dir.trim_end_matches('/'))
     })
+}
+
+/// `go test` with a cover profile per test: each package's test binary is built once
+/// (`coverage.sh`), then run per test.
+pub struct GoCoverage;
+
+const SCRIPT: &str = include_str!("coverage.sh");
+
+/// The module path in `go.mod`.
+fn module_of(project: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(project.join("go.mod")).ok()?;
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("module "))
+        .map(|m| m.trim().trim_matches('"').to_string())
+}
+
+/// (package argument, `-run` pattern) of a test id, as the scoped run names them.
+fn package_and_run(id: &str, module: Option<&str>) -> (String, String) {
+    let (pkg, name) = super::gotest::split(id);
+    let dir = match (pkg, module) {
+        (None, _) => ".".to_string(),
+        (Some(p), Some(m)) if p == m => ".".to_string(),
+        (Some(p), Some(m)) => match p.strip_prefix(m).and_then(|r| r.strip_prefix('/')) {
+            Some(rest) => format!("./{rest}"),
+            None => p.to_string(),
+        },
+        (Some(p), None) => p.to_string(),
+    };
+    let run: Vec<String> = name
+        .split('/')
+        .map(|part| anchored(&[part.to_string()]))
+        .collect();
+    (dir, run.join("/"))
+}
+
+impl CoverageRunner for GoCoverage {
+    fn plan(&self, req: &CoverageRequest<'_>) -> Result<CoveragePlan, String> {
+        if req.scoped.argv.first().map(String::as_str) != Some("go") {
+            return Err("the tests do not run with `go test`".into());
+        }
+        let module = module_of(req.project);
+        let tests: Vec<String> = req
+            .failing
+            .iter()
+            .map(|id| {
+                let (pkg, run) = package_and_run(id, module.as_deref());
+                format!("{pkg}\t{run}\t{id}")
+            })
+            .collect();
+        Ok(CoveragePlan {
+            command: format!(
+                "SELF_HEAL_COV_TESTS={} SELF_HEAL_COV_MAX_NEIGHBOURS={} sh \"$SELF_HEAL_COV_SUPPORT/go-coverage.sh\"",
+                sh_quote(&tests.join("\n")),
+                req.max_neighbours
+            ),
+            support: vec![SupportFile::text("go-coverage.sh", SCRIPT)],
+            tool: "go test -cover -coverpkg=./...".into(),
+        })
+    }
+
+    fn read(&self, out: &CoverageOutput<'_>) -> Result<CoverageRead, String> {
+        let index = std::fs::read_to_string(out.dir.join("index.tsv"))
+            .map_err(|_| "go test wrote no cover profile".to_string())?;
+        let module = module_of(out.project).ok_or("no module path in go.mod")?;
+        let mut report = CoverageReport::default();
+        let mut runs = 0;
+        for line in index.lines() {
+            let mut parts = line.split('\t');
+            let (Some(file), Some(id)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            // A test that could not run (a build error) left no profile.
+            let Ok(text) = std::fs::read_to_string(out.dir.join(file)) else {
+                continue;
+            };
+            let r = read(&text)
+                .map_err(|e| e.to_string())?
+                .map_paths(|p| module_file(p, &module, ""));
+            report.add_aggregate(id, &[id.to_string()], r.all);
+            runs += 1;
+        }
+        if runs == 0 {
+            return Err("go test wrote no cover profile".into());
+        }
+        Ok(CoverageRead {
+            report,
+            frames: Vec::new(),
+            note: format!("per test ({runs} run(s))"),
+        })
+    }
 }
 
 #[cfg(test)]
