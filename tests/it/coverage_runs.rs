@@ -158,6 +158,33 @@ fn assert_buggy_lines_executed(
     }
 }
 
+/// Some line of each fix's `search` text was executed by a failing test.
+fn assert_fix_lines_executed(
+    sample: &str,
+    out: &CoverageOutcome,
+    e: &serde_json::Value,
+    repo: &Path,
+) {
+    let report = out
+        .report
+        .as_ref()
+        .unwrap_or_else(|| panic!("{sample}: no coverage: {}", out.note));
+    let lines = failing_lines(report, &strings(&e["failing_tests"]));
+    for (path, search, _) in fix(e) {
+        let want = search_lines(repo, &path, &search);
+        let ran = lines
+            .iter()
+            .find(|(f, _)| *f == path)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_default();
+        assert!(
+            want.iter().any(|l| ran.contains(l)),
+            "{sample}: {path}:{want:?} not executed by the failing tests ({}); they ran {lines:?}",
+            out.note
+        );
+    }
+}
+
 /// The passing tests' records, for the samples whose tool records each test.
 fn passing_records(report: &CoverageReport, failing: &[String]) -> usize {
     report
@@ -222,5 +249,24 @@ async fn go_one_profile_per_test_over_every_package_of_the_module() {
             "{sample}: {}",
             out.note
         );
+    }
+}
+
+#[tokio::test]
+async fn java_jacoco_agent_through_java_tool_options_in_maven_and_gradle_forks() {
+    for sample in [
+        "java-value-class",
+        "java-custom-source-dirs",
+        "java-multi-module",
+        "java-gradle-hop",
+    ] {
+        let (out, e, t) = run(sample).await;
+        assert!(out.note.contains("JaCoCo 0.8.15"), "{sample}: {}", out.note);
+        if e["localization"]["functions"].is_null() {
+            // The older samples name no function: their fix's lines must have run.
+            assert_fix_lines_executed(sample, &out, &e, &t.repo());
+        } else {
+            assert_buggy_lines_executed(sample, &out, &e, &t.repo());
+        }
     }
 }

@@ -162,7 +162,7 @@ fn outside_the_tests(output: &str) -> Option<String> {
 }
 
 /// `pkg.Class#method` or `method(pkg.Class)` → (class, method).
-fn java_test(id: &str) -> (String, Option<String>) {
+pub(crate) fn java_test(id: &str) -> (String, Option<String>) {
     if let Some((m, rest)) = id.split_once('(') {
         if let Some(c) = rest.strip_suffix(')') {
             if !c.is_empty() {
