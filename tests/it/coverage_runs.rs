@@ -270,3 +270,26 @@ async fn java_jacoco_agent_through_java_tool_options_in_maven_and_gradle_forks()
         }
     }
 }
+
+#[tokio::test]
+async fn node_v8_coverage_for_node_test_and_mocha_and_jests_v8_provider() {
+    for sample in ["js-long-module", "js-error-message", "js-mocha"] {
+        let (out, e, t) = run(sample).await;
+        if e["localization"]["functions"].is_null() {
+            assert_fix_lines_executed(sample, &out, &e, &t.repo());
+        } else {
+            assert_buggy_lines_executed(sample, &out, &e, &t.repo());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_missing_coverage_tool_is_one_line_and_no_report() {
+    // The sample installs vitest without @vitest/coverage-v8.
+    let (out, _, _) = run("ts-index-spec").await;
+    assert!(out.report.is_none());
+    assert_eq!(
+        out.note,
+        "no coverage: vitest's v8 coverage needs @vitest/coverage-v8, which the project does not install"
+    );
+}
