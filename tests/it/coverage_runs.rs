@@ -293,3 +293,48 @@ async fn a_missing_coverage_tool_is_one_line_and_no_report() {
         "no coverage: vitest's v8 coverage needs @vitest/coverage-v8, which the project does not install"
     );
 }
+
+#[tokio::test]
+async fn rust_instrumented_per_test_and_the_backtrace_without_llvm_tools() {
+    for sample in [
+        "rust-src-tests-rs",
+        "rust-multi-file-caller",
+        "rust-integration-hop",
+    ] {
+        let (out, e, t) = run(sample).await;
+        assert!(out.note.contains("per test"), "{sample}: {}", out.note);
+        if e["localization"]["functions"].is_null() {
+            assert_fix_lines_executed(sample, &out, &e, &t.repo());
+        } else {
+            assert_buggy_lines_executed(sample, &out, &e, &t.repo());
+        }
+    }
+    // The buggy table is built by a `const fn`, at compile time: no run executes it,
+    // and the failing tests' record shows the lookup into it they did execute.
+    let (out, e, _) = run("rust-grammar-table").await;
+    let report = out.report.as_ref().expect(&out.note);
+    let ran = failing_lines(report, &strings(&e["failing_tests"]));
+    let chars = ran
+        .iter()
+        .find(|(f, _)| f == "src/parse/chars.rs")
+        .map(|(_, l)| l.clone());
+    assert_eq!(chars.map(|l| l.contains(&31)), Some(true), "{ran:?}");
+    assert!(
+        passing_records(report, &strings(&e["failing_tests"])) > 0,
+        "{}",
+        out.note
+    );
+    // LLVM_COV names a tool that is not there (as cargo-llvm-cov reads it): the
+    // panic's backtrace stands in, and names the line that panicked.
+    std::env::set_var("LLVM_COV", "/nonexistent/llvm-cov");
+    let (out, e, _) = run("rust-panic").await;
+    std::env::remove_var("LLVM_COV");
+    assert!(out.note.contains("the panic backtrace"), "{}", out.note);
+    let frames: Vec<String> = out
+        .frames
+        .iter()
+        .map(|f| format!("{}:{}", f.file, f.line))
+        .collect();
+    let at = strings(&e["locations"]);
+    assert!(frames.iter().any(|f| at.contains(f)), "{frames:?} {at:?}");
+}
