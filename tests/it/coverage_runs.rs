@@ -338,3 +338,11 @@ async fn rust_instrumented_per_test_and_the_backtrace_without_llvm_tools() {
     let at = strings(&e["locations"]);
     assert!(frames.iter().any(|f| at.contains(f)), "{frames:?} {at:?}");
 }
+
+#[tokio::test]
+async fn ruby_standard_coverage_in_every_ruby_process() {
+    for sample in ["ruby-rspec-hop", "ruby-minitest"] {
+        let (out, e, t) = run(sample).await;
+        assert_fix_lines_executed(sample, &out, &e, &t.repo());
+    }
+}
