@@ -7,7 +7,8 @@
 //! Ruby's `matrix.rb`. A missing one is named and left out.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use self_heal::syntax::{for_path, ParsedFile};
+use self_heal::lang::grammar_for as for_path;
+use self_heal::syntax::ParsedFile;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

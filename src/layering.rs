@@ -16,7 +16,10 @@ fn sources(path: &Path, out: &mut String) {
         for p in entries {
             sources(&p, out);
         }
-    } else if path.extension().is_some_and(|e| e == "rs") {
+    } else if path.extension().is_some_and(|e| e == "rs")
+        // `tests.rs` is a `#[cfg(test)] mod tests;`: test code, like the inline ones.
+        && path.file_name().is_some_and(|n| n != "tests.rs")
+    {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         let code = text.split("#[cfg(test)]").next().unwrap_or("");
         for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {

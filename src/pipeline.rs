@@ -291,6 +291,7 @@ async fn repair_report(
     // Every HTTP request the client sent, its retries and format fallbacks included.
     report.llm.requests = llm_client.as_ref().map_or(0, |c| c.requests_sent());
     report.timings = outcome.timings;
+    report.localization = outcome.localization;
     report.status = outcome.status;
     report.reason = outcome.reason;
     let Some(fix) = outcome.fix else {

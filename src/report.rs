@@ -117,6 +117,13 @@ pub struct Timings {
     pub llm_ms: u64,
     /// Running validation commands in sandboxes (baseline and attempts).
     pub validation_ms: u64,
+    /// Reproducing the failure: the failing tests' scoped run on the unchanged code,
+    /// sandbox copy included (also counted in `validation_ms`).
+    #[serde(default)]
+    pub reproduce_ms: u64,
+    /// The failing tests (and passing neighbours) under coverage, for localization.
+    #[serde(default)]
+    pub coverage_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -135,6 +142,9 @@ pub struct Report {
     /// What changed since the last green run (or `since`) in the implicated files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_since: Option<crate::analyze::changes::ChangedSince>,
+    /// The suspect functions, ranked, with the evidence for each (issue 19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub localization: Option<crate::localize::Localization>,
 }
 
 impl Report {

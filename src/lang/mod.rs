@@ -23,6 +23,7 @@ pub mod ruby;
 pub mod rust;
 
 use crate::failure::LogParser;
+use crate::syntax::Grammar;
 use framework::Framework;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::Path;
@@ -221,6 +222,12 @@ pub trait Lang: Sync {
         None
     }
 
+    /// Its tree-sitter grammars (`grammar.rs`), which `syntax` parses its files with:
+    /// functions, classes, imports and calls for localization and the context.
+    fn grammars(&self) -> &'static [&'static dyn Grammar] {
+        &[]
+    }
+
     /// Fresh readers of this language's tools' output for one analysis (its `log.rs`);
     /// the engine runs every language's, in [`LANGUAGES`] order.
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {
@@ -260,6 +267,18 @@ pub fn is_test_path(norm: &str) -> bool {
         return is_test;
     }
     javascript::test_or_spec_segment(name)
+}
+
+/// Every registered language's grammars, in [`LANGUAGES`] order.
+pub fn grammars() -> impl Iterator<Item = &'static dyn Grammar> {
+    Language::all().flat_map(|l| l.grammars().iter().copied())
+}
+
+/// The grammar that parses a path, by its extension (case-insensitive).
+pub fn grammar_for(path: &str) -> Option<&'static dyn Grammar> {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let (_, ext) = name.rsplit_once('.')?;
+    grammars().find(|g| g.extensions().iter().any(|e| e.eq_ignore_ascii_case(ext)))
 }
 
 /// Markdown fence info string of a file extension, when a language claims it.

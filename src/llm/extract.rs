@@ -2,7 +2,7 @@
 //! a 2xx body its types rejected (another provider's field values), leniently.
 
 use super::error::{one_line, LlmError, Usage};
-use super::reply::{parse_reply, LlmReply};
+use super::reply::{parse_reply_with_need, LlmReply};
 use async_openai::types::chat::{CreateChatCompletionResponse, FinishReason};
 
 fn usage_of(response: &CreateChatCompletionResponse) -> Usage {
@@ -67,10 +67,11 @@ pub(super) fn reply_from_untyped(body: &str) -> Result<LlmReply, LlmError> {
 }
 
 fn reply_from_content(content: &str, usage: Usage, truncated: bool) -> Result<LlmReply, LlmError> {
-    match parse_reply(content) {
-        Ok((diagnosis, edits)) => Ok(LlmReply {
+    match parse_reply_with_need(content) {
+        Ok((diagnosis, edits, need)) => Ok(LlmReply {
             diagnosis,
             edits,
+            need,
             usage,
         }),
         Err(reason) if truncated => Err(LlmError::BadReply {

@@ -1,4 +1,5 @@
-//! The reply schema: `{"diagnosis": "...", "edits": [{path, search, replace}]}`.
+//! The reply schema: `{"diagnosis": "...", "edits": [{path, search, replace}]}`, and an
+//! optional `"need": ["path or symbol", ...]`: code the model asks to see next attempt.
 
 use super::error::Usage;
 use crate::types::Edit;
@@ -8,8 +9,14 @@ use serde_json::{Map, Value};
 pub struct LlmReply {
     pub diagnosis: String,
     pub edits: Vec<Edit>,
+    /// Paths or symbols the model asks to see (`need`); the next attempt carries them.
+    pub need: Vec<String>,
     pub usage: Usage,
 }
+
+/// Needs taken from one reply, at most, and their length.
+const MAX_NEED: usize = 16;
+const MAX_NEED_CHARS: usize = 300;
 
 /// How many `{` positions to try when the object is buried in prose; bounds the
 /// work on a long garbage reply.
@@ -19,6 +26,12 @@ const MAX_OBJECT_STARTS: usize = 64;
 ///
 /// The error is a one-line reason meant for the report and for the next prompt.
 pub fn parse_reply(content: &str) -> Result<(String, Vec<Edit>), String> {
+    parse_reply_with_need(content).map(|(d, e, _)| (d, e))
+}
+
+/// [`parse_reply`], with the optional `need` list (strings; anything else in it is
+/// ignored: it only asks for context, it never fails a reply).
+pub fn parse_reply_with_need(content: &str) -> Result<(String, Vec<Edit>, Vec<String>), String> {
     let text = content.trim_start_matches('\u{feff}').trim();
     if text.is_empty() {
         return Err("the reply is empty".to_string());
@@ -29,7 +42,22 @@ pub fn parse_reply(content: &str) -> Result<(String, Vec<Edit>), String> {
             preview(text)
         )
     })?;
-    validate(&object)
+    let (diagnosis, edits) = validate(&object)?;
+    Ok((diagnosis, edits, need(&object)))
+}
+
+fn need(object: &Map<String, Value>) -> Vec<String> {
+    let Some(Value::Array(items)) = object.get("need") else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && s.len() <= MAX_NEED_CHARS && !s.contains('\n'))
+        .take(MAX_NEED)
+        .map(str::to_string)
+        .collect()
 }
 
 /// The first JSON object in `text`: the whole text, a fenced block, or an object

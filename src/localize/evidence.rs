@@ -70,6 +70,15 @@ pub struct FunctionInfo {
     pub decorators: Vec<String>,
     /// Names it calls.
     pub calls: Vec<String>,
+    /// Its signature as written (whitespace collapsed): the types it takes.
+    pub signature: String,
+}
+
+/// A type a file defines, with the text of its fields (its lines outside its methods).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TypeInfo {
+    pub name: String,
+    pub fields: String,
 }
 
 /// A file whose functions may be suspects.
@@ -79,6 +88,11 @@ pub struct SourceFile {
     /// A test file (its functions are suspects only as failing tests or fixtures).
     pub is_test: bool,
     pub functions: Vec<FunctionInfo>,
+    /// The types (classes, structs, interfaces) it defines.
+    pub types: Vec<TypeInfo>,
+    /// Names called outside any function: what runs as the module loads (a static
+    /// table's builder, a compiled pattern).
+    pub top_level_calls: Vec<String>,
     /// The file's text, searched for the literals a failure message quotes; empty
     /// when not searched.
     pub text: String,
@@ -141,13 +155,72 @@ impl SourceFile {
                 def_line: f.def_line,
                 decorators: f.decorators.clone(),
                 calls: parsed.calls_in(i).into_iter().map(|c| c.name).collect(),
+                signature: f.signature.clone(),
             })
             .collect();
         SourceFile {
             path: path.to_string(),
             is_test,
             functions,
+            types: parsed
+                .containers
+                .iter()
+                .map(|c| TypeInfo {
+                    name: c.name.clone(),
+                    fields: fields_text(parsed, c),
+                })
+                .collect(),
+            top_level_calls: top_level_calls(parsed),
             text: parsed.text().to_string(),
         }
     }
+}
+
+/// Names written as calls (`name(`) on lines outside every function and class.
+fn top_level_calls(parsed: &crate::syntax::ParsedFile) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, line) in parsed.text().lines().enumerate() {
+        let l = i as u32 + 1;
+        if parsed.functions.iter().any(|f| f.span.contains_line(l))
+            || parsed.containers.iter().any(|c| c.span.contains_line(l))
+        {
+            continue;
+        }
+        let chars: Vec<char> = line.chars().collect();
+        let mut j = 0;
+        while j < chars.len() {
+            if chars[j].is_alphabetic() || chars[j] == '_' {
+                let start = j;
+                while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
+                    j += 1;
+                }
+                if chars.get(j) == Some(&'(') {
+                    let name: String = chars[start..j].iter().collect();
+                    if !out.contains(&name) && out.len() < 64 {
+                        out.push(name);
+                    }
+                }
+            } else {
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// A container's lines outside its functions, at most 4 KiB: its fields' types.
+fn fields_text(parsed: &crate::syntax::ParsedFile, c: &crate::syntax::Container) -> String {
+    let mut out = String::new();
+    for (i, line) in parsed.text().lines().enumerate() {
+        let l = i as u32 + 1;
+        if !c.span.contains_line(l) || parsed.functions.iter().any(|f| f.span.contains_line(l)) {
+            continue;
+        }
+        if out.len() + line.len() > 4096 {
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }

@@ -18,6 +18,7 @@ mod spectrum;
 
 pub use evidence::{
     Coverage, Evidence, FailingTest, FileLines, Frame, FunctionInfo, Role, SourceFile, TestRun,
+    TypeInfo,
 };
 pub use literals::{code_names, quoted};
 pub use rank::{localize, Clue, Localization, Mode, Suspect, MAX_SUSPECTS};

@@ -3,7 +3,7 @@
 use super::evidence::{Evidence, FunctionInfo, Role, SourceFile};
 use super::literals;
 use super::spectrum::{Counts, Spectrum};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Suspects returned at most.
@@ -20,12 +20,27 @@ const CHANGED: f64 = 0.4;
 const LITERAL: f64 = 0.25;
 const NAMED: f64 = 0.1;
 const CALLED: f64 = 0.1;
+/// It builds a value of a type the failure prints (`Filter(name='round', args=['1)'])`):
+/// where a wrong value shown in the failure was made.
+const BUILDS: f64 = 0.2;
+/// Reached through calls from a failing test or a function on the stack: this much,
+/// divided by the number of calls away (1 from a frame, 2–3 from a test).
+const REACHED: f64 = 0.12;
+/// Calls followed from the failing tests and the frames (the bug is often 2–3 calls
+/// from the assertion or the raise: a tokenizer, a value class, a grammar table).
+const MAX_HOPS: u32 = 4;
+/// Functions shorter than this many lines weigh less when only reached (accessors).
+const ACCESSOR_LINES: u32 = 8;
+/// Reached by every failing test (of two or more): this much, less for fewer.
+const SHARED: f64 = 0.2;
+/// A called name defined more often than this is too common to follow (`get`, `new`).
+const MAX_FANOUT: usize = 6;
 /// Lines of one clue listed at most.
 const MAX_LINES: usize = 8;
 /// Function names shorter than this (normalised) are too common to match a test name.
 const MIN_NAME_IN_TEST: usize = 6;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Ranked by the coverage of failing vs passing tests, then the other evidence.
@@ -35,7 +50,7 @@ pub enum Mode {
 }
 
 /// One reason a function is suspect.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Clue {
     /// Executed by `failed` of `failed_total` failing tests and `passed` of
@@ -58,13 +73,23 @@ pub enum Clue {
     NamedInFailure { name: String },
     /// A failing test calls it.
     CalledByTest { test: String },
+    /// It builds a value of the type `name`, which the failure prints.
+    Builds { name: String },
+    /// `hops` calls away from a failing test or a function on the stack, through `via`.
+    Reached {
+        via: String,
+        hops: u32,
+        /// How many failing tests reach it (when two or more failed).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        by_tests: u32,
+    },
     /// It is a failing test.
     FailingTest { test: String },
     /// A fixture, hook or helper of a failing test.
     Fixture,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suspect {
     /// 1-based.
     pub rank: usize,
@@ -80,13 +105,17 @@ pub struct Suspect {
     pub evidence: Vec<Clue>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Localization {
     pub mode: Mode,
     pub suspects: Vec<Suspect>,
     /// What limited the ranking, one sentence each.
     pub notes: Vec<String>,
 }
+
+/// Scores are rounded finite numbers (never NaN), so equality is an equivalence: the
+/// report (which compares whole) can hold a localization.
+impl Eq for Localization {}
 
 impl Suspect {
     /// "Why this code", one line for a PR body.
@@ -117,6 +146,18 @@ impl Suspect {
                 }
                 Clue::NamedInFailure { name } => format!("named in the failure ({name})"),
                 Clue::CalledByTest { test } => format!("called by the failing test {test}"),
+                Clue::Builds { name } => format!("builds the {name} the failure prints"),
+                Clue::Reached { via, hops, by_tests } => {
+                    let tests = if *by_tests > 1 {
+                        format!(", reached by {by_tests} failing tests")
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "{hops} call{} away through {via}{tests}",
+                        if *hops == 1 { "" } else { "s" }
+                    )
+                }
                 Clue::FailingTest { test } => format!("the failing test {test}"),
                 Clue::Fixture => "a fixture or helper the failing test ran".to_string(),
             });
@@ -153,6 +194,13 @@ struct Acc {
     literal: Option<(u32, String)>,
     named: Option<String>,
     called_by: Option<String>,
+    reached: Option<(String, u32)>,
+    /// The share of the failing tests whose calls reach it (with two or more).
+    shared: f64,
+    by_tests: u32,
+    /// Reaching a one-line accessor says less than reaching a function with logic.
+    size_weight: f64,
+    builds: Option<String>,
     failing_test: Option<String>,
 }
 
@@ -176,6 +224,14 @@ impl Acc {
             } else {
                 0.0
             }
+            + if self.builds.is_some() { BUILDS } else { 0.0 }
+            + match &self.reached {
+                Some((_, hops)) if self.called_by.is_none() => {
+                    REACHED / f64::from(*hops) * self.size_weight
+                }
+                _ => 0.0,
+            }
+            + SHARED * self.shared
     }
 
     fn has_clue(&self) -> bool {
@@ -270,6 +326,7 @@ pub fn localize(e: &Evidence) -> Localization {
 
     // Stack frames: the innermost one in code under test is where it was raised.
     let mut raise_seen = false;
+    let mut frame_fns: Vec<(usize, usize)> = Vec::new();
     for frame in &e.frames {
         let Some(&fi) = file_index.get(frame.file.as_str()) else {
             continue;
@@ -278,6 +335,9 @@ pub fn localize(e: &Evidence) -> Localization {
         let innermost = !file.is_test && !raise_seen;
         raise_seen |= !file.is_test;
         if let Some(gi) = span_owner(&file.functions, frame.line) {
+            if !frame_fns.contains(&(fi, gi)) {
+                frame_fns.push((fi, gi));
+            }
             let acc = accs.entry((fi, gi)).or_default();
             if acc.frame.is_none_or(|(_, inner)| innermost && !inner) {
                 acc.frame = Some((frame.line, innermost));
@@ -337,6 +397,50 @@ pub fn localize(e: &Evidence) -> Localization {
         }
     }
     let code_names = literals::code_names(&e.messages);
+    // Types whose values the failure prints (`Filter(...)`, `Money{...}`): capitalised,
+    // and not an error (its raise is a frame or a literal already).
+    let mut value_types: BTreeSet<&str> = code_names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| n.chars().next().is_some_and(char::is_uppercase))
+        .filter(|n| !n.ends_with("Error") && !n.ends_with("Exception") && !n.ends_with("Exit"))
+        .collect();
+    // And the project's own types the functions on the stack take: the raise is often
+    // not the bug, the value it was handed was built wrong (`_call_filter(f: Filter)`).
+    let project_types: BTreeMap<&str, &str> = e
+        .files
+        .iter()
+        .filter(|f| !f.is_test)
+        .flat_map(|f| f.types.iter().map(|t| (t.name.as_str(), t.fields.as_str())))
+        .collect();
+    let is_value_type = |word: &str| {
+        project_types.contains_key(word)
+            && word.chars().next().is_some_and(char::is_uppercase)
+            && !word.ends_with("Error")
+            && !word.ends_with("Exception")
+    };
+    let mut handed: BTreeSet<&str> = BTreeSet::new();
+    for &(fi, gi) in &frame_fns {
+        if e.files[fi].is_test {
+            continue;
+        }
+        let sig = &e.files[fi].functions[gi].signature;
+        for word in sig.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            if is_value_type(word) {
+                handed.insert(word);
+            }
+        }
+    }
+    // And the types those values hold (an entry's lines hold amounts): one level.
+    for t in handed.clone() {
+        let fields = project_types.get(t).copied().unwrap_or("");
+        for word in fields.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            if is_value_type(word) {
+                handed.insert(word);
+            }
+        }
+    }
+    value_types.extend(handed);
     for (fi, file) in e.files.iter().enumerate() {
         if file.is_test {
             continue;
@@ -347,20 +451,28 @@ pub fn localize(e: &Evidence) -> Localization {
             } else {
                 e.failing_tests
                     .iter()
-                    .find(|t| name_in_test(&f.name, &t.name))
+                    .find(|t| name_in_test(&f.name, &t.name) || shares_words(&f.name, &t.name))
                     .map(|t| t.name.clone())
             };
             let called = test_calls
                 .iter()
                 .find(|(c, _)| *c == f.name)
                 .map(|(_, t)| t.to_string());
-            if named.is_some() || called.is_some() {
+            let builds = f
+                .calls
+                .iter()
+                .find(|c| value_types.contains(c.as_str()))
+                .cloned();
+            if named.is_some() || called.is_some() || builds.is_some() {
                 let acc = accs.entry((fi, gi)).or_default();
                 acc.named = named;
                 acc.called_by = called;
+                acc.builds = builds;
             }
         }
     }
+
+    reach(e, &frame_fns, &mut accs);
 
     let mut suspects: Vec<Suspect> = accs
         .into_iter()
@@ -385,6 +497,211 @@ pub fn localize(e: &Evidence) -> Localization {
         suspects,
         notes,
     }
+}
+
+/// Follows calls by name from each failing test (and from the functions on the
+/// stack), up to [`MAX_HOPS`] calls away: what they call is suspect too, less with each
+/// call, more when every failing test reaches it (a static spectrum: with several
+/// failing tests, the code they share is where they fail together). A call to a type
+/// reaches its constructors (`Lexer(...)` → `Lexer.__init__`); sorting reaches the
+/// comparison methods, equality assertions the equality methods. Test helpers are
+/// walked through but weighed only as they are otherwise.
+fn reach(e: &Evidence, frame_fns: &[(usize, usize)], accs: &mut BTreeMap<(usize, usize), Acc>) {
+    let mut by_name: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for (fi, file) in e.files.iter().enumerate() {
+        for (gi, f) in file.functions.iter().enumerate() {
+            by_name.entry(f.name.as_str()).or_default().push((fi, gi));
+            if let Some(owner) = owner_type(f) {
+                by_name.entry(owner).or_default().push((fi, gi));
+            }
+        }
+    }
+    let callees = |caller: (usize, usize)| -> Vec<(usize, usize)> {
+        let file = &e.files[caller.0];
+        let f = &file.functions[caller.1];
+        let mut names: Vec<&str> = f.calls.iter().map(String::as_str).collect();
+        names.extend(implicit_calls(&f.calls));
+        // What the module runs as it loads (a table built by a `const fn`, a compiled
+        // pattern) is run for any of its functions.
+        names.extend(file.top_level_calls.iter().map(String::as_str));
+        let mut out = Vec::new();
+        for call in names {
+            let Some(targets) = by_name.get(call) else {
+                continue;
+            };
+            // Prefer definitions in the code under test; too many means too common.
+            let code: Vec<(usize, usize)> = targets
+                .iter()
+                .copied()
+                .filter(|&(tf, _)| !e.files[tf].is_test)
+                .collect();
+            let pick = if code.is_empty() {
+                targets.clone()
+            } else {
+                code
+            };
+            if pick.len() <= MAX_FANOUT {
+                out.extend(pick);
+            }
+        }
+        out
+    };
+    // Each seed group: one failing test, or all the frames together.
+    let mut groups: Vec<Vec<(usize, usize)>> = accs
+        .iter()
+        .filter(|(_, a)| a.failing_test.is_some())
+        .map(|(k, _)| vec![*k])
+        .collect();
+    let tests = groups.len();
+    if !frame_fns.is_empty() {
+        groups.push(frame_fns.to_vec());
+    }
+    // Per function: the fewest calls away, through whom, and how many tests reach it.
+    let mut found: BTreeMap<(usize, usize), (u32, String, u32)> = BTreeMap::new();
+    for (gi, seeds) in groups.iter().enumerate() {
+        let is_test_group = gi < tests;
+        let mut seen: BTreeSet<(usize, usize)> = seeds.iter().copied().collect();
+        let mut frontier = seeds.clone();
+        for hops in 1..=MAX_HOPS {
+            let mut next = Vec::new();
+            for &caller in &frontier {
+                let via = &e.files[caller.0].functions[caller.1].qualified;
+                for t in callees(caller) {
+                    if !seen.insert(t) {
+                        continue;
+                    }
+                    next.push(t);
+                    if e.files[t.0].is_test {
+                        continue;
+                    }
+                    let entry = found.entry(t).or_insert((hops, via.clone(), 0));
+                    if hops < entry.0 {
+                        entry.0 = hops;
+                        entry.1 = via.clone();
+                    }
+                    if is_test_group {
+                        entry.2 += 1;
+                    }
+                }
+            }
+            frontier = next;
+        }
+    }
+    for (t, (hops, via, by_tests)) in found {
+        let f = &e.files[t.0].functions[t.1];
+        let body = f.end_line.saturating_sub(f.def_line) + 1;
+        let acc = accs.entry(t).or_default();
+        acc.reached = Some((via, hops));
+        acc.size_weight = (f64::from(body) / f64::from(ACCESSOR_LINES)).min(1.0);
+        if tests > 1 {
+            acc.shared = f64::from(by_tests) / tests as f64;
+            acc.by_tests = by_tests;
+        }
+    }
+}
+
+/// Methods a call reaches without naming them: sorting compares, an equality
+/// assertion compares for equality.
+fn implicit_calls(calls: &[String]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let has = |names: &[&str]| calls.iter().any(|c| names.contains(&c.as_str()));
+    if has(&[
+        "sort",
+        "sorted",
+        "sort_by",
+        "sort_unstable",
+        "Sort",
+        "Stable",
+        "Slice",
+        "min",
+        "max",
+        "binarySearch",
+        "TreeSet",
+        "TreeMap",
+        "PriorityQueue",
+        "heappush",
+    ]) {
+        out.extend([
+            "compareTo",
+            "compare",
+            "__lt__",
+            "__gt__",
+            "__le__",
+            "cmp",
+            "partial_cmp",
+            "Less",
+        ]);
+    }
+    if has(&[
+        "assertEquals",
+        "assertEqual",
+        "assert_eq",
+        "assertThat",
+        "toEqual",
+        "deepEqual",
+        "deepStrictEqual",
+        "Equal",
+        "DeepEqual",
+        "equal",
+    ]) {
+        out.extend(["equals", "__eq__", "eq", "Equal"]);
+    }
+    out
+}
+
+/// The type a constructor builds (`Lexer` of `Lexer.__init__`, `Money::new`, Java's
+/// `Money.Money`), so a call to the type reaches it.
+fn owner_type(f: &FunctionInfo) -> Option<&str> {
+    let q = f.qualified.as_str();
+    let cut = q.len().checked_sub(f.name.len())?;
+    let owner = q.get(..cut)?.trim_end_matches(['.', ':']);
+    let owner = owner.rsplit(['.', ':']).next()?;
+    let ctor = matches!(
+        f.name.as_str(),
+        "__init__" | "__new__" | "constructor" | "new" | "initialize"
+    ) || f.name == owner;
+    (ctor && !owner.is_empty()).then_some(owner)
+}
+
+/// Whether a function's name and a failing test's name share at least two words of
+/// four letters or more (`_strip_inline_comment` and
+/// `test_inline_comment_prefix_is_kept`), camelCase and snake_case alike.
+fn shares_words(name: &str, test: &str) -> bool {
+    let last = test
+        .rsplit(['.', ':', '#', '/'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(test);
+    let ours = words(name);
+    let theirs = words(last);
+    ours.iter().filter(|w| theirs.contains(*w)).count() >= 2
+}
+
+fn words(s: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if !c.is_alphanumeric() || (c.is_uppercase() && prev_lower) {
+            if cur.len() >= 4 && cur != "test" {
+                out.insert(std::mem::take(&mut cur));
+            }
+            cur.clear();
+        }
+        if c.is_alphanumeric() {
+            cur.extend(c.to_lowercase());
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+    }
+    if cur.len() >= 4 && cur != "test" {
+        out.insert(cur);
+    }
+    // `breaks` and `break`, `pieces` and `piece`: one word.
+    out.into_iter()
+        .map(|w| match w.strip_suffix('s') {
+            Some(stem) if stem.len() >= 4 && !stem.ends_with('s') => stem.to_string(),
+            _ => w,
+        })
+        .collect()
 }
 
 fn failed(s: &Suspect) -> u32 {
@@ -448,8 +765,17 @@ fn suspect(file: &SourceFile, f: &FunctionInfo, a: Acc, s: &Option<Spectrum>) ->
     if let Some(name) = &a.named {
         evidence.push(Clue::NamedInFailure { name: name.clone() });
     }
+    if let Some(name) = &a.builds {
+        evidence.push(Clue::Builds { name: name.clone() });
+    }
     if let Some(test) = &a.called_by {
         evidence.push(Clue::CalledByTest { test: test.clone() });
+    } else if let Some((via, hops)) = a.reached.as_ref().filter(|_| a.builds.is_none()) {
+        evidence.push(Clue::Reached {
+            via: via.clone(),
+            hops: *hops,
+            by_tests: a.by_tests,
+        });
     }
     Some(Suspect {
         rank: 0,
@@ -462,6 +788,10 @@ fn suspect(file: &SourceFile, f: &FunctionInfo, a: Acc, s: &Option<Spectrum>) ->
         test_code: file.is_test,
         evidence,
     })
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn round(x: f64) -> f64 {

@@ -232,6 +232,15 @@ struct Piece {
     ranges: Vec<(usize, usize)>,
 }
 
+/// The repository's own instructions (`AGENTS.md`, `.github/self-heal.md`), capped.
+pub fn instructions(workdir: &Path) -> Option<String> {
+    let root = workdir.canonicalize().ok()?;
+    ["AGENTS.md", ".github/self-heal.md"]
+        .iter()
+        .find_map(|p| read_repo_file(&root, p))
+        .map(|f| cap_text(&f.text, INSTRUCTIONS_CAP))
+}
+
 /// Gathers the implicated files (failing tests, the code they import, located files)
 /// within `budget_chars`. Each failure's language says where its test is and what a
 /// file leads to (its [`SourceContext`]).

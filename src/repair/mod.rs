@@ -2,6 +2,8 @@
 
 pub mod context;
 pub mod edits;
+pub mod evidence;
+pub mod focus;
 pub mod memory;
 pub mod policy;
 pub mod recipes;

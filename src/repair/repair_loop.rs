@@ -3,6 +3,8 @@
 
 use super::context::{self, RepairContext};
 use super::edits::{self, Edit, FileChange};
+use super::evidence;
+use super::focus::Focus;
 use super::policy::PathPolicy;
 use super::recipes;
 use crate::analyze::Analysis;
@@ -56,6 +58,8 @@ pub struct LoopOutcome {
     pub fix: Option<ValidatedFix>,
     pub llm: LlmStats,
     pub timings: Timings,
+    /// The ranked suspects the model was shown (None when no model was asked).
+    pub localization: Option<crate::localize::Localization>,
 }
 
 /// Progress for a human: steps, and the output of the commands that prove a fix
@@ -72,6 +76,7 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         fix: None,
         llm: LlmStats::default(),
         timings: Timings::default(),
+        localization: None,
     };
 
     if !input.skip_baseline && *input.runner != Runner::None {
@@ -79,6 +84,7 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         let started = Instant::now();
         let reproduced = with_output(progress, reproduce(input)).await;
         out.timings.validation_ms += elapsed_ms(started);
+        out.timings.reproduce_ms = elapsed_ms(started);
         drop(step);
         match reproduced {
             Ok(true) => {}
@@ -148,7 +154,27 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
         return out;
     };
 
-    let ctx = context::gather(input.workdir, input.analysis, input.context_budget_chars);
+    // Execution evidence: the failing tests (and passing ones beside them) under the
+    // language's coverage tool (`lang/<name>/coverage.rs`); without it the ranking is
+    // static. Never a reason to stop: a missing tool is one line.
+    let coverage = measure_coverage(input, &mut out, progress).await;
+    let (workspace, evidence) = evidence::gather(input.workdir, input.analysis, &[], coverage);
+    let localization = crate::localize::localize(&evidence);
+    let mut focus = Focus::new(&workspace, &localization);
+    // Nothing ranked (no grammar for the project's files, no test found): the files the
+    // failures name, as before.
+    let fallback = focus
+        .is_empty()
+        .then(|| context::gather(input.workdir, input.analysis, input.context_budget_chars));
+    if !focus.is_empty() {
+        out.localization = Some(localization.clone());
+    }
+    let instructions = match &fallback {
+        Some(ctx) => ctx.instructions.clone(),
+        None => context::instructions(input.workdir),
+    };
+    let mut needs: Vec<String> = Vec::new();
+    let mut sent: std::collections::HashSet<(String, String)> = Default::default();
     let mut previous: Vec<PreviousAttempt> = out
         .attempts
         .iter()
@@ -170,11 +196,25 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
                 input.max_attempts
             ),
         );
+        let ctx = match &fallback {
+            Some(ctx) => ctx.clone(),
+            None => RepairContext {
+                files: focus.files(llm_n, &needs, input.context_budget_chars),
+                instructions: instructions.clone(),
+            },
+        };
         let prompt = llm::build_prompt(input.templates, &prompt_input(input, &ctx, &previous));
         let prompt = llm::Prompt {
             system: input.secrets.mask(&prompt.system),
             user: input.secrets.mask(&prompt.user),
         };
+        // The same request again would get the same answer: stop instead.
+        if !sent.insert((prompt.system.clone(), prompt.user.clone())) {
+            out.reason =
+                "no new evidence for another attempt: the next request would repeat the last"
+                    .into();
+            return out;
+        }
         out.llm.requests += 1;
         let started = Instant::now();
         let completion = llm_client.complete(&prompt).await;
@@ -204,6 +244,7 @@ pub async fn repair(input: &LoopInput<'_>, progress: Progress<'_>) -> LoopOutcom
             }
         };
         add_usage(&mut out.llm, reply.usage);
+        needs = reply.need.clone();
         let started = Instant::now();
         let (attempt, tried) = with_output(
             progress,
@@ -332,6 +373,44 @@ fn prompt_input(
                 diff: c.diff.clone(),
             }),
     }
+}
+
+/// The failing tests under coverage in a sandbox (`validate::coverage::measure`),
+/// as localization's input; its time goes into `timings.coverage_ms` and is said
+/// with what was measured. Passing neighbours may start only within the time the
+/// reproduction took, so the run stays near twice the scoped run.
+async fn measure_coverage(
+    input: &LoopInput<'_>,
+    out: &mut LoopOutcome,
+    progress: Progress<'_>,
+) -> Option<crate::localize::Coverage> {
+    if *input.runner == Runner::None {
+        return None;
+    }
+    let step = Step::begin(progress, "running the failing tests under coverage");
+    let mut limits = validate::coverage::CoverageLimits::default();
+    if out.timings.reproduce_ms > 0 {
+        limits.neighbour_time = std::time::Duration::from_millis(out.timings.reproduce_ms);
+    }
+    let measured = validate::coverage::measure(
+        input.workdir,
+        input.plan,
+        input.runner,
+        &limits,
+        &crate::lang::coverage::ToolCache::user(),
+    )
+    .await;
+    drop(step);
+    out.timings.coverage_ms = measured.elapsed.as_millis().try_into().unwrap_or(u64::MAX);
+    progress.say(&format!(
+        "{} ({:.1} s)",
+        measured.note,
+        measured.elapsed.as_secs_f64()
+    ));
+    let failing = &input.plan.failing_tests;
+    measured
+        .report
+        .map(|r| r.split(|id| failing.iter().any(|f| validate::scope::same_test(id, f))))
 }
 
 /// Runs the failing tests on the unchanged code: `true` when they still fail.

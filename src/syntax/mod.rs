@@ -4,19 +4,12 @@
 //! the calls a function makes, the references to a name, the function around a line.
 //!
 //! Language-free: each language is a [`Grammar`] (its tree-sitter language and the node
-//! kinds that mean "function", "class", "import", "call"), one file per language. The
+//! kinds that mean "function", "class", "import", "call"), in its own folder
+//! (`lang/<name>/grammar.rs`; `lang::grammar_for(path)` picks one). The
 //! engine takes text, never reads a file, and never panics on garbage: tree-sitter
 //! recovers with error nodes, input is capped at [`MAX_BYTES`], parsing at
 //! [`PARSE_DEADLINE`], and every walk over the tree is iterative (a deeply nested
 //! input cannot overflow the stack).
-
-pub mod go;
-pub mod java;
-pub mod javascript;
-pub mod python;
-pub mod ruby;
-pub mod rust;
-pub mod typescript;
 
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -138,29 +131,6 @@ pub enum BlockRole {
     Test,
     /// `beforeEach`, `before`, `let`: runs around tests.
     Hook,
-}
-
-/// Every grammar, in the order files are matched.
-pub fn grammars() -> [&'static dyn Grammar; 8] {
-    [
-        &python::Python,
-        &java::Java,
-        &go::Go,
-        &rust::Rust,
-        &javascript::JavaScript,
-        &typescript::TypeScript,
-        &typescript::Tsx,
-        &ruby::Ruby,
-    ]
-}
-
-/// The grammar for a path, by its extension.
-pub fn for_path(path: &str) -> Option<&'static dyn Grammar> {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let (_, ext) = name.rsplit_once('.')?;
-    grammars()
-        .into_iter()
-        .find(|g| g.extensions().iter().any(|e| e.eq_ignore_ascii_case(ext)))
 }
 
 /// Bytes and 1-based inclusive lines of a piece of the file.

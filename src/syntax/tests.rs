@@ -1,4 +1,5 @@
 use super::*;
+use crate::lang::{grammar_for as for_path, grammars};
 
 fn parse(path: &str, text: &str) -> ParsedFile {
     ParsedFile::parse(for_path(path).expect("grammar"), text).expect("parses")
@@ -350,7 +351,7 @@ fn broken_code_still_yields_the_functions_around_the_break() {
 fn refuses_huge_input_and_unknown_extensions() {
     let big = "x = 1\n".repeat(MAX_BYTES / 6 + 1);
     assert!(matches!(
-        ParsedFile::parse(&python::Python, &big),
+        ParsedFile::parse(&crate::lang::python::grammar::Python, &big),
         Err(SyntaxError::TooLarge(_))
     ));
     assert!(for_path("README.md").is_none());

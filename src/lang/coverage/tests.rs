@@ -3,11 +3,12 @@
 //! them: the function the fix changes must come first or next to the raise.
 
 use crate::coverage::CoverageReport;
+use crate::lang::grammar_for as for_path;
 use crate::lang::rust::coverage as rust;
 use crate::lang::{go::coverage as go, java::coverage as java};
 use crate::lang::{javascript::coverage as javascript, python::coverage as python};
 use crate::localize::{self, Coverage, Evidence, FailingTest, SourceFile, TestRun};
-use crate::syntax::{for_path, ParsedFile};
+use crate::syntax::ParsedFile;
 use std::path::Path;
 
 fn data(rel: &str) -> String {

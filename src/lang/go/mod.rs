@@ -3,6 +3,7 @@
 pub mod context;
 pub mod coverage;
 pub mod gotest;
+pub mod grammar;
 pub mod json;
 pub mod log;
 
@@ -70,6 +71,10 @@ impl Lang for Go {
 
     fn docker_image(&self) -> &'static str {
         "golang:1"
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[&grammar::Go]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {

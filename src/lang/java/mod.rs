@@ -3,6 +3,7 @@
 pub mod build;
 pub mod context;
 pub mod coverage;
+pub mod grammar;
 pub mod log;
 
 use super::framework::Framework;
@@ -99,6 +100,10 @@ impl Lang for Java {
 
     fn docker_image(&self) -> &'static str {
         "maven:3-eclipse-temurin-17"
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[&grammar::Java]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {

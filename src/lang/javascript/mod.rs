@@ -2,6 +2,8 @@
 
 pub mod context;
 pub mod coverage;
+pub mod grammar;
+pub mod grammar_typescript;
 pub mod jest_json;
 pub mod log;
 pub mod runners;
@@ -77,6 +79,14 @@ impl Lang for JavaScript {
 
     fn docker_image(&self) -> &'static str {
         "node:20"
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[
+            &grammar::JavaScript,
+            &grammar_typescript::TypeScript,
+            &grammar_typescript::Tsx,
+        ]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {

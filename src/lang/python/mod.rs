@@ -2,6 +2,7 @@
 
 pub mod context;
 pub mod coverage;
+pub mod grammar;
 pub mod log;
 pub mod pytest;
 
@@ -114,6 +115,10 @@ impl Lang for Python {
 
     fn docker_image(&self) -> &'static str {
         "python:3.11"
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[&grammar::Python]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {

@@ -3,6 +3,7 @@
 pub mod context;
 pub mod coverage;
 pub mod frameworks;
+pub mod grammar;
 pub mod log;
 
 use super::framework::Framework;
@@ -121,6 +122,10 @@ impl Lang for Ruby {
             format!("the Ruby library `{lib}`"),
             format!("cannot load such file -- {lib}"),
         ))
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[&grammar::Ruby]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {

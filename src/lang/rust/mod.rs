@@ -3,6 +3,7 @@
 pub mod cargo;
 pub mod context;
 pub mod coverage;
+pub mod grammar;
 pub mod libtest;
 pub mod log;
 
@@ -74,6 +75,10 @@ impl Lang for Rust {
 
     fn docker_image(&self) -> &'static str {
         "rust:1"
+    }
+
+    fn grammars(&self) -> &'static [&'static dyn crate::syntax::Grammar] {
+        &[&grammar::Rust]
     }
 
     fn log_parsers(&self) -> Vec<Box<dyn LogParser>> {

@@ -19,6 +19,7 @@ fn file(path: &str, is_test: bool, functions: Vec<FunctionInfo>) -> SourceFile {
         is_test,
         functions,
         text: String::new(),
+        ..SourceFile::default()
     }
 }
 

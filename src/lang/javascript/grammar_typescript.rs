@@ -1,7 +1,8 @@
 //! TypeScript and TSX: JavaScript's rules (`javascript.rs`) plus abstract classes,
 //! interfaces and namespaces as containers, and type names as identifiers.
 
-use super::{javascript, Grammar, TestBlock};
+use super::grammar as javascript;
+use crate::syntax::{Grammar, TestBlock};
 use tree_sitter::{Language, Node};
 
 pub struct TypeScript;

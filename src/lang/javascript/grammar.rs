@@ -6,7 +6,7 @@
 //! `it`, `test`, hooks) are functions named by their titles, joined as the runners
 //! join them (`suite title test title`).
 
-use super::{field_text, text_of, BlockRole, Grammar, TestBlock};
+use crate::syntax::{field_text, text_of, BlockRole, Grammar, TestBlock};
 use tree_sitter::{Language, Node};
 
 pub struct JavaScript;

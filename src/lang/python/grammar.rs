@@ -1,7 +1,7 @@
 //! Python: `def`/`async def` (decorators through `decorated_definition`), classes,
 //! `import`/`from … import`.
 
-use super::Grammar;
+use crate::syntax::Grammar;
 use tree_sitter::Language;
 
 pub struct Python;

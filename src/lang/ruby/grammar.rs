@@ -2,7 +2,7 @@
 //! calls as imports, and RSpec blocks (`describe`, `it`, hooks) as test functions
 //! named by their titles.
 
-use super::{field_text, text_of, BlockRole, Grammar, TestBlock};
+use crate::syntax::{field_text, text_of, BlockRole, Grammar, TestBlock};
 use tree_sitter::{Language, Node};
 
 pub struct Ruby;

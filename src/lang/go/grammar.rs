@@ -1,7 +1,7 @@
 //! Go: functions and methods; a method is qualified by its receiver's type
 //! (`Server.Handle` for `func (s *Server[T]) Handle`), as Go's stack traces name it.
 
-use super::{text_of, walk, Grammar};
+use crate::syntax::{text_of, walk, Grammar};
 use tree_sitter::{Language, Node};
 
 pub struct Go;

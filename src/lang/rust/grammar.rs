@@ -3,7 +3,7 @@
 //! Calls inside macro invocations (`assert_eq!(f(1), 2)`) are token trees to the
 //! grammar: an identifier followed by a parenthesised group counts as a call.
 
-use super::{text_of, Call, Grammar};
+use crate::syntax::{text_of, Call, Grammar};
 use tree_sitter::{Language, Node};
 
 pub struct Rust;
@@ -58,14 +58,14 @@ impl Grammar for Rust {
             let name = name.split('<').next().unwrap_or(name).trim();
             return (!name.is_empty()).then(|| name.to_string());
         }
-        super::field_text(node, "name", src)
+        crate::syntax::field_text(node, "name", src)
     }
     fn callee(&self, call: Node, src: &[u8]) -> Option<String> {
         if call.kind() == "macro_invocation" {
-            return super::field_text(call, "macro", src)
+            return crate::syntax::field_text(call, "macro", src)
                 .map(|m| m.rsplit("::").next().unwrap_or(&m).to_string());
         }
-        super::default_callee(call, src)
+        crate::syntax::default_callee(call, src)
     }
     fn extra_calls(&self, node: Node, src: &[u8], out: &mut Vec<Call>) {
         if node.kind() != "token_tree" {
@@ -80,7 +80,7 @@ impl Grammar for Rust {
             {
                 out.push(Call {
                     name: text_of(pair[0], src).to_string(),
-                    line: super::line_of(pair[0]),
+                    line: crate::syntax::line_of(pair[0]),
                 });
             }
         }

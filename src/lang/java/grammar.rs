@@ -2,7 +2,7 @@
 //! classes qualify: `Outer.Inner.method`); annotations live in `modifiers`; Javadoc
 //! is the block comment above.
 
-use super::Grammar;
+use crate::syntax::Grammar;
 use tree_sitter::Language;
 
 pub struct Java;
@@ -65,13 +65,13 @@ impl Grammar for Java {
                 } else {
                     t
                 };
-                let name = super::text_of(t, src);
+                let name = crate::syntax::text_of(t, src);
                 Some(name.rsplit('.').next().unwrap_or(name).to_string())
             }
             "explicit_constructor_invocation" => call
                 .child_by_field_name("constructor")
-                .map(|c| super::text_of(c, src).to_string()),
-            _ => super::default_callee(call, src),
+                .map(|c| crate::syntax::text_of(c, src).to_string()),
+            _ => crate::syntax::default_callee(call, src),
         }
     }
 }
