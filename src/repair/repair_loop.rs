@@ -388,7 +388,10 @@ async fn measure_coverage(
         return None;
     }
     let step = Step::begin(progress, "running the failing tests under coverage");
-    let mut limits = validate::coverage::CoverageLimits::default();
+    let mut limits = validate::coverage::CoverageLimits {
+        timeout: input.plan.timeout,
+        ..validate::coverage::CoverageLimits::default()
+    };
     if out.timings.reproduce_ms > 0 {
         limits.neighbour_time = std::time::Duration::from_millis(out.timings.reproduce_ms);
     }

@@ -217,7 +217,7 @@ impl CoverageRunner for CargoCoverage {
                 .find(|f| f.rsplit(' ').next() == Some(name))
                 .cloned()
                 .unwrap_or_else(|| name.to_string());
-            report.add_aggregate(&id, &[id.clone()], r.all);
+            report.add_aggregate(&id, std::slice::from_ref(&id), r.all);
             runs += 1;
         }
         if runs == 0 {
