@@ -161,6 +161,24 @@ mod path_tests {
     use super::*;
 
     #[test]
+    fn an_aggregate_is_failing_when_one_of_its_tests_is_and_counts_them_all() {
+        let lines = |n: u32| -> FileLines { [("a.rs".to_string(), [n].into())].into() };
+        let mut r = CoverageReport::default();
+        let failing = ["t1".to_string(), "t2".to_string()];
+        r.add_aggregate("together", &failing, lines(3));
+        r.add_aggregate("p", &["p".to_string()], lines(4));
+        assert!(r.aggregates.contains_key("together") && !r.aggregates.contains_key("p"));
+        let cov = r.split(|id| id == "t2");
+        assert_eq!(cov.failing.len(), 1);
+        assert_eq!(
+            (cov.failing[0].id.as_str(), cov.failing[0].tests),
+            ("together", 2)
+        );
+        assert_eq!((cov.passing[0].id.as_str(), cov.passing[0].tests), ("p", 1));
+        assert_eq!(r.all["a.rs"].len(), 2);
+    }
+
+    #[test]
     fn paths_relative_to_the_root_only() {
         assert_eq!(
             relative_to("/w/p/a/b.py", "/w/p").as_deref(),
