@@ -10,8 +10,8 @@
 //!   away; in docker it is copied back out of the container);
 //! - `$SELF_HEAL_COV_SUPPORT`: a folder outside the sandbox with the runner's
 //!   [`SupportFile`]s (the pytest plugin, the JaCoCo jars, a script);
-//! - `$SELF_HEAL_COV_DEADLINE`: the Unix time after which no more passing tests
-//!   start (the failing ones always run first).
+//! - `$SELF_HEAL_COV_BUDGET`: seconds (with a fraction) during which passing tests
+//!   may start once the failing ones, which always run first, are done.
 
 use super::framework::ScopedCommand;
 use crate::coverage::CoverageReport;

@@ -377,8 +377,8 @@ fn prompt_input(
 
 /// The failing tests under coverage in a sandbox (`validate::coverage::measure`),
 /// as localization's input; its time goes into `timings.coverage_ms` and is said
-/// with what was measured. Passing neighbours may start only within the time the
-/// reproduction took, so the run stays near twice the scoped run.
+/// with what was measured. Passing neighbours may start only within 3/4 of the time
+/// the reproduction took after the failing tests, so the run stays near twice it.
 async fn measure_coverage(
     input: &LoopInput<'_>,
     out: &mut LoopOutcome,
@@ -392,8 +392,11 @@ async fn measure_coverage(
         timeout: input.plan.timeout,
         ..validate::coverage::CoverageLimits::default()
     };
+    // The reproduction was a sandbox copy, the runner's start and the failing tests;
+    // coverage repeats those, so the passing ones get less than that again (tracing
+    // costs a little too).
     if out.timings.reproduce_ms > 0 {
-        limits.neighbour_time = std::time::Duration::from_millis(out.timings.reproduce_ms);
+        limits.neighbour_time = std::time::Duration::from_millis(out.timings.reproduce_ms * 3 / 4);
     }
     let measured = validate::coverage::measure(
         input.workdir,

@@ -28,9 +28,9 @@ pub const SUPPORT_DIR: &str = "coverage";
 pub struct CoverageLimits {
     /// Most passing tests (from the failing tests' files/classes) run as well.
     pub max_neighbours: usize,
-    /// No passing test starts after this long (from the start of the coverage run);
-    /// the failing tests always run. Give it the scoped run's time, so that the whole
-    /// run stays within about twice that.
+    /// No passing test starts later than this after the failing tests are done (the
+    /// failing tests always run). Give it less than the scoped run took, so that the
+    /// whole run stays within about twice that.
     pub neighbour_time: Duration,
     /// The whole command's timeout; zero means validation's default.
     pub timeout: Duration,
@@ -200,16 +200,16 @@ pub async fn measure(
 }
 
 /// The coverage step as it is written: where the support files and the output are,
-/// the deadline for passing tests, then the runner's command.
+/// the time passing tests have after the failing ones, then the runner's command.
 pub fn command_line(runner_command: &str, neighbour_time: Duration) -> String {
     format!(
         "# self-heal: the failing tests under coverage (src/validate/coverage.rs)\n\
          SELF_HEAL_COV_SUPPORT=\"$(cd \"$(dirname \"$0\")\" && pwd)/{SUPPORT_DIR}\"\n\
-         SELF_HEAL_COV_DEADLINE=$(( $(date +%s) + {secs} ))\n\
-         export SELF_HEAL_COV_SUPPORT SELF_HEAL_COV_DEADLINE\n\
+         SELF_HEAL_COV_BUDGET={secs:.1}\n\
+         export SELF_HEAL_COV_SUPPORT SELF_HEAL_COV_BUDGET\n\
          rm -rf {OUT_DIR} && mkdir -p {OUT_DIR}\n\
          {runner_command}\n",
-        secs = neighbour_time.as_secs().max(1),
+        secs = neighbour_time.as_secs_f64(),
     )
 }
 
@@ -303,13 +303,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_step_finds_its_files_beside_it_and_sets_a_deadline() {
+    fn the_step_finds_its_files_beside_it_and_gives_the_neighbours_a_budget() {
         let c = command_line("go test ./...", Duration::from_millis(200));
         assert!(
             c.contains("SELF_HEAL_COV_SUPPORT=\"$(cd \"$(dirname \"$0\")\" && pwd)/coverage\""),
             "{c}"
         );
-        assert!(c.contains("$(( $(date +%s) + 1 ))"), "{c}");
+        assert!(c.contains("SELF_HEAL_COV_BUDGET=0.2\n"), "{c}");
         assert!(
             c.contains(
                 "rm -rf .self-heal-coverage && mkdir -p .self-heal-coverage\ngo test ./...\n"

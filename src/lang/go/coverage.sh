@@ -1,8 +1,8 @@
 # self-heal: Go tests under coverage, one cover profile per test (src/lang/go/coverage.rs).
 # Each package's test binary is built once with `-cover -coverpkg=./...` (every
 # package of the module counts); then each failing test runs alone, then the package's
-# other tests, at most SELF_HEAL_COV_MAX_NEIGHBOURS of them and none after
-# SELF_HEAL_COV_DEADLINE. SELF_HEAL_COV_TESTS: one `package<TAB>-run pattern<TAB>id`
+# other tests, at most SELF_HEAL_COV_MAX_NEIGHBOURS of them, starting within
+# SELF_HEAL_COV_BUDGET seconds of the failing tests' end. SELF_HEAL_COV_TESTS: one `package<TAB>-run pattern<TAB>id`
 # a line. Writes .self-heal-coverage/*.out and index.tsv (`file<TAB>id<TAB>failing`).
 set -u
 out="$PWD/.self-heal-coverage"
@@ -33,9 +33,10 @@ for pkg in $(printf '%s\n' "$SELF_HEAL_COV_TESTS" | cut -f1 | awk '!seen[$0]++')
   # The package's other top-level tests, in the order the binary lists them.
   tops=$(cut -f2 "$out/pkg$n.tsv" | cut -d/ -f1)
   left=$SELF_HEAL_COV_MAX_NEIGHBOURS
+  deadline=$(( $(date +%s) + ${SELF_HEAL_COV_BUDGET%.*} ))
   for name in $(cd "$dir" && "$bin" -test.list '.*' 2>/dev/null | grep -E '^(Test|Example|Fuzz)'); do
     [ "$left" -gt 0 ] || break
-    [ "$(date +%s)" -le "$SELF_HEAL_COV_DEADLINE" ] || break
+    [ "$(date +%s)" -le "$deadline" ] || break
     if printf '%s\n' "$tops" | grep -qxF "^$name\$"; then continue; fi
     left=$((left - 1))
     k=$((k + 1))

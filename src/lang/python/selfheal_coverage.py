@@ -10,7 +10,8 @@ from the environment:
                         built-in tracer), coverage, or tracer
   SELF_HEAL_COV_FAILING the failing tests' node ids, one a line: they run first
   SELF_HEAL_COV_MAX_NEIGHBOURS  most other (passing) tests to run after them
-  SELF_HEAL_COV_DEADLINE        Unix time after which no other test starts
+  SELF_HEAL_COV_BUDGET          seconds during which other tests may start once the
+                                failing ones are done
 
 coverage.py runs with its own settings (never the project's .coveragerc, which may
 omit the very code that broke). Each test is a context named by its node id, switched
@@ -47,7 +48,7 @@ def _number(name, default, kind=int):
 
 
 MAX_NEIGHBOURS = _number("SELF_HEAL_COV_MAX_NEIGHBOURS", None)
-DEADLINE = _number("SELF_HEAL_COV_DEADLINE", None, float)
+BUDGET = _number("SELF_HEAL_COV_BUDGET", None, float)
 
 
 def is_failing(nodeid):
@@ -232,15 +233,23 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def pytest_runtest_logfinish(nodeid, location):
-    """Past the deadline no other test starts (the failing ones ran first)."""
-    if DEADLINE is not None and _session is not None and not is_failing(nodeid):
-        import time
+    """Once the budget after the failing tests (which ran first) is spent, no other
+    test starts."""
+    global _others_since
+    if BUDGET is None or _session is None:
+        return
+    import time
 
-        if time.time() > DEADLINE:
-            _session.shouldstop = "self-heal: the coverage run's time is up"
+    if is_failing(nodeid):
+        _others_since = time.monotonic()
+    elif _others_since is None:
+        _others_since = time.monotonic()
+    elif time.monotonic() - _others_since > BUDGET:
+        _session.shouldstop = "self-heal: the coverage run's time is up"
 
 
 _session = None
+_others_since = None
 
 
 def pytest_sessionstart(session):

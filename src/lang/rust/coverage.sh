@@ -3,7 +3,8 @@
 # project's own crates are built with `-C instrument-coverage` (a rustc wrapper adds it
 # to the primary packages only, so dependencies keep their build), then each failing
 # test runs alone, then tests beside it (same module, or the same integration test
-# file), at most SELF_HEAL_COV_MAX_NEIGHBOURS and none after SELF_HEAL_COV_DEADLINE;
+# file), at most SELF_HEAL_COV_MAX_NEIGHBOURS, starting within SELF_HEAL_COV_BUDGET
+# seconds of the failing tests' end;
 # each run's profile is exported with llvm-cov. Without llvm-tools: the scoped run
 # with RUST_BACKTRACE=1, whose panic backtrace stands in.
 # SELF_HEAL_COV_TESTS: the failing test names, one a line; SELF_HEAL_COV_SCOPED: the
@@ -58,11 +59,12 @@ while read -r bin; do
   done > "$out/here.txt"
   [ -s "$out/here.txt" ] || continue
   while IFS= read -r id; do run "$bin" "$id" 1; done < "$out/here.txt"
+  deadline=$(( $(date +%s) + ${SELF_HEAL_COV_BUDGET%.*} ))
   # Neighbours: the tests of the failing tests' modules (all of an integration test file).
   sed 's/[^:]*$//' "$out/here.txt" | sort -u > "$out/modules.txt"
   while IFS= read -r name; do
     [ "$left" -gt 0 ] || break
-    [ "$(date +%s)" -le "$SELF_HEAL_COV_DEADLINE" ] || break
+    [ "$(date +%s)" -le "$deadline" ] || break
     grep -qxF "$name" "$out/here.txt" && continue
     module=$(printf '%s\n' "$name" | sed 's/[^:]*$//')
     grep -qxF "$module" "$out/modules.txt" || continue
