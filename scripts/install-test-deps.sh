@@ -67,7 +67,8 @@ for tool in black ruff isort; do
   fi
 done
 if have rustup; then
-  for comp in rustfmt clippy; do
+  # llvm-tools: the Rust coverage runner's llvm-profdata and llvm-cov (tests/it/coverage_runs.rs).
+  for comp in rustfmt clippy llvm-tools; do
     rustup component list --installed 2>/dev/null | grep -q "^$comp" || rustup component add "$comp"
   done
 fi

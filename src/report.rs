@@ -117,6 +117,13 @@ pub struct Timings {
     pub llm_ms: u64,
     /// Running validation commands in sandboxes (baseline and attempts).
     pub validation_ms: u64,
+    /// Reproducing the failure: the failing tests' scoped run on the unchanged code,
+    /// sandbox copy included (also counted in `validation_ms`).
+    #[serde(default)]
+    pub reproduce_ms: u64,
+    /// The failing tests (and passing neighbours) under coverage, for localization.
+    #[serde(default)]
+    pub coverage_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -1,22 +1,9 @@
-//! Readers of the coverage each ecosystem's tools write, into the lines each test ran
-//! ([`CoverageReport`], the `localize` module's input). Pure parsers: they take the
-//! tool's output as text and never read a file; paths come out relative to the
-//! project (the reader is told the root the tool saw, which in `validation: docker`
-//! is the container's path).
-//!
-//! One file per format, named by its language: `python.rs` (coverage.py JSON, also
-//! from the fallback tracer in `python_coverage.py`), `java.rs` (JaCoCo XML), `go.rs`
-//! (`go test -coverprofile`), `javascript.rs` (V8's `NODE_V8_COVERAGE`), `rust.rs`
-//! (`llvm-cov export` JSON, and panic backtraces where nothing was instrumented).
-
-pub mod go;
-pub mod java;
-pub mod javascript;
-pub mod python;
-pub mod rust;
-
-#[cfg(test)]
-mod tests;
+//! What a coverage run executed ([`CoverageReport`]: lines per test and in all, the
+//! `localize` module's input) and the helpers every language's reader shares. The
+//! readers and runners themselves are each language's (`lang/<name>/coverage.rs`,
+//! behind `lang::coverage::CoverageRunner`); running them in the sandbox is
+//! `validate::coverage`'s. Paths come out relative to the project (a reader is told
+//! the root the tool saw, which in `validation: docker` is the container's path).
 
 use crate::localize::FileLines;
 use std::collections::BTreeMap;
@@ -45,6 +32,9 @@ pub struct CoverageReport {
     pub per_test: BTreeMap<String, FileLines>,
     /// Every executed line, whoever ran it.
     pub all: FileLines,
+    /// Records of `per_test` that stand for several tests run together, because the
+    /// tool records one process (JaCoCo, V8): the record's label → the test ids.
+    pub aggregates: BTreeMap<String, Vec<String>>,
 }
 
 impl CoverageReport {
@@ -67,6 +57,7 @@ impl CoverageReport {
                 .map(|(t, l)| (t, remap(l)))
                 .collect(),
             all: remap(self.all),
+            aggregates: self.aggregates,
         }
     }
 
@@ -76,18 +67,42 @@ impl CoverageReport {
             add_lines(self.per_test.entry(t).or_default(), lines);
         }
         add_lines(&mut self.all, other.all);
+        self.aggregates.extend(other.aggregates);
+    }
+
+    /// Records the lines of one run of several `tests` together under `label` (a
+    /// single test is recorded under its own id).
+    pub fn add_aggregate(&mut self, label: &str, tests: &[String], lines: FileLines) {
+        add_lines(&mut self.all, lines.clone());
+        match tests {
+            [one] => add_lines(self.per_test.entry(one.clone()).or_default(), lines),
+            _ => {
+                add_lines(self.per_test.entry(label.to_string()).or_default(), lines);
+                self.aggregates
+                    .entry(label.to_string())
+                    .or_default()
+                    .extend(tests.iter().cloned());
+            }
+        }
     }
 }
 
 impl CoverageReport {
     /// The per-test lines as localization's input: a test is failing when `is_failing`
-    /// says so, else passing. Lines run outside any test (imports, collection) are in
-    /// no test's record.
+    /// says so, else passing (an aggregate when any of its tests is). Lines run outside
+    /// any test (imports, collection) are in no test's record.
     pub fn split(&self, is_failing: impl Fn(&str) -> bool) -> crate::localize::Coverage {
         let mut cov = crate::localize::Coverage::default();
         for (id, lines) in &self.per_test {
-            let run = crate::localize::TestRun::single(id.clone(), lines.clone());
-            if is_failing(id) {
+            let mut run = crate::localize::TestRun::single(id.clone(), lines.clone());
+            let failing = match self.aggregates.get(id) {
+                Some(tests) => {
+                    run.tests = u32::try_from(tests.len()).unwrap_or(u32::MAX);
+                    tests.iter().any(|t| is_failing(t))
+                }
+                None => is_failing(id),
+            };
+            if failing {
                 cov.failing.push(run);
             } else {
                 cov.passing.push(run);
@@ -144,6 +159,24 @@ pub fn path_of_url(url: &str) -> Option<String> {
 #[cfg(test)]
 mod path_tests {
     use super::*;
+
+    #[test]
+    fn an_aggregate_is_failing_when_one_of_its_tests_is_and_counts_them_all() {
+        let lines = |n: u32| -> FileLines { [("a.rs".to_string(), [n].into())].into() };
+        let mut r = CoverageReport::default();
+        let failing = ["t1".to_string(), "t2".to_string()];
+        r.add_aggregate("together", &failing, lines(3));
+        r.add_aggregate("p", &["p".to_string()], lines(4));
+        assert!(r.aggregates.contains_key("together") && !r.aggregates.contains_key("p"));
+        let cov = r.split(|id| id == "t2");
+        assert_eq!(cov.failing.len(), 1);
+        assert_eq!(
+            (cov.failing[0].id.as_str(), cov.failing[0].tests),
+            ("together", 2)
+        );
+        assert_eq!((cov.passing[0].id.as_str(), cov.passing[0].tests), ("p", 1));
+        assert_eq!(r.all["a.rs"].len(), 2);
+    }
 
     #[test]
     fn paths_relative_to_the_root_only() {

@@ -11,6 +11,7 @@
 //! the analysis engine, the validation and the repair loop all sit above it.
 
 pub mod context;
+pub mod coverage;
 pub mod framework;
 pub mod go;
 pub mod java;
@@ -220,6 +221,12 @@ pub trait Lang: Sync {
     /// empty when they say nothing.
     fn source_roots(&self, _repo: &dyn context::RepoView) -> roots::SourceRoots {
         roots::SourceRoots::default()
+    }
+
+    /// Its coverage tool (`coverage.rs`): how the failing tests run under it and how
+    /// its output is read; None when there is none.
+    fn coverage(&self) -> Option<&'static dyn coverage::CoverageRunner> {
+        None
     }
 
     /// Its tree-sitter grammars (`grammar.rs`), which `syntax` parses its files with:

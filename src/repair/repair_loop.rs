@@ -81,6 +81,7 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
         let started = Instant::now();
         let reproduced = with_output(progress, reproduce(input)).await;
         out.timings.validation_ms += elapsed_ms(started);
+        out.timings.reproduce_ms = elapsed_ms(started);
         drop(step);
         match reproduced {
             Ok(true) => {}
@@ -150,9 +151,10 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
         return out;
     };
 
-    // Execution evidence: the coverage runners (`lang/<name>/coverage.rs`) hand the
-    // failing and passing tests' lines in here; without them the ranking is static.
-    let coverage: Option<crate::localize::Coverage> = None;
+    // Execution evidence: the failing tests (and passing ones beside them) under the
+    // language's coverage tool (`lang/<name>/coverage.rs`); without it the ranking is
+    // static. Never a reason to stop: a missing tool is one line.
+    let coverage = measure_coverage(input, &mut out, progress).await;
     let (workspace, evidence) = evidence::gather(input.workdir, input.analysis, &[], coverage);
     let localization = crate::localize::localize(&evidence);
     let mut focus = Focus::new(&workspace, &localization);
@@ -365,6 +367,50 @@ fn prompt_input(
                 diff: c.diff.clone(),
             }),
     }
+}
+
+/// The failing tests under coverage in a sandbox (`validate::coverage::measure`),
+/// as localization's input; its time goes into `timings.coverage_ms` and is said
+/// with what was measured. Passing neighbours may start only within 3/4 of the time
+/// the reproduction took after the failing tests, so the run stays near twice it.
+async fn measure_coverage(
+    input: &LoopInput<'_>,
+    out: &mut LoopOutcome,
+    progress: Progress<'_>,
+) -> Option<crate::localize::Coverage> {
+    if *input.runner == Runner::None {
+        return None;
+    }
+    let step = Step::begin(progress, "running the failing tests under coverage");
+    let mut limits = validate::coverage::CoverageLimits {
+        timeout: input.plan.timeout,
+        ..validate::coverage::CoverageLimits::default()
+    };
+    // The reproduction was a sandbox copy, the runner's start and the failing tests;
+    // coverage repeats those, so the passing ones get less than that again (tracing
+    // costs a little too).
+    if out.timings.reproduce_ms > 0 {
+        limits.neighbour_time = std::time::Duration::from_millis(out.timings.reproduce_ms * 3 / 4);
+    }
+    let measured = validate::coverage::measure(
+        input.workdir,
+        input.plan,
+        input.runner,
+        &limits,
+        &crate::lang::coverage::ToolCache::user(),
+    )
+    .await;
+    drop(step);
+    out.timings.coverage_ms = measured.elapsed.as_millis().try_into().unwrap_or(u64::MAX);
+    progress.say(&format!(
+        "{} ({:.1} s)",
+        measured.note,
+        measured.elapsed.as_secs_f64()
+    ));
+    let failing = &input.plan.failing_tests;
+    measured
+        .report
+        .map(|r| r.split(|id| failing.iter().any(|f| validate::scope::same_test(id, f))))
 }
 
 /// Runs the failing tests on the unchanged code: `true` when they still fail.

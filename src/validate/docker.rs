@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 /// Where the sandbox goes inside the container.
-const WORKDIR: &str = "/work";
+pub(super) const WORKDIR: &str = "/work";
 /// Where the step scripts go inside the container (outside the sandbox, so a
 /// command listing the tree does not see them).
 pub const STEPS_DIR: &str = "/.self-heal-steps";

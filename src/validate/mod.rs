@@ -16,6 +16,7 @@
 //! means the ids or the scoping are wrong, which is [`ValidateError::Environment`]:
 //! neither "flaky" nor a verdict on a fix.
 
+pub mod coverage;
 mod docker;
 mod exec;
 mod report;
@@ -829,10 +830,25 @@ impl<'a> Executor<'a> {
         runner: &Runner,
         steps: &[PlannedStep],
     ) -> Result<Executor<'a>, ValidateError> {
+        Executor::start_with(root, sandbox, runner, steps, &[]).await
+    }
+
+    /// [`Executor::start`] with `support` files for the steps in `coverage/` beside
+    /// the step scripts (outside the sandbox; in docker they go into the container
+    /// with the scripts).
+    async fn start_with(
+        root: &'a Path,
+        sandbox: &Path,
+        runner: &Runner,
+        steps: &[PlannedStep],
+        support: &[lang::coverage::SupportFile],
+    ) -> Result<Executor<'a>, ValidateError> {
         let dir = tempfile::Builder::new()
             .prefix("self-heal-steps-")
             .tempdir()
             .map_err(|e| ValidateError::Sandbox(format!("cannot create the step scripts: {e}")))?;
+        coverage::write_support(&dir.path().join(coverage::SUPPORT_DIR), support)
+            .map_err(|e| ValidateError::Sandbox(format!("cannot write the coverage files: {e}")))?;
         let specs: Vec<steps::StepSpec<'_>> = steps
             .iter()
             .map(|s| steps::StepSpec {

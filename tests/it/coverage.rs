@@ -1,9 +1,10 @@
-//! The Python coverage plugin (`coverage::python::PLUGIN`) run for real under pytest,
+//! The Python coverage plugin (`lang::python::coverage::PLUGIN`) run for real under pytest,
 //! as the repair will run it: written to a folder outside the project, loaded with
-//! `-p`, its JSON read back by `coverage::python::read`.
+//! `-p`, its JSON read back by `lang::python::coverage::read`.
 
 use crate::support::harness::{copy_dir, manifest_dir};
-use self_heal::coverage::{python, CoverageReport};
+use self_heal::coverage::CoverageReport;
+use self_heal::lang::python::coverage as python;
 use std::path::Path;
 use std::process::Command;
 

@@ -14,6 +14,7 @@ mod context;
 mod crashes;
 mod cut_input;
 mod coverage;
+mod coverage_runs;
 mod diagnostics;
 mod docker_validation;
 mod docs;

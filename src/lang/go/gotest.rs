@@ -89,7 +89,7 @@ impl TestFramework for GoTest {
 }
 
 /// `example.com/m/pkg.TestX/sub` → (Some(package), `TestX/sub`).
-fn split(id: &str) -> (Option<&str>, &str) {
+pub(crate) fn split(id: &str) -> (Option<&str>, &str) {
     for prefix in [".Test", ".Example", ".Fuzz", ".Benchmark"] {
         if let Some(i) = id.find(prefix) {
             if i > 0 {

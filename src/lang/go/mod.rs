@@ -1,6 +1,7 @@
 //! Go: `go test` on modules (go.mod).
 
 pub mod context;
+pub mod coverage;
 pub mod gotest;
 pub mod grammar;
 pub mod json;
@@ -43,6 +44,10 @@ impl Lang for Go {
     }
 
     /// `go test`, with the module path of `go.mod` (packages are given as `./dir`).
+    fn coverage(&self) -> Option<&'static dyn super::coverage::CoverageRunner> {
+        Some(&coverage::GoCoverage)
+    }
+
     fn framework(&self, root: &Path, _command: Option<&str>) -> Option<Framework> {
         let text = std::fs::read_to_string(root.join("go.mod")).ok()?;
         let module = text

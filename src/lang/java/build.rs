@@ -172,7 +172,7 @@ fn outside_the_tests(output: &str) -> Option<String> {
 
 /// An id in any of its forms ([`super::ids`]) → (class, method) as `-Dtest` and
 /// `--tests` select them: no JUnit 5 `()` after the method.
-fn java_test(id: &str) -> (String, Option<String>) {
+pub(crate) fn java_test(id: &str) -> (String, Option<String>) {
     let (class, method) = ids::split(id);
     (class, method.map(|m| m.trim_end_matches("()").to_string()))
 }

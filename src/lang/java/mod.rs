@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod context;
+pub mod coverage;
 pub mod ids;
 pub mod grammar;
 pub mod log;
@@ -59,6 +60,10 @@ impl Lang for Java {
     }
 
     /// Surefire for a `pom.xml`, else Gradle (through `./gradlew` when the project has one).
+    fn coverage(&self) -> Option<&'static dyn super::coverage::CoverageRunner> {
+        Some(&coverage::JacocoCoverage)
+    }
+
     fn framework(&self, root: &Path, _command: Option<&str>) -> Option<Framework> {
         let has = |p: &str| root.join(p).exists();
         if has("pom.xml") {

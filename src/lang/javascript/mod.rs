@@ -1,6 +1,7 @@
 //! JavaScript and TypeScript: npm projects, jest.
 
 pub mod context;
+pub mod coverage;
 pub mod grammar;
 pub mod grammar_typescript;
 pub mod jest_json;
@@ -55,6 +56,10 @@ impl Lang for JavaScript {
 
     /// The runner of the full command, else of `package.json`'s test script, else the
     /// one among the dependencies.
+    fn coverage(&self) -> Option<&'static dyn super::coverage::CoverageRunner> {
+        Some(&coverage::NodeCoverage)
+    }
+
     fn framework(&self, root: &Path, command: Option<&str>) -> Option<Framework> {
         JsRunner::of_project(root, command).map(|r| Arc::new(r) as Framework)
     }

@@ -1,6 +1,7 @@
 //! Python: pytest (and unittest ids), pyproject/setup.cfg/tox projects.
 
 pub mod context;
+pub mod coverage;
 pub mod grammar;
 pub mod log;
 pub mod pytest;
@@ -28,6 +29,10 @@ pub fn python() -> &'static str {
 impl Lang for Python {
     fn name(&self) -> &'static str {
         "python"
+    }
+
+    fn coverage(&self) -> Option<&'static dyn super::coverage::CoverageRunner> {
+        Some(&coverage::PytestCoverage)
     }
 
     fn aliases(&self) -> &'static [&'static str] {

@@ -1,6 +1,7 @@
 //! Ruby: RSpec and Minitest projects (Gemfile, Rakefile, `.rspec`).
 
 pub mod context;
+pub mod coverage;
 pub mod frameworks;
 pub mod grammar;
 pub mod log;
@@ -53,6 +54,10 @@ impl Lang for Ruby {
         let tests = has_files(&root.join("test"), "_test.rb");
         (tests && (declared || root.join("Gemfile").is_file() || !rakefile.is_empty()))
             .then(|| format!("ruby -Ilib -Itest -e '{}'", frameworks::LOAD_TESTS))
+    }
+
+    fn coverage(&self) -> Option<&'static dyn super::coverage::CoverageRunner> {
+        Some(&coverage::RubyCoverage)
     }
 
     fn framework(&self, root: &Path, command: Option<&str>) -> Option<Framework> {

@@ -2,6 +2,7 @@
 
 pub mod cargo;
 pub mod context;
+pub mod coverage;
 pub mod grammar;
 pub mod libtest;
 pub mod log;
@@ -44,6 +45,10 @@ impl Lang for Rust {
     }
 
     /// libtest's exact filters, or nextest's when the project's command runs nextest.
+    fn coverage(&self) -> Option<&'static dyn super::coverage::CoverageRunner> {
+        Some(&coverage::CargoCoverage)
+    }
+
     fn framework(&self, root: &Path, command: Option<&str>) -> Option<Framework> {
         if !root.join("Cargo.toml").exists() {
             return None;

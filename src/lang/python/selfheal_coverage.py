@@ -8,6 +8,10 @@ from the environment:
   SELF_HEAL_COV_OUT     the JSON file to write
   SELF_HEAL_COV_ENGINE  auto (coverage.py when the project's Python has it, else the
                         built-in tracer), coverage, or tracer
+  SELF_HEAL_COV_FAILING the failing tests' node ids, one a line: they run first
+  SELF_HEAL_COV_MAX_NEIGHBOURS  most other (passing) tests to run after them
+  SELF_HEAL_COV_BUDGET          seconds during which other tests may start once the
+                                failing ones are done
 
 coverage.py runs with its own settings (never the project's .coveragerc, which may
 omit the very code that broke). Each test is a context named by its node id, switched
@@ -33,6 +37,31 @@ ENGINE = os.environ.get("SELF_HEAL_COV_ENGINE", "auto")
 # Installed code is never the project's, even when a venv sits inside it.
 SKIP_PARTS = ("site-packages", "dist-packages", ".tox", ".nox", "node_modules", ".git")
 HERE = os.path.realpath(__file__)
+FAILING = [t for t in os.environ.get("SELF_HEAL_COV_FAILING", "").splitlines() if t.strip()]
+
+
+def _number(name, default, kind=int):
+    try:
+        return kind(os.environ.get(name, ""))
+    except ValueError:
+        return default
+
+
+MAX_NEIGHBOURS = _number("SELF_HEAL_COV_MAX_NEIGHBOURS", None)
+BUDGET = _number("SELF_HEAL_COV_BUDGET", None, float)
+
+
+def is_failing(nodeid):
+    """Whether a collected item is one of the failing tests (its id as run from
+    another folder, or without parameters, counts)."""
+    base = nodeid.split("[")[0]
+    for t in FAILING:
+        if t == nodeid or t == base or nodeid.endswith("/" + t) or t.endswith("/" + nodeid):
+            return True
+        tb = t.split("[")[0]
+        if "[" not in t and (tb == base or base.endswith("/" + tb)):
+            return True
+    return False
 
 
 def relative(filename):
@@ -188,6 +217,44 @@ def pytest_configure(config):
     if _engine is None:
         _engine = make_engine()
         _engine.start()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The failing tests first, then at most MAX_NEIGHBOURS others, in file order."""
+    if not FAILING:
+        return
+    failing = [i for i in items if is_failing(i.nodeid)]
+    others = [i for i in items if not is_failing(i.nodeid)]
+    keep = others if MAX_NEIGHBOURS is None else others[:MAX_NEIGHBOURS]
+    dropped = others[len(keep) :]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = failing + keep
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    """Once the budget after the failing tests (which ran first) is spent, no other
+    test starts."""
+    global _others_since
+    if BUDGET is None or _session is None:
+        return
+    import time
+
+    if is_failing(nodeid):
+        _others_since = time.monotonic()
+    elif _others_since is None:
+        _others_since = time.monotonic()
+    elif time.monotonic() - _others_since > BUDGET:
+        _session.shouldstop = "self-heal: the coverage run's time is up"
+
+
+_session = None
+_others_since = None
+
+
+def pytest_sessionstart(session):
+    global _session
+    _session = session
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -2,8 +2,11 @@
 //! how each was made), then through `syntax` and `localize` on the project that made
 //! them: the function the fix changes must come first or next to the raise.
 
-use super::*;
+use crate::coverage::CoverageReport;
 use crate::lang::grammar_for as for_path;
+use crate::lang::rust::coverage as rust;
+use crate::lang::{go::coverage as go, java::coverage as java};
+use crate::lang::{javascript::coverage as javascript, python::coverage as python};
 use crate::localize::{self, Coverage, Evidence, FailingTest, SourceFile, TestRun};
 use crate::syntax::ParsedFile;
 use std::path::Path;
@@ -375,4 +378,250 @@ fn rust_llvm_cov_export_and_the_backtrace_fallback() {
             "tests/sum.rs:sums_with_garbage"
         ]
     );
+}
+
+/// The coverage command each language builds from the framework's scoped run, as
+/// `validate::coverage` writes it for a local run and for `validation: docker` alike:
+/// it names no path of this machine (the project is `$PWD`, the support files are
+/// `$SELF_HEAL_COV_SUPPORT`, beside the step script wherever it runs), so the same
+/// text runs in the container.
+mod built_commands {
+    use crate::lang::coverage::{CoverageRequest, SupportContents, ToolCache};
+    use crate::lang::framework::ScopedCommand;
+    use crate::lang::Language;
+    use std::path::Path;
+
+    fn plan(
+        lang: &str,
+        project: &Path,
+        cache: &Path,
+        argv: &[&str],
+        failing: &[&str],
+    ) -> Result<crate::lang::coverage::CoveragePlan, String> {
+        let scoped = ScopedCommand::stdout(argv.iter().map(|s| s.to_string()).collect());
+        let failing: Vec<String> = failing.iter().map(|s| s.to_string()).collect();
+        let tools = ToolCache {
+            dir: cache.to_path_buf(),
+        };
+        let req = CoverageRequest {
+            failing: &failing,
+            scoped: &scoped,
+            project,
+            max_neighbours: 7,
+            tools: &tools,
+        };
+        let p = Language::named(lang).coverage().unwrap().plan(&req)?;
+        let here = project.to_string_lossy();
+        let cached = cache.to_string_lossy();
+        assert!(!p.command.contains(here.as_ref()), "{}", p.command);
+        assert!(!p.command.contains(cached.as_ref()), "{}", p.command);
+        Ok(p)
+    }
+
+    #[test]
+    fn python_runs_the_failing_files_under_the_plugin() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = plan(
+            "python",
+            dir.path(),
+            dir.path(),
+            &[
+                "python",
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "tests/test_a.py::test_x",
+                "tests/test_a.py::T::test_y",
+            ],
+            &["tests/test_a.py::test_x", "tests/test_a.py::T::test_y"],
+        )
+        .unwrap();
+        assert!(
+            p.command.ends_with(
+                "python -m pytest -q -p no:cacheprovider tests/test_a.py -p selfheal_coverage"
+            ),
+            "{}",
+            p.command
+        );
+        assert!(p.command.contains(
+            "SELF_HEAL_COV_FAILING='tests/test_a.py::test_x\ntests/test_a.py::T::test_y'"
+        ));
+        assert!(p.command.contains("SELF_HEAL_COV_MAX_NEIGHBOURS=7"));
+        assert!(p
+            .command
+            .starts_with("PYTHONPATH=\"$SELF_HEAL_COV_SUPPORT${PYTHONPATH:+:$PYTHONPATH}\""));
+        assert_eq!(p.support[0].name, "selfheal_coverage.py");
+        assert!(plan(
+            "python",
+            dir.path(),
+            dir.path(),
+            &["python", "-m", "unittest", "t"],
+            &["t"]
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn go_names_each_test_by_package_and_anchored_run_pattern() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("go.mod"),
+            "module example.com/m\n\ngo 1.22\n",
+        )
+        .unwrap();
+        let p = plan(
+            "go",
+            dir.path(),
+            dir.path(),
+            &["go", "test", "-json", "-run", "x", "./slug"],
+            &[
+                "example.com/m/slug.TestMake/trailing_punctuation",
+                "example.com/m.TestA",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            p.command,
+            "SELF_HEAL_COV_TESTS='./slug\t^TestMake$/^trailing_punctuation$\texample.com/m/slug.TestMake/trailing_punctuation\n.\t^TestA$\texample.com/m.TestA' \
+             SELF_HEAL_COV_MAX_NEIGHBOURS=7 sh \"$SELF_HEAL_COV_SUPPORT/go-coverage.sh\""
+        );
+    }
+
+    #[test]
+    fn java_puts_the_agent_in_java_tool_options_with_the_projects_packages() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        // The jars as the cache keeps them: nothing is fetched.
+        let jacoco = cache.path().join("jacoco");
+        std::fs::create_dir_all(&jacoco).unwrap();
+        for jar in [
+            "org.jacoco.agent-0.8.15-runtime.jar",
+            "org.jacoco.cli-0.8.15-nodeps.jar",
+        ] {
+            std::fs::write(jacoco.join(jar), "jar").unwrap();
+        }
+        let p = plan(
+            "java",
+            dir.path(),
+            cache.path(),
+            &[
+                "mvn",
+                "-B",
+                "-ntp",
+                "test",
+                "-Dtest=com.acme.ledger.LedgerTest#posts",
+            ],
+            &[
+                "com.acme.ledger.LedgerTest#posts",
+                "org.acme.version.VersionTest#x",
+            ],
+        )
+        .unwrap();
+        assert!(p.command.starts_with(
+            "JAVA_TOOL_OPTIONS=\"${JAVA_TOOL_OPTIONS:+$JAVA_TOOL_OPTIONS }-javaagent:$SELF_HEAL_COV_SUPPORT/jacocoagent.jar=destfile=$PWD/.self-heal-coverage/jacoco.exec,includes=com.acme.*:org.acme.*\" \
+             mvn -B -ntp test -Dtest=com.acme.ledger.LedgerTest#posts -Djacoco.skip=true || rc=$?\n"
+        ), "{}", p.command);
+        assert!(p.command.contains("java -jar \"$SELF_HEAL_COV_SUPPORT/jacococli.jar\" report .self-heal-coverage/jacoco.exec \"$@\" --xml .self-heal-coverage/jacoco.xml"));
+        assert_eq!(
+            p.support[0].contents,
+            SupportContents::Copy(jacoco.join("org.jacoco.agent-0.8.15-runtime.jar"))
+        );
+        let g = plan(
+            "java",
+            dir.path(),
+            cache.path(),
+            &["gradle", "test", "--tests", "a.B.c"],
+            &["a.B#c"],
+        )
+        .unwrap();
+        assert!(
+            g.command
+                .contains("includes=a.*\" gradle test --tests a.B.c || rc=$?"),
+            "{}",
+            g.command
+        );
+        assert!(!g.command.contains("jacoco.skip"));
+    }
+
+    #[test]
+    fn node_v8_for_node_and_mocha_and_the_v8_provider_for_jest() {
+        let dir = tempfile::tempdir().unwrap();
+        let node = plan(
+            "javascript",
+            dir.path(),
+            dir.path(),
+            &["node", "--test", "--test-name-pattern=^a$"],
+            &["a"],
+        )
+        .unwrap();
+        assert_eq!(
+            node.command,
+            "NODE_V8_COVERAGE=\"$PWD/.self-heal-coverage/v8\" NODE_OPTIONS=\"${NODE_OPTIONS:+$NODE_OPTIONS }--enable-source-maps\" node --test '--test-name-pattern=^a$'"
+        );
+        let jest = plan(
+            "javascript",
+            dir.path(),
+            dir.path(),
+            &["npx", "jest", "-t", "^a$"],
+            &["a"],
+        )
+        .unwrap();
+        assert_eq!(
+            jest.command,
+            "npx jest -t '^a$' --coverage --coverageProvider=v8 --coverageReporters=json \
+             --coveragePathIgnorePatterns=/node_modules/ '--coverageThreshold={}' \
+             \"--coverageDirectory=$PWD/.self-heal-coverage/istanbul\""
+        );
+        let vitest = plan(
+            "javascript",
+            dir.path(),
+            dir.path(),
+            &["npx", "vitest", "run", "-t", "^a$"],
+            &["a"],
+        );
+        assert_eq!(
+            vitest.unwrap_err(),
+            "vitest's v8 coverage needs @vitest/coverage-v8, which the project does not install"
+        );
+        std::fs::create_dir_all(dir.path().join("node_modules/@vitest/coverage-v8")).unwrap();
+        let vitest = plan(
+            "javascript",
+            dir.path(),
+            dir.path(),
+            &["npx", "vitest", "run", "-t", "^a$"],
+            &["a"],
+        )
+        .unwrap();
+        assert!(
+            vitest.command.contains("--coverage.provider=v8"),
+            "{}",
+            vitest.command
+        );
+    }
+
+    #[test]
+    fn rust_hands_the_script_the_test_names_and_the_scoped_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = plan(
+            "rust",
+            dir.path(),
+            dir.path(),
+            &[
+                "cargo",
+                "test",
+                "--no-fail-fast",
+                "--",
+                "--exact",
+                "tests::a",
+            ],
+            &["tests::a"],
+        )
+        .unwrap();
+        assert_eq!(
+            p.command,
+            "SELF_HEAL_COV_TESTS=tests::a SELF_HEAL_COV_MAX_NEIGHBOURS=7 SELF_HEAL_COV_SCOPED='cargo test --no-fail-fast -- --exact tests::a' \\\nsh \"$SELF_HEAL_COV_SUPPORT/rust-coverage.sh\""
+        );
+    }
 }

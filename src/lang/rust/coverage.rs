@@ -8,8 +8,13 @@
 //! largest count of the regions starting on it, or of the one running into it, is
 //! above zero.
 
-use super::{malformed, relative_to, CoverageError, CoverageReport};
-use crate::localize::Frame;
+use crate::coverage::{malformed, relative_to, CoverageError, CoverageReport};
+use crate::lang::coverage::{
+    lines_word, CoverageOutput, CoveragePlan, CoverageRead, CoverageRequest, CoverageRunner,
+    SupportFile,
+};
+use crate::lang::framework::sh_quote;
+use crate::localize::{FileLines, Frame};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
@@ -135,6 +140,95 @@ pub fn backtrace_frames(output: &str, root: &str) -> Vec<Frame> {
         }
     }
     out
+}
+
+/// cargo's tests built with `-C instrument-coverage` (the project's crates only) and
+/// run one at a time, each profile exported by `llvm-cov` (`coverage.sh`); without
+/// llvm-tools, the scoped run's panic backtrace.
+pub struct CargoCoverage;
+
+const SCRIPT: &str = include_str!("coverage.sh");
+
+impl CoverageRunner for CargoCoverage {
+    fn plan(&self, req: &CoverageRequest<'_>) -> Result<CoveragePlan, String> {
+        let argv = &req.scoped.argv;
+        if argv.first().map(String::as_str) != Some("cargo") {
+            return Err("the tests do not run with cargo".into());
+        }
+        // nextest names a test `binary test`; libtest wants the test's path alone.
+        let names: Vec<String> = req
+            .failing
+            .iter()
+            .map(|t| t.rsplit(' ').next().unwrap_or(t).to_string())
+            .collect();
+        let scoped: Vec<String> = argv.iter().map(|w| sh_quote(w)).collect();
+        Ok(CoveragePlan {
+            command: format!(
+                "SELF_HEAL_COV_TESTS={} SELF_HEAL_COV_MAX_NEIGHBOURS={} SELF_HEAL_COV_SCOPED={} \\\n\
+                 sh \"$SELF_HEAL_COV_SUPPORT/rust-coverage.sh\"",
+                lines_word(&names),
+                req.max_neighbours,
+                sh_quote(&scoped.join(" "))
+            ),
+            support: vec![SupportFile::text("rust-coverage.sh", SCRIPT)],
+            tool: "-C instrument-coverage and llvm-cov, else the panic backtrace".into(),
+        })
+    }
+
+    fn read(&self, out: &CoverageOutput<'_>) -> Result<CoverageRead, String> {
+        if let Ok(text) = std::fs::read_to_string(out.dir.join("backtrace.txt")) {
+            let frames = backtrace_frames(&text, out.seen_root);
+            if frames.is_empty() {
+                return Err(
+                    "llvm-tools are not installed and no panic backtrace names the project's code"
+                        .into(),
+                );
+            }
+            let mut lines = FileLines::new();
+            for f in &frames {
+                lines.entry(f.file.clone()).or_default().insert(f.line);
+            }
+            let mut report = CoverageReport::default();
+            let label = format!("the failing tests' backtraces ({})", out.failing.len());
+            report.add_aggregate(&label, out.failing, lines);
+            return Ok(CoverageRead {
+                report,
+                frames,
+                note: "the panic backtrace (llvm-tools are not installed)".into(),
+            });
+        }
+        let index = std::fs::read_to_string(out.dir.join("index.tsv"))
+            .map_err(|_| "the instrumented tests wrote no coverage".to_string())?;
+        let mut report = CoverageReport::default();
+        let mut runs = 0;
+        for line in index.lines() {
+            let mut parts = line.split('\t');
+            let (Some(file), Some(name)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let Ok(json) = std::fs::read_to_string(out.dir.join(file)) else {
+                continue;
+            };
+            let r = read(&json, out.seen_root).map_err(|e| e.to_string())?;
+            // The record is named as the analysis names the test (nextest's form too).
+            let id = out
+                .failing
+                .iter()
+                .find(|f| f.rsplit(' ').next() == Some(name))
+                .cloned()
+                .unwrap_or_else(|| name.to_string());
+            report.add_aggregate(&id, std::slice::from_ref(&id), r.all);
+            runs += 1;
+        }
+        if runs == 0 {
+            return Err("the instrumented tests wrote no coverage".into());
+        }
+        Ok(CoverageRead {
+            report,
+            frames: Vec::new(),
+            note: format!("per test ({runs} run(s))"),
+        })
+    }
 }
 
 #[cfg(test)]

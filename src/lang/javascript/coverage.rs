@@ -12,7 +12,11 @@
 //! type stripping (`--experimental-strip-types`, default from Node 23.6) keeps every
 //! offset, so such a `.ts` script reads like JavaScript.
 
-use super::{malformed, path_of_url, relative_to, CoverageError, CoverageReport};
+use crate::coverage::{malformed, path_of_url, relative_to, CoverageError, CoverageReport};
+use crate::lang::coverage::{
+    CoverageOutput, CoveragePlan, CoverageRead, CoverageRequest, CoverageRunner, OUT_DIR,
+};
+use crate::lang::framework::sh_quote;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -273,6 +277,186 @@ fn vlq(seg: &str) -> Option<Vec<i64>> {
         }
     }
     Some(out)
+}
+
+/// Istanbul's `coverage-final.json` (jest's and vitest's `v8` providers convert V8's
+/// ranges to it through the source maps of their transforms): a file's statements
+/// with a count above zero ran; v8-to-istanbul writes one statement per line.
+pub fn read_istanbul(json: &str, root: &str) -> Result<CoverageReport, CoverageError> {
+    #[derive(Deserialize)]
+    struct Pos {
+        line: u32,
+    }
+    #[derive(Deserialize)]
+    struct Stmt {
+        start: Pos,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct FileCov {
+        statement_map: BTreeMap<String, Stmt>,
+        s: BTreeMap<String, u64>,
+    }
+    let files: BTreeMap<String, FileCov> =
+        serde_json::from_str(json).map_err(|e| malformed("istanbul JSON", e))?;
+    let mut report = CoverageReport::default();
+    for (path, cov) in files {
+        let Some(rel) = relative_to(&path, root).filter(|r| !is_dependency(r)) else {
+            continue;
+        };
+        let lines = report.all.entry(rel).or_default();
+        for (id, count) in cov.s {
+            if count > 0 {
+                if let Some(st) = cov.statement_map.get(&id) {
+                    lines.insert(st.start.line);
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The test runner of a scoped run, by its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Jest,
+    Vitest,
+    /// mocha and `node --test`: plain Node processes, `NODE_V8_COVERAGE`.
+    Node,
+}
+
+fn kind(argv: &[String]) -> Option<Kind> {
+    let names: Vec<&str> = argv
+        .iter()
+        .take(4)
+        .map(|w| w.rsplit('/').next().unwrap_or(w))
+        .collect();
+    if names.contains(&"jest") {
+        Some(Kind::Jest)
+    } else if names.contains(&"vitest") {
+        Some(Kind::Vitest)
+    } else if names.contains(&"mocha") || names.contains(&"_mocha") || names.contains(&"--test") {
+        Some(Kind::Node)
+    } else {
+        None
+    }
+}
+
+/// Node's own coverage: V8's `NODE_V8_COVERAGE` for `node --test` and mocha (with
+/// source maps on, for code compiled from TypeScript), the `v8` provider of jest and
+/// vitest (istanbul JSON, with the project's coverage settings overridden). Each
+/// process records every test it ran: the failing tests are one aggregate record.
+pub struct NodeCoverage;
+
+const V8_DIR: &str = "v8";
+const ISTANBUL_DIR: &str = "istanbul";
+
+impl CoverageRunner for NodeCoverage {
+    fn plan(&self, req: &CoverageRequest<'_>) -> Result<CoveragePlan, String> {
+        let argv = &req.scoped.argv;
+        let kind =
+            kind(argv).ok_or("the tests do not run with jest, vitest, mocha or node --test")?;
+        let mut words = argv.clone();
+        let out = format!("$PWD/{OUT_DIR}/{ISTANBUL_DIR}");
+        let line = |words: &[String]| -> String {
+            words
+                .iter()
+                .map(|w| sh_quote(w))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (command, tool) = match kind {
+            Kind::Node => (
+                format!(
+                    "NODE_V8_COVERAGE=\"$PWD/{OUT_DIR}/{V8_DIR}\" NODE_OPTIONS=\"${{NODE_OPTIONS:+$NODE_OPTIONS }}--enable-source-maps\" {}",
+                    line(&words)
+                ),
+                "V8 (NODE_V8_COVERAGE)",
+            ),
+            Kind::Jest => {
+                words.extend(
+                    [
+                        "--coverage",
+                        "--coverageProvider=v8",
+                        "--coverageReporters=json",
+                        "--coveragePathIgnorePatterns=/node_modules/",
+                        "--coverageThreshold={}",
+                    ]
+                    .map(str::to_string),
+                );
+                (
+                    format!("{} \"--coverageDirectory={out}\"", line(&words)),
+                    "jest's v8 coverage",
+                )
+            }
+            Kind::Vitest => {
+                if !req.project.join("node_modules/@vitest/coverage-v8").is_dir() {
+                    return Err(
+                        "vitest's v8 coverage needs @vitest/coverage-v8, which the project does not install"
+                            .into(),
+                    );
+                }
+                words.extend(
+                    [
+                        "--coverage.enabled=true",
+                        "--coverage.provider=v8",
+                        "--coverage.reporter=json",
+                        "--coverage.all=false",
+                        "--coverage.exclude=**/node_modules/**",
+                    ]
+                    .map(str::to_string),
+                );
+                (
+                    format!("{} \"--coverage.reportsDirectory={out}\"", line(&words)),
+                    "vitest's v8 coverage",
+                )
+            }
+        };
+        Ok(CoveragePlan {
+            command,
+            support: Vec::new(),
+            tool: tool.into(),
+        })
+    }
+
+    fn read(&self, out: &CoverageOutput<'_>) -> Result<CoverageRead, String> {
+        let mut all = CoverageReport::default();
+        let mut files = 0;
+        let istanbul = out.dir.join(ISTANBUL_DIR).join("coverage-final.json");
+        if let Ok(text) = std::fs::read_to_string(&istanbul) {
+            all.merge(read_istanbul(&text, out.seen_root).map_err(|e| e.to_string())?);
+            files += 1;
+        }
+        let mut v8: Vec<_> = std::fs::read_dir(out.dir.join(V8_DIR))
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_else(|_| Vec::new());
+        v8.sort();
+        let source = |rel: &str| std::fs::read_to_string(out.project.join(rel)).ok();
+        for path in v8
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            // A process that died mid-write leaves a file that is not JSON: skip it.
+            if let Ok(r) = read(&text, out.seen_root, source) {
+                all.merge(r);
+                files += 1;
+            }
+        }
+        if files == 0 {
+            return Err("the test run wrote no coverage".into());
+        }
+        let mut report = CoverageReport::default();
+        let label = format!("the failing tests together ({})", out.failing.len());
+        report.add_aggregate(&label, out.failing, all.all);
+        Ok(CoverageRead {
+            report,
+            frames: Vec::new(),
+            note: "the failing tests together".into(),
+        })
+    }
 }
 
 #[cfg(test)]
