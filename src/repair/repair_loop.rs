@@ -376,7 +376,7 @@ fn prompt_input(
 async fn measure_coverage(
     input: &LoopInput<'_>,
     out: &mut LoopOutcome,
-    progress: Progress<'_>,
+    progress: &dyn Sink,
 ) -> Option<crate::localize::Coverage> {
     if *input.runner == Runner::None {
         return None;

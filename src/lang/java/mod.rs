@@ -3,8 +3,8 @@
 pub mod build;
 pub mod context;
 pub mod coverage;
-pub mod ids;
 pub mod grammar;
+pub mod ids;
 pub mod log;
 pub mod roots;
 
