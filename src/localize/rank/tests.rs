@@ -445,3 +445,16 @@ fn names_test_matches_ids_at_separators_only() {
     let block = func("suite works", (1, 2));
     assert!(names_test("suite works", &block));
 }
+
+#[test]
+fn a_const_fn_may_have_run_at_compile_time() {
+    let mut f = func("build_tchar", (1, 9));
+    f.signature = "const fn build_tchar() -> [bool; 256]".into();
+    assert!(may_run_at_compile_time(&f));
+    f.signature = "pub(crate) const fn parse(s: &str) -> u8".into();
+    assert!(may_run_at_compile_time(&f));
+    f.signature = "fn constant() -> u8".into();
+    assert!(!may_run_at_compile_time(&f));
+    f.signature = "def const(fn): ...".into();
+    assert!(!may_run_at_compile_time(&f));
+}
