@@ -12,7 +12,7 @@
 # (`-` while the report has none); prompt tokens of request 1 (characters / 4 of
 # what was sent); requests until fixed (`-` and the status when not fixed); coverage
 # overhead (the report's coverage time over its scoped test run, `-` while the
-# report has no coverage timing). Summary rows end the table.
+# report has no coverage timing or the run measured nothing). Summary rows end the table.
 #
 #   scripts/bench-localization.sh                 release build, every sample
 #   BIN=target/debug/self-heal scripts/bench-localization.sh py-ini-long-module ...
@@ -116,8 +116,12 @@ def rank():
 def coverage():
     t = r.get("timings") or {}
     cov = next((v for k, v in t.items() if "coverage" in k and isinstance(v, (int, float))), None)
-    if cov is None:
+    if not cov:
         return "-"
+    # A run that measured nothing (the tool is missing) is no overhead to compare.
+    loc_ = r.get("localization")
+    if isinstance(loc_, dict) and loc_.get("mode") == "static":
+        return f"- (none measured, {cov} ms)"
     base = next((v for k, v in t.items() if ("scoped" in k or "reproduce" in k) and "coverage" not in k
                  and isinstance(v, (int, float)) and v > 0), None)
     return f"{cov} ms" + (f" ({cov / base:.1f}x)" if base else "")

@@ -73,7 +73,7 @@ pub async fn run_checks(cfg: &Config) -> Vec<CheckLine> {
             .iter()
             .map(|w| line(Verdict::Warn, "config", w.clone())),
     );
-    out.push(check_model(cfg).await);
+    out.extend(check_model(cfg).await);
     out.push(check_github(cfg).await);
     out.extend(check_git(cfg));
     out.push(check_validation(cfg));
@@ -91,23 +91,27 @@ pub async fn run_checks(cfg: &Config) -> Vec<CheckLine> {
     out
 }
 
-async fn check_model(cfg: &Config) -> CheckLine {
+async fn check_model(cfg: &Config) -> Vec<CheckLine> {
     let Some(llm) = &cfg.llm else {
         // Recipes fix known failure shapes without a model, so a run without one is
         // still useful: a warning, not a failure.
-        return line(
+        return vec![line(
             Verdict::Warn,
             "model",
             "no model configured: only deterministic recipes can fix; set openai-api-key, openai-base-url or github-token for model fixes",
-        );
+        )];
     };
     let http = match crate::http::build_client(
         std::time::Duration::from_secs(15),
         llm.base_url.starts_with("https://"),
     ) {
         Ok(c) => c,
-        Err(e) => return line(Verdict::Fail, "model", e.to_string()),
+        Err(e) => return vec![line(Verdict::Fail, "model", e.to_string())],
     };
+    let what = format!("{} (model {})", llm.base_url, llm.model);
+    if llm.provider == LlmProvider::Custom {
+        return check_own_server(cfg, llm, &http, &what).await;
+    }
     // GitHub Models lists its catalog outside the inference path.
     let url = match llm.provider {
         LlmProvider::GitHubModels => llm.base_url.replace("/inference", "/catalog/models"),
@@ -117,32 +121,122 @@ async fn check_model(cfg: &Config) -> CheckLine {
     if !llm.api_key.is_empty() {
         req = req.bearer_auth(&llm.api_key);
     }
-    let what = format!("{} (model {})", llm.base_url, llm.model);
-    match req.send().await {
-        Ok(resp) => match resp.status().as_u16() {
-            200..=299 => line(
-                Verdict::Pass,
-                "model",
-                format!("{what}: reachable, key accepted"),
-            ),
-            401 | 403 => line(
+    let status = match req.send().await {
+        Ok(resp) => resp.status().as_u16(),
+        Err(e) => {
+            return vec![line(
                 Verdict::Fail,
                 "model",
-                format!(
-                    "{what}: the key was rejected (HTTP {})",
-                    resp.status().as_u16()
-                ),
-            ),
-            code => line(
-                Verdict::Pass,
+                format!("{what}: unreachable ({})", without_url(e)),
+            )]
+        }
+    };
+    vec![status_line(&what, status, key_note(&llm.api_key))]
+}
+
+/// A server of one's own (llama.cpp, Ollama, LM Studio, vLLM): its `/models` list is
+/// shown, with its context window where it says, and a WARN when the configured model
+/// is not in it. Not a FAIL: llama.cpp answers with its one model whatever name a
+/// request gives (the run works), while Ollama, vLLM and LM Studio refuse an unknown
+/// name (the first request fails, with the server's message).
+async fn check_own_server(
+    cfg: &Config,
+    llm: &crate::config::LlmEndpoint,
+    http: &reqwest::Client,
+    what: &str,
+) -> Vec<CheckLine> {
+    let answer = match crate::llm::probe_models(http, &llm.base_url, &llm.api_key, &llm.model).await
+    {
+        Ok(answer) => answer,
+        Err(e) => {
+            return vec![line(
+                Verdict::Fail,
                 "model",
-                format!("{what}: reachable (HTTP {code} listing models; key not verified)"),
+                format!("{what}: unreachable ({e})"),
+            )]
+        }
+    };
+    let Some(models) = answer.models else {
+        return vec![status_line(what, answer.status, key_note(&llm.api_key))];
+    };
+    let mut detail = format!("{what}: reachable, {}", key_note(&llm.api_key));
+    detail.push_str(&format!("; serves {}", shown_ids(&models.ids)));
+    match (cfg.context_window, models.context_window) {
+        (Some(set), Some(reported)) => detail.push_str(&format!(
+            "; context window {set} tokens (context-window; the server reports {reported})"
+        )),
+        (Some(set), None) => {
+            detail.push_str(&format!("; context window {set} tokens (context-window)"))
+        }
+        (None, Some(reported)) => detail.push_str(&format!(
+            "; context window {reported} tokens (reported by the server; the prompt is cut to fit)"
+        )),
+        (None, None) => detail.push_str(
+            "; the server reports no context window (set context-window to the one it runs with)",
+        ),
+    }
+    let mut lines = vec![line(Verdict::Pass, "model", detail)];
+    if !models.lists(&llm.model) {
+        let suggestion = models
+            .ids
+            .first()
+            .map(|id| format!(": set model to {id}"))
+            .unwrap_or_default();
+        lines.push(line(
+            Verdict::Warn,
+            "model",
+            format!(
+                "{} is not among the models the server lists; llama.cpp's server answers with its one model whatever the name, Ollama, vLLM and LM Studio refuse an unknown one{suggestion}",
+                llm.model
             ),
-        },
-        Err(e) => line(
+        ));
+    }
+    lines
+}
+
+/// The list as shown: the first few ids and how many more.
+fn shown_ids(ids: &[String]) -> String {
+    const SHOWN: usize = 8;
+    if ids.is_empty() {
+        return "no model (an empty list)".into();
+    }
+    let mut text = ids
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > SHOWN {
+        text.push_str(&format!(" and {} more", ids.len() - SHOWN));
+    }
+    text
+}
+
+fn key_note(key: &str) -> &'static str {
+    if key.trim().is_empty() {
+        "no key sent"
+    } else {
+        "key accepted"
+    }
+}
+
+/// The line for a listing's status.
+fn status_line(what: &str, status: u16, key_note: &str) -> CheckLine {
+    match status {
+        200..=299 => line(
+            Verdict::Pass,
+            "model",
+            format!("{what}: reachable, {key_note}"),
+        ),
+        401 | 403 => line(
             Verdict::Fail,
             "model",
-            format!("{what}: unreachable ({})", without_url(e)),
+            format!("{what}: the key was rejected (HTTP {status})"),
+        ),
+        code => line(
+            Verdict::Pass,
+            "model",
+            format!("{what}: reachable (HTTP {code} listing models; key not verified)"),
         ),
     }
 }

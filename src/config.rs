@@ -127,6 +127,8 @@ pub struct Config {
     pub comment: bool,
     pub test_timeout: Duration,
     pub llm_timeout: Duration,
+    /// The `context-window` setting in tokens; None: `auto` (what the server reports).
+    pub context_window: Option<usize>,
     pub context_tokens: usize,
     /// The `since` setting: a revision to compare with, or `None` for the default
     /// (see [`crate::analyze::changes`]); `Some("none")` turns the comparison off.
@@ -449,6 +451,7 @@ impl Config {
             comment: v.take(&settings::COMMENT),
             test_timeout: v.take(&settings::TEST_TIMEOUT),
             llm_timeout: v.take(&settings::LLM_TIMEOUT),
+            context_window: v.take(&settings::CONTEXT_WINDOW),
             context_tokens: v.take(&settings::CONTEXT_TOKENS),
             since: v.take(&settings::SINCE),
             api_url: r
@@ -661,6 +664,21 @@ mod tests {
     }
 
     #[test]
+    fn context_window_is_auto_or_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        let window = |v: &str| {
+            Config::resolve(&sources(&[("context-window", v)], &[]), dir.path())
+                .unwrap()
+                .context_window
+        };
+        assert_eq!(window("auto"), None);
+        assert_eq!(window("AUTO"), None);
+        assert_eq!(window("8192"), Some(8192));
+        let cfg = Config::resolve(&sources(&[], &[]), dir.path()).unwrap();
+        assert_eq!(cfg.context_window, None, "auto by default");
+    }
+
+    #[test]
     fn bad_values_are_one_line_errors() {
         let dir = tempfile::tempdir().unwrap();
         for (name, value) in [
@@ -680,6 +698,8 @@ mod tests {
             ("validation-cpus", "0"),
             ("validation-pids", "3"),
             ("validation-network", "maybe"),
+            ("context-window", "100"),
+            ("context-window", "big"),
         ] {
             let err = Config::resolve(&sources(&[(name, value)], &[]), dir.path())
                 .unwrap_err()

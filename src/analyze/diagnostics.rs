@@ -20,8 +20,20 @@ pub fn parse(text: &str) -> Vec<Failure> {
     parse_located(text).into_iter().map(|l| l.failure).collect()
 }
 
-/// Like [`parse`], with columns.
+/// Like [`parse`], with columns. A compiler's warnings (dotnet/msbuild `warning CS…`)
+/// are never failures: a build that denies them (`TreatWarningsAsErrors`, `-Werror`)
+/// prints them as errors.
 pub fn parse_located(text: &str) -> Vec<Located> {
+    read(text).finish(false)
+}
+
+/// Every diagnostic: the failures, or, when there is none, the compiler's warnings
+/// (what the tool reports; never what failed a run).
+pub fn diagnostics_located(text: &str) -> Vec<Located> {
+    read(text).finish(true)
+}
+
+fn read(text: &str) -> DiagParser {
     let mut p = DiagParser::default();
     for line in lines(text) {
         p.line(line);
@@ -29,7 +41,7 @@ pub fn parse_located(text: &str) -> Vec<Located> {
             break;
         }
     }
-    p.finish()
+    p
 }
 
 /// `file.ts(12,5): error TS2322: msg`, `X.cs(229,30): warning CS0618: msg [proj]`.
@@ -510,7 +522,8 @@ impl DiagParser {
         self.push(kind, "cc", Some(&c[1]), pos(&c, 2, 3), msg, error);
     }
 
-    /// `must_report`: false for compiler warnings, kept only when nothing else failed.
+    /// `must_report`: false for compiler warnings, never failures (listed only by
+    /// [`diagnostics_located`], when nothing else is there).
     fn push(
         &mut self,
         kind: FailureKind,
@@ -550,8 +563,8 @@ impl DiagParser {
         }
     }
 
-    fn finish(mut self) -> Vec<Located> {
-        if self.errors.is_empty() {
+    fn finish(mut self, warnings: bool) -> Vec<Located> {
+        if self.errors.is_empty() && warnings {
             self.errors = std::mem::take(&mut self.warnings);
             self.error_cols = std::mem::take(&mut self.warning_cols);
         }
@@ -741,8 +754,10 @@ would reformat a/b.py\nERROR: /app/m.py Imports are incorrectly sorted and/or fo
         let f = parse(log);
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].kind, f[0].line), (FailureKind::CompileError, Some(3)));
-        let only_warn = parse("A.cs(1,2): warning CS0618: old [p.csproj]\n");
-        assert_eq!(only_warn.len(), 1);
+        // A warning alone is no failure; it is still a diagnostic.
+        let only_warn = "A.cs(1,2): warning CS0618: old [p.csproj]\n";
+        assert!(parse(only_warn).is_empty());
+        assert_eq!(diagnostics_located(only_warn).len(), 1);
     }
 
     #[test]

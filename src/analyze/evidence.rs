@@ -19,8 +19,8 @@ pub fn block(chunk: &str, f: &Failure) -> Vec<String> {
         // hold dots too: try each cut after a dot, longest name first.
         let names = std::iter::once(id).chain(id.match_indices('.').map(|(i, _)| &id[i + 1..]));
         for t in names {
-            if chunk.contains(&format!("--- FAIL: {t} "))
-                || chunk.contains(&format!("\"Test\":\"{t}\""))
+            if contains(chunk, &format!("--- FAIL: {t} "))
+                || contains(chunk, &format!("\"Test\":\"{t}\""))
             {
                 let b = go_test_block(chunk, t);
                 if !b.is_empty() {
@@ -149,7 +149,8 @@ fn anchored_block(chunk: &str, f: &Failure) -> Vec<String> {
             continue;
         }
         let mut first = None;
-        for (i, _) in chunk.match_indices(needle) {
+        // memmem's SIMD search: a chunk is about 1 MiB, scanned once per finding.
+        for i in memchr::memmem::find_iter(chunk.as_bytes(), needle.as_bytes()) {
             let (ls, le) = line_bounds(chunk, i);
             first.get_or_insert(ls);
             if place.as_deref().is_none_or(|p| chunk[ls..le].contains(p)) {
@@ -161,7 +162,8 @@ fn anchored_block(chunk: &str, f: &Failure) -> Vec<String> {
     }
     if anchor.is_none() {
         if let Some(p) = place.as_deref() {
-            anchor = chunk.find(p).map(|i| line_bounds(chunk, i).0);
+            anchor = memchr::memmem::find(chunk.as_bytes(), p.as_bytes())
+                .map(|i| line_bounds(chunk, i).0);
         }
     }
     let Some(start) = anchor else {
@@ -202,6 +204,10 @@ fn anchored_block(chunk: &str, f: &Failure) -> Vec<String> {
         }
     }
     out
+}
+
+fn contains(haystack: &str, needle: &str) -> bool {
+    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes()).is_some()
 }
 
 /// Start and end (exclusive, before `\n`) of the line holding byte `i`.

@@ -11,6 +11,7 @@
 //! errs on the side of a smaller excerpt for log text full of symbols.
 
 use super::retain::{Kept, Retained, Weights};
+use super::site_packages;
 use crate::failure::sink::{Found, Tier};
 use std::collections::HashMap;
 
@@ -258,7 +259,7 @@ fn candidates(groups: &[Group], kept: &Retained) -> Vec<Candidate> {
         .map(|k| Candidate {
             order: (1, k.no, 0),
             value: weights.value(k),
-            text: k.text.trim_end().to_string(),
+            text: site_packages::shorten(k.text.trim_end()).into_owned(),
             title: false,
         })
         .collect();
@@ -326,7 +327,7 @@ fn candidates(groups: &[Group], kept: &Retained) -> Vec<Candidate> {
             let lines = if key.0 { &by_mark } else { &by_block };
             let mut spent = 0.0f32;
             for &i in lines.get(&key.1).map(Vec::as_slice).unwrap_or(&[]) {
-                if kept.lines[i].noise {
+                if kept.lines[i].noise || kept.lines[i].warning {
                     continue;
                 }
                 let v = top * 0.5f32.powf(spent / FOUND_HALF_TOKENS);
@@ -376,7 +377,7 @@ fn candidates(groups: &[Group], kept: &Retained) -> Vec<Candidate> {
             out.push(Candidate {
                 order: (0, gi as u64, j as u64 + 1),
                 value: v,
-                text: d.to_string(),
+                text: site_packages::shorten(d).into_owned(),
                 title: false,
             });
         }

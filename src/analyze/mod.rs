@@ -12,6 +12,7 @@ pub mod excerpt;
 pub mod generic;
 mod retain;
 mod signal;
+mod site_packages;
 pub mod text;
 pub mod triage;
 

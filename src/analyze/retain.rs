@@ -39,8 +39,14 @@ const MAX_FAILED_TAILS: usize = 3;
 const MAX_COUNTED: usize = 1 << 16;
 /// The first failure-looking line of a step counts this much more.
 const FIRST_BOOST: f32 = 1.5;
+/// Most line buffers kept for reuse.
+const MAX_SPARE: usize = TAIL_LINES + 2 * BEFORE;
 /// Most steps told apart; later ones count as the last.
 const MAX_STEPS: usize = 1 << 16;
+/// What a line of pytest's `warnings summary` is worth: below every failure block,
+/// error line and step end (a warning is not why a run failed), so the excerpt
+/// quotes warnings only with the room those leave.
+const WARNING_VALUE: f32 = 0.01;
 
 /// How a step ended, as far as the log says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +77,8 @@ pub struct Kept {
     pub anchor: bool,
     /// A pass, a skip or a zero count (`--- PASS`, `✓`, `0 failed`).
     pub noise: bool,
+    /// In pytest's `warnings summary`: not a failure, worth [`WARNING_VALUE`] only.
+    pub warning: bool,
     pub text: String,
 }
 
@@ -98,6 +106,9 @@ impl<'a> Weights<'a> {
             StepEnd::Unknown => 1.0,
             StepEnd::Passed => 0.3,
         };
+        if k.warning {
+            return k.tail;
+        }
         // A pass or a zero count near an error is context, not evidence.
         let noise = if k.noise { 0.1 } else { 1.0 };
         (k.anchored * w * noise).max(k.tail)
@@ -119,6 +130,9 @@ struct Window {
     seen: u32,
     /// Lines of the block that are neither empty nor a rule.
     content: u32,
+    /// The anchor was an error-tagged line (`[error] ...`): the lines tagged
+    /// alike after it are its message's (see [`signal::level_tag`]).
+    error_tag: bool,
 }
 
 /// What was kept, handed to the excerpt at the end.
@@ -222,10 +236,19 @@ struct State {
     pool: Vec<Kept>,
     counts: HashMap<u64, u32>,
     next_block: u32,
-    /// A line buffer to reuse (from a lookback line nothing wanted).
-    spare: Option<String>,
+    /// Line buffers to reuse (lookback lines nothing wanted, a finished
+    /// step's last lines): no allocation per line in steady state.
+    spare: Vec<String>,
     /// The current step has had its first anchor.
     step_anchored: bool,
+    /// Inside pytest's `=== warnings summary ===`, up to the next banner.
+    in_warnings: bool,
+}
+
+/// pytest's `===== warnings summary =====` header.
+fn is_warnings_header(l: &str) -> bool {
+    let t = l.trim();
+    t.starts_with("==") && t.ends_with("==") && t.trim_matches('=').trim() == "warnings summary"
 }
 
 /// A line's shape with its numbers blanked, hashed: repeats of one message
@@ -278,8 +301,9 @@ impl State {
             pool: Vec::new(),
             counts: HashMap::new(),
             next_block: 0,
-            spare: None,
+            spare: Vec::new(),
             step_anchored: false,
+            in_warnings: false,
         }
     }
 
@@ -312,7 +336,11 @@ impl State {
             self.failed_tails += 1;
             self.keep_tail(6.0, 0.93);
         }
-        self.tail.clear();
+        for (_, s) in self.tail.drain(..) {
+            if self.spare.len() < MAX_SPARE {
+                self.spare.push(s);
+            }
+        }
         self.tail_bytes = 0;
         self.step_first = None;
     }
@@ -343,6 +371,7 @@ impl State {
                 mark_block: u32::MAX,
                 anchor: false,
                 noise: false,
+                warning: false,
                 text,
             });
             v *= fall;
@@ -359,6 +388,7 @@ impl State {
                     mark_block: u32::MAX,
                     anchor: false,
                     noise: false,
+                    warning: false,
                     text,
                 });
             }
@@ -404,13 +434,39 @@ impl State {
             mark_block: u32::MAX,
             anchor: false,
             noise: false,
-            text: self.spare.take().unwrap_or_default(),
+            warning: false,
+            text: self.spare.pop().unwrap_or_default(),
         };
-        self.continue_windows(l, &sig, &mut kept);
-        if sig.is_anchor() {
-            self.anchor(l, &sig, &mut kept);
+        // pytest's warnings summary lists warnings, not failures (its `invalid escape
+        // sequence` and `DeprecationWarning` lines look like errors): no line of it
+        // anchors a block, none is a failed step's end, each is worth WARNING_VALUE.
+        if is_warnings_header(l) {
+            self.windows.clear();
+            self.in_warnings = true;
+        } else if self.in_warnings && signal::is_banner(l) {
+            self.in_warnings = false;
         }
-        self.push_tail(no, l);
+        if self.in_warnings {
+            kept.warning = true;
+            kept.tail = WARNING_VALUE;
+        } else {
+            // Inside an open error-tagged message, a tagged line with nothing of
+            // its own, or an indented one (the code it quotes may say `failed`),
+            // is that message's, not a new one.
+            let mut sig = sig;
+            if !sig.mark && self.windows.iter().any(|w| w.error_tag) {
+                if let Some((signal::Level::Error, body)) = signal::level_tag(l) {
+                    if sig.continuation || signal::indent(body) > 0 {
+                        sig.strength = 0;
+                    }
+                }
+            }
+            self.continue_windows(l, &sig, &mut kept);
+            if sig.is_anchor() {
+                self.anchor(l, &sig, &mut kept);
+            }
+            self.push_tail(no, l);
+        }
         kept.text.clear();
         kept.text
             .push_str(crate::logs::clean::truncate(l, MAX_TEXT));
@@ -442,8 +498,10 @@ impl State {
         }
         let blank = l.trim().is_empty();
         let header = sig.mark || signal::is_banner(l);
-        let indent = signal::indent(l);
-        let frame = !blank && signal::is_frame(l);
+        let tag = signal::level_tag(l);
+        let error_tag = matches!(tag, Some((signal::Level::Error, _)));
+        let indent = signal::indent(tag.map_or(l, |(_, body)| body));
+        let frame = !blank && signal::is_frame(tag.map_or(l, |(_, body)| body));
         // Bytes / 4: close to the excerpt's tokens without counting chars.
         let cost = l.len().min(400) as f32 / 4.0 + 1.0;
         let traceback = l.trim_start().starts_with("Traceback (");
@@ -472,7 +530,7 @@ impl State {
             if !header {
                 w.content += 1;
             }
-            let cont = w.mark || indent > w.indent || frame;
+            let cont = w.mark || indent > w.indent || frame || w.error_tag && error_tag;
             if !cont {
                 w.loose += 1;
                 if w.loose > AFTER_LOOSE {
@@ -548,8 +606,9 @@ impl State {
         }
         self.windows.push(Window {
             weight: w,
-            indent: signal::indent(l),
+            indent: signal::indent(signal::untagged(l)),
             mark: sig.mark,
+            error_tag: matches!(signal::level_tag(l), Some((signal::Level::Error, _))),
             block,
             tokens: 0.0,
             loose: 0,
@@ -574,20 +633,16 @@ impl State {
         let l = crate::logs::clean::truncate(l, MAX_TEXT);
         while self.tail.len() >= TAIL_LINES || self.tail_bytes + l.len() > TAIL_BYTES {
             match self.tail.pop_front() {
-                Some((_, s)) => self.tail_bytes -= s.len(),
+                Some((_, s)) => {
+                    self.tail_bytes -= s.len();
+                    if self.spare.len() < MAX_SPARE {
+                        self.spare.push(s);
+                    }
+                }
                 None => break,
             }
         }
-        // Reuse the oldest line's buffer once full: no allocation per line.
-        let mut buf = if self.tail.len() + 1 >= TAIL_LINES {
-            self.tail.pop_front().map(|(_, s)| {
-                self.tail_bytes -= s.len();
-                s
-            })
-        } else {
-            None
-        }
-        .unwrap_or_default();
+        let mut buf = self.spare.pop().unwrap_or_default();
         buf.clear();
         buf.push_str(l);
         self.tail_bytes += buf.len();
@@ -598,11 +653,13 @@ impl State {
     fn flush_pending(&mut self, keep: usize) {
         while self.pending.len() > keep {
             if let Some(p) = self.pending.pop_front() {
-                if p.anchored > 0.0 {
+                if p.anchored > 0.0 || p.warning {
                     self.pool.push(p);
                     self.compact_if_full();
                 } else {
-                    self.spare = Some(p.text);
+                    if self.spare.len() < MAX_SPARE {
+                        self.spare.push(p.text);
+                    }
                 }
             }
         }
@@ -643,6 +700,7 @@ impl State {
                     }
                     prev.tail = prev.tail.max(k.tail);
                     prev.anchor |= k.anchor;
+                    prev.warning |= k.warning;
                     if prev.mark_block == u32::MAX {
                         prev.mark_block = k.mark_block;
                     }
@@ -743,6 +801,33 @@ mod tests {
         let first = value_of(&r, "error: attempt 1 broke");
         let last = value_of(&r, "error: attempt 19 broke");
         assert!(last < first / 2.0, "{first} {last}");
+    }
+
+    #[test]
+    fn an_error_tagged_message_is_one_block() {
+        let r = run("[info] Compiling 31 Scala sources\n\
+            [error] /a/B.scala:66:31: not found: type Logger\n\
+            [error] import akka.actor.typed.Logger\n\
+            [error]   private var _log: OptionVal[Logger] = None\n\
+            [error]     ctx.log.warning(\"Failed to delete snapshot\", meta)\n\
+            [error]        ^\n\
+            [error] 1 error found\n");
+        let block = |t: &str| {
+            r.lines
+                .iter()
+                .find(|k| k.text == t)
+                .map(|k| k.block)
+                .unwrap_or_else(|| panic!("{t} not kept"))
+        };
+        let head = block("[error] /a/B.scala:66:31: not found: type Logger");
+        for t in [
+            "[error] import akka.actor.typed.Logger",
+            "[error]   private var _log: OptionVal[Logger] = None",
+            "[error]     ctx.log.warning(\"Failed to delete snapshot\", meta)",
+            "[error]        ^",
+        ] {
+            assert_eq!(block(t), head, "{t}");
+        }
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub struct Signal {
     /// section, `--- FAIL:`, `<<< FAILURE!`, a rustc diagnostic, a numbered
     /// mocha/PHPUnit/ExUnit failure, TAP's `not ok`, a jest `●`).
     pub mark: bool,
+    /// An error-level tagged line with nothing of its own (`[error]   def
+    /// log: Logger = {`): part of the tagged message above it when one is
+    /// open (see [`level_tag`]).
+    pub continuation: bool,
 }
 
 impl Signal {
@@ -174,7 +178,7 @@ fn starts_with_failure(t: &str) -> bool {
     if t.starts_with("[-] ")
         || t.starts_with("[x] ")
         || t.starts_with("***")
-        || t.starts_with(['✖', '✗', '×', '✘'])
+        || t.starts_with(['✖', '✗', '×', '✘', '❌'])
     {
         return true;
     }
@@ -192,6 +196,38 @@ fn starts_with_failure(t: &str) -> bool {
         "thread" => rest.contains(" panicked"),
         _ => false,
     }
+}
+
+/// A line's log level, when it opens with one in brackets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Other,
+}
+
+/// `[error] msg`, `[ERROR] msg`, `[warn] msg`, `[INFO] msg`: sbt, Maven and
+/// many loggers tag every line of one message with its level, so the tag
+/// says nothing about the line itself; what follows it (its indent, its
+/// words) does. The level and the rest of the line (one space dropped).
+pub fn level_tag(l: &str) -> Option<(Level, &str)> {
+    let t = l.strip_prefix('[')?;
+    let end = memchr::memchr(b']', &t.as_bytes()[..t.len().min(9)])?;
+    let word = &t[..end];
+    let is = |w: &str| word.eq_ignore_ascii_case(w);
+    let level = if is("error") || is("err") || is("fatal") || is("severe") {
+        Level::Error
+    } else if is("warn") || is("warning") || is("info") || is("debug") || is("trace") {
+        Level::Other
+    } else {
+        return None;
+    };
+    let body = &t[end + 1..];
+    Some((level, body.strip_prefix(' ').unwrap_or(body)))
+}
+
+/// The line without its level tag (see [`level_tag`]).
+pub fn untagged(l: &str) -> &str {
+    level_tag(l).map_or(l, |(_, body)| body)
 }
 
 /// Lines that may open a failure block without a failure word in them
@@ -212,19 +248,22 @@ impl Signals {
         let mut start = 0;
         while start <= text.len() {
             let end = memchr::memchr(b'\n', &b[start..]).map_or(text.len(), |i| start + i);
-            // The first failure word on this line that stands as a word.
+            let line = &text[start..end];
+            // The first failure word on this line that stands as a word
+            // (after its level tag: `[error]` is not a word of the line's own).
+            let tag = level_tag(line);
+            let from = start + tag.map_or(0, |(_, body)| line.len() - body.len());
             let mut first = None;
             while let Some(m) = hits.peek() {
                 if m.start() >= end {
                     break;
                 }
-                if first.is_none() && m.start() >= start && word_ends(b, m.start(), m.end()) {
-                    first = Some(m.start() - start);
+                if first.is_none() && m.start() >= from && word_ends(b, m.start(), m.end()) {
+                    first = Some(m.start() - from);
                 }
                 hits.next();
             }
-            let line = &text[start..end];
-            f(line, self.judge(line, first));
+            f(line, self.judge(line, tag, first));
             if end == text.len() {
                 break;
             }
@@ -240,16 +279,29 @@ impl Signals {
         sig
     }
 
-    /// `first`: where the first failure word is in `l`, if any.
-    fn judge(&self, l: &str, first: Option<usize>) -> Signal {
-        let lead = l.len() - l.trim_start().len();
-        let t = l.trim();
+    /// `first`: where the first failure word is in `l` (after its level
+    /// tag, if `tag`), if any.
+    fn judge(&self, l: &str, tag: Option<(Level, &str)>, first: Option<usize>) -> Signal {
+        let body = tag.map_or(l, |(_, b)| b);
+        let lead = body.len() - body.trim_start().len();
+        let t = body.trim();
+        let error_tag = matches!(tag, Some((Level::Error, _)));
         if t.len() < 3 {
-            return Signal::default();
+            return Signal {
+                continuation: error_tag,
+                ..Signal::default()
+            };
         }
         let start = starts_with_failure(t);
         if first.is_none() && !start && !may_mark(t) {
-            return Signal::default();
+            // An error-tagged line of its own (`[error] Nonzero exit code`)
+            // is a weak anchor; an indented one, or any while a tagged
+            // message is open, continues it.
+            return Signal {
+                strength: u8::from(error_tag && lead == 0 && t.starts_with(char::is_alphanumeric)),
+                mark: false,
+                continuation: error_tag,
+            };
         }
         let mark = self.mark.is_match(l);
         if (first.is_none() && !start && !mark) || self.is_noise(t) {
@@ -268,7 +320,11 @@ impl Signals {
         } else {
             0
         };
-        Signal { strength, mark }
+        Signal {
+            strength,
+            mark,
+            continuation: false,
+        }
     }
 
     /// Whether the line says a test or step passed, or counts zero failures.
@@ -283,6 +339,8 @@ impl Signals {
 /// `src/a.rs:12:5`, `#3 0x...`): part of the block above it.
 pub fn is_frame(l: &str) -> bool {
     let t = l.trim_start();
+    // RSpec comments its backtrace out: `# ./lib/x.rb:12:in 'f'`.
+    let t = t.strip_prefix("# ").unwrap_or(t);
     if t.starts_with("at ")
         || t.starts_with("File \"")
         || t.starts_with("from ")
@@ -403,6 +461,29 @@ mod tests {
     }
 
     #[test]
+    fn a_level_tag_is_not_the_line_s_own_failure() {
+        // sbt tags every line of a compiler message `[error]`: the lines
+        // after the first say nothing of their own.
+        let head = s("[error] /a/B.scala:10:8: not found: type Logger");
+        assert_eq!(head.strength, 2, "{head:?}");
+        let plain = s("[error] import akka.actor.typed.Logger");
+        assert_eq!((plain.strength, plain.continuation), (1, true));
+        let code = s("[error]   def log: Logger = {");
+        assert_eq!((code.strength, code.continuation), (0, true));
+        assert!(s("[error]        ^").continuation);
+        assert_eq!(s("[ERROR] Failed to execute goal x").strength, 3);
+        assert_eq!(s("[info] compiling 3 files").strength, 0);
+        assert!(!s("[info] compiling 3 files").continuation);
+        assert_eq!(level_tag("[warn] x"), Some((Level::Other, "x")));
+        assert_eq!(level_tag("[x] done"), None);
+        // xcpretty's failure mark.
+        assert_eq!(
+            s("❌  /a/B.swift:47:19: 'value' is inaccessible").strength,
+            3
+        );
+    }
+
+    #[test]
     fn a_batch_gives_each_line_its_own_signal() {
         let text = "setup\nerror: boom\n\n  ok fine\nFAILED x\nlast line";
         let mut got = Vec::new();
@@ -428,6 +509,7 @@ mod tests {
             "/home/travis/build/x/tests/mocks/ci_testcase.php:351"
         ));
         assert!(is_frame("  src/lib.rs:12:5"));
+        assert!(is_frame("     # ./lib/cart.rb:15:in `first_name'"));
         assert!(!is_frame("Expected: 'a'"));
         assert!(is_banner(
             "======================================================"

@@ -12,7 +12,7 @@ use crate::http::{error_chain, Replay, RetryPolicy, SendOptions};
 use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
 use async_openai::types::chat::CreateChatCompletionRequest;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -29,6 +29,10 @@ pub struct LlmSettings {
     pub retry_base: Duration,
     /// Longest single wait. A server asking for longer (a daily quota) ends the retries.
     pub retry_max_wait: Duration,
+    /// `max_completion_tokens` of every request: the room a known context window keeps
+    /// for the reply (it also bounds how long a slow local model writes). None: the
+    /// server's default.
+    pub max_completion_tokens: Option<u32>,
 }
 
 impl LlmSettings {
@@ -46,6 +50,7 @@ impl LlmSettings {
             max_retries: 3,
             retry_base: Duration::from_secs(1),
             retry_max_wait: Duration::from_secs(60),
+            max_completion_tokens: None,
         }
     }
 }
@@ -68,6 +73,7 @@ impl std::fmt::Debug for LlmSettings {
             .field("max_retries", &self.max_retries)
             .field("retry_base", &self.retry_base)
             .field("retry_max_wait", &self.retry_max_wait)
+            .field("max_completion_tokens", &self.max_completion_tokens)
             .finish()
     }
 }
@@ -78,6 +84,8 @@ pub struct LlmClient {
     client: async_openai::Client<OpenAIConfig>,
     model: String,
     timeout: Duration,
+    /// `max_completion_tokens` of each request; 0: none sent.
+    max_completion_tokens: AtomicU32,
     /// The key, kept only to scrub it from any error text before it leaves this module.
     secret: crate::secrets::Secrets,
     /// Set when the key can't be sent as a header; reported by `complete`.
@@ -144,6 +152,7 @@ impl LlmClient {
             client,
             model: settings.model,
             timeout: settings.timeout,
+            max_completion_tokens: AtomicU32::new(settings.max_completion_tokens.unwrap_or(0)),
             secret: crate::secrets::Secrets::new([key]),
             key_problem,
             format_level: AtomicU8::new(0),
@@ -161,6 +170,16 @@ impl LlmClient {
     /// The model name requests go to.
     pub fn model(&self) -> &str {
         &self.model
+    }
+
+    /// Bounds each later reply to `tokens` (a context window learnt from the server).
+    pub fn limit_reply(&self, tokens: u32) {
+        self.max_completion_tokens.store(tokens, Ordering::Relaxed);
+    }
+
+    /// The limit of one request (the `llm-timeout` setting).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// One chat completion: one HTTP request, plus retries, plus one more for each
@@ -223,6 +242,7 @@ impl LlmClient {
             prompt,
             usize::from(self.format_level.load(Ordering::Relaxed)),
             !self.temperature_refused.load(Ordering::Relaxed),
+            Some(self.max_completion_tokens.load(Ordering::Relaxed)).filter(|t| *t > 0),
         )
     }
 
@@ -240,7 +260,10 @@ impl LlmClient {
                         attempts,
                         message,
                     },
-                    TransportFailure::Timeout => LlmError::Timeout(self.timeout),
+                    TransportFailure::Timeout(attempts) => LlmError::Timeout {
+                        limit: self.timeout,
+                        attempts,
+                    },
                     TransportFailure::Unreachable { attempts, message } => {
                         LlmError::Unreachable(format!("{message} (after {})", tries(attempts)))
                     }
@@ -256,7 +279,10 @@ impl LlmClient {
             OpenAIError::Reqwest(e) if e.is_builder() => {
                 LlmError::Config(error_chain(&e.without_url()))
             }
-            OpenAIError::Reqwest(e) if e.is_timeout() => LlmError::Timeout(self.timeout),
+            OpenAIError::Reqwest(e) if e.is_timeout() => LlmError::Timeout {
+                limit: self.timeout,
+                attempts: 1,
+            },
             OpenAIError::Reqwest(e) => LlmError::Unreachable(error_chain(&e.without_url())),
             OpenAIError::ApiError(api) => LlmError::Status {
                 status: api.status_code.as_u16(),
@@ -294,7 +320,7 @@ fn scrub_error(err: LlmError, secret: &crate::secrets::Secrets) -> LlmError {
             usage,
         },
         LlmError::Config(message) => LlmError::Config(scrub(message)),
-        other @ (LlmError::Auth(_) | LlmError::Timeout(_) | LlmError::TooLarge(_)) => other,
+        other @ (LlmError::Auth(_) | LlmError::Timeout { .. } | LlmError::TooLarge(_)) => other,
     }
 }
 

@@ -74,10 +74,47 @@ fn reply_from_content(content: &str, usage: Usage, truncated: bool) -> Result<Ll
             need,
             usage,
         }),
-        Err(reason) if truncated => Err(LlmError::BadReply {
-            reason: format!("{reason} (the reply was cut off at the token limit)"),
+        // What the parser says of a cut reply is about a fragment (a 270M model's
+        // repeated edits read as "no diagnosis field"): the cut is the reason.
+        Err(_) if truncated => Err(LlmError::BadReply {
+            // Not a word of the fragment: a reply can echo what it read, secrets included.
+            reason: format!(
+                "the reply was cut off at the token limit ({} tokens) before its JSON ended",
+                usage.completion_tokens
+            ),
             usage,
         }),
         Err(reason) => Err(LlmError::BadReply { reason, usage }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reply cut at the token limit is named as cut, not by what its fragment lacks
+    /// (llama.cpp with a 270M model: an edit repeated until the bound).
+    #[test]
+    fn a_cut_reply_is_named_as_cut() {
+        let repeated = r#"{"path": "t.py", "replace": "1", "search": "1"}, "#.repeat(20);
+        let content = format!("{{\"diagnosis\": \"failed\", \"edits\": [{repeated}");
+        let usage = Usage {
+            prompt_tokens: 1363,
+            completion_tokens: 1024,
+        };
+        let Err(LlmError::BadReply { reason, .. }) = reply_from_content(&content, usage, true)
+        else {
+            panic!("a cut reply is a bad reply")
+        };
+        assert_eq!(
+            reason,
+            "the reply was cut off at the token limit (1024 tokens) before its JSON ended"
+        );
+        // Not cut: the parser's own reason.
+        let Err(LlmError::BadReply { reason, .. }) = reply_from_content(&content, usage, false)
+        else {
+            panic!("still a bad reply")
+        };
+        assert!(!reason.contains("cut off"), "{reason}");
     }
 }

@@ -24,6 +24,7 @@ pub(super) fn chat_request(
     prompt: &Prompt,
     level: usize,
     with_temperature: bool,
+    max_completion_tokens: Option<u32>,
 ) -> CreateChatCompletionRequest {
     let mut system = prompt.system.clone();
     // OpenAI refuses json_object unless the messages mention JSON; an overridden
@@ -55,6 +56,7 @@ pub(super) fn chat_request(
         model: model.to_string(),
         response_format,
         temperature: with_temperature.then_some(TEMPERATURE),
+        max_completion_tokens,
         stream: Some(false),
         ..Default::default()
     }

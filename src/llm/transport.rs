@@ -27,8 +27,8 @@ pub(super) enum TransportFailure {
         attempts: u32,
         message: String,
     },
-    #[error("timed out")]
-    Timeout,
+    #[error("timed out after {0} tries")]
+    Timeout(u32),
     #[error("{message}")]
     Unreachable { attempts: u32, message: String },
     #[error("the response exceeds the {0} byte limit")]
@@ -94,7 +94,7 @@ impl Transport {
         self.sent
             .fetch_add(tries, std::sync::atomic::Ordering::Relaxed);
         let response = sent.map_err(|e| match e {
-            HttpError::Timeout { .. } => TransportFailure::Timeout,
+            HttpError::Timeout { attempts } => TransportFailure::Timeout(attempts),
             HttpError::Unreachable { attempts, message } => {
                 TransportFailure::Unreachable { attempts, message }
             }

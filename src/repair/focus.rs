@@ -24,6 +24,9 @@ const NEXT_SUSPECTS: usize = 6;
 const CALLERS_OF: usize = 3;
 /// Callers shown per suspect, at most.
 const MAX_CALLERS: usize = 3;
+/// Top suspects whose named types (classes, interfaces) are shown; types at most.
+const TYPES_OF: usize = 3;
+const MAX_TYPES: usize = 4;
 /// Failing tests shown at most (each with its fixtures).
 const MAX_TESTS: usize = 6;
 /// A function longer than this many lines is shown as its head and the lines around
@@ -50,6 +53,7 @@ const WHOLE_NEEDED_FILE: usize = 250;
 const GAP: &str = "    ...\n";
 
 /// What has been shown so far, across attempts.
+#[derive(Clone)]
 pub struct Focus<'a> {
     ws: &'a Workspace,
     loc: &'a Localization,
@@ -111,6 +115,16 @@ impl Selection {
         }
         let entries = p.file.outline();
         if entries.len() < 2 {
+            return;
+        }
+        // A signature whose line the request already shows says nothing new: the
+        // outline is for the rest of the file (none of it, when the file is whole).
+        let shown = self.lines.get(&p.rel);
+        let entries: Vec<_> = entries
+            .into_iter()
+            .filter(|e| !shown.is_some_and(|l| l.contains(&e.line)))
+            .collect();
+        if entries.is_empty() {
             return;
         }
         let mut text = String::new();
@@ -251,6 +265,9 @@ impl<'a> Focus<'a> {
         for s in later_tests.iter().chain(fixtures.iter()) {
             self.add_function(&mut sel, s, true);
         }
+        // The types the top suspects name, defined in other files: a compile error's
+        // wrong field type, the value class a suspect builds.
+        self.add_named_types(&mut sel, &chosen);
         // Budget left: where the failure came from (the raise, the message it
         // prints), whole when short: the state or table beside the raise.
         let mut whole: Vec<&str> = Vec::new();
@@ -307,6 +324,49 @@ impl<'a> Focus<'a> {
         };
         let focus_lines = clue_lines(s);
         add_definition(sel, p, fi, &focus_lines, is_test)
+    }
+
+    /// Classes, interfaces and other containers whose name a top suspect's function
+    /// uses, from the checkout's code (not tests), whole when short.
+    fn add_named_types(&self, sel: &mut Selection, suspects: &[&Suspect]) {
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        for s in suspects.iter().take(TYPES_OF) {
+            let Some(p) = self.ws.get(&s.path) else {
+                continue;
+            };
+            let Some(f) = p
+                .file
+                .functions
+                .iter()
+                .find(|f| f.span.start_line == s.start_line && f.qualified == s.function)
+            else {
+                continue;
+            };
+            names.extend(
+                p.file
+                    .slice(f.span)
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| w.len() >= 3),
+            );
+        }
+        let mut added = 0;
+        for p in self.ws.files.iter().filter(|p| !p.is_test) {
+            for c in &p.file.containers {
+                if added >= MAX_TYPES {
+                    return;
+                }
+                if !names.contains(c.name.as_str()) || c.span.lines() > LONG_FUNCTION {
+                    continue;
+                }
+                let lines = sel.lines.get(&p.rel);
+                if lines.is_some_and(|l| l.contains(&c.span.start_line)) {
+                    continue;
+                }
+                if sel.add(p, &(c.span.start_line..=c.span.end_line).collect()) {
+                    added += 1;
+                }
+            }
+        }
     }
 
     /// Callers of the top suspects (references through the parser) not shown yet.
@@ -610,6 +670,69 @@ mod tests {
         assert!(second.contains("y = x + 30"), "{second}");
         assert!(second.contains("def summary(items):"), "{second}");
         assert_ne!(first, second);
+    }
+
+    #[test]
+    fn an_outline_lists_only_the_signatures_the_request_does_not_show() {
+        let dir = project();
+        let (ws, ev) = super::super::evidence::gather(dir.path(), &analysis(), &[], None);
+        let loc = crate::localize::localize(&ev);
+        let mut focus = Focus::new(&ws, &loc);
+        let files = focus.files(1, &[], 20_000);
+        let outline = |rel: &str| {
+            files
+                .iter()
+                .find(|f| f.path.starts_with(&format!("{rel} (outline")))
+                .map(|f| f.numbered.clone())
+        };
+        // The long module's functions shown whole are not listed again; the rest are.
+        let m = outline("pkg/m.py").expect("the long module's outline");
+        assert!(m.contains("unrelated_30"), "{m}");
+        assert!(!m.contains("load(") && !m.contains("total("), "{m}");
+        // A file the request shows whole gets no outline at all.
+        let p = ws.get("pkg/m.py").unwrap();
+        let mut sel = Selection::new(100_000);
+        let n = p.file.text().lines().count() as u32;
+        assert!(sel.add(p, &(1..=n).collect()));
+        sel.add_outline(p);
+        assert!(sel.outlines.is_empty(), "{:?}", sel.outlines);
+    }
+
+    #[test]
+    fn a_type_error_carries_the_type_the_failing_function_names_from_its_own_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(
+            root.join("src/format.ts"),
+            "import type { Order } from './types.js';\n\nexport function describe(order: Order): string {\n  const amount = (order.totalCents / 100).toFixed(2);\n  return `#${order.id} ${amount}`;\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("src/types.ts"),
+            "// Amounts are integer cents.\nexport interface Order {\n  id: string;\n  totalCents: string;\n}\n\nexport interface Unrelated {\n  name: string;\n}\n",
+        )
+        .unwrap();
+        let analysis = Analysis {
+            failures: vec![Failure {
+                kind: FailureKind::CompileError,
+                tool: "tsc".into(),
+                file: Some("src/format.ts".into()),
+                line: Some(4),
+                message: "error TS2362: The left-hand side of an arithmetic operation must be of type 'any', 'number', 'bigint' or an enum type.".into(),
+                ..Failure::default()
+            }],
+            context: "src/format.ts(4,19): error TS2362: The left-hand side of an arithmetic operation must be of type 'any', 'number', 'bigint' or an enum type.".into(),
+            ..Analysis::default()
+        };
+        let (ws, ev) = super::super::evidence::gather(root, &analysis, &[], None);
+        let loc = crate::localize::localize(&ev);
+        let mut focus = Focus::new(&ws, &loc);
+        let first = text(&focus.files(1, &[], 6000));
+        assert!(first.contains("export function describe"), "{first}");
+        // The interface the function's signature names, from the file it imports.
+        assert!(first.contains("totalCents: string;"), "{first}");
+        assert!(!first.contains("interface Unrelated"), "{first}");
     }
 
     #[test]

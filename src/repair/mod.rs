@@ -3,6 +3,7 @@
 pub mod context;
 pub mod edits;
 pub mod evidence;
+pub mod fit;
 pub mod focus;
 pub mod memory;
 pub mod policy;

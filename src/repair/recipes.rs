@@ -10,7 +10,7 @@
 //! - formatters: `rustfmt`, `gofmt`, `prettier`, `black`, `ruff-format`, `isort`;
 //! - linter autofixes: `ruff-fix`, `eslint-fix`, `clippy-fix`;
 //! - compiler suggestions: `rustc-similar-name`, `tsc-did-you-mean`, `javac-symbol`,
-//!   `go-undefined` (one name in the file one edit away), and `python-did-you-mean`.
+//!   `go-undefined` (the closest value bound at the line), and `python-did-you-mean`.
 //!
 //! Recipes never install or upgrade a tool: one that is missing is a one-line note and
 //! the run moves on to the model.

@@ -4,6 +4,7 @@
 use super::context::{self, RepairContext};
 use super::edits::{self, Edit, FileChange};
 use super::evidence;
+use super::fit;
 use super::focus::Focus;
 use super::policy::PathPolicy;
 use super::recipes;
@@ -29,6 +30,8 @@ pub struct LoopInput<'a> {
     pub llm: Option<&'a LlmClient>,
     pub templates: &'a Templates,
     pub context_budget_chars: usize,
+    /// The model's context window in tokens, when known: the prompt is cut to fit it.
+    pub context_window: Option<usize>,
     /// An earlier accepted fix for the same failure fingerprint.
     pub memory_hint: Option<String>,
     /// Masked out of everything sent to the model.
@@ -76,6 +79,8 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
         localization: None,
     };
 
+    // The sandbox the failure was reproduced in, kept for the coverage run.
+    let mut reproduced_in: Option<Sandbox> = None;
     if !input.skip_baseline && *input.runner != Runner::None {
         let step = Step::begin(progress, "reproducing the failure in a sandbox");
         let started = Instant::now();
@@ -84,8 +89,8 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
         out.timings.reproduce_ms = elapsed_ms(started);
         drop(step);
         match reproduced {
-            Ok(true) => {}
-            Ok(false) => {
+            Ok((true, sandbox)) => reproduced_in = Some(sandbox),
+            Ok((false, _)) => {
                 out.status = Status::Flaky;
                 out.reason = "the failing tests pass on the unchanged code in a sandbox; the failure looks flaky or environment-specific".into();
                 return out;
@@ -154,7 +159,7 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
     // Execution evidence: the failing tests (and passing ones beside them) under the
     // language's coverage tool (`lang/<name>/coverage.rs`); without it the ranking is
     // static. Never a reason to stop: a missing tool is one line.
-    let coverage = measure_coverage(input, &mut out, progress).await;
+    let coverage = measure_coverage(input, reproduced_in, &mut out, progress).await;
     let (workspace, evidence) = evidence::gather(input.workdir, input.analysis, &[], coverage);
     let localization = crate::localize::localize(&evidence);
     let mut focus = Focus::new(&workspace, &localization);
@@ -171,7 +176,8 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
         None => context::instructions(input.workdir),
     };
     let mut needs: Vec<String> = Vec::new();
-    let mut sent: std::collections::HashSet<(String, String)> = Default::default();
+    let mut window = input.context_window.map(|tokens| fit::Window { tokens });
+    let mut chars_per_token = fit::DEFAULT_CHARS_PER_TOKEN;
     let mut previous: Vec<PreviousAttempt> = out
         .attempts
         .iter()
@@ -181,36 +187,108 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
             result: attempt_result(a),
         })
         .collect();
+    // Every prompt sent: a retry must carry something new, never the same prompt again.
+    let mut sent: Vec<llm::Prompt> = Vec::new();
 
     for llm_n in 1..=input.max_attempts {
         let n = out.attempts.len() as u32 + 1;
         // "of", not "N/M": the client's HTTP retries print `retry N/M`.
         // Ends (in Actions: closes the attempt's group) on every way out of the body.
         let of = format!("(model attempt {llm_n} of {})", input.max_attempts);
-        let step = Step::begin(progress, &format!("attempt {n}: asking the model {of}"));
-        let ctx = match &fallback {
-            Some(ctx) => ctx.clone(),
-            None => RepairContext {
-                files: focus.files(llm_n, &needs, input.context_budget_chars),
-                instructions: instructions.clone(),
-            },
+        let step = Step::begin(
+            progress,
+            &format!(
+                "attempt {n}: asking the model (model attempt {llm_n} of {}; {}, llm-timeout {} s)",
+                input.max_attempts,
+                llm_client.model(),
+                llm_client.timeout().as_secs_f64(),
+            ),
+        );
+        // A server that refuses the prompt as too long says how long its window is:
+        // cut to that and ask once more.
+        let mut may_refit = true;
+        let (prompt, ctx, completion) = loop {
+            let fit = Fit {
+                window,
+                chars_per_token,
+            };
+            let source = Source {
+                fallback: fallback.as_ref(),
+                focus: &focus,
+                attempt: llm_n,
+                needs: &needs,
+                instructions: &instructions,
+            };
+            let (prompt, ctx, shown) = match fitted_prompt(input, &source, &previous, fit, progress)
+            {
+                Ok(fitted) => fitted,
+                Err(reason) => {
+                    out.status = Status::Error;
+                    out.reason = reason;
+                    return out;
+                }
+            };
+            if sent.contains(&prompt) {
+                out.reason = format!(
+                    "stopped after {} attempts: no new evidence for another; the next prompt would repeat an earlier one word for word (does an overridden template leave out {{{{previous_attempts}}}}?)",
+                    out.attempts.len()
+                );
+                return out;
+            }
+            out.llm.requests += 1;
+            let started = Instant::now();
+            let completion = llm_client.complete(&prompt).await;
+            out.timings.llm_ms += elapsed_ms(started);
+            sent.push(prompt.clone());
+            let chars = prompt_chars(&prompt);
+            let counted = match &completion {
+                Ok(reply) => reply.usage.prompt_tokens,
+                Err(e) => e.usage().prompt_tokens,
+            };
+            if let Some(ratio) = fit::observed_chars_per_token(chars, counted) {
+                chars_per_token = ratio;
+            }
+            match completion
+                .as_ref()
+                .err()
+                .and_then(LlmError::context_overflow)
+            {
+                Some((server_tokens, server_window)) if may_refit => {
+                    may_refit = false;
+                    let learnt = fit::Window {
+                        tokens: server_window,
+                    };
+                    window = Some(learnt);
+                    llm_client
+                        .limit_reply(u32::try_from(learnt.reply_tokens()).unwrap_or(u32::MAX));
+                    if let Some(ratio) = fit::observed_chars_per_token(chars, server_tokens as u64)
+                    {
+                        chars_per_token = ratio;
+                    }
+                    progress.say(&format!(
+                        "the server's context window is {server_window} tokens and the prompt took {server_tokens}: cutting it to fit"
+                    ));
+                }
+                _ => {
+                    let secs = started.elapsed().as_secs_f64();
+                    match &completion {
+                        Ok(reply) => progress.say(&format!(
+                            "the model answered in {secs:.1} s ({} prompt + {} completion tokens)",
+                            reply.usage.prompt_tokens, reply.usage.completion_tokens
+                        )),
+                        // The error can quote the reply, and a reply can echo a secret.
+                        Err(e) => progress.say(&format!(
+                            "the model request ended after {secs:.1} s: {}",
+                            input.secrets.mask(first_line(&e.to_string()))
+                        )),
+                    }
+                    if let Some(shown) = shown {
+                        focus = shown;
+                    }
+                    break (prompt, ctx, completion);
+                }
+            }
         };
-        let prompt = llm::build_prompt(input.templates, &prompt_input(input, &ctx, &previous));
-        let prompt = llm::Prompt {
-            system: input.secrets.mask(&prompt.system),
-            user: input.secrets.mask(&prompt.user),
-        };
-        // The same request again would get the same answer: stop instead.
-        if !sent.insert((prompt.system.clone(), prompt.user.clone())) {
-            out.reason =
-                "no new evidence for another attempt: the next request would repeat the last"
-                    .into();
-            return out;
-        }
-        out.llm.requests += 1;
-        let started = Instant::now();
-        let completion = llm_client.complete(&prompt).await;
-        out.timings.llm_ms += elapsed_ms(started);
         let reply = match completion {
             Ok(reply) => reply,
             Err(LlmError::BadReply { reason, usage }) => {
@@ -235,6 +313,27 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
                 return out;
             }
         };
+        if let Some(field) = llm::echoed_example(&prompt.system, &reply) {
+            add_usage(&mut out.llm, reply.usage);
+            let error =
+                format!("the model repeated the format example instead of answering ({field})");
+            // The copy is not shown again (it would invite another); the retry says
+            // what happened and which files are real.
+            previous.push(PreviousAttempt {
+                diagnosis: String::new(),
+                edits: Vec::new(),
+                result: echo_feedback(&error, &editable_paths(input, &ctx)),
+            });
+            out.attempts.push(Attempt {
+                n,
+                source: AttemptSource::Llm,
+                diagnosis: reply.diagnosis,
+                edits: reply.edits,
+                error: Some(error),
+                ..Attempt::default()
+            });
+            continue;
+        }
         add_usage(&mut out.llm, reply.usage);
         needs = reply.need.clone();
         // The suite may run for minutes: the line names it, not the model.
@@ -276,6 +375,133 @@ pub async fn repair(input: &LoopInput<'_>, progress: &dyn Sink) -> LoopOutcome {
         None => "no attempt was made".into(),
     };
     out
+}
+
+/// What the prompt must fit: the window when known, and the server's tokens per
+/// character as last counted.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    window: Option<fit::Window>,
+    chars_per_token: f64,
+}
+
+fn prompt_chars(prompt: &llm::Prompt) -> usize {
+    prompt.system.chars().count() + prompt.user.chars().count()
+}
+
+/// The prompt for the next request, cut to the window when one is known (see
+/// [`fit`]); Err: the window cannot hold even the smallest cut.
+fn fitted_prompt<'f>(
+    input: &LoopInput<'_>,
+    source: &Source<'_, 'f>,
+    previous: &[PreviousAttempt],
+    fit: Fit,
+    progress: &dyn Sink,
+) -> Result<(llm::Prompt, RepairContext, Option<Focus<'f>>), String> {
+    let build = |ctx: &RepairContext, scale: f64| {
+        let prompt_input = fit::scale_input(&prompt_input(input, ctx, previous), scale);
+        let prompt = llm::build_prompt(input.templates, &prompt_input);
+        llm::Prompt {
+            system: input.secrets.mask(&prompt.system),
+            user: input.secrets.mask(&prompt.user),
+        }
+    };
+    let tokens = |p: &llm::Prompt| fit::estimate_tokens(prompt_chars(p), fit.chars_per_token);
+    let cut_to = |scale: f64| {
+        let budget = (input.context_budget_chars as f64 * scale) as usize;
+        let (ctx, shown) = source.context(input, budget);
+        (build(&ctx, scale), ctx, shown)
+    };
+    let whole = cut_to(1.0);
+    let Some(window) = fit.window else {
+        return Ok(whole);
+    };
+    let allowance = window.prompt_tokens();
+    let full = tokens(&whole.0);
+    if full <= allowance {
+        return Ok(whole);
+    }
+    // What never shrinks: the instructions, the headings, the test ids.
+    let floor = tokens(&cut_to(0.0).0);
+    let too_small = |estimate: usize| {
+        format!(
+            "the model's context window ({} tokens, {} of them kept for the reply) cannot hold the prompt: even cut down it is about {estimate} tokens; give the server a larger context (llama-server -c, Ollama num_ctx) and set context-window to it",
+            window.tokens,
+            window.reply_tokens()
+        )
+    };
+    if floor >= allowance {
+        return Err(too_small(floor));
+    }
+    let mut scale = fit::first_scale(full, floor, allowance);
+    let mut estimate = full;
+    for _ in 0..fit::ROUNDS {
+        let cut = cut_to(scale);
+        estimate = tokens(&cut.0);
+        if estimate <= allowance {
+            progress.say(&format!(
+                "the prompt is cut to fit the model's context window of {} tokens: about {full} → {estimate} tokens, {} kept for the reply",
+                window.tokens,
+                window.reply_tokens()
+            ));
+            return Ok(cut);
+        }
+        scale *= fit::SHRINK;
+    }
+    Err(too_small(estimate))
+}
+
+/// Where an attempt's source comes from: the ranked suspects (`focus`), or, when
+/// nothing could be ranked, the files the failures name (`fallback`).
+struct Source<'s, 'f> {
+    fallback: Option<&'s RepairContext>,
+    focus: &'s Focus<'f>,
+    attempt: u32,
+    needs: &'s [String],
+    instructions: &'s Option<String>,
+}
+
+impl<'f> Source<'_, 'f> {
+    /// The context within `budget` characters, and the focus as it would be after
+    /// sending it (what it has shown): kept only for the prompt actually sent, so a
+    /// cut that is thrown away does not count as shown.
+    fn context(&self, input: &LoopInput<'_>, budget: usize) -> (RepairContext, Option<Focus<'f>>) {
+        match self.fallback {
+            Some(ctx) if budget >= input.context_budget_chars => (ctx.clone(), None),
+            Some(_) => (context::gather(input.workdir, input.analysis, budget), None),
+            None => {
+                let mut focus = self.focus.clone();
+                let files = focus.files(self.attempt, self.needs, budget);
+                (
+                    RepairContext {
+                        files,
+                        instructions: self.instructions.clone(),
+                    },
+                    Some(focus),
+                )
+            }
+        }
+    }
+}
+
+/// The files the model was shown that the path policy lets a fix edit.
+fn editable_paths(input: &LoopInput<'_>, ctx: &RepairContext) -> Vec<String> {
+    ctx.files
+        .iter()
+        .map(|f| f.path.clone())
+        .filter(|p| input.policy.check(input.workdir, p).is_ok())
+        .collect()
+}
+
+/// What the retry tells a model that copied the format example.
+fn echo_feedback(error: &str, editable: &[String]) -> String {
+    let mut text = format!(
+        "{error}. The example only shows the shape of a reply: answer with this failure's root cause and edits whose `search` is copied from a file shown above."
+    );
+    if !editable.is_empty() {
+        text.push_str(&format!("\nPaths you may edit: {}", editable.join(", ")));
+    }
+    text
 }
 
 /// The report's reason when the sandbox itself failed: what stopped the tests,
@@ -375,6 +601,7 @@ fn prompt_input(
 /// the reproduction took after the failing tests, so the run stays near twice it.
 async fn measure_coverage(
     input: &LoopInput<'_>,
+    reproduced_in: Option<Sandbox>,
     out: &mut LoopOutcome,
     progress: &dyn Sink,
 ) -> Option<crate::localize::Coverage> {
@@ -394,6 +621,7 @@ async fn measure_coverage(
     }
     let measured = validate::coverage::measure(
         input.workdir,
+        reproduced_in,
         input.plan,
         input.runner,
         &limits,
@@ -413,15 +641,16 @@ async fn measure_coverage(
         .map(|r| r.split(|id| failing.iter().any(|f| validate::scope::same_test(id, f))))
 }
 
-/// Runs the failing tests on the unchanged code: `true` when they still fail.
-async fn reproduce(input: &LoopInput<'_>) -> Result<bool, validate::ValidateError> {
+/// Runs the failing tests on the unchanged code: `true` when they still fail, with
+/// the sandbox they ran in (the coverage run reuses it).
+async fn reproduce(input: &LoopInput<'_>) -> Result<(bool, Sandbox), validate::ValidateError> {
     let sandbox = Sandbox::create(input.workdir)?;
     let plan = ValidationPlan {
         scope_only: true,
         ..input.plan.clone()
     };
     let v = validate::validate(&sandbox.root, &plan, input.runner).await?;
-    Ok(!v.passed)
+    Ok((!v.passed, sandbox))
 }
 
 /// One attempt from the original files: plan the edits, write them into a fresh

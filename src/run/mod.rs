@@ -1,7 +1,7 @@
 //! `self-heal run` as a library function, in stages that hand plain values forward,
 //! one file each: acquire the source (`source.rs`) → analyse its logs (`analysis.rs`)
 //! → decide where a fix will go (`destination.rs`) and put the checkout at the failed
-//! commit (`checkout.rs`) → what changed (`changes.rs`) → plan (`plan.rs`) → repair
+//! commit (`checkout.rs`) → what changed (`changes.rs`) → plan (`plan.rs`, the model's context window: `window.rs`) → repair
 //! (`repair.rs`) → approve and deliver (`conclude.rs`). Each stage returns its result
 //! or a [`Stop`]; every way out is one [`Ending`], which alone writes the report's
 //! status and reason.
@@ -21,6 +21,7 @@ mod outputs;
 mod plan;
 mod repair;
 mod source;
+mod window;
 
 pub use crate::config::Usage;
 pub use approver::Approver;
@@ -96,7 +97,7 @@ async fn stages(
     report.changed_since = analysis.changed_since.clone();
     report.input_cut = analysis.input_cut.clone();
     plan::triage(&analysis)?;
-    let plan = match plan::Plan::new(cfg, &analysis, &fingerprint) {
+    let plan = match plan::Plan::new(cfg, &analysis, &fingerprint, progress).await {
         Ok(plan) => plan,
         Err(ending) => {
             // A setup error's report carries its reason only, like the source's errors.

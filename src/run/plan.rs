@@ -7,6 +7,8 @@ use crate::analyze::Analysis;
 use crate::config::{Config, ValidationMode};
 use crate::lang::{self, Language};
 use crate::llm::{LlmClient, LlmSettings, Templates};
+use crate::progress::Sink;
+use crate::repair::fit;
 use crate::repair::memory::{self, Memory};
 use crate::repair::repair_loop::LoopInput;
 use crate::repair::PathPolicy;
@@ -41,13 +43,21 @@ pub struct Plan {
     runner: Runner,
     validation: ValidationPlan,
     llm: Option<LlmClient>,
+    /// The model's context window in tokens, when known ([`super::window`]).
+    context_window: Option<usize>,
     templates: Templates,
     memory_hint: Option<String>,
 }
 
 impl Plan {
-    /// `fingerprint` finds an earlier fix of the same failure in memory.
-    pub fn new(cfg: &Config, analysis: &Analysis, fingerprint: &str) -> Result<Plan, Ending> {
+    /// `fingerprint` finds an earlier fix of the same failure in memory; `progress`
+    /// hears about the model server's context window.
+    pub async fn new(
+        cfg: &Config,
+        analysis: &Analysis,
+        fingerprint: &str,
+        progress: &dyn Sink,
+    ) -> Result<Plan, Ending> {
         let policy = PathPolicy::new(&cfg.allowed_paths, cfg.allow_test_edits)
             .map_err(|e| Ending::Error(e.to_string()))?;
         let runner = match cfg.validation {
@@ -84,16 +94,21 @@ impl Plan {
             pre_existing_failures: Vec::new(),
             project_dir,
         };
-        let llm = match &cfg.llm {
-            None => None,
+        let (llm, context_window) = match &cfg.llm {
+            None => (None, None),
             Some(endpoint) => {
                 let https = endpoint.base_url.starts_with("https://");
                 let http = crate::http::build_client(cfg.llm_timeout, https)
                     .map_err(|e| Ending::Error(e.to_string()))?;
+                let window = super::window::context_window(cfg, endpoint, &http, progress).await;
                 let mut settings =
                     LlmSettings::new(&endpoint.base_url, &endpoint.api_key, &endpoint.model);
                 settings.timeout = cfg.llm_timeout;
-                Some(LlmClient::new(settings, http))
+                // The reply's share of the window: a reply that runs past it is cut.
+                settings.max_completion_tokens = window.map(|tokens| {
+                    u32::try_from(fit::Window { tokens }.reply_tokens()).unwrap_or(u32::MAX)
+                });
+                (Some(LlmClient::new(settings, http)), window)
             }
         };
         let memory_hint = Memory::load(&cfg.workdir)
@@ -104,6 +119,7 @@ impl Plan {
             runner,
             validation,
             llm,
+            context_window,
             templates: Templates::load(&cfg.workdir),
             memory_hint,
         })
@@ -122,6 +138,7 @@ impl Plan {
             templates: &self.templates,
             // The excerpt is budgeted in tokens; source files get about four times as much.
             context_budget_chars: cfg.context_tokens * 4 * 4,
+            context_window: self.context_window,
             memory_hint: self.memory_hint.clone(),
             secrets: &cfg.secrets,
             allow_test_edits: cfg.allow_test_edits,

@@ -1,6 +1,8 @@
 //! The rows of [`super::SETTINGS`], in docs/settings.md's order.
 
-use super::value::{self, Checked, Flag, Limit, List, Number, Seconds, Text, TextOr, Words};
+use super::value::{
+    self, AutoOr, Checked, Flag, Limit, List, Number, Seconds, Text, TextOr, Words,
+};
 use super::{ApproveMode, Commands, Publish, Row, Setting, ValidationMode};
 
 /// Every setting, in docs/settings.md's order (also the order of `--help`).
@@ -36,6 +38,7 @@ pub static SETTINGS: &[&dyn Row] = &[
     &COMMENT,
     &TEST_TIMEOUT,
     &LLM_TIMEOUT,
+    &CONTEXT_WINDOW,
     &CONTEXT_TOKENS,
     &SINCE,
 ];
@@ -483,14 +486,32 @@ pub const TEST_TIMEOUT: Setting<Seconds> = Setting {
 pub const LLM_TIMEOUT: Setting<Seconds> = Setting {
     name: "llm-timeout",
     value_name: "SECS",
-    help: "Per model request, seconds (default {default})",
+    help: "Per model request, seconds (default {default}; a local model on a CPU may need more)",
     default: "`{default}`",
-    meaning: "seconds per model request",
+    meaning:
+        "seconds per model request (each retry gets as long); a local model on a CPU may need more",
     expected: "expected seconds (e.g. {default})",
     secret: false,
     from_file: true,
     commands: Commands::REPAIR.and(Commands::DEMO),
     parser: Seconds { default: 120 },
+};
+
+pub const CONTEXT_WINDOW: Setting<AutoOr<usize>> = Setting {
+    name: "context-window",
+    value_name: "TOKENS",
+    help: "The model's context window in tokens; the prompt is cut to fit it (default auto: what the server reports)",
+    default: "`auto`",
+    meaning: "the model's context window in tokens: the prompt is cut to fit it with room for the reply; `auto` reads it from the server where it says (llama.cpp, vLLM), else no limit",
+    expected: "expected auto or a number of tokens from {min} to {max}",
+    secret: false,
+    from_file: true,
+    commands: Commands::REPAIR.and(Commands::DEMO),
+    // A window below 512 cannot hold the instructions and a reply.
+    parser: AutoOr {
+        min: 512,
+        max: 10_000_000,
+    },
 };
 
 pub const CONTEXT_TOKENS: Setting<Number<usize>> = Setting {

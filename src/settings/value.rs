@@ -243,6 +243,46 @@ where
     }
 }
 
+/// `auto` or a whole number from `min` to `max`; `auto` (None) by default: another
+/// module finds the value (the model server's context window).
+#[derive(Debug, Clone, Copy)]
+pub struct AutoOr<T: 'static> {
+    pub min: T,
+    pub max: T,
+}
+
+impl<T: Copy> AutoOr<T> {
+    /// The same range without `auto`.
+    fn limit(&self) -> Limit<T> {
+        Limit {
+            min: self.min,
+            max: self.max,
+        }
+    }
+}
+
+impl<T> Parse for AutoOr<T>
+where
+    T: std::str::FromStr + PartialOrd + Copy + ToString + Send + Sync + 'static,
+{
+    type Value = Option<T>;
+
+    fn parse(&self, text: &str) -> Result<Option<T>, Refused> {
+        if text.eq_ignore_ascii_case("auto") {
+            return Ok(None);
+        }
+        self.limit().parse(text)
+    }
+
+    fn default(&self, _: Place) -> Option<T> {
+        None
+    }
+
+    fn placeholders(&self) -> Vec<(&'static str, String)> {
+        self.limit().placeholders()
+    }
+}
+
 fn in_range<T: std::str::FromStr + PartialOrd>(text: &str, min: T, max: T) -> Option<T> {
     text.parse::<T>().ok().filter(|n| (min..=max).contains(n))
 }

@@ -314,6 +314,12 @@ impl ParsedFile {
         &self.text
     }
 
+    /// The tree's root, for a language's own questions the engine does not ask
+    /// (which names a Go line can see).
+    pub fn root(&self) -> Node<'_> {
+        self.tree.root_node()
+    }
+
     /// Whether tree-sitter had to recover from syntax errors (the results are then
     /// best effort around the broken part).
     pub fn has_errors(&self) -> bool {

@@ -71,11 +71,15 @@ impl CoverageOutcome {
     }
 }
 
-/// Runs the plan's failing tests under coverage in a fresh sandbox copy of
-/// `workdir` with `runner` (never fails: see the module's doc). `tools`: where
-/// downloaded tools are kept ([`ToolCache::user`]).
+/// Runs the plan's failing tests under coverage with `runner` (never fails: see the
+/// module's doc), in `reused`, the sandbox the failure was just reproduced in, or
+/// else a fresh sandbox copy of `workdir`. A reused sandbox saves a second copy of
+/// the checkout and its dependencies (on this machine also the setup command, which
+/// already ran in it): that copy was about as long as the tests themselves.
+/// `tools`: where downloaded tools are kept ([`ToolCache::user`]).
 pub async fn measure(
     workdir: &Path,
+    reused: Option<Sandbox>,
     plan: &ValidationPlan,
     runner: &Runner,
     limits: &CoverageLimits,
@@ -94,7 +98,9 @@ pub async fn measure(
     if failing.is_empty() {
         return CoverageOutcome::nothing("no failing test to run", started);
     }
-    let sandbox = match Sandbox::create(workdir) {
+    // In a container the setup's work stays in the container the reproduction used.
+    let set_up = reused.is_some() && *runner == Runner::Subprocess;
+    let sandbox = match reused.map_or_else(|| Sandbox::create(workdir), Ok) {
         Ok(s) => s,
         Err(e) => return CoverageOutcome::nothing(e.to_string(), started),
     };
@@ -132,7 +138,9 @@ pub async fn measure(
     let command = command_line(&cov.command, limits.neighbour_time);
     let mut steps = Vec::new();
     if let Some(s) = plan.setup_command.clone().filter(|c| !c.trim().is_empty()) {
-        steps.push(PlannedStep::new(Step::Setup, s, None));
+        if !set_up {
+            steps.push(PlannedStep::new(Step::Setup, s, None));
+        }
     }
     steps.push(PlannedStep::new(Step::Scoped, command.clone(), None));
 

@@ -2,6 +2,7 @@
 //! GitHub API → fake model → fix validated with real pytest → branch pushed to a real
 //! bare repository → pull request on the fake → outputs, summary and annotations.
 
+use crate::support::context::Run;
 use crate::support::fake_github::{self, FakeGithub, FAILED_JOB_ID, REPO, RUN_ID};
 use crate::support::fake_openai::{FakeOpenAi, Reply};
 use crate::support::harness::{
@@ -122,6 +123,19 @@ impl Workflow {
         let text = std::fs::read_to_string(self.t.path("runner_temp/self-heal/report.json"))
             .expect("report");
         serde_json::from_str(&text).expect("report.json is a Report")
+    }
+
+    /// The run's output and typed report, the checkout's commit (which differs from
+    /// run to run: the commit time is in it) masked as `[head]` for snapshots.
+    fn ending(&self, out: Output) -> Run {
+        Run::read(
+            out,
+            &self.t.path("runner_temp/self-heal/report.json"),
+            self.t.dir.path(),
+        )
+        .mask(&self.head, "[head]")
+        .mask(&self.head[..7], "[head]")
+        .mask(&self.github.url, "[github]")
     }
 
     /// `name=value` and heredoc outputs of GITHUB_OUTPUT.
@@ -326,17 +340,19 @@ fn dry_run_publishes_nothing_and_summarises_the_proposal() {
 
 #[test]
 fn loop_guards_skip_with_exit_zero() {
-    for (conclusion, branch, why) in [
-        ("success", "main", "success"),
-        ("failure", "self-heal/123-abc", "self-heal/"),
+    for (conclusion, branch, name) in [
+        ("success", "main", "skipped-successful-run"),
+        (
+            "failure",
+            "self-heal/123-abc",
+            "skipped-run-on-a-fix-branch",
+        ),
     ] {
         let w = Workflow::new("py-logic-error");
         let llm = FakeOpenAi::start([]);
-        let out = w.run(&w.event(conclusion, branch), &llm, &[]);
-        assert_eq!(out.code, 0, "{out:?}");
-        let report = w.report();
-        assert_eq!(report.status, Status::Skipped, "{report:?}");
-        assert!(report.reason.as_str().contains(why), "{report:?}");
+        let run = w.ending(w.run(&w.event(conclusion, branch), &llm, &[]));
+        assert_eq!(run.report.status, Status::Skipped, "{run:?}");
+        crate::assert_outcome_snapshot!(name, run);
         assert_eq!(llm.request_count(), 0);
         assert!(
             w.github.requests_to("get_run").is_empty(),
@@ -352,11 +368,9 @@ fn expired_logs_and_bad_events_are_clear_errors() {
     w.github.inject("job_logs", fake_github::Reply::status(410));
     w.github.inject("run_logs", fake_github::Reply::status(410));
     let llm = FakeOpenAi::start([]);
-    let out = w.run(&w.event("failure", "main"), &llm, &[]);
-    assert_eq!(out.code, 3, "{out:?}");
-    let report = w.report();
-    assert_eq!(report.status, Status::Error);
-    assert!(report.reason.as_str().contains("expired"), "{report:?}");
+    let run = w.ending(w.run(&w.event("failure", "main"), &llm, &[]));
+    assert_eq!(run.report.status, Status::Error, "{run:?}");
+    crate::assert_outcome_snapshot!("expired-logs", run);
 
     let bad = w.t.path("bad-event.json");
     std::fs::write(&bad, "{ not json").unwrap();
@@ -432,14 +446,9 @@ fn forks_dispatch_dry_runs_and_foreign_checkouts_are_handled() {
     ev["workflow_run"]["repository"]["full_name"] = json!(REPO);
     std::fs::write(&event, serde_json::to_vec(&ev).unwrap()).unwrap();
     let llm = FakeOpenAi::start([]);
-    let out = w.run(&event, &llm, &[]);
-    assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report().status, Status::Skipped);
-    assert!(
-        w.report().reason.as_str().contains("fork"),
-        "{:?}",
-        w.report()
-    );
+    let run = w.ending(w.run(&event, &llm, &[]));
+    assert_eq!(run.report.status, Status::Skipped, "{run:?}");
+    crate::assert_outcome_snapshot!("skipped-fork-run", run);
 
     // workflow_dispatch with its own dry-run input: validated, nothing published.
     let w = Workflow::new("py-logic-error");
@@ -464,13 +473,9 @@ fn forks_dispatch_dry_runs_and_foreign_checkouts_are_handled() {
     w.github
         .patch_run(|run| run["head_sha"] = json!("0123456789abcdef0123456789abcdef01234567"));
     let llm = FakeOpenAi::start([]);
-    let out = w.run(&w.event("failure", "main"), &llm, &[]);
-    assert_eq!(out.code, 3, "{out:?}");
-    assert!(
-        w.report().reason.contains("check out the failed commit"),
-        "{:?}",
-        w.report()
-    );
+    let run = w.ending(w.run(&w.event("failure", "main"), &llm, &[]));
+    assert_eq!(run.report.status, Status::Error, "{run:?}");
+    crate::assert_outcome_snapshot!("checkout-not-the-failed-commit", run);
     assert_eq!(llm.request_count(), 0);
 }
 
@@ -827,16 +832,10 @@ fn publish_suggest_reviews_the_pull_request_with_a_suggestion_per_hunk() {
         "@@ -4,5 +4,6 @@\n def page_count(total_items, per_page):\n+    \"\"\"Number of pages.\"\"\"\n",
     );
     let llm = FakeOpenAi::start([logic_fix()]);
-    let out = w.run(&event, &llm, SUGGEST);
-    assert_eq!(out.code, 0, "{out:?}");
-    let report = w.report();
-    assert_eq!(report.status, Status::Proposed, "{report:?}");
-    assert!(
-        report.reason.as_str().contains(&format!(
-            "posted a review with 1 suggestion(s) on pull request #{n}"
-        )),
-        "{report:?}"
-    );
+    let run = w.ending(w.run(&event, &llm, SUGGEST));
+    assert_eq!(run.report.status, Status::Proposed, "{run:?}");
+    assert_eq!(n, 100, "the pull request the snapshot names");
+    crate::assert_outcome_snapshot!("suggest-one-suggestion", run);
 
     let reviews = w.github.requests_to("create_review");
     assert_eq!(reviews.len(), 1, "{:?}", w.github.requests());
@@ -899,9 +898,10 @@ fn a_hunk_outside_the_pr_diff_goes_into_the_review_body() {
     // The PR touched only line 12: the fix's line 8 cannot be a suggestion.
     let (event, n) = pr_build(&w, "@@ -12,1 +12,1 @@\n-    \"\"\"x\"\"\"\n+    \"\"\"The items shown on the 1-based page.\"\"\"\n");
     let llm = FakeOpenAi::start([logic_fix()]);
-    let out = w.run(&event, &llm, SUGGEST);
-    assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(w.report().status, Status::Proposed, "{:?}", w.report());
+    let run = w.ending(w.run(&event, &llm, SUGGEST));
+    assert_eq!(run.report.status, Status::Proposed, "{run:?}");
+    assert_eq!(n, 100, "the pull request the snapshot names");
+    crate::assert_outcome_snapshot!("suggest-hunk-outside-the-diff", run);
     let reviews = w.github.requests_to("create_review");
     assert_eq!(reviews.len(), 1);
     let review = reviews[0].json();
@@ -912,28 +912,15 @@ fn a_hunk_outside_the_pr_diff_goes_into_the_review_body() {
         "{body}"
     );
     assert!(body.contains("```diff\n--- a/pager/core.py\n+++ b/pager/core.py\n@@ -8,1 +8,1 @@\n-    return total_items // per_page\n+    return (total_items + per_page - 1) // per_page\n"), "{body}");
-    assert!(
-        w.report().reason.as_str().contains(&format!(
-            "0 suggestion(s) on pull request #{n} (1 hunk(s) outside its diff"
-        )),
-        "{:?}",
-        w.report()
-    );
 }
 
 #[test]
 fn publish_suggest_refuses_a_run_without_a_pull_request_before_any_model_call() {
     let w = Workflow::new("py-logic-error");
     let llm = FakeOpenAi::start([logic_fix()]);
-    let out = w.run(&w.event("failure", "main"), &llm, SUGGEST);
-    assert_eq!(out.code, 0, "{out:?}");
-    let report = w.report();
-    assert_eq!(report.status, Status::Skipped, "{report:?}");
-    let reason = report.reason.as_str();
-    assert!(
-        reason.starts_with("publish suggest: run ") && reason.contains("no open pull request"),
-        "{reason}"
-    );
+    let run = w.ending(w.run(&w.event("failure", "main"), &llm, SUGGEST));
+    assert_eq!(run.report.status, Status::Skipped, "{run:?}");
+    crate::assert_outcome_snapshot!("suggest-without-a-pull-request", run);
     assert_eq!(llm.request_count(), 0, "refused before the model was asked");
     assert!(w.github.requests_to("create_review").is_empty());
     assert!(w.github.requests_to("create_pull").is_empty());
@@ -948,17 +935,10 @@ fn publish_suggest_refuses_a_pull_request_from_a_fork() {
         p["head"]["repo"]["full_name"] = json!("someone/fork")
     });
     let llm = FakeOpenAi::start([logic_fix()]);
-    let out = w.run(&event, &llm, SUGGEST);
-    assert_eq!(out.code, 0, "{out:?}");
-    let report = w.report();
-    assert_eq!(report.status, Status::Skipped, "{report:?}");
-    let reason = report.reason.as_str();
-    assert!(
-        reason.contains(&format!(
-            "pull request #{n} comes from the fork someone/fork"
-        )),
-        "{reason}"
-    );
+    let run = w.ending(w.run(&event, &llm, SUGGEST));
+    assert_eq!(run.report.status, Status::Skipped, "{run:?}");
+    assert_eq!(n, 100, "the pull request the snapshot names");
+    crate::assert_outcome_snapshot!("suggest-pull-request-from-a-fork", run);
     assert_eq!(llm.request_count(), 0);
     assert!(w.github.requests_to("create_review").is_empty());
 }

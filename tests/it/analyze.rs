@@ -708,3 +708,104 @@ fn a_silent_gofmt_check_is_a_format_failure_and_other_silent_steps_are_not() {
     assert_eq!(a.failures[0].kind, FailureKind::Unknown);
     assert_eq!(a.failures[0].tool, "ci");
 }
+
+/// A real pytest log (aws-cli, bugswarm fixture) whose failure is followed by a long
+/// `warnings summary`: its lines (`DeprecationWarning: invalid escape sequence`) look
+/// like errors, but a warning is not why the run failed. With a budget that cannot
+/// hold everything, the failure's block, the short summary and the failed step's end
+/// are quoted and no warning is; a warning is quoted only once every failure line is
+/// in. Installed-package paths lose the runner's prefix
+/// (`../../../../opt/hostedtoolcache/Python/3.8.12/x64/lib/python3.8/site-packages/x`
+/// reads `<site-packages>/x`).
+#[test]
+fn pytest_warnings_come_after_the_failure_and_lose_the_venv_prefix() {
+    let path = bugswarm::fixtures_dir().join("ci-logs/bugswarm/python/2424147467-orig.log");
+    let logs = self_heal::logs::read_path(&path).expect("readable");
+    let failure_lines = [
+        ">           assert app_runner.app.multi_column",
+        "E           assert False",
+        "functional/autoprompt/test_prompttoolkit.py:313: AssertionError",
+        "FAILED functional/autoprompt/test_prompttoolkit.py::TestCompletions::test_switch_to_multicolumn_mode",
+        "subprocess.CalledProcessError: Command 'pytest --cov=awscli",
+    ];
+    let warning = "DeprecationWarning: invalid escape sequence";
+    let at = |budget: usize| {
+        analyze(
+            &logs,
+            &AnalyzeOptions {
+                budget_tokens: budget,
+                ..Default::default()
+            },
+        )
+        .context
+    };
+    let small = at(1500);
+    for l in failure_lines {
+        assert!(small.contains(l), "{l} missing:\n{small}");
+    }
+    assert!(!small.contains(warning), "{small}");
+    for budget in [800, 1500, 3000, 6000, 12000] {
+        let c = at(budget);
+        if c.contains(warning) {
+            for l in failure_lines {
+                assert!(c.contains(l), "{budget}: a warning before {l}:\n{c}");
+            }
+        }
+    }
+    let big = at(12000);
+    assert!(
+        big.contains(warning),
+        "room enough for the warnings:\n{big}"
+    );
+    assert!(
+        big.contains("<site-packages>/jsonschema/compat.py:6: DeprecationWarning"),
+        "{big}"
+    );
+    assert!(
+        !big.contains("/lib/python3.8/site-packages/jsonschema"),
+        "{big}"
+    );
+}
+
+/// The issue's shape: a project venv (`.venv/lib/python3.11/site-packages/…`) in
+/// pytest's warnings summary, after an assertion failure.
+#[test]
+fn a_relative_venv_path_in_a_warning_is_shortened() {
+    let log = "\
+##[group]Run python -m pytest -q
+python -m pytest -q
+##[endgroup]
+F.                                                                       [100%]
+=================================== FAILURES ===================================
+___________________________________ test_add ___________________________________
+
+    def test_add():
+>       assert add(1, 2) == 3
+E       AssertionError: wrong
+
+tests/test_calc.py:4: AssertionError
+=============================== warnings summary ===============================
+.venv/lib/python3.11/site-packages/dateutil/tz/tz.py:37
+  .venv/lib/python3.11/site-packages/dateutil/tz/tz.py:37: DeprecationWarning: datetime.datetime.utcfromtimestamp() is deprecated
+    EPOCH = datetime.datetime.utcfromtimestamp(0)
+
+-- Docs: https://docs.pytest.org/en/stable/how-to/capture-warnings.html
+=========================== short test summary info ============================
+FAILED tests/test_calc.py::test_add - AssertionError: wrong
+========================= 1 failed, 1 passed, 1 warning in 0.02s =========================
+##[error]Process completed with exit code 1.
+";
+    let a = analyze_text(log, &AnalyzeOptions::default());
+    assert!(
+        a.context
+            .contains("  <site-packages>/dateutil/tz/tz.py:37: DeprecationWarning"),
+        "{}",
+        a.context
+    );
+    assert!(!a.context.contains(".venv/lib"), "{}", a.context);
+    assert!(
+        a.context.contains("E       AssertionError: wrong"),
+        "{}",
+        a.context
+    );
+}

@@ -6,8 +6,10 @@
 //! `UPDATE_GOLDEN=1` also writes the browser's screenshot to docs/approve-ui.png
 //! (docs/how-it-works.md shows it). Pixels differ between machines, so it is not compared.
 
+use crate::support::context::Run;
 use crate::support::harness::{copy_dir, manifest_dir, snapshot, Test};
 use fantoccini::{Client, ClientBuilder, Locator};
+use self_heal::report::Status;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::os::unix::process::CommandExt;
@@ -219,8 +221,8 @@ fn pending_fix() -> Test {
         .current_dir(t.repo())
         .run();
     assert_eq!(out.code, 0, "{out:?}");
-    let report = out.report(&t.repo().join(".self-heal/report.json"));
-    assert_eq!(report["status"], "proposed", "{report}");
+    let run = Run::read(out, &t.repo().join(".self-heal/report.json"), t.dir.path());
+    assert_eq!(run.report.status, Status::Proposed, "{run:?}");
     assert!(t.repo().join(".self-heal/pending.json").is_file());
     t
 }

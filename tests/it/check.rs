@@ -134,7 +134,7 @@ fn the_key_is_verified_against_the_endpoint() {
         bad.stdout
     );
     let sent: Vec<_> = fake
-        .requests()
+        .all_requests()
         .into_iter()
         .filter(|r| r.path == "/v1/models")
         .collect();
@@ -198,6 +198,68 @@ fn a_monorepo_lists_its_projects_and_their_tools() {
             && out
                 .stdout
                 .contains("services/billing/ `cargo test`: cargo not found on PATH"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// A server of one's own: its list is shown, and a model name it does not list is a
+/// WARN that names what it serves (Ollama, vLLM and LM Studio refuse unknown names;
+/// llama.cpp answers whatever the name, so not a FAIL).
+#[test]
+fn a_local_server_shows_its_models_and_an_unlisted_model_is_a_warning() {
+    let t = Test::with_sample("py-logic-error");
+    let fake = FakeOpenAi::start([]);
+    fake.serve_models(serde_json::json!({"object": "list", "data": [
+        {"id": "qwen2.5-coder:latest", "object": "model", "owned_by": "library"},
+        {"id": "llama3.2:1b", "object": "model", "owned_by": "library"}
+    ]}));
+    let check = |model: &str| {
+        Test::new()
+            .args([
+                "check",
+                "--openai-base-url",
+                &fake.base_url(),
+                "--model",
+                model,
+            ])
+            .current_dir(t.repo())
+            .run()
+    };
+    let out = check("gpt-4.1-mini");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains(&format!(
+            "PASS model: {} (model gpt-4.1-mini): reachable, no key sent; serves qwen2.5-coder:latest, llama3.2:1b; the server reports no context window (set context-window to the one it runs with)",
+            fake.base_url()
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("WARN model: gpt-4.1-mini is not among the models the server lists; llama.cpp's server answers with its one model whatever the name, Ollama, vLLM and LM Studio refuse an unknown one: set model to qwen2.5-coder:latest"),
+        "{}",
+        out.stdout
+    );
+    // Listed (Ollama's `:latest` may be left out): no warning.
+    for model in ["llama3.2:1b", "qwen2.5-coder"] {
+        let out = check(model);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(
+            !out.stdout.contains("WARN model"),
+            "{model}: {}",
+            out.stdout
+        );
+    }
+    // A window set by hand is shown as such.
+    let out = Test::new()
+        .args(["check", "--openai-base-url", &fake.base_url()])
+        .args(["--model", "llama3.2:1b", "--context-window", "4096"])
+        .current_dir(t.repo())
+        .run();
+    assert!(
+        out.stdout
+            .contains("; context window 4096 tokens (context-window)"),
         "{}",
         out.stdout
     );

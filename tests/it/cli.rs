@@ -333,7 +333,10 @@ fn while_the_models_edit_is_validated_the_line_says_so_not_asking_the_model() {
     let lines: Vec<&str> = out.stderr.lines().collect();
     let asking = lines
         .iter()
-        .position(|l| *l == "self-heal: attempt 1: asking the model (model attempt 1 of 3)");
+        // The model and its timeout follow the count (model_limits.rs checks them).
+        .position(|l| {
+            l.starts_with("self-heal: attempt 1: asking the model (model attempt 1 of 3; ")
+        });
     let validating = lines.iter().position(|l| {
         *l == "self-heal: attempt 1: validating the model's edit (model attempt 1 of 3)"
     });

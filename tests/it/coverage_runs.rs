@@ -13,7 +13,7 @@ use self_heal::lang::grammar_for as for_path;
 use self_heal::lang::Language;
 use self_heal::syntax::ParsedFile;
 use self_heal::validate::coverage::{measure, CoverageLimits, CoverageOutcome};
-use self_heal::validate::{Runner, ValidationPlan};
+use self_heal::validate::{Runner, Sandbox, ValidationPlan};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;
@@ -34,22 +34,14 @@ async fn run(
     let t = checkout(sample);
     let e = expected(sample);
     let before = sources(&t.repo());
-    let plan = ValidationPlan {
-        failing_tests: strings(&e["failing_tests"]),
-        language: e["ecosystem"]
-            .as_str()
-            .and_then(Language::from_name)
-            .or(Some(Language::named("python"))),
-        test_command: e["command"].as_str().map(str::to_string),
-        timeout: Duration::from_secs(600),
-        ..ValidationPlan::default()
-    };
+    let plan = plan_of(&e);
     let limits = CoverageLimits {
         neighbour_time: Duration::from_secs(60),
         ..CoverageLimits::default()
     };
     let out = measure(
         &t.repo(),
+        None,
         &plan,
         &Runner::Subprocess,
         &limits,
@@ -59,6 +51,20 @@ async fn run(
     assert_eq!(sources(&t.repo()), before, "the checkout is left as it was");
     assert!(!t.repo().join(".self-heal-coverage").exists());
     (out, e, t)
+}
+
+/// The validation plan of a sample's expected failure.
+fn plan_of(e: &serde_json::Value) -> ValidationPlan {
+    ValidationPlan {
+        failing_tests: strings(&e["failing_tests"]),
+        language: e["ecosystem"]
+            .as_str()
+            .and_then(Language::from_name)
+            .or(Some(Language::named("python"))),
+        test_command: e["command"].as_str().map(str::to_string),
+        timeout: Duration::from_secs(600),
+        ..ValidationPlan::default()
+    }
 }
 
 fn strings(v: &serde_json::Value) -> Vec<String> {
@@ -239,6 +245,50 @@ async fn python_per_test_coverage_of_the_failing_file_finds_the_buggy_lines() {
     }
 }
 
+/// The sandbox the failure was just reproduced in is measured as it is: no second
+/// copy of the checkout, and on this machine no second run of the setup command.
+#[tokio::test]
+async fn the_reproductions_sandbox_is_measured_without_a_new_copy_or_setup() {
+    for (k, v) in toolchain_env() {
+        std::env::set_var(k, v);
+    }
+    let t = checkout("py-logic-error");
+    let e = expected("py-logic-error");
+    let sandbox = Sandbox::create(&t.repo()).unwrap();
+    // Gone from the checkout after the copy: only the sandbox still has the tests.
+    std::fs::remove_dir_all(t.repo().join("tests")).unwrap();
+    let plan = ValidationPlan {
+        failing_tests: strings(&e["failing_tests"]),
+        language: Some(Language::named("python")),
+        // Already done in the reproduction's sandbox: running it again would fail.
+        setup_command: Some("exit 7".into()),
+        timeout: Duration::from_secs(600),
+        ..ValidationPlan::default()
+    };
+    let limits = CoverageLimits::default();
+    let tools = ToolCache::user();
+    let out = measure(
+        &t.repo(),
+        Some(sandbox),
+        &plan,
+        &Runner::Subprocess,
+        &limits,
+        &tools,
+    )
+    .await;
+    let report = out.report.as_ref().expect(&out.note);
+    let ran = failing_lines(report, &plan.failing_tests);
+    assert!(
+        ran.iter()
+            .any(|(f, l)| f == "pager/core.py" && !l.is_empty()),
+        "{ran:?}"
+    );
+    // A fresh copy of the checkout has neither the tests nor a setup that works.
+    let fresh = measure(&t.repo(), None, &plan, &Runner::Subprocess, &limits, &tools).await;
+    assert!(fresh.report.is_none(), "{}", fresh.note);
+    assert!(fresh.note.contains("setup"), "{}", fresh.note);
+}
+
 #[tokio::test]
 async fn go_one_profile_per_test_over_every_package_of_the_module() {
     for sample in ["go-internal-parser", "go-wordfreq"] {
@@ -338,6 +388,37 @@ async fn rust_instrumented_per_test_and_the_backtrace_without_llvm_tools() {
         .collect();
     let at = strings(&e["locations"]);
     assert!(frames.iter().any(|f| at.contains(f)), "{frames:?} {at:?}");
+}
+
+/// The failure was reproduced in the sandbox, so its crates are built there already,
+/// without instrumentation (cargo's fingerprint does not count the rustc wrapper): the
+/// coverage run in that sandbox still measures them.
+#[tokio::test]
+async fn rust_coverage_in_the_sandbox_the_failure_was_reproduced_in() {
+    for (k, v) in toolchain_env() {
+        std::env::set_var(k, v);
+    }
+    let sample = "rust-integration-hop";
+    let t = checkout(sample);
+    let e = expected(sample);
+    let sandbox = Sandbox::create(&t.repo()).unwrap();
+    let built = std::process::Command::new("cargo")
+        .args(["test", "--no-run", "--quiet"])
+        .current_dir(&sandbox.root)
+        .status()
+        .unwrap();
+    assert!(built.success());
+    let out = measure(
+        &t.repo(),
+        Some(sandbox),
+        &plan_of(&e),
+        &Runner::Subprocess,
+        &CoverageLimits::default(),
+        &ToolCache::user(),
+    )
+    .await;
+    assert!(out.note.contains("per test"), "{}", out.note);
+    assert_fix_lines_executed(sample, &out, &e, &t.repo());
 }
 
 #[tokio::test]

@@ -5,12 +5,14 @@
 //! failure in what was read the run is an `error` (exit 3) naming the cap and what was
 //! read; with failures it goes on and the report says the input was cut.
 
+use crate::support::context::Run;
 use crate::support::fake_github::{
     self, FakeGithub, Reply, FAILED_JOB_ID, FAILED_JOB_NAME, REPO, RUN_ID,
 };
 use crate::support::fake_openai::FakeOpenAi;
 use crate::support::harness::{git, Output, Test};
 use crate::support::zip_bomb;
+use self_heal::report::Status;
 use serde_json::{json, Value};
 
 /// The cap on log input read from files, zips and standard input: 1 GiB.
@@ -21,10 +23,6 @@ const DOWNLOAD_CAP: u64 = 256 << 20;
 /// CI lines that show no failure (the failure, if any, was in what was cut).
 const QUIET_HEAD: &str =
     "##[group]Run python -m pytest -q\npython -m pytest -q\n##[endgroup]\ncollected 412 items\n";
-
-fn reason(report: &Value) -> &str {
-    report["reason"].as_str().unwrap_or_default()
-}
 
 #[test]
 fn a_zip_entry_that_inflates_to_5_gib_is_cut_and_the_run_is_an_error_not_no_failures() {
@@ -41,20 +39,15 @@ fn a_zip_entry_that_inflates_to_5_gib_is_cut_and_the_run_is_an_error_not_no_fail
         .args(["--report", report.to_str().unwrap()])
         .data_limit(MEMORY)
         .run();
-    assert_eq!(out.code, 3, "{out:?}");
-    let r = out.report(&report);
-    assert_eq!(r["status"], "error", "{r}");
-    let why = reason(&r);
+    let run = Run::read(out, &report, t.dir.path());
+    assert_eq!(run.report.status, Status::Error, "{run:?}");
+    assert_eq!(run.report.input_cut.len(), 1, "{run:?}");
+    // The reason names the input, the cap, what was read, and that it held no failure.
+    crate::assert_outcome_snapshot!("zip-entry-past-the-input-cap", run);
     assert!(
-        why.contains("logs.zip") && why.contains(INPUT_CAP) && why.contains("cap on log input"),
-        "the reason names the input, the cap and what was read: {why}"
-    );
-    assert!(why.contains("no failure"), "{why}");
-    assert_eq!(r["input_cut"].as_array().map(Vec::len), Some(1), "{r}");
-    assert!(
-        out.stdout.contains("status: error"),
+        run.output.stdout.contains("status: error"),
         "the printed report: {}",
-        out.stdout
+        run.output.stdout
     );
 
     // `analyze` does not pretend either: exit 3, one stderr line, and the cut in the JSON.
@@ -86,14 +79,9 @@ fn endless_standard_input_is_cut_at_the_cap_and_the_run_is_an_error() {
         .endless_stdin(QUIET_HEAD)
         .data_limit(MEMORY)
         .run();
-    assert_eq!(out.code, 3, "{out:?}");
-    let r = out.report(&report);
-    assert_eq!(r["status"], "error", "{r}");
-    let why = reason(&r);
-    assert!(
-        why.contains(INPUT_CAP) && why.contains("cap on log input"),
-        "{why}"
-    );
+    let run = Run::read(out, &report, t.dir.path());
+    assert_eq!(run.report.status, Status::Error, "{run:?}");
+    crate::assert_outcome_snapshot!("endless-stdin-past-the-input-cap", run);
 }
 
 #[test]
@@ -108,12 +96,11 @@ fn with_a_failure_before_the_cut_the_run_goes_on_and_says_the_input_was_cut() {
         .args(["--report", report.to_str().unwrap()])
         .endless_stdin(&log)
         .run();
-    assert_eq!(out.code, 0, "{out:?}");
-    let r = out.report(&report);
-    assert_eq!(r["status"], "proposed", "{r}");
-    let cuts = r["input_cut"].as_array().cloned().unwrap_or_default();
-    assert_eq!(cuts.len(), 1, "{r}");
-    assert!(cuts[0].as_str().unwrap().contains(INPUT_CAP), "{r}");
+    let run = Run::read(out, &report, t.dir.path());
+    assert_eq!(run.report.status, Status::Proposed, "{run:?}");
+    assert_eq!(run.report.input_cut.len(), 1, "{run:?}");
+    crate::assert_outcome_snapshot!("failure-before-the-input-cap", run);
+    let out = run.output;
     let printed = out
         .stdout
         .lines()
@@ -186,14 +173,14 @@ fn a_job_log_served_past_the_download_cap_is_cut_and_the_run_is_an_error() {
     github.set_generated_job_log(FAILED_JOB_ID, QUIET_HEAD, DOWNLOAD_CAP + (4 << 20));
     let llm = FakeOpenAi::start([]);
     let out = action_run(&t, &github, &llm, MEMORY);
-    assert_eq!(out.code, 3, "{out:?}");
-    let r = out.report(&t.path("runner_temp/self-heal/report.json"));
-    assert_eq!(r["status"], "error", "{r}");
-    let why = reason(&r);
-    assert!(
-        why.contains(&format!("{DOWNLOAD_CAP} bytes")) && why.contains("cap on a log download"),
-        "the reason names the cap and what was read: {why}"
+    let run = Run::read(
+        out,
+        &t.path("runner_temp/self-heal/report.json"),
+        t.dir.path(),
     );
+    assert_eq!(run.report.status, Status::Error, "{run:?}");
+    // The reason names the cap and what was read.
+    crate::assert_outcome_snapshot!("job-log-past-the-download-cap", run);
     assert_eq!(llm.request_count(), 0, "nothing to ask the model");
     assert_eq!(status_output(&t).as_deref(), Some("error"));
     let summary = std::fs::read_to_string(t.path("summary.md")).unwrap();
@@ -216,16 +203,14 @@ fn a_served_run_zip_that_inflates_to_5_gib_is_cut_and_the_run_is_an_error() {
     github.set_run_zip(std::fs::read(&zip).unwrap());
     let llm = FakeOpenAi::start([]);
     let out = action_run(&t, &github, &llm, MEMORY);
-    assert_eq!(out.code, 3, "{out:?}");
-    let r = out.report(&t.path("runner_temp/self-heal/report.json"));
-    assert_eq!(r["status"], "error", "{r}");
-    let why = reason(&r);
-    assert!(
-        why.contains(&format!("run {RUN_ID} logs archive"))
-            && why.contains(INPUT_CAP)
-            && why.contains("cap on log input"),
-        "the reason names the archive, the cap and what was read: {why}"
+    let run = Run::read(
+        out,
+        &t.path("runner_temp/self-heal/report.json"),
+        t.dir.path(),
     );
+    assert_eq!(run.report.status, Status::Error, "{run:?}");
+    // The reason names the archive, the cap and what was read.
+    crate::assert_outcome_snapshot!("run-zip-past-the-input-cap", run);
     assert_eq!(llm.request_count(), 0, "nothing to ask the model");
     assert_eq!(status_output(&t).as_deref(), Some("error"));
     let summary = std::fs::read_to_string(t.path("summary.md")).unwrap();

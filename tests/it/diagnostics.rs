@@ -329,3 +329,84 @@ fn rust_parser_reads_real_clippy_output() {
         (Some("src/lib.rs"), Some(2))
     );
 }
+
+/// Warnings are context, never the failure: reviewdog's warnings-only cargo check,
+/// clippy, dotnet and msbuild outputs in a failed step give no compiler failure (they
+/// did: `clippy.in` gave two `Lint` failures, `dotnet.in` three), while the
+/// diagnostics' own locations stay readable for the fixture eval.
+#[test]
+fn compiler_warnings_alone_are_no_failure() {
+    let dir = fixtures_dir().join("compiler-diagnostics");
+    for fixture in ["cargo-check", "clippy", "dotnet", "msbuild"] {
+        let text = std::fs::read_to_string(dir.join(format!("{fixture}.in"))).expect("fixture");
+        let failures: Vec<_> = rust::parse(&text)
+            .into_iter()
+            .chain(diagnostics::parse(&text))
+            .collect();
+        assert!(failures.is_empty(), "{fixture}: {failures:?}");
+        let located =
+            rust::diagnostics_located(&text).len() + diagnostics::diagnostics_located(&text).len();
+        assert!(located >= 2, "{fixture}: the warnings are still located");
+        let log = format!(
+            "##[group]Run build\nbuild\n##[endgroup]\n{text}\n##[error]Process completed with exit code 1.\n"
+        );
+        let a = self_heal::analyze::analyze_text(&log, &Default::default());
+        assert!(
+            a.failures.iter().all(|f| f.kind != FailureKind::Lint
+                && f.kind != FailureKind::CompileError
+                && !f.message.contains("warning")),
+            "{fixture}: {:?}",
+            a.failures
+        );
+    }
+}
+
+/// The same unused import, built by real cargo three ways: plain (a warning, no
+/// failure), with `RUSTFLAGS=-Dwarnings` and with `#![deny(warnings)]` (rustc prints
+/// `error:`, and that is the failure, at the import).
+#[test]
+fn rust_warnings_are_failures_only_when_the_build_denies_them() {
+    let build = |lib: &str, rustflags: Option<&str>| {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        write_crate(tmp.path(), lib);
+        let mut cmd = std::process::Command::new(env!("CARGO"));
+        cmd.args(["build", "--offline"])
+            .current_dir(tmp.path())
+            .env("CARGO_TARGET_DIR", tmp.path().join("target"))
+            .env("CARGO_TERM_COLOR", "never")
+            .env_remove("RUSTFLAGS");
+        if let Some(f) = rustflags {
+            cmd.env("RUSTFLAGS", f);
+        }
+        let out = cmd.output().expect("cargo runs");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let plain = build("use std::collections::HashMap;\npub fn f() {}\n", None);
+    assert!(plain.contains("warning: unused import"), "{plain}");
+    assert!(rust::parse(&plain).is_empty(), "{:?}", rust::parse(&plain));
+    for (log, line) in [
+        (
+            build(
+                "use std::collections::HashMap;\npub fn f() {}\n",
+                Some("-Dwarnings"),
+            ),
+            1,
+        ),
+        (
+            build(
+                "#![deny(warnings)]\nuse std::collections::HashMap;\npub fn f() {}\n",
+                None,
+            ),
+            2,
+        ),
+    ] {
+        let f = rust::parse(&log);
+        assert_eq!(f.len(), 1, "{f:?}\n{log}");
+        assert!(f[0].message.contains("unused import"), "{f:?}");
+        assert_eq!(
+            (f[0].file.as_deref(), f[0].line),
+            (Some("src/lib.rs"), Some(line)),
+            "{log}"
+        );
+    }
+}

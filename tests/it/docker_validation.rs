@@ -10,6 +10,7 @@
 
 use crate::support::fake_openai::{FakeOpenAi, Reply};
 use crate::support::harness::{sample_dir, Output, Test};
+use self_heal::report::{Report, Status};
 use self_heal::validate::{
     validate, DockerOptions, Runner, ValidateError, ValidationPlan, DOCKER_LABEL,
 };
@@ -185,8 +186,9 @@ fn assert_nothing_left(volumes_before: &[String], when: &str) {
     );
 }
 
-fn report(t: &Test, out: &Output) -> Value {
-    out.report(&t.path("report.json"))
+/// The typed report a run wrote.
+fn report(t: &Test, out: &Output) -> Report {
+    serde_json::from_value(out.report(&t.path("report.json"))).expect("report.json is a Report")
 }
 
 /// `self-heal run --dry-run` on `t`'s repo with its `ci.log`.
@@ -244,7 +246,7 @@ fn expected_reply(sample: &str) -> Reply {
 /// `s` repaired with `validation` (`docker`: in its default image when it has
 /// one, else with `--validation-image`); asserts the fix is proposed after a
 /// passing validation in the right place and returns the report.
-fn validate_sample(s: &DockerSample, validation: &str, env: &[(&str, String)]) -> Value {
+fn validate_sample(s: &DockerSample, validation: &str, env: &[(&str, String)]) -> Report {
     let t = Test::with_sample(s.sample);
     let llm = (!s.recipe).then(|| FakeOpenAi::start([expected_reply(s.sample)]));
     let mut args = vec!["--validation", validation];
@@ -258,13 +260,14 @@ fn validate_sample(s: &DockerSample, validation: &str, env: &[(&str, String)]) -
     let out = run_dry_env(&t, llm.as_ref(), &args, env);
     let r = report(&t, &out);
     assert_eq!(
-        r["status"], "proposed",
+        r.status,
+        Status::Proposed,
         "{} {validation}: {out:?}",
         s.sample
     );
-    let v = &r["attempts"].as_array().unwrap().last().unwrap()["validation"];
-    assert_eq!(v["passed"], true, "{v}");
-    let tail = v["output_tail"].as_str().unwrap();
+    let v = &r.attempts.last().expect("an attempt").validation;
+    assert!(v.passed, "{v:?}");
+    let tail = v.output_tail.as_str();
     if validation == "docker" {
         assert!(
             tail.starts_with(&format!(
@@ -358,11 +361,7 @@ fn timings_of_docker_and_subprocess_validation() {
         let mut cols = Vec::new();
         for validation in ["docker", "subprocess"] {
             let ms = (0..reps)
-                .map(|_| {
-                    validate_sample(s, validation, &env)["timings"]["validation_ms"]
-                        .as_u64()
-                        .unwrap()
-                })
+                .map(|_| validate_sample(s, validation, &env).timings.validation_ms)
                 .collect();
             cols.push(median(ms));
         }
@@ -400,8 +399,8 @@ fn timings_of_docker_and_subprocess_validation() {
                     let llm = FakeOpenAi::start([p.reply]);
                     let out = run_dry_env(&p.t, Some(&llm), &["--validation", validation], &env);
                     let r = report(&p.t, &out);
-                    assert_eq!(r["status"], "proposed", "{name} {validation}: {out:?}");
-                    r["timings"]["validation_ms"].as_u64().unwrap()
+                    assert_eq!(r.status, Status::Proposed, "{name} {validation}: {out:?}");
+                    r.timings.validation_ms
                 })
                 .collect();
             cols.push(median(ms));
@@ -654,9 +653,10 @@ fn ctrl_c_during_a_docker_step_removes_the_container() {
     }
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(3), "interrupted is an error exit");
-    let r: Value =
+    let r: Report =
         serde_json::from_str(&std::fs::read_to_string(t.path("report.json")).unwrap()).unwrap();
-    assert!(r["reason"].as_str().unwrap().contains("interrupted"), "{r}");
+    assert_eq!(r.status, Status::Error, "{r:?}");
+    assert!(r.reason.contains("interrupted"), "{r:?}");
     assert_nothing_left(&before, "Ctrl-C");
     for name in mounts.split_whitespace() {
         let gone = !Command::new("docker")
@@ -706,9 +706,9 @@ fn a_broken_sandbox_is_its_own_outcome_never_a_reproduction_or_the_models_fault(
         }
         let out = test.run();
         let r = report(&t, &out);
-        assert_eq!(r["status"], "error", "{image}: {out:?}");
+        assert_eq!(r.status, Status::Error, "{image}: {out:?}");
         assert_eq!(out.code, 3);
-        let reason = r["reason"].as_str().unwrap();
+        let reason = r.reason.as_str();
         assert!(
             reason.starts_with("the tests cannot run in the sandbox: ")
                 && reason.contains(expected),
@@ -722,7 +722,7 @@ fn a_broken_sandbox_is_its_own_outcome_never_a_reproduction_or_the_models_fault(
             0,
             "no attempt is made on a broken sandbox"
         );
-        assert!(r["attempts"].as_array().unwrap().is_empty());
+        assert!(r.attempts.is_empty(), "{r:?}");
     }
     assert!(validation_containers().is_empty());
 }
@@ -905,10 +905,10 @@ fn assert_proposed_in(
     volumes_before: &[String],
 ) -> Vec<String> {
     let r = report(t, out);
-    assert_eq!(r["status"], "proposed", "{out:?}");
-    let v = &r["attempts"][0]["validation"];
-    assert_eq!(v["passed"], true, "{v}");
-    let tail = v["output_tail"].as_str().unwrap();
+    assert_eq!(r.status, Status::Proposed, "{out:?}");
+    let v = &r.attempts.first().expect("an attempt").validation;
+    assert!(v.passed, "{v:?}");
+    let tail = v.output_tail.as_str();
     assert!(
         tail.starts_with(&format!(
             "[docker sandbox: image {image}, network off for the tests"
@@ -917,10 +917,5 @@ fn assert_proposed_in(
     );
     assert!(tail.contains(passed_line), "{tail}");
     assert_nothing_left(volumes_before, image);
-    v["commands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_string())
-        .collect()
+    v.commands.clone()
 }

@@ -6,6 +6,7 @@
 use crate::support::fake_github::{self, FakeGithub, FAILED_JOB_ID, REPO, RUN_ID};
 use crate::support::fake_openai::{FakeOpenAi, Reply};
 use crate::support::harness::{assert_same_tree, git, snapshot, Output, Test};
+use self_heal::report::{Report, Status};
 use serde_json::json;
 use std::path::Path;
 
@@ -105,8 +106,9 @@ fn the_checkout_config_may_name_a_report_inside_self_heal_and_the_user_anywhere(
         .args(["run", "--log", "ci.log", "--dry-run"])
         .run();
     assert_eq!(out.code, 1, "no model: not fixed, {out:?}");
-    let r = out.report(&t.repo().join(".self-heal/runs/last.json"));
-    assert_eq!(r["status"], "not_fixed");
+    let r: Report = serde_json::from_value(out.report(&t.repo().join(".self-heal/runs/last.json")))
+        .expect("a Report");
+    assert_eq!(r.status, Status::NotFixed, "{r:?}");
     // The user's own flag still chooses freely, even over the file.
     let elsewhere = t.path("mine/report.json");
     let out = Test::new()
@@ -636,9 +638,9 @@ fn check_row(w: &World, row: &Row, out: &Output, fake: &FakeOpenAi, before: &Sna
     let report = std::fs::read_to_string(w.t.path("out/report.json"))
         .or_else(|_| std::fs::read_to_string(w.t.path("runner_temp/self-heal/report.json")))
         .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+        .map(|t| serde_json::from_str::<Report>(&t).expect("report.json is a Report"));
     let mut reasons = match &report {
-        Some(r) => vec![r["reason"].as_str().unwrap_or_default().to_string()],
+        Some(r) => vec![r.reason.clone()],
         None => vec![out
             .stderr
             .trim()
@@ -648,12 +650,8 @@ fn check_row(w: &World, row: &Row, out: &Output, fake: &FakeOpenAi, before: &Sna
             .to_string()],
     };
     // What a refused attempt was told (and the next prompt carries).
-    for a in report
-        .as_ref()
-        .and_then(|r| r["attempts"].as_array().cloned())
-        .unwrap_or_default()
-    {
-        reasons.extend(a["error"].as_str().map(str::to_string));
+    for a in report.iter().flat_map(|r| &r.attempts) {
+        reasons.extend(a.error.clone());
     }
     for r in &reasons {
         assert!(!r.contains('\n'), "{}: {r}", row.name);

@@ -506,8 +506,16 @@ async fn slow_server_is_timeout_after_retries() {
     s.timeout = Duration::from_millis(300);
     s.max_retries = 1;
     let err = client(s).complete(&prompt()).await.expect_err("timeout");
-    assert!(matches!(err, LlmError::Timeout(_)), "{err:?}");
+    assert!(
+        matches!(err, LlmError::Timeout { attempts: 2, .. }),
+        "{err:?}"
+    );
     assert_eq!(fake.request_count(), 2);
+    // One line that names the setting to raise.
+    assert_eq!(
+        err.to_string(),
+        "no answer from the model within llm-timeout (0.3 s a request, 2 tries); a model on a CPU can take longer: raise llm-timeout"
+    );
 }
 
 #[tokio::test]

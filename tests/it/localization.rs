@@ -23,6 +23,7 @@ use crate::repair_ecosystems::{checkout, expected, fix, sources};
 use crate::results::toolchain_env;
 use crate::support::fake_openai::{FakeOpenAi, RecordedRequest, Reply};
 use crate::support::harness::{assert_same_tree, Test};
+use self_heal::report::{AttemptSource, Report, Status};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -157,7 +158,8 @@ fn localize(sample: &str) {
         run = run.env(&k, v);
     }
     let out = run.run();
-    let r = out.report(&t.path("report.json"));
+    let r: Report = serde_json::from_value(out.report(&t.path("report.json")))
+        .expect("report.json is a Report");
     let requests = fake.requests();
     assert!(!requests.is_empty(), "{sample}: no request: {out:?}");
     let texts: Vec<String> = requests.iter().map(request_text).collect();
@@ -192,35 +194,27 @@ fn localize(sample: &str) {
     }
 
     // (b) Fixed on that request, proven by a real run, the tree as the fix leaves it.
-    let attempts = r["attempts"].as_array().cloned().unwrap_or_default();
+    let attempts = &r.attempts;
     let tails: Vec<&str> = attempts
         .iter()
-        .map(|a| a["validation"]["output_tail"].as_str().unwrap_or(""))
+        .map(|a| a.validation.output_tail.as_str())
         .collect();
     assert_eq!(
-        r["status"],
-        "fixed",
+        r.status,
+        Status::Fixed,
         "{sample}: {}\n{out:?}\n{}",
-        r["reason"],
+        r.reason,
         tails.join("\n----\n")
     );
     assert_eq!(out.code, 0, "{sample}: {out:?}");
     assert_eq!(fake.request_count(), requests_to_fix, "{sample}");
-    assert_eq!(r["llm"]["requests"], requests_to_fix as u64, "{sample}");
+    assert_eq!(r.llm.requests as usize, requests_to_fix, "{sample}");
     let last = attempts.last().expect("an attempt");
-    assert_eq!(last["source"], "llm", "{sample}");
-    assert_eq!(
-        last["validation"]["passed"],
-        true,
-        "{sample}: {}",
-        tails.join("\n")
-    );
+    assert_eq!(last.source, AttemptSource::Llm, "{sample}");
+    assert!(last.validation.passed, "{sample}: {}", tails.join("\n"));
     assert!(
-        !last["validation"]["commands"]
-            .as_array()
-            .map(Vec::is_empty)
-            .unwrap_or(true),
-        "{sample}: validated by a real run: {last}"
+        !last.validation.commands.is_empty(),
+        "{sample}: validated by a real run: {last:?}"
     );
     assert_same_tree(&want, &sources(&repo), sample);
     assert_expected_functions_exist(sample, loc, &repo);

@@ -928,7 +928,8 @@ fn suggestions_match_cpython() {
 mod tools {
     use crate::support::fake_openai::{FakeOpenAi, Reply};
     use crate::support::harness::{sample_dir, Output, Test};
-    use serde_json::Value;
+    use self_heal::report::{AttemptSource, Report, Status};
+    use serde_json::{json, Value};
     use std::path::Path;
     use std::process::Command;
 
@@ -968,7 +969,7 @@ mod tools {
         t
     }
 
-    fn run(t: &Test, fake: Option<&FakeOpenAi>, extra: &[&str]) -> (Output, Value) {
+    fn run(t: &Test, fake: Option<&FakeOpenAi>, extra: &[&str]) -> (Output, Report) {
         let log = t.repo().join("ci.log");
         let mut test = Test::new()
             .current_dir(t.repo())
@@ -982,7 +983,8 @@ mod tools {
                 .env("OPENAI_API_KEY", "sk-test-key-0123456789");
         }
         let out = test.run();
-        let r = out.report(&t.path("report.json"));
+        let r = serde_json::from_value(out.report(&t.path("report.json")))
+            .expect("report.json is a Report");
         (out, r)
     }
 
@@ -1041,15 +1043,24 @@ mod tools {
             *text = text.replacen(s, r, 1);
         }
         let (out, r) = run(&t, None, &["--yes"]);
-        assert_eq!(r["status"], "fixed", "{name}: {out:?}");
+        assert_eq!(r.status, Status::Fixed, "{name}: {out:?}");
         assert_eq!(out.code, 0, "{name}: {out:?}");
-        assert_eq!(r["llm"]["requests"], 0, "{name}");
-        let attempts = r["attempts"].as_array().unwrap();
-        let last = attempts.last().unwrap();
-        assert_eq!(last["source"], "recipe", "{name}: {r}");
-        assert_eq!(last["validation"]["passed"], true, "{name}");
-        let reason = r["reason"].as_str().unwrap();
-        assert!(reason.contains(&format!("({recipe})")), "{name}: {reason}");
+        assert_eq!(r.llm.requests, 0, "{name}");
+        let last = r.attempts.last().expect("an attempt");
+        assert_eq!(last.source, AttemptSource::Recipe, "{name}: {r:?}");
+        assert!(last.validation.passed, "{name}");
+        // The reason names the recipe (expected.json's `recipe_name`, which the
+        // snapshot must carry).
+        let outcome = json!({"exit": out.code, "status": r.status, "reason": r.reason});
+        assert!(
+            outcome.to_string().contains(&format!("({recipe})")),
+            "{name}: {outcome}"
+        );
+        let snapshot = match dir {
+            None => format!("recipe-{name}"),
+            Some(d) => format!("recipe-{name}-in-{}", d.replace('/', "-")),
+        };
+        insta::assert_json_snapshot!(snapshot, outcome);
         for (path, text) in &want {
             assert_eq!(
                 &std::fs::read_to_string(t.repo().join(path)).unwrap(),
@@ -1057,12 +1068,7 @@ mod tools {
                 "{name}: {path}"
             );
         }
-        let changed: Vec<&str> = r["changed_files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap())
-            .collect();
+        let changed: Vec<&str> = r.changed_files.iter().map(String::as_str).collect();
         assert_eq!(
             changed,
             want.keys().map(String::as_str).collect::<Vec<_>>(),
@@ -1184,7 +1190,7 @@ mod tools {
         );
         assert!(!t.repo().join("node_modules").exists(), "nothing installed");
         assert_eq!(fake.request_count(), 1, "{out:?}");
-        assert_eq!(r["llm"]["requests"], 1);
+        assert_eq!(r.llm.requests, 1);
     }
 
     /// A formatter failure in a test file is not fixed without allow-test-edits; with it,
@@ -1207,14 +1213,14 @@ mod tools {
         .unwrap();
         let before = std::fs::read_to_string(t.repo().join("tests/test_area.py")).unwrap();
         let (out, r) = run(&t, None, &["--yes"]);
-        assert_eq!(r["status"], "not_fixed", "{out:?}");
+        assert_eq!(r.status, Status::NotFixed, "{out:?}");
         assert_eq!(
             std::fs::read_to_string(t.repo().join("tests/test_area.py")).unwrap(),
             before
         );
         let (out, r) = run(&t, None, &["--yes", "--allow-test-edits"]);
-        assert_eq!(r["status"], "fixed", "{out:?}");
-        assert_eq!(r["attempts"][0]["source"], "recipe");
+        assert_eq!(r.status, Status::Fixed, "{out:?}");
+        assert_eq!(r.attempts[0].source, AttemptSource::Recipe, "{r:?}");
     }
 
     /// A recipe whose fix does not make the check pass falls through to the model, whose
@@ -1236,9 +1242,9 @@ mod tools {
         std::fs::set_permissions(&fake_black, std::fs::Permissions::from_mode(0o755)).unwrap();
         let fake = FakeOpenAi::start([Reply::reply_edits("no idea", &[]).usage(10, 1)]);
         let (out, r) = run(&t, Some(&fake), &["--yes", "--max-attempts", "1"]);
-        let attempts = r["attempts"].as_array().unwrap();
-        assert_eq!(attempts[0]["source"], "recipe", "{out:?}");
-        assert_eq!(attempts[0]["validation"]["passed"], false, "{r}");
+        let attempts = &r.attempts;
+        assert_eq!(attempts[0].source, AttemptSource::Recipe, "{out:?}");
+        assert!(!attempts[0].validation.passed, "{r:?}");
         assert_eq!(fake.request_count(), 1, "{out:?}");
         let sent = fake.requests()[0].user_message();
         assert!(
@@ -1299,7 +1305,8 @@ fn a_name_bound_on_the_failing_line_or_later_is_not_a_candidate() {
 
 /// `undefined: cnt` in a function whose local is `count`: the only name in the file
 /// one edit away is the type `int`, which is no value (the validation then failed
-/// with `int (type) is not an expression`). Real `go build` output on a tiny module.
+/// with `int (type) is not an expression`); the value in scope, `count`, is the fix.
+/// Real `go build` output on a tiny module.
 #[test]
 fn go_undefined_never_proposes_a_type() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -1338,4 +1345,11 @@ fn go_undefined_never_proposes_a_type() {
             .all(|f| f.edits.iter().all(|e| !e.replace.contains("return int"))),
         "{fixes:#?}"
     );
+    // The value bound there is the local `count`, found with the Go grammar's scopes.
+    let go = fixes
+        .iter()
+        .find(|f| f.recipe == "go-undefined")
+        .unwrap_or_else(|| panic!("{fixes:#?}"));
+    assert_eq!(go.edits[0].replace.trim(), "return count", "{fixes:#?}");
+    assert!(go.diagnosis.contains("`count`"), "{}", go.diagnosis);
 }

@@ -1,7 +1,7 @@
 //! The repair loop end to end: the real binary on a copy of each sample project, its
 //! real CI log, a fake OpenAI-compatible server on 127.0.0.1, and real pytest runs.
 
-use crate::support::context::{TestContext, KEY};
+use crate::support::context::{TestContext, KEY, TOKEN};
 use crate::support::fake_openai::{FakeOpenAi, Reply};
 use crate::support::harness::{sample_dir, snapshot_sources, Output, Test};
 use self_heal::report::{AttemptSource, Status};
@@ -360,6 +360,57 @@ fn dry_run_validates_and_reports_the_patch_but_changes_nothing() {
     );
     assert!(!pytest_passes(&ctx.repo()), "the tree still fails");
 }
+
+/// The same loop on a failed run the fake GitHub serves (`--repo --run-id`): the log
+/// is fetched with the token from the API, never sent to the log host, and never
+/// reaches the report or the model.
+#[test]
+fn a_remote_run_repairs_the_failed_run_github_serves() {
+    let sample = Sample::load("py-index-error");
+    let ctx = TestContext::new(&sample.name, [sample.reply("off by one")]).with_github();
+    let run = ctx.run_remote(&["--dry-run", "--yes"]);
+    assert_eq!(run.report.status, Status::Proposed, "{run:?}");
+    crate::assert_run_snapshot!("remote-dry-run-py-index-error", run);
+    assert_eq!(
+        run.github_routes(),
+        REMOTE_ROUTES,
+        "{:?}",
+        run.github_requests
+    );
+    for request in &run.github_requests {
+        let expected = (!request.route.starts_with("blob_")).then(|| format!("Bearer {TOKEN}"));
+        assert_eq!(
+            request.header("authorization"),
+            expected.as_deref(),
+            "{}",
+            request.path
+        );
+    }
+    assert_eq!(run.model_requests.len(), 1);
+    let sent = run.model_requests[0].user_message();
+    for test in sample.failing_tests() {
+        assert!(
+            sent.contains(&test),
+            "the fetched log reached the model: {sent}"
+        );
+    }
+    let report = serde_json::to_string(&run.report).unwrap();
+    for request in &run.model_requests {
+        assert!(!request.raw_body.contains(TOKEN), "token sent to the model");
+    }
+    assert!(!report.contains(TOKEN) && !run.output.stdout.contains(TOKEN));
+    assert!(!run.output.stderr.contains(TOKEN));
+}
+
+/// What a remote run asks GitHub, in order: the run, its jobs, the failed job's log
+/// (redirected to the log host), and the workflow's last green run on the branch.
+const REMOTE_ROUTES: &[&str] = &[
+    "get_run",
+    "list_jobs",
+    "job_logs",
+    "blob_job",
+    "workflow_runs",
+];
 
 #[test]
 fn without_a_terminal_the_prompt_declines_and_the_fix_stays_pending() {

@@ -14,6 +14,7 @@
 use crate::results::{install_deps, toolchain_env};
 use crate::support::fake_openai::{FakeOpenAi, Reply};
 use crate::support::harness::{assert_same_tree, sample_dir, snapshot_sources, Test};
+use self_heal::report::{Report, Status};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -172,30 +173,30 @@ fn repair_in(sample: &str, layout: Layout) {
         test = test.env(&k, v);
     }
     let out = test.run();
-    let r = out.report(&t.path("report.json"));
-    let attempts = r["attempts"].as_array().unwrap();
+    let r: Report = serde_json::from_value(out.report(&t.path("report.json")))
+        .expect("report.json is a Report");
+    let attempts = &r.attempts;
     let tails: Vec<&str> = attempts
         .iter()
-        .map(|a| a["validation"]["output_tail"].as_str().unwrap_or(""))
+        .map(|a| a.validation.output_tail.as_str())
         .collect();
     assert_eq!(
-        r["status"],
-        "fixed",
+        r.status,
+        Status::Fixed,
         "{sample}: {out:?}\n{}",
         tails.join("\n----\n")
     );
     assert_eq!(out.code, 0, "{sample}: {out:?}");
     assert_eq!(fake.request_count(), 2, "{sample}");
-    assert_eq!(r["llm"]["requests"], 2, "{sample}");
-    assert_eq!(r["llm"]["prompt_tokens"], 1700, "{sample}");
+    assert_eq!(r.llm.requests, 2, "{sample}");
+    assert_eq!(r.llm.prompt_tokens, 1700, "{sample}");
     assert_eq!(attempts.len(), 2, "{sample}");
 
     // The wrong edit was applied and rejected by a real run.
-    let first = &attempts[0]["validation"];
-    assert_eq!(first["passed"], false, "{sample}: {}", tails[0]);
-    assert!(attempts[0]["error"].is_null(), "{sample}: {}", attempts[0]);
-    let second = &attempts[1]["validation"];
-    assert_eq!(second["passed"], true, "{sample}: {}", tails[1]);
+    assert!(!attempts[0].validation.passed, "{sample}: {}", tails[0]);
+    assert_eq!(attempts[0].error, None, "{sample}: {:?}", attempts[0]);
+    let second = &attempts[1].validation;
+    assert!(second.passed, "{sample}: {}", tails[1]);
 
     let failing: Vec<String> = e["failing_tests"]
         .as_array()
@@ -205,7 +206,7 @@ fn repair_in(sample: &str, layout: Layout) {
         .collect();
     if failing.is_empty() {
         // A build or type error: the full command (the log's own) proved it.
-        assert_eq!(second["commands"].as_array().unwrap().len(), 1, "{sample}");
+        assert_eq!(second.commands.len(), 1, "{sample}: {:?}", second.commands);
     } else {
         // The framework's scoped run ran exactly the failing tests, read from its report.
         assert!(
@@ -226,8 +227,7 @@ fn repair_in(sample: &str, layout: Layout) {
     }
     if let Some(dir) = prefix.strip_suffix('/') {
         // The evidence says where the commands ran.
-        for c in second["commands"].as_array().unwrap() {
-            let c = c.as_str().unwrap();
+        for c in &second.commands {
             assert!(c.starts_with(&format!("cd {dir} && ")), "{sample}: {c}");
             assert!(!c.contains(&format!("&& cd {dir}")), "{sample}: {c}");
         }

@@ -6,7 +6,8 @@
 use crate::support::fake_github::{self, FakeGithub, FAILED_JOB_ID, REPO, RUN_ID};
 use crate::support::fake_openai::{FakeOpenAi, Reply};
 use crate::support::harness::{copy_dir, git, sample_dir, Output, Test};
-use serde_json::{json, Value};
+use self_heal::report::{Report, Status};
+use serde_json::json;
 use std::path::{Path, PathBuf};
 
 const TOKEN: &str = "ghs_sinceWorkflowToken0123456789";
@@ -144,10 +145,11 @@ impl Remote {
         test.run()
     }
 
-    fn report(&self) -> Value {
+    /// The typed report the run wrote where the Action writes it.
+    fn report(&self) -> Report {
         let text = std::fs::read_to_string(self.t.path("runner_temp/self-heal/report.json"))
             .expect("report");
-        serde_json::from_str(&text).unwrap()
+        serde_json::from_str(&text).expect("report.json is a Report")
     }
 }
 
@@ -165,7 +167,7 @@ fn the_diff_since_the_last_green_run_reaches_the_model_and_the_pull_request() {
     let llm = FakeOpenAi::start([logic_fix()]);
     let out = r.run(&llm, &[]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(r.report()["status"], "fixed", "{}", r.report());
+    assert_eq!(r.report().status, Status::Fixed, "{:?}", r.report());
 
     let listed = r.github.requests_to("workflow_runs");
     assert_eq!(listed.len(), 1, "{listed:?}");
@@ -221,9 +223,9 @@ fn the_diff_since_the_last_green_run_reaches_the_model_and_the_pull_request() {
     assert!(section.contains(&format!("-    {GOOD}")), "{section}");
     assert!(!section.contains(UNRELATED), "{section}");
     assert!(!body.contains(TOKEN));
-    let report = r.report();
-    assert_eq!(report["changed_since"]["files"], json!(["pager/core.py"]));
-    assert_eq!(report["changed_since"]["commit"], json!(r.green));
+    let since = r.report().changed_since.expect("changed_since");
+    assert_eq!(since.files, ["pager/core.py"]);
+    assert_eq!(since.commit, r.green);
 }
 
 #[test]
@@ -235,12 +237,10 @@ fn without_a_green_run_it_says_so_in_one_line_and_goes_on() {
     let out = r.run(&llm, &[]);
     assert_eq!(out.code, 0, "{out:?}");
     let report = r.report();
-    assert_eq!(report["status"], "fixed", "{report}");
-    let note = report["changed_since"]["note"].as_str().unwrap_or("");
-    assert!(
-        note.contains("no successful run of this workflow on main"),
-        "{report}"
-    );
+    assert_eq!(report.status, Status::Fixed, "{report:?}");
+    let since = report.changed_since.expect("changed_since");
+    insta::assert_json_snapshot!("no-green-run", since);
+    let note = since.note.as_str();
     assert!(!note.contains('\n'));
     let prompt = llm.requests()[0].user_message();
     assert!(!prompt.contains("## What changed"), "{prompt}");
@@ -256,6 +256,11 @@ fn without_a_green_run_it_says_so_in_one_line_and_goes_on() {
         out.stderr.contains(note) || out.stdout.contains(note),
         "{out:?}"
     );
+}
+
+/// The typed report a [`local_run`] wrote.
+fn report(t: &Test, out: &Output) -> Report {
+    serde_json::from_value(out.report(&t.path("report.json"))).expect("report.json is a Report")
 }
 
 /// `self-heal run --log` in a checkout, against the fake model.
@@ -314,12 +319,8 @@ fn locally_since_defaults_to_the_merge_base_and_a_huge_diff_is_cut() {
     );
     assert!(!prompt.contains("filler line 2999"), "{prompt}");
     assert!(!prompt.contains(UNRELATED), "{prompt}");
-    let report = out.report(&t.path("report.json"));
-    assert_eq!(
-        report["changed_since"]["truncated"],
-        json!(true),
-        "{report}"
-    );
+    let since = report(&t, &out).changed_since.expect("changed_since");
+    assert!(since.truncated, "{since:?}");
 }
 
 #[test]
@@ -342,14 +343,8 @@ fn locally_an_explicit_since_is_used_and_a_bad_one_refused() {
     let llm = FakeOpenAi::start([logic_fix()]);
     let out = local_run(&t, &repo, &llm, &[]);
     assert_eq!(out.code, 0, "{out:?}");
-    let report = out.report(&t.path("report.json"));
-    assert!(
-        report["changed_since"]["note"]
-            .as_str()
-            .unwrap_or("")
-            .contains("the default branch is not known"),
-        "{report}"
-    );
+    let since = report(&t, &out).changed_since.expect("changed_since");
+    insta::assert_json_snapshot!("default-branch-not-known", since);
     assert_eq!(llm.request_count(), 1);
 
     let before = git(&repo, &["status", "--porcelain"]);
@@ -393,7 +388,7 @@ fn locally_without_origin_head_the_upstream_then_origin_main_or_master_is_the_ba
         let out = local_run(&t, work, &llm, &[]);
         assert_eq!(out.code, 0, "{out:?}");
         assert_eq!(llm.request_count(), 1);
-        out.report(&t.path("report.json"))["changed_since"].clone()
+        report(&t, &out).changed_since.expect("changed_since")
     };
 
     // The branch's upstream comes first: `topic` tracks `origin/green`.
@@ -404,26 +399,17 @@ fn locally_without_origin_head_the_upstream_then_origin_main_or_master_is_the_ba
     git(&work, &["reset", "-q", "--hard", "origin/main"]);
     let since = base_of(&work);
     assert!(
-        since["base"]
-            .as_str()
-            .unwrap_or("")
-            .contains("the merge-base with origin/green"),
-        "{since}"
+        since.base.contains("the merge-base with origin/green"),
+        "{since:?}"
     );
-    assert!(
-        since["diff"].as_str().unwrap_or("").contains(GOOD),
-        "{since}"
-    );
+    assert!(since.diff.contains(GOOD), "{since:?}");
 
     // No upstream: origin/main.
     git(&work, &["branch", "-q", "--unset-upstream"]);
     let since = base_of(&work);
     assert!(
-        since["base"]
-            .as_str()
-            .unwrap_or("")
-            .contains("the merge-base with origin/main"),
-        "{since}"
+        since.base.contains("the merge-base with origin/main"),
+        "{since:?}"
     );
 
     // Only origin/master: it is the base.
@@ -434,10 +420,7 @@ fn locally_without_origin_head_the_upstream_then_origin_main_or_master_is_the_ba
     git(&work, &["update-ref", "-d", "refs/remotes/origin/main"]);
     let since = base_of(&work);
     assert!(
-        since["base"]
-            .as_str()
-            .unwrap_or("")
-            .contains("the merge-base with origin/master"),
-        "{since}"
+        since.base.contains("the merge-base with origin/master"),
+        "{since:?}"
     );
 }

@@ -1,9 +1,11 @@
 //! Sandbox copies and validation with real commands (real pytest on tiny projects).
 
+use crate::support::context::Run;
 use self_heal::lang::python::python;
 use self_heal::lang::Language;
 use self_heal::repair::edits::{plan_edits, write_changes, Edit};
 use self_heal::repair::policy::PathPolicy;
+use self_heal::report::Status;
 use self_heal::validate::{
     baseline_failures, detect_test_command, is_secret_env, scope, validate, Runner, Sandbox,
     ValidateError, ValidationPlan, DISABLED,
@@ -978,21 +980,15 @@ fn python_from_the_log_runs_as_python3_where_only_that_exists() {
         .args(["--report", t.path("report.json").to_str().unwrap()])
         .env("PATH", &path)
         .run();
-    let r = out.report(&t.path("report.json"));
-    assert_eq!(r["status"], "proposed", "{out:?}");
-    let v = &r["attempts"][0]["validation"];
-    let commands: Vec<&str> = v["commands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap())
-        .collect();
+    let run = Run::read(out, &t.path("report.json"), t.dir.path());
+    assert_eq!(run.report.status, Status::Proposed, "{run:?}");
+    let v = &run.report.attempts.first().expect("an attempt").validation;
     assert_eq!(
-        commands.last(),
-        Some(&"python -m pytest -q"),
+        v.commands.last().map(String::as_str),
+        Some("python -m pytest -q"),
         "the log's command, unchanged"
     );
-    let tail = v["output_tail"].as_str().unwrap();
+    let tail = v.output_tail.as_str();
     assert!(tail.contains("python3 stands in for it"), "{tail}");
     assert!(tail.contains("2 passed"), "{tail}");
 }
@@ -1015,18 +1011,17 @@ fn without_pytest_the_run_names_it_instead_of_blaming_the_model() {
         .args(["--report", t.path("report.json").to_str().unwrap()])
         .env("PATH", &path)
         .run();
-    let r = out.report(&t.path("report.json"));
-    assert_eq!(r["status"], "error", "{out:?}");
-    assert_eq!(out.code, 3);
-    let reason = r["reason"].as_str().unwrap();
-    assert!(
-        reason.starts_with("the tests cannot run in the sandbox: the Python module `pytest` is not installed on this machine")
-            && reason.contains("setup-command"),
-        "{reason}"
-    );
+    let run = Run::read(out, &t.path("report.json"), t.dir.path());
+    assert_eq!(run.report.status, Status::Error, "{run:?}");
+    // Names the missing module and the setting that installs it.
+    crate::assert_outcome_snapshot!("without-pytest", run);
+    // Never the model's fault, nor a reproduction or a flaky test: checked apart from
+    // the snapshot, so that accepting a new one cannot let them in.
+    let reason = run.report.reason.as_str();
     for wrong in ["model", "reproduc", "validation failed", "flaky"] {
         assert!(!reason.contains(wrong), "{wrong:?} in {reason}");
     }
+    let out = &run.output;
     assert!(
         out.stdout.contains("No module named pytest")
             || out.stderr.contains("No module named pytest"),

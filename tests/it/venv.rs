@@ -2,9 +2,11 @@
 //! real editable install (`pip install -e .` of a src layout): the sandbox runs
 //! and imports its own copy, never the original, which stays byte for byte as it was.
 
+use crate::support::context::Run;
 use crate::support::fake_openai::{FakeOpenAi, Reply};
 use crate::support::harness::{assert_same_tree, snapshot, snapshot_sources, Test};
-use self_heal::validate::{validate, Runner, Sandbox, ValidationPlan};
+use self_heal::report::Status;
+use self_heal::validate::{validate, Runner, Sandbox, Validation, ValidationPlan};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -227,7 +229,7 @@ fn ci_log_in(checkout: &Path, project: &str) -> String {
 /// `run --dry-run` on the checkout `t.repo()` with `venv` active (`VIRTUAL_ENV`, its
 /// `bin/` first on `PATH`) and a model that fixes `add` in `fix_path`: the fix must be
 /// proposed after a passing validation, which is returned.
-fn validated_with_active_venv(t: &Test, venv: &Path, fix_path: &str) -> serde_json::Value {
+fn validated_with_active_venv(t: &Test, venv: &Path, fix_path: &str) -> Validation {
     let repo = t.repo();
     let fake = FakeOpenAi::start([Reply::reply_edits(
         "add subtracts",
@@ -249,10 +251,10 @@ fn validated_with_active_venv(t: &Test, venv: &Path, fix_path: &str) -> serde_js
         .env("VIRTUAL_ENV", venv.to_str().unwrap())
         .env("PATH", path.to_str().unwrap())
         .run();
-    let report = out.report(&t.path("report.json"));
-    assert_eq!(report["status"], "proposed", "{out:?}\n{report:#}");
-    let validation = report["attempts"][0]["validation"].clone();
-    assert_eq!(validation["passed"], true, "{validation:#}");
+    let run = Run::read(out, &t.path("report.json"), t.dir.path());
+    assert_eq!(run.report.status, Status::Proposed, "{run:?}");
+    let validation = run.report.attempts[0].validation.clone();
+    assert!(validation.passed, "{validation:#?}");
     validation
 }
 
@@ -271,10 +273,10 @@ fn an_active_venv_is_swapped_for_the_sandboxs_copy() {
     let before = snapshot_sources(&repo);
 
     let validation = validated_with_active_venv(&t, &repo.join(".venv"), "src/calc/__init__.py");
-    let commands = validation["commands"].to_string();
-    assert!(
-        commands.contains("python -m pytest -q -p no:cacheprovider tests/test_calc.py::test_add"),
-        "{commands}"
+    assert_eq!(
+        validation.commands.first().map(String::as_str),
+        Some("python -m pytest -q -p no:cacheprovider tests/test_calc.py::test_add"),
+        "{validation:#?}"
     );
     assert_same_tree(
         &before,
@@ -306,10 +308,12 @@ fn an_active_venv_at_the_root_serves_a_project_in_a_subdirectory() {
 
     let validation =
         validated_with_active_venv(&t, &repo.join(".venv"), "backend/src/calc/__init__.py");
-    let commands = validation["commands"].to_string();
     assert!(
-        commands.contains("cd backend && python -m pytest"),
-        "{commands}"
+        validation
+            .commands
+            .iter()
+            .all(|c| c.starts_with("cd backend && python -m pytest")),
+        "{validation:#?}"
     );
     assert_same_tree(
         &before,
@@ -336,10 +340,11 @@ fn a_projects_own_venv_one_level_down_is_copied_and_swapped_in() {
     let validation =
         validated_with_active_venv(&t, &project.join(".venv"), "backend/src/calc/__init__.py");
     assert!(
-        validation["commands"]
-            .to_string()
-            .contains("cd backend && "),
-        "{validation:#}"
+        validation
+            .commands
+            .iter()
+            .all(|c| c.starts_with("cd backend && ")),
+        "{validation:#?}"
     );
     assert_same_tree(
         &before,

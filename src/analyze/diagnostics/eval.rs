@@ -7,7 +7,8 @@ use crate::lang::{go, rust};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// All three of our parsers on one text, as the dispatcher runs them.
+/// All three of our parsers on one text, as the dispatcher runs them (with the
+/// compilers' warnings, which the dispatcher leaves out).
 pub fn parse_all(text: &str) -> Vec<Failure> {
     parse_all_located(text)
         .into_iter()
@@ -24,8 +25,10 @@ pub fn parse_all_located(text: &str) -> Vec<Located> {
             column: g.column,
         })
         .collect();
-    v.extend(rust::log::parse_located(text));
-    v.extend(diagnostics::parse_located(text));
+    // Compiler warnings too: the fixtures label them (the analysis never calls a
+    // warning a failure, see `rust::log` and `diagnostics`).
+    v.extend(rust::log::diagnostics_located(text));
+    v.extend(diagnostics::diagnostics_located(text));
     v
 }
 

@@ -253,13 +253,14 @@ impl TestFramework for JsRunner {
 /// --passWithNoTests`, `npx jest --ci -c jest.config.js`) with its own flags and
 /// files, less what would keep it from ending or from passing a scoped run
 /// (watch mode, coverage thresholds) and the reports self-heal adds; vitest gets
-/// `run`. None for anything else (a compound script, another runner): the
+/// `run`; mocha keeps its interface and spec files, not its reporter or grep. None for anything else (a compound script, another runner): the
 /// runner's plain command is used.
 fn own_call(command: &str, runner: Runner) -> Option<Vec<String>> {
     let name = match runner {
         Runner::Jest => "jest",
         Runner::Vitest => "vitest",
-        Runner::Mocha | Runner::NodeTest => return None,
+        Runner::Mocha => "mocha",
+        Runner::NodeTest => return None,
     };
     let words = plain_words(command)?;
     let at = words
@@ -275,6 +276,35 @@ fn own_call(command: &str, runner: Runner) -> Option<Vec<String>> {
         vec![words[at].clone()]
     };
     let mut rest = words[at + 1..].iter().peekable();
+    if runner == Runner::Mocha {
+        // Its interface (`--ui qunit`), requires and spec files decide what a test is
+        // called and whether it loads at all; the scoped run adds its own reporter
+        // and selection.
+        while let Some(w) = rest.next() {
+            let w = w.as_str();
+            if matches!(
+                w,
+                "--reporter"
+                    | "-R"
+                    | "--reporter-option"
+                    | "--reporter-options"
+                    | "-O"
+                    | "--grep"
+                    | "-g"
+                    | "--fgrep"
+                    | "-f"
+            ) {
+                rest.next();
+            } else if !(w.starts_with("--reporter")
+                || w.starts_with("--grep=")
+                || w.starts_with("--fgrep=")
+                || matches!(w, "--watch" | "-w" | "--invert" | "-i"))
+            {
+                argv.push(w.to_string());
+            }
+        }
+        return Some(argv);
+    }
     if runner == Runner::Vitest {
         argv.push("run".into());
         if rest
@@ -383,6 +413,24 @@ mod tests {
         assert_eq!(
             own("node_modules/.bin/jest --ci --watchAll", Runner::Jest).as_deref(),
             Some("node_modules/.bin/jest --ci")
+        );
+        // A mocha script's interface, checks and spec folder stay; its reporter and
+        // any selection give way to the scoped run's.
+        let mocha = own(
+            "mocha --reporter spec --bail --check-leaks --ui qunit -g slow test/",
+            Runner::Mocha,
+        );
+        assert_eq!(
+            mocha.as_deref(),
+            Some("npx mocha --bail --check-leaks --ui qunit test/")
+        );
+        let js = JsRunner {
+            base: own_call("mocha -R dot --ui qunit test/", Runner::Mocha),
+            ..JsRunner::new(Runner::Mocha)
+        };
+        assert_eq!(
+            js.scoped(&["serialize expires"]).unwrap().shell(),
+            "npx mocha --ui qunit test/ --reporter tap --grep '^serialize expires$'"
         );
         assert_eq!(own("tsc && vitest run", Runner::Vitest), None);
         assert_eq!(own("cross-env CI=1 jest", Runner::Jest), None);

@@ -35,6 +35,13 @@ static SYNTAX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|\s)([^\s:]+\.rb):(\d+): (syntax errors?\b.*?)(?: \(SyntaxError\))?$")
         .expect("static regex")
 });
+/// What [`SYNTAX`] and [`UNCAUGHT`] need on a line, found before running them.
+static RB_LOC: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(".rb:"));
+static SYNTAX_WORDS: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("syntax error"));
+static IN_METHOD: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(":in "));
 /// Minitest's block header: `  1) Failure:`, `  2) Error:`.
 static MINITEST_HEAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\d+\) (Failure|Error):$").expect("static regex"));
@@ -342,8 +349,12 @@ impl Ruby {
                 return;
             }
         }
-        // Lines that end whatever block is open.
-        if let Some(c) = MINITEST_HEAD.captures(t) {
+        // Lines that end whatever block is open. (Each regex below runs only
+        // on the lines its cheap check lets through: this runs on every line.)
+        let minitest_head = (t.ends_with("Failure:") || t.ends_with("Error:"))
+            .then(|| MINITEST_HEAD.captures(t))
+            .flatten();
+        if let Some(c) = minitest_head {
             self.close(out);
             self.minitest_next = Some(&c[1] == "Error");
             return;
@@ -431,7 +442,11 @@ impl Ruby {
                 self.close(out);
             }
         }
-        if let Some(c) = SYNTAX.captures(t) {
+        let rb_loc = RB_LOC.find(t.as_bytes()).is_some();
+        let syntax = (rb_loc && SYNTAX_WORDS.find(t.as_bytes()).is_some())
+            .then(|| SYNTAX.captures(t))
+            .flatten();
+        if let Some(c) = syntax {
             let f = Failure {
                 kind: FailureKind::CompileError,
                 tool: "ruby".into(),
@@ -443,7 +458,10 @@ impl Ruby {
             push(out, f, vec![t.trim().to_string()], Tier::Weak);
             return;
         }
-        if let Some(c) = UNCAUGHT.captures(t) {
+        let uncaught = (rb_loc && IN_METHOD.find(t.as_bytes()).is_some())
+            .then(|| UNCAUGHT.captures(t))
+            .flatten();
+        if let Some(c) = uncaught {
             let mut b = Block::default();
             b.add(&format!("{}:{}", &c[1], &c[2]));
             let message = clip(&format!("{}: {}", &c[4], &c[3]));
@@ -470,6 +488,9 @@ impl LogParser for Ruby {
 
 /// RSpec's and Minitest's closing lines: `3 examples, 1 failure`, `3 runs, 2 assertions, …`.
 fn is_summary(t: &str) -> bool {
+    if !t.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     let mut words = t.split_whitespace();
     let (Some(n), Some(what)) = (words.next(), words.next()) else {
         return false;

@@ -1,9 +1,11 @@
 //! Rust: `cargo test` (libtest and nextest) failures and panics, rustc and
 //! clippy diagnostics (human and `--message-format short`), `cargo fmt --check` diffs.
 //!
-//! Warnings become failures only when the log holds no error and no failing
-//! test: in a failing build they are noise next to the real cause, while a
-//! warnings-only log (reviewdog style, `clippy` without `-D warnings`) has nothing else.
+//! Warnings are never failures: they are context, and a build that denies them
+//! (`-D warnings`, `RUSTFLAGS=-Dwarnings`, `#![deny(warnings)]`) gets them printed as
+//! `error:` (`= note: ... implied by -D warnings`), which are failures. A log with
+//! warnings only has no failure here. [`diagnostics_located`] still lists them, for
+//! a linter's every finding (the diagnostics fixtures score their locations).
 
 use super::libtest::{nextest_line, test_line};
 use crate::failure::util::{clip, lines, num, MAX_FAILURES};
@@ -30,6 +32,16 @@ pub fn parse(text: &str) -> Vec<Failure> {
 
 /// Like [`parse`], with columns.
 pub fn parse_located(text: &str) -> Vec<Located> {
+    read(text).finish(false)
+}
+
+/// Every diagnostic rustc or clippy printed, with columns: the failures, or, when
+/// there is none, the warnings (what a linter reports; never what failed a run).
+pub fn diagnostics_located(text: &str) -> Vec<Located> {
+    read(text).finish(true)
+}
+
+fn read(text: &str) -> RustParser {
     let mut p = RustParser::default();
     for line in lines(text) {
         p.line(line);
@@ -37,7 +49,7 @@ pub fn parse_located(text: &str) -> Vec<Located> {
             break;
         }
     }
-    p.finish()
+    p
 }
 
 static NEW_PANIC: LazyLock<Regex> = LazyLock::new(|| {
@@ -529,7 +541,8 @@ impl RustParser {
         }
     }
 
-    fn finish(mut self) -> Vec<Located> {
+    /// The failures; with `warnings`, the warnings instead when there is none.
+    fn finish(mut self, warnings: bool) -> Vec<Located> {
         self.emit_pending();
         if !self.failed_tests.is_empty() {
             self.flush_tests(); // log cut before `test result:`
@@ -554,7 +567,7 @@ impl RustParser {
             });
         }
         let mut out = std::mem::take(&mut self.errors);
-        if out.is_empty() {
+        if out.is_empty() && warnings {
             out = std::mem::take(&mut self.warnings);
         }
         out.truncate(MAX_FAILURES);

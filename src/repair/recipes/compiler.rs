@@ -2,15 +2,19 @@
 //! (`Did you mean 'x'?`, or a `Cannot find name`), `javac-symbol` (`cannot find symbol`)
 //! and `go-undefined` (`undefined: x`, `but does have field x`). The wrong name comes
 //! from the message (for javac, the one name on the reported line that the file uses
-//! nowhere else); the right one is the compiler's own hint when it printed one, else the
-//! only name in the file one edit away (the Python recipe's rule, [`levenshtein`]) that
-//! is not a type (Go's predeclared and declared types: `undefined: cnt` is a value, and
-//! `int` no fix). It is replaced on the reported line only.
+//! nowhere else); the right one is the compiler's own hint when it printed one, else:
+//! for Go, the one value bound where the name is used ([`crate::lang::go::scope`]: a
+//! local declared before the line, a parameter, a package-level value, an import, a
+//! builtin; never a type, a keyword or a name bound later) that is closest to it;
+//! for the others, the only name in the file one edit away (the Python recipe's rule,
+//! [`levenshtein`]). It is replaced on the reported line only.
 
 use super::{levenshtein, named_files, tool, Recipe, RecipeFix, RecipeInput};
+use crate::lang::go::scope as go_scope;
 use crate::repair::context::read_repo_file;
 use regex::Regex;
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::OnceLock;
 
 /// (wrong name if the message gives it, the compiler's own suggestion if it printed one).
@@ -23,52 +27,111 @@ pub(super) struct Compiler {
     /// (wrong name, the compiler's own suggestion) from a message.
     parse: fn(&str) -> Parsed,
     keywords: &'static [&'static str],
-    /// The names in a file's text that are types, never the value an undefined
-    /// name stands for (Go's `int` is one edit from `cnt`, and no fix).
-    types: fn(&str) -> Vec<String>,
+    /// The values bound where the wrong name is used, when the language can tell
+    /// (then the closest of them is taken, not any name of the file one edit away).
+    values: Option<ValuesAt>,
 }
 
-fn no_types(_: &str) -> Vec<String> {
-    Vec::new()
-}
+/// (repository root, file path in it, its text, 1-based line, the message, the wrong
+/// name) to the candidates there.
+type ValuesAt = fn(&Path, &str, &str, usize, &str, &str) -> Vec<String>;
 
-/// Go's predeclared types and the file's own `type X` declarations (`undefined: x`
-/// is a value in an expression: `go` reports an undefined type as `undefined: X` too,
-/// but then its right name is one of these and the compiler's context says so).
-fn go_types(text: &str) -> Vec<String> {
-    static T: OnceLock<Regex> = OnceLock::new();
-    const PREDECLARED: &[&str] = &[
-        "any",
-        "bool",
-        "byte",
-        "comparable",
-        "complex64",
-        "complex128",
-        "error",
-        "float32",
-        "float64",
-        "int",
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "rune",
-        "string",
-        "uint",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "uintptr",
-    ];
-    let mut out: Vec<String> = PREDECLARED.iter().map(|s| s.to_string()).collect();
-    out.extend(
-        re(&T, r"(?m)^\s*(?:type\s+)?([A-Za-z_]\w*)\s+(?:struct|interface)\b|(?m)^\s*type\s+([A-Za-z_]\w*)")
-            .captures_iter(text)
-            .filter_map(|c| c.get(1).or_else(|| c.get(2)))
-            .map(|m| m.as_str().to_string()),
-    );
+/// Most sibling files read for a Go package's package-level values.
+const MAX_PACKAGE_FILES: usize = 256;
+
+/// Go: the values bound where `wrong` is used, the package-level values of the other
+/// files of its package, and the builtins. For `undefined: pkg.X`, the members of `pkg`
+/// the package's files name (`pkg.Y`): the scope holds `pkg`, not its members.
+fn go_values(
+    root: &Path,
+    rel: &str,
+    text: &str,
+    line: usize,
+    msg: &str,
+    wrong: &str,
+) -> Vec<String> {
+    static Q: OnceLock<Regex> = OnceLock::new();
+    let dir = Path::new(rel).parent().unwrap_or(Path::new(""));
+    let siblings = || {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".go") && dir.join(n) != Path::new(rel))
+            .collect();
+        names.sort();
+        names.truncate(MAX_PACKAGE_FILES);
+        names
+            .into_iter()
+            .filter_map(|n| read_repo_file(root, &dir.join(n).to_string_lossy()))
+            .map(|f| f.text)
+            .collect::<Vec<_>>()
+    };
+    if let Some(q) = re(&Q, r"undefined: (\w+)\.\w").captures(msg) {
+        let member = Regex::new(&format!(r"\b{}\.([A-Za-z_]\w*)", regex::escape(&q[1])))
+            .expect("escaped name");
+        let mut out: Vec<String> = std::iter::once(text.to_string())
+            .chain(siblings())
+            .flat_map(|t| {
+                member
+                    .captures_iter(&t)
+                    .map(|c| c[1].to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        return out;
+    }
+    let Some(mut out) = go_scope::values_at(text, line as u32, wrong) else {
+        return Vec::new();
+    };
+    let package = go_scope::package_values(text).map(|(p, _)| p);
+    for other in siblings() {
+        if let Some((p, names)) = go_scope::package_values(&other) {
+            if Some(&p) == package.as_ref() {
+                out.extend(names);
+            }
+        }
+    }
+    out.extend(go_scope::BUILTIN_VALUES.iter().map(|s| s.to_string()));
+    out.sort();
+    out.dedup();
     out
+}
+
+/// The candidate closest to `wrong` when it is close enough and no other is as close:
+/// within CPython's budget ([`levenshtein::suggest`]'s third of the bytes, at least one
+/// edit), or an abbreviation (`cnt` of `count`: same first letter, the shorter one's
+/// letters in order in the longer one, two or more).
+fn closest_value<'a>(wrong: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let abbreviates = |short: &str, long: &str| {
+        let mut rest = long.bytes();
+        short.len() >= 2
+            && short.len() < long.len()
+            && short.as_bytes().first() == long.as_bytes().first()
+            && short.bytes().all(|b| rest.any(|c| c == b))
+    };
+    let mut best: Vec<(usize, &str)> = Vec::new();
+    for c in candidates
+        .iter()
+        .map(String::as_str)
+        .filter(|c| *c != wrong)
+    {
+        let budget =
+            ((wrong.len() + c.len() + 3) * levenshtein::MOVE_COST / 6).max(levenshtein::MOVE_COST);
+        let d = levenshtein::distance(wrong, c, usize::MAX / 2);
+        if d <= budget || abbreviates(wrong, c) || abbreviates(c, wrong) {
+            best.push((d, c));
+        }
+    }
+    best.sort_unstable();
+    match best.as_slice() {
+        [(d, one), rest @ ..] if rest.first().is_none_or(|(e, _)| e > d) => Some(one),
+        _ => None,
+    }
 }
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
@@ -261,28 +324,28 @@ pub(super) static RUSTC: Compiler = Compiler {
     tools: &["rustc", "cargo", "cargo test"],
     parse: rustc,
     keywords: RUST_KW,
-    types: no_types,
+    values: None,
 };
 pub(super) static TSC: Compiler = Compiler {
     name: "tsc-did-you-mean",
     tools: &["tsc"],
     parse: tsc,
     keywords: TS_KW,
-    types: no_types,
+    values: None,
 };
 pub(super) static JAVAC: Compiler = Compiler {
     name: "javac-symbol",
     tools: &["javac", "maven", "gradle"],
     parse: javac,
     keywords: JAVA_KW,
-    types: no_types,
+    values: None,
 };
 pub(super) static GO: Compiler = Compiler {
     name: "go-undefined",
     tools: &["go", "go vet", "go test"],
     parse: go,
     keywords: GO_KW,
-    types: go_types,
+    values: Some(go_values),
 };
 
 /// Identifier tokens of a line with their byte offsets, outside string literals and
@@ -378,11 +441,6 @@ impl Recipe for Compiler {
                 .flat_map(|l| idents(l))
                 .map(|(_, w)| w)
                 .collect();
-            let types = (self.types)(&text);
-            let all: Vec<&str> = all
-                .into_iter()
-                .filter(|n| !types.iter().any(|t| t == n))
-                .collect();
             let on_line = idents(line);
             let wrong = match wrong {
                 Some(w) => w,
@@ -409,12 +467,24 @@ impl Recipe for Compiler {
             }
             let (right, why) = match hint {
                 Some(h) if h != wrong => (h, "the compiler's own suggestion".to_string()),
-                _ => match one_edit_away(&wrong, &all, self.keywords).as_slice() {
-                    [one] => (
-                        one.to_string(),
-                        "the only name in the file one edit away that is not a type".to_string(),
-                    ),
-                    _ => continue,
+                _ => match self.values {
+                    Some(values) => {
+                        let bound =
+                            values(input.root, &rel, &text, line_no, &failure.message, &wrong);
+                        match closest_value(&wrong, &bound) {
+                            Some(one) => {
+                                (one.to_string(), "the closest value bound there".to_string())
+                            }
+                            None => continue,
+                        }
+                    }
+                    None => match one_edit_away(&wrong, &all, self.keywords).as_slice() {
+                        [one] => (
+                            one.to_string(),
+                            "the only name in the file one edit away".to_string(),
+                        ),
+                        _ => continue,
+                    },
                 },
             };
             let mut new_line = String::with_capacity(line.len() + 4);
@@ -516,5 +586,66 @@ mod tests {
         // Not on the reported line, or no close name: nothing.
         assert!(go_fix(one, 4, "undefined: summ").is_empty());
         assert!(go_fix(one, 5, "undefined: zzzz").is_empty());
+    }
+
+    /// The issue's example: the file's only name one edit from `cnt` is the type `int`;
+    /// the value in scope is the local `count` (an abbreviation, two insertions away).
+    #[test]
+    fn go_proposes_the_value_in_scope_not_a_type() {
+        let src = "package tally\n\nfunc Count(words []string, n int) int {\n\tcount := 0\n\
+                   \tfor _, w := range words {\n\t\tif len(w) > n {\n\t\t\tcount++\n\t\t}\n\t}\n\
+                   \treturn cnt\n}\n";
+        let fixes = go_fix(src, 10, "./a.go:10:9: undefined: cnt");
+        assert_eq!(fixes.len(), 1, "{fixes:#?}");
+        assert_eq!(fixes[0].edits[0].replace, "\treturn count\n");
+        assert!(fixes[0].diagnosis.contains("closest value bound there"));
+    }
+
+    /// A name one edit away that is not bound at the line (declared after it, in another
+    /// function, or a type) is no candidate; a parameter and a package-level value are.
+    #[test]
+    fn go_candidates_are_bound_at_the_line() {
+        let later =
+            "package a\n\nfunc f() int {\n\tx := totl\n\ttotal := 1\n\treturn x + total\n}\n";
+        assert!(go_fix(later, 4, "undefined: totl").is_empty());
+        let other =
+            "package a\n\nfunc g() { total := 1; _ = total }\n\nfunc f() int {\n\treturn totl\n}\n";
+        assert!(go_fix(other, 6, "undefined: totl").is_empty());
+        let typ = "package a\n\ntype Total int\n\nfunc f() Total {\n\treturn Totl\n}\n";
+        assert!(go_fix(typ, 6, "undefined: Totl").is_empty());
+        let param = "package a\n\nfunc f(total int) int {\n\treturn totl\n}\n";
+        assert_eq!(
+            go_fix(param, 4, "undefined: totl")[0].edits[0].replace,
+            "\treturn total\n"
+        );
+        let pkg = "package a\n\nfunc f() int {\n\treturn limt\n}\n\nconst limit = 3\n";
+        assert_eq!(
+            go_fix(pkg, 4, "undefined: limt")[0].edits[0].replace,
+            "\treturn limit\n"
+        );
+    }
+
+    /// `undefined: strings.Jon`: the scope holds `strings`, its members are the ones the
+    /// file names elsewhere.
+    #[test]
+    fn go_qualified_names_take_the_members_the_file_uses() {
+        let src = "package a\n\nimport \"strings\"\n\nfunc f(s []string) string {\n\t_ = strings.Join(s, \"\")\n\treturn strings.Jon(s, \",\")\n}\n";
+        let fixes = go_fix(src, 7, "undefined: strings.Jon");
+        assert_eq!(
+            fixes[0].edits[0].replace,
+            "\treturn strings.Join(s, \",\")\n"
+        );
+    }
+
+    #[test]
+    fn closest_value_needs_one_clear_winner() {
+        let c = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            closest_value("cnt", &c(&["count", "n", "words"])),
+            Some("count")
+        );
+        assert_eq!(closest_value("summ", &c(&["sum", "sums"])), None);
+        assert_eq!(closest_value("idx", &c(&["index", "i"])), Some("index"));
+        assert_eq!(closest_value("zzz", &c(&["count"])), None);
     }
 }

@@ -241,6 +241,11 @@ impl RecordedRequest {
         self.message("user").unwrap_or_default()
     }
 
+    /// `GET .../models`.
+    pub fn is_model_list(&self) -> bool {
+        self.method == "GET" && self.path.ends_with("/models")
+    }
+
     /// `response_format.type`: `json_schema`, `json_object`, ...
     pub fn response_format_type(&self) -> Option<&str> {
         self.body["response_format"]["type"].as_str()
@@ -253,6 +258,10 @@ struct State {
     requests: Mutex<Vec<RecordedRequest>>,
     /// When set, `GET .../models` lists models for this bearer key and answers 401 otherwise.
     models_key: Mutex<Option<String>>,
+    /// When set, the body of `GET .../models` (else a list of `fake-model`).
+    models: Mutex<Option<Value>>,
+    /// How many `GET .../models` still get llama.cpp's 503 "Loading model".
+    models_loading: Mutex<usize>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -317,6 +326,18 @@ impl FakeOpenAi {
         *lock(&self.state.models_key) = Some(key.to_string());
     }
 
+    /// Serve `GET .../models` with this body (any key), e.g. llama.cpp's list with
+    /// `meta.n_ctx`.
+    pub fn serve_models(&self, body: Value) {
+        *lock(&self.state.models) = Some(body);
+    }
+
+    /// Answer the next `n` `GET .../models` with the 503 llama.cpp's server sends while
+    /// it loads its model.
+    pub fn models_loading(&self, n: usize) {
+        *lock(&self.state.models_loading) = n;
+    }
+
     /// `http://127.0.0.1:PORT/v1`, what `openai-base-url` should be set to.
     pub fn base_url(&self) -> String {
         format!("http://{}/v1", self.addr)
@@ -332,13 +353,22 @@ impl FakeOpenAi {
         lock(&self.state.script).push_back(reply);
     }
 
-    /// Every request received so far, in order.
+    /// Every request received so far, in order, but the model list (`GET .../models`,
+    /// which `check` and a run's context-window probe ask): what the tests count.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.state.requests).clone()
+        self.all_requests()
+            .into_iter()
+            .filter(|r| !r.is_model_list())
+            .collect()
     }
 
     pub fn request_count(&self) -> usize {
-        lock(&self.state.requests).len()
+        self.requests().len()
+    }
+
+    /// Every request received so far, the model list's too.
+    pub fn all_requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.state.requests).clone()
     }
 
     /// Scripted answers not yet used.
@@ -413,10 +443,21 @@ async fn handle(state: Arc<State>, request: axum::extract::Request) -> axum::res
         requests.len()
     };
     let models_key = lock(&state.models_key).clone();
-    if let (Some(key), true) = (
-        models_key,
-        parts.method == "GET" && parts.uri.path().ends_with("/models"),
-    ) {
+    let models = lock(&state.models).clone();
+    let is_models = parts.method == "GET" && parts.uri.path().ends_with("/models");
+    if is_models && {
+        let mut loading = lock(&state.models_loading);
+        let still = *loading > 0;
+        *loading = loading.saturating_sub(1);
+        still
+    } {
+        let body = serde_json::json!({"error": {"code": 503, "message": "Loading model", "type": "unavailable_error"}});
+        return respond(Reply::json(503, body), &model, number);
+    }
+    if let (Some(body), None, true) = (&models, &models_key, is_models) {
+        return respond(Reply::json(200, body.clone()), &model, number);
+    }
+    if let (Some(key), true) = (models_key, is_models) {
         let auth = parts
             .headers
             .get("authorization")
@@ -426,7 +467,9 @@ async fn handle(state: Arc<State>, request: axum::extract::Request) -> axum::res
             respond(
                 Reply::json(
                     200,
-                    serde_json::json!({"object": "list", "data": [{"id": "fake-model"}]}),
+                    models.unwrap_or_else(
+                        || serde_json::json!({"object": "list", "data": [{"id": "fake-model"}]}),
+                    ),
                 ),
                 &model,
                 number,

@@ -6,4 +6,5 @@ pub mod context;
 pub mod fake_github;
 pub mod fake_openai;
 pub mod harness;
+pub mod recording_proxy;
 pub mod zip_bomb;
