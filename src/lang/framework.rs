@@ -52,8 +52,9 @@ pub trait TestFramework: Send + Sync {
     }
 
     /// For a scoped run judged by its exit code ([`ResultsAt::ExitCode`]): whether
-    /// `code` means it found none of the tests (rather than running them and failing).
-    fn found_nothing(&self, _code: i32) -> bool {
+    /// `code` and the run's `output` mean it found none of the tests (rather than
+    /// running them and failing, or breaking while loading them).
+    fn found_nothing(&self, _code: i32, _output: &str) -> bool {
         false
     }
 

@@ -531,19 +531,19 @@ async fn run_steps(
                 let report = read_report(root, sc, framework);
                 if plan.scope_only {
                     if let Some(reason) = found_nothing(&out, &report, wanted, framework) {
-                        let section =
-                            section(&step.command, &out.capture.text(), &out.exit, Some(&reason));
-                        push_section(&mut v, section);
-                        v.passed = false;
-                        return Err(ValidateError::Environment {
-                            reason,
-                            validation: v,
-                        });
+                        return Err(not_reproducible(v, step, &out, reason));
                     }
                 }
                 judge_report(&out, &report, wanted, framework)
             }
-            None => judge(step, &out, plan, root),
+            None => {
+                if plan.scope_only {
+                    if let Some(reason) = found_nothing_by_exit(step, &out) {
+                        return Err(not_reproducible(v, step, &out, reason));
+                    }
+                }
+                judge(step, &out, plan, root)
+            }
         };
         executor.remove_own_files(root, &own_files(step)).await;
         let mut body = if ok && note.is_none() {
@@ -662,7 +662,7 @@ fn judge(
         Step::Setup => (false, Some("setup command failed".to_string())),
         Step::Scoped => {
             let not_found = match (&out.exit, &step.framework) {
-                (Exit::Code(code), Some(f)) => f.found_nothing(*code),
+                (Exit::Code(code), Some(f)) => f.found_nothing(*code, &out.capture.text()),
                 _ => false,
             };
             let note = if not_found {
@@ -731,6 +731,38 @@ fn found_nothing(
         )),
         _ => None,
     }
+}
+
+/// The baseline's scoped run said nothing about the code: its section (with the
+/// reason) closes the validation, which is an environment error, not a reproduction.
+fn not_reproducible(
+    mut v: Validation,
+    step: &PlannedStep,
+    out: &Outcome,
+    reason: String,
+) -> ValidateError {
+    let section = section(&step.command, &out.capture.text(), &out.exit, Some(&reason));
+    push_section(&mut v, section);
+    v.passed = false;
+    ValidateError::Environment {
+        reason,
+        validation: v,
+    }
+}
+
+/// On the unchanged tree: why a scoped run judged by its exit code (pytest's) says
+/// nothing about the code: it found none of the failing tests, so its failure is
+/// not the failure reproduced.
+fn found_nothing_by_exit(step: &PlannedStep, out: &Outcome) -> Option<String> {
+    let (Step::Scoped, Some(framework), Exit::Code(code)) = (step.kind, &step.framework, &out.exit)
+    else {
+        return None;
+    };
+    framework
+        .found_nothing(*code, &out.capture.text())
+        .then(|| format!(
+            "the scoped run found none of the failing tests on the unchanged code (exit code {code}); check the test ids and the working directory"
+        ))
 }
 
 /// A scoped run judged by its report, whatever its exit code: it passes only when

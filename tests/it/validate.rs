@@ -1029,6 +1029,67 @@ fn without_pytest_the_run_names_it_instead_of_blaming_the_model() {
     );
 }
 
+/// pytest's scoped run is judged by its exit code: on the unchanged code a node id
+/// it cannot find (exit 4, `ERROR: not found:`) or an empty collection (exit 5) is
+/// an environment error, not the failure reproduced; a conftest that fails to
+/// import (exit 4 too) is the code failing, so it is reproduced.
+#[tokio::test]
+async fn a_pytest_run_that_finds_none_of_the_tests_reproduces_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "tests/test_calc.py",
+        "def test_adds():\n    assert 1 + 1 == 3\n",
+    );
+    let plan = |id: &str| ValidationPlan {
+        failing_tests: vec![id.into()],
+        language: Some(Language::named("python")),
+        test_command: Some("python3 -m pytest -q".into()),
+        scope_only: true,
+        ..ValidationPlan::default()
+    };
+    for id in [
+        "tests/test_calc.py::test_renamed",
+        "tests/test_gone.py::test_adds",
+    ] {
+        match validate(root, &plan(id), &Runner::Subprocess).await {
+            Err(ValidateError::Environment { reason, validation }) => {
+                assert!(
+                    reason.contains("found none of the failing tests")
+                        && reason.contains("exit code 4"),
+                    "{reason}"
+                );
+                assert!(
+                    validation.output_tail.contains("not found"),
+                    "{validation:?}"
+                );
+            }
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+    // The test that exists and fails: reproduced.
+    let v = validate(
+        root,
+        &plan("tests/test_calc.py::test_adds"),
+        &Runner::Subprocess,
+    )
+    .await
+    .expect("a failing test is a result");
+    assert!(!v.passed, "{v:?}");
+    // A conftest that cannot import: the run breaks on the code, reproduced.
+    write(root, "tests/conftest.py", "import calc_helpers_not_there\n");
+    let v = validate(
+        root,
+        &plan("tests/test_calc.py::test_adds"),
+        &Runner::Subprocess,
+    )
+    .await
+    .expect("a broken conftest is a result");
+    assert!(!v.passed, "{v:?}");
+    assert!(v.output_tail.contains("calc_helpers_not_there"), "{v:?}");
+}
+
 /// A scoped run that runs none of the named tests exits 0 (node's pattern matched
 /// nothing) and is never a pass: on the unchanged code it is an environment error
 /// (the ids do not fit the project), after an edit a failed validation.

@@ -34,9 +34,16 @@ impl TestFramework for Pytest {
         })
     }
 
-    /// pytest: 4 = usage error (no such file), 5 = nothing collected.
-    fn found_nothing(&self, code: i32) -> bool {
-        matches!(code, 4 | 5)
+    /// pytest: 5 = nothing collected; 4 = a usage error, which is "found nothing"
+    /// only when pytest says a node id or file was not found (a conftest that fails
+    /// to import exits 4 too, and that is a failure of the code).
+    fn found_nothing(&self, code: i32, output: &str) -> bool {
+        code == 5
+            || (code == 4
+                && output.lines().any(|l| {
+                    l.starts_with("ERROR: not found: ")
+                        || l.starts_with("ERROR: file or directory not found: ")
+                }))
     }
 
     fn output_lines(&self) -> Option<OutputLines> {
@@ -116,6 +123,17 @@ pub fn summary_entry(rest: &str) -> (&str, Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_missing_id_or_an_empty_collection_is_found_nothing() {
+        let missing = "no tests ran in 0.01s\nERROR: not found: /w/t/test_a.py::test_b\n(no match in any of [<Module test_a.py>])\n";
+        assert!(Pytest.found_nothing(4, missing));
+        assert!(Pytest.found_nothing(4, "ERROR: file or directory not found: t/test_zz.py\n"));
+        assert!(Pytest.found_nothing(5, "no tests ran in 0.01s\n"));
+        let conftest = "ImportError while loading conftest '/w/t/conftest.py'.\nt/conftest.py:1: in <module>\n    import nonexistent_mod\nE   ModuleNotFoundError: No module named 'nonexistent_mod'\n";
+        assert!(!Pytest.found_nothing(4, conftest));
+        assert!(!Pytest.found_nothing(1, missing));
+    }
 
     #[test]
     fn pytest_report_parsing_needs_a_complete_report() {
