@@ -303,6 +303,81 @@ async fn go_one_profile_per_test_over_every_package_of_the_module() {
     }
 }
 
+/// A Go test binary whose test panics dies before it writes its cover profile. The
+/// coverage run builds the failing package's tests with `-overlay` from a copy in
+/// which each test recovers its panic (on the `{` line: no line moves), so the test
+/// fails instead and its profile names the lexer that built the wrong line number
+/// and had returned before the panic (on none of its frames). A `go` without
+/// `-overlay` (older than 1.16) measures as before, and says so.
+#[tokio::test]
+async fn go_a_panicking_test_is_measured_by_recovering_its_panic() {
+    let sample = "go-panic-lexer";
+    let (out, e, t) = run(sample).await;
+    assert!(
+        out.note
+            .contains("a panicking test was measured by recovering its panic"),
+        "{}",
+        out.note
+    );
+    assert_buggy_lines_executed(sample, &out, &e, &t.repo());
+    let report = out.report.as_ref().unwrap();
+    let failing = strings(&e["failing_tests"]);
+    let ran = failing_lines(report, &failing);
+    // The fix's lines (the `\r\n` branch of the lexer) ran in the failing test.
+    assert_fix_lines_executed(sample, &out, &e, &t.repo());
+    // ... and so did the line that panicked, in the caller's callee.
+    assert!(
+        ran.iter().any(|(f, l)| f == "errors.go" && l.contains(&29)),
+        "{ran:?}"
+    );
+    assert!(passing_records(report, &failing) > 0, "{}", out.note);
+
+    // A `go` that has no `-overlay`: the failing test's binary panics and writes no
+    // profile, as before; the passing neighbours are still measured.
+    let bin = tempfile::tempdir().unwrap();
+    let real = which_go();
+    let fake = bin.path().join("go");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh
+for a in \"$@\"; do
+  if [ \"$a\" = -overlay ]; then echo 'flag provided but not defined: -overlay' >&2; exit 2; fi
+done
+exec '{}' \"$@\"
+",
+            real.display()
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs = vec![bin.path().to_path_buf()];
+    dirs.extend(std::env::split_paths(&path));
+    std::env::set_var("PATH", std::env::join_paths(dirs).unwrap());
+    let (old, _, _) = run(sample).await;
+    std::env::set_var("PATH", path);
+    assert!(
+        old.note.contains("panicking tests are not measured"),
+        "{}",
+        old.note
+    );
+    let report = old.report.as_ref().expect(&old.note);
+    assert!(failing_lines(report, &failing).is_empty(), "{}", old.note);
+    assert!(passing_records(report, &failing) > 0, "{}", old.note);
+}
+
+/// The `go` on PATH.
+fn which_go() -> std::path::PathBuf {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join("go"))
+        .find(|p| p.is_file())
+        .expect("go on PATH")
+}
+
 #[tokio::test]
 async fn java_jacoco_agent_through_java_tool_options_in_maven_and_gradle_forks() {
     for sample in [

@@ -287,6 +287,13 @@ fn go_internal_parser() {
     localize("go-internal-parser");
 }
 
+/// The test panics in the function quoting a token's line; the lexer that counted
+/// the lines had returned before (on no frame of the panic).
+#[test]
+fn go_panic_lexer() {
+    localize("go-panic-lexer");
+}
+
 /// The first reply proposes no edits and names what it needs.
 #[test]
 fn go_retry_no_edits() {

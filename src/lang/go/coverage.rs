@@ -6,6 +6,11 @@
 //!
 //! A profile has no per-test record: run one test per profile (`-run '^TestX$'`) for
 //! a spectrum, or the failing ones together as an aggregate.
+//!
+//! A test that panics kills its binary before the profile is written, so the test
+//! files of the failing tests' packages are built from a copy in which each test
+//! recovers its panic ([`super::recover`], through `go test -overlay`, Go 1.16 and
+//! later); a build that fails with it is done as before, and the note says so.
 
 use crate::coverage::{malformed, CoverageError, CoverageReport};
 use crate::lang::coverage::{
@@ -115,13 +120,20 @@ impl CoverageRunner for GoCoverage {
                 format!("{pkg}\t{run}\t{id}")
             })
             .collect();
+        let dirs: BTreeSet<String> = req
+            .failing
+            .iter()
+            .map(|id| package_and_run(id, module.as_deref()).0)
+            .collect();
+        let mut support = vec![SupportFile::text("go-coverage.sh", SCRIPT)];
+        support.extend(overlay(req.project, &dirs));
         Ok(CoveragePlan {
             command: format!(
                 "SELF_HEAL_COV_TESTS={} SELF_HEAL_COV_MAX_NEIGHBOURS={} sh \"$SELF_HEAL_COV_SUPPORT/go-coverage.sh\"",
                 sh_quote(&tests.join("\n")),
                 req.max_neighbours
             ),
-            support: vec![SupportFile::text("go-coverage.sh", SCRIPT)],
+            support,
             tool: "go test -cover -coverpkg=./...".into(),
         })
     }
@@ -147,15 +159,98 @@ impl CoverageRunner for GoCoverage {
             report.add_aggregate(id, &[id.to_string()], r.all);
             runs += 1;
         }
+        let panics = panics_note(out.dir);
         if runs == 0 {
-            return Err("go test wrote no cover profile".into());
+            return Err(format!("go test wrote no cover profile{panics}"));
         }
         Ok(CoverageRead {
             report,
             frames: Vec::new(),
-            note: format!("per test ({runs} run(s))"),
+            note: format!("per test ({runs} run(s)){panics}"),
         })
     }
+}
+
+/// At most this many test files are rewritten to recover panics.
+const MAX_OVERLAY_FILES: usize = 200;
+
+/// The test files of the packages in `dirs` (`./x`, as [`package_and_run`] gives
+/// them) that [`super::recover::recovering`] rewrites, as support files, and
+/// `go-overlay.tsv` (`path in the project<TAB>support file` a line) from which
+/// `coverage.sh` writes the `-overlay` JSON with the absolute paths of where it runs.
+/// Nothing when no file was rewritten.
+fn overlay(project: &std::path::Path, dirs: &BTreeSet<String>) -> Vec<SupportFile> {
+    let mut files = Vec::new();
+    let mut index = String::new();
+    for dir in dirs {
+        let Some(rel) = dir
+            .strip_prefix("./")
+            .or((dir == ".").then_some(""))
+            .filter(|r| !r.split('/').any(|p| p == ".."))
+        else {
+            continue;
+        };
+        let Ok(entries) = std::fs::read_dir(project.join(rel)) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with("_test.go") && !n.chars().any(char::is_control))
+            .collect();
+        names.sort();
+        for name in names {
+            if files.len() >= MAX_OVERLAY_FILES {
+                break;
+            }
+            let path = if rel.is_empty() {
+                name
+            } else {
+                format!("{}/{name}", rel.trim_end_matches('/'))
+            };
+            if path.chars().any(char::is_control) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(project.join(&path)) else {
+                continue;
+            };
+            let Some(rewritten) = super::recover::recovering(&text) else {
+                continue;
+            };
+            let support = format!("go-overlay-{}_test.go", files.len() + 1);
+            index.push_str(&format!("{path}\t{support}\n"));
+            files.push(SupportFile::text(&support, rewritten));
+        }
+    }
+    if !files.is_empty() {
+        files.push(SupportFile::text("go-overlay.tsv", index));
+    }
+    files
+}
+
+/// What the run says about panicking tests: how many were measured by recovering
+/// the panic (`recovered.txt`, their ids), or why none could be (`no-overlay.txt`:
+/// the build with the rewritten tests failed, its `go version` and first error).
+fn panics_note(dir: &std::path::Path) -> String {
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+    let recovered = read("recovered.txt")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .count();
+    let failed = read("no-overlay.txt");
+    let mut note = match recovered {
+        0 => String::new(),
+        1 => "; a panicking test was measured by recovering its panic".to_string(),
+        n => format!("; {n} panicking tests were measured by recovering their panics"),
+    };
+    if let Some(why) = failed.lines().map(str::trim).find(|l| !l.is_empty()) {
+        let why: String = why.chars().take(160).collect();
+        note.push_str(&format!(
+            "; panicking tests are not measured (a panic ends go's test binary before it writes coverage): the build with tests that recover failed: {why}"
+        ));
+    }
+    note
 }
 
 #[cfg(test)]
@@ -178,6 +273,68 @@ mod tests {
         assert_eq!(
             module_file("example.com/mx/t.go", "example.com/m", ""),
             None
+        );
+    }
+
+    #[test]
+    fn the_failing_packages_test_files_are_rewritten_into_the_overlay() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::create_dir_all(p.join("lex")).unwrap();
+        let test = "package lex\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {\n}\n";
+        std::fs::write(p.join("lex/a_test.go"), test).unwrap();
+        // Does not parse: left out, the others still go in.
+        std::fs::write(
+            p.join("lex/b_test.go"),
+            "package lex\nfunc TestB(t *testing.T) {\n",
+        )
+        .unwrap();
+        // No test in it.
+        std::fs::write(p.join("lex/c_test.go"), "package lex\n\nvar x = 1\n").unwrap();
+        std::fs::write(p.join("lex/lex.go"), test).unwrap();
+        std::fs::write(p.join("root_test.go"), test.replace("lex", "m")).unwrap();
+        let dirs: BTreeSet<String> = ["./lex".to_string()].into();
+        let files = overlay(p, &dirs);
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["go-overlay-1_test.go", "go-overlay.tsv"]);
+        assert_eq!(
+            files[1].contents,
+            crate::lang::coverage::SupportContents::Text(
+                "lex/a_test.go\tgo-overlay-1_test.go\n".into()
+            )
+        );
+        let crate::lang::coverage::SupportContents::Text(t) = &files[0].contents else {
+            panic!()
+        };
+        assert!(t.contains("recover()"), "{t}");
+        // The root package; a directory outside the project is never read.
+        let files = overlay(p, &[".".to_string(), "./../x".to_string()].into());
+        assert_eq!(files.len(), 2);
+        // Nothing to rewrite: no overlay at all.
+        std::fs::remove_file(p.join("lex/a_test.go")).unwrap();
+        assert!(overlay(p, &dirs).is_empty());
+    }
+
+    #[test]
+    fn the_note_says_whether_panics_were_recovered() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(panics_note(dir.path()), "");
+        std::fs::write(dir.path().join("recovered.txt"), "m.TestA\n").unwrap();
+        assert_eq!(
+            panics_note(dir.path()),
+            "; a panicking test was measured by recovering its panic"
+        );
+        std::fs::write(dir.path().join("recovered.txt"), "").unwrap();
+        std::fs::write(
+            dir.path().join("no-overlay.txt"),
+            "go version go1.15.15 linux/amd64: flag provided but not defined: -overlay\n",
+        )
+        .unwrap();
+        let note = panics_note(dir.path());
+        assert!(note.contains("panicking tests are not measured"), "{note}");
+        assert!(
+            note.ends_with("go1.15.15 linux/amd64: flag provided but not defined: -overlay"),
+            "{note}"
         );
     }
 }

@@ -6,6 +6,7 @@ pub mod gotest;
 pub mod grammar;
 pub mod json;
 pub mod log;
+pub mod recover;
 pub mod scope;
 
 use super::framework::Framework;
