@@ -259,22 +259,31 @@ fn is_warnings_header(l: &str) -> bool {
     t.starts_with("==") && t.ends_with("==") && t.trim_matches('=').trim() == "warnings summary"
 }
 
-/// A line's shape with its numbers blanked, hashed: repeats of one message
-/// with other counts or ids are the same line.
+/// A line's shape with its numbers blanked and every run of one symbol
+/// drawn once, hashed: repeats of one message with other counts or ids are
+/// the same line, and so are the redraws of a progress bar printed on new
+/// lines (`[▬▬▬․․․] 9 failing`, `[####    ] 45%`), however far it got.
 fn shape_hash(l: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     let mut digit = false;
-    for b in l.trim().bytes() {
-        if b.is_ascii_digit() {
+    let mut prev: Option<char> = None;
+    for c in l.trim().chars() {
+        if c.is_ascii_digit() {
             if !digit {
-                b'#'.hash(&mut h);
+                '#'.hash(&mut h);
             }
             digit = true;
-        } else {
-            digit = false;
-            b.hash(&mut h);
+            prev = None;
+            continue;
         }
+        digit = false;
+        let symbol = !c.is_alphanumeric() && !c.is_whitespace();
+        if symbol && prev == Some(c) {
+            continue;
+        }
+        prev = symbol.then_some(c);
+        c.hash(&mut h);
     }
     h.finish()
 }
@@ -849,6 +858,31 @@ mod tests {
         let r = run(&log);
         let first = value_of(&r, "error: attempt 1 broke");
         let last = value_of(&r, "error: attempt 19 broke");
+        assert!(last < first / 2.0, "{first} {last}");
+    }
+
+    #[test]
+    fn a_progress_bar_redrawn_on_new_lines_is_one_repeated_line() {
+        let mut log = String::from("$ npm test\n");
+        let bar = |i: usize| {
+            format!(
+                "  [{}{}] {} failing",
+                "#".repeat(i + 1),
+                ".".repeat(40 - i),
+                i / 4 + 1
+            )
+        };
+        for i in 0..40 {
+            log.push_str(&bar(i));
+            log.push('\n');
+        }
+        // Far from the end, so only the anchors give them value.
+        for i in 0..200 {
+            log.push_str(&format!("more output {i}\n"));
+        }
+        let r = run(&log);
+        let (first, last) = (value_of(&r, &bar(0)), value_of(&r, &bar(39)));
+        assert!(first > 0.0);
         assert!(last < first / 2.0, "{first} {last}");
     }
 
