@@ -205,6 +205,11 @@ const FOUND_VALUE: f32 = 100.0;
 /// starts before any one of them takes the rest of the budget.
 const FOUND_HALF_TOKENS: f32 = 600.0;
 
+/// What a repeated line's other copies add to its best one's value, and
+/// the most it can reach, times the best (see [`shared_lines`]).
+const SHARED_SHARE: f32 = 0.5;
+const SHARED_CAP: f32 = 2.0;
+
 /// Failures whose block is looked up in the kept lines (each lookup scans
 /// them; a budget has room for far fewer blocks).
 const MAX_LINKED: usize = 100;
@@ -248,6 +253,41 @@ fn own_name(test: &str) -> &str {
     t[cut..].trim()
 }
 
+/// A line repeated in several blocks (the common frames of one crash in
+/// every failing test, one assertion's message under each of them) says
+/// more than one block's copy: it is worth its best copy's value plus
+/// [`SHARED_SHARE`] of the others', up to [`SHARED_CAP`] times the best.
+/// It is printed once whatever it is worth, so this costs one line's room.
+fn shared_lines(kept: &Retained, out: &mut [Candidate]) {
+    // Per text: sum and best of its copies' values (one per block), the
+    // last block counted, and how many blocks.
+    let mut sums: HashMap<&str, (f32, f32, u32, u32)> = HashMap::new();
+    for (k, c) in kept.lines.iter().zip(out.iter()) {
+        let t = k.text.trim();
+        if k.block == u32::MAX || k.anchored <= 0.0 || t.is_empty() {
+            continue;
+        }
+        let e = sums.entry(t).or_insert((0.0, 0.0, u32::MAX, 0));
+        if e.2 != k.block {
+            e.0 += c.value;
+            e.1 = e.1.max(c.value);
+            e.2 = k.block;
+            e.3 += 1;
+        }
+    }
+    for (k, c) in kept.lines.iter().zip(out.iter_mut()) {
+        if k.block == u32::MAX {
+            continue;
+        }
+        if let Some(&(sum, best, _, n)) = sums.get(k.text.trim()) {
+            if n > 1 {
+                let v = (best + SHARED_SHARE * (sum - best)).min(SHARED_CAP * best);
+                c.value = c.value.max(v);
+            }
+        }
+    }
+}
+
 /// Every kept log line with its value, the blocks of the failures the
 /// parsers found raised above the rest, and the detail lines of those whose
 /// block is not in the log's kept lines.
@@ -263,6 +303,7 @@ fn candidates(groups: &[Group], kept: &Retained) -> Vec<Candidate> {
             title: false,
         })
         .collect();
+    shared_lines(kept, &mut out);
     // Report blocks (by their mark anchor), other anchors' blocks, and the
     // lines of each.
     let mut by_mark: HashMap<u32, Vec<usize>> = HashMap::new();
@@ -573,4 +614,47 @@ fn cut_to_tokens(s: &str, max_tokens: usize) -> String {
     let mut t: String = s.chars().take(max_chars.saturating_sub(1)).collect();
     t.push('…');
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::retain::Retainer;
+
+    fn excerpt(log: &str, budget: usize) -> String {
+        let mut r = Retainer::new();
+        for l in log.lines() {
+            r.line(l);
+        }
+        let h = Header {
+            job: None,
+            step: None,
+            command: None,
+            exit_code: None,
+            dropped: 0,
+        };
+        build(&h, &[], &r.finish(), budget)
+    }
+
+    #[test]
+    fn a_line_every_block_repeats_is_quoted_before_one_block_s_own_lines() {
+        let shared = "    at sharedHelper (src/helper.js:10:5)";
+        let mut log = String::from("$ run tests\n");
+        for i in 0..6 {
+            log.push_str(&format!("FAIL: case number {i}\n"));
+            for j in 0..30 {
+                log.push_str(&format!("    detail {i}.{j} of what this case printed\n"));
+            }
+            log.push_str(shared);
+            log.push_str("\n\n");
+        }
+        // Far from the end, so only the blocks give them value.
+        for i in 0..200 {
+            log.push_str(&format!("teardown step {i}\n"));
+        }
+        let e = excerpt(&log, 200);
+        assert!(tokens(&e) <= 200);
+        assert!(e.contains("detail 0.0"), "{e}");
+        assert!(e.contains(shared.trim()), "{e}");
+    }
 }

@@ -33,6 +33,12 @@ const HALF_TOKENS: f32 = 400.0;
 /// and by bytes.
 const TAIL_LINES: usize = 512;
 const TAIL_BYTES: usize = 48 * 1024;
+/// How much of a failed step's last block is kept as one (see
+/// [`final_block`]), in tokens from its end.
+const FINAL_BLOCK_TOKENS: usize = 400;
+/// ...and what its lines are worth, times the step end's top value: just
+/// under the verdict line, above the anchors of older error lines.
+const FINAL_BLOCK_VALUE: f32 = 1.9;
 /// Failed steps whose last lines are kept.
 const MAX_FAILED_TAILS: usize = 3;
 /// Distinct lines whose repeats are counted (a repeated error is worth less).
@@ -228,7 +234,9 @@ struct State {
     travis_open: Option<u64>,
     pending: VecDeque<Kept>,
     windows: Vec<Window>,
-    tail: VecDeque<(u64, String)>,
+    /// The current step's last lines: number, text, and whether the line
+    /// looked like a failure (an anchor).
+    tail: VecDeque<(u64, String, bool)>,
     tail_bytes: usize,
     /// The current step's first line (`$ command`, `##[group]Run`), when kept.
     step_first: Option<(u64, String)>,
@@ -251,28 +259,75 @@ fn is_warnings_header(l: &str) -> bool {
     t.starts_with("==") && t.ends_with("==") && t.trim_matches('=').trim() == "warnings summary"
 }
 
-/// A line's shape with its numbers blanked, hashed: repeats of one message
-/// with other counts or ids are the same line.
+/// A line's shape with its numbers blanked and every run of one symbol
+/// drawn once, hashed: repeats of one message with other counts or ids are
+/// the same line, and so are the redraws of a progress bar printed on new
+/// lines (`[▬▬▬․․․] 9 failing`, `[####    ] 45%`), however far it got.
 fn shape_hash(l: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     let mut digit = false;
-    for b in l.trim().bytes() {
-        if b.is_ascii_digit() {
+    let mut prev: Option<char> = None;
+    for c in l.trim().chars() {
+        if c.is_ascii_digit() {
             if !digit {
-                b'#'.hash(&mut h);
+                '#'.hash(&mut h);
             }
             digit = true;
-        } else {
-            digit = false;
-            b.hash(&mut h);
+            prev = None;
+            continue;
         }
+        digit = false;
+        let symbol = !c.is_alphanumeric() && !c.is_whitespace();
+        if symbol && prev == Some(c) {
+            continue;
+        }
+        prev = symbol.then_some(c);
+        c.hash(&mut h);
     }
     h.finish()
 }
 
 fn capped(l: &str) -> String {
     crate::logs::clean::truncate(l, MAX_TEXT).to_string()
+}
+
+/// The failed step's last block of output (its last lines up to an empty
+/// line, under the verdict line Travis adds), by index in `tail`, when one
+/// of its lines looks like a failure: a test runner's or linter's summary,
+/// a build tool's closing error with its trace. Such a block is quoted
+/// whole before older error-looking lines, as far as [`FINAL_BLOCK_TOKENS`]
+/// from its end go; an end with no failure word in it gets nothing more.
+fn final_block(tail: &VecDeque<(u64, String, bool)>) -> std::ops::Range<usize> {
+    let blank = |i: usize| tail[i].1.trim().is_empty();
+    let mut end = tail.len();
+    while end > 0 && blank(end - 1) {
+        end -= 1;
+    }
+    // Travis's verdict is not the tool's output: the block is above it.
+    if end > 0 && travis_exit(&tail[end - 1].1).is_some() {
+        end -= 1;
+        while end > 0 && blank(end - 1) {
+            end -= 1;
+        }
+    }
+    let mut start = end;
+    let mut spent = 0usize;
+    let mut failure = false;
+    while start > 0 && !blank(start - 1) {
+        let (_, text, anchor) = &tail[start - 1];
+        spent += text.len().min(400) / 4 + 1;
+        if spent > FINAL_BLOCK_TOKENS {
+            break;
+        }
+        failure |= *anchor;
+        start -= 1;
+    }
+    if failure {
+        start..end
+    } else {
+        0..0
+    }
 }
 
 /// Travis prints `The command "CMD" exited with N.` (the command may span
@@ -336,7 +391,7 @@ impl State {
             self.failed_tails += 1;
             self.keep_tail(6.0, 0.93);
         }
-        for (_, s) in self.tail.drain(..) {
+        for (_, s, _) in self.tail.drain(..) {
             if self.spare.len() < MAX_SPARE {
                 self.spare.push(s);
             }
@@ -353,14 +408,17 @@ impl State {
         let mut v = top;
         let mut fill = 0.05f32;
         let n = self.tail.len();
+        let final_block = final_block(&self.tail);
         // The step's verdict (`The command "x" exited with 1.`, the last
         // words before `##[error]`): one line, worth more than most blocks.
         let mut last = true;
-        for (no, text) in std::mem::take(&mut self.tail).into_iter().rev() {
+        for (i, (no, text, _)) in std::mem::take(&mut self.tail).into_iter().enumerate().rev() {
             let mut t = v.max(fill);
             if last && !text.trim().is_empty() {
                 last = false;
                 t = 2.0 * top;
+            } else if final_block.contains(&i) {
+                t = t.max(FINAL_BLOCK_VALUE * top);
             }
             self.pool.push(Kept {
                 no,
@@ -465,7 +523,7 @@ impl State {
             if sig.is_anchor() {
                 self.anchor(l, &sig, &mut kept);
             }
-            self.push_tail(no, l);
+            self.push_tail(no, l, sig.is_anchor());
         }
         kept.text.clear();
         kept.text
@@ -629,11 +687,11 @@ impl State {
         }
     }
 
-    fn push_tail(&mut self, no: u64, l: &str) {
+    fn push_tail(&mut self, no: u64, l: &str, anchor: bool) {
         let l = crate::logs::clean::truncate(l, MAX_TEXT);
         while self.tail.len() >= TAIL_LINES || self.tail_bytes + l.len() > TAIL_BYTES {
             match self.tail.pop_front() {
-                Some((_, s)) => {
+                Some((_, s, _)) => {
                     self.tail_bytes -= s.len();
                     if self.spare.len() < MAX_SPARE {
                         self.spare.push(s);
@@ -646,7 +704,7 @@ impl State {
         buf.clear();
         buf.push_str(l);
         self.tail_bytes += buf.len();
-        self.tail.push_back((no, buf));
+        self.tail.push_back((no, buf, anchor));
     }
 
     /// Moves lookback lines older than `keep` lines into the pool.
@@ -804,6 +862,31 @@ mod tests {
     }
 
     #[test]
+    fn a_progress_bar_redrawn_on_new_lines_is_one_repeated_line() {
+        let mut log = String::from("$ npm test\n");
+        let bar = |i: usize| {
+            format!(
+                "  [{}{}] {} failing",
+                "#".repeat(i + 1),
+                ".".repeat(40 - i),
+                i / 4 + 1
+            )
+        };
+        for i in 0..40 {
+            log.push_str(&bar(i));
+            log.push('\n');
+        }
+        // Far from the end, so only the anchors give them value.
+        for i in 0..200 {
+            log.push_str(&format!("more output {i}\n"));
+        }
+        let r = run(&log);
+        let (first, last) = (value_of(&r, &bar(0)), value_of(&r, &bar(39)));
+        assert!(first > 0.0);
+        assert!(last < first / 2.0, "{first} {last}");
+    }
+
+    #[test]
     fn an_error_tagged_message_is_one_block() {
         let r = run("[info] Compiling 31 Scala sources\n\
             [error] /a/B.scala:66:31: not found: type Logger\n\
@@ -828,6 +911,55 @@ mod tests {
         ] {
             assert_eq!(block(t), head, "{t}");
         }
+    }
+
+    #[test]
+    fn a_failed_step_s_last_block_is_kept_whole() {
+        let log = |end: &str| {
+            let mut log = String::from("$ ./build.sh\n");
+            for i in 0..12 {
+                log.push_str(&format!(
+                    "Doc.cs({i},4): error CS0246: type T{i} not found\n"
+                ));
+            }
+            log.push('\n');
+            log.push_str(end);
+            log.push_str("\nThe command \"./build.sh\" exited with 1.\n");
+            log
+        };
+        let mut end = String::from("task aborted!\nThe test run failed. See the log\n");
+        for i in 0..12 {
+            end.push_str(&format!(
+                "/opt/gems/tool-1.0/lib/tool/step{i}.rb:{i}:in `run'\n"
+            ));
+        }
+        end.push_str("(See full trace by running with --trace)\n");
+        let r = run(&log(&end));
+        // Older error lines, each worth more than the block's own lines by
+        // themselves.
+        let warned = (0..12)
+            .map(|i| {
+                value_of(
+                    &r,
+                    &format!("Doc.cs({i},4): error CS0246: type T{i} not found"),
+                )
+            })
+            .fold(0.0f32, f32::max);
+        assert!(warned > 0.0);
+        for l in end.lines() {
+            assert!(
+                value_of(&r, l) > warned,
+                "{l}: {} vs {warned}",
+                value_of(&r, l)
+            );
+        }
+        // An end with no failure word in it is not raised above the errors.
+        let mut quiet = String::new();
+        for i in 0..14 {
+            quiet.push_str(&format!("uploading artifact part {i}\n"));
+        }
+        let r = run(&log(&quiet));
+        assert!(value_of(&r, "uploading artifact part 0") < warned);
     }
 
     #[test]
