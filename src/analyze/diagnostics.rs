@@ -9,6 +9,7 @@
 
 pub mod eval;
 
+use crate::failure::util::FastTrim;
 use crate::failure::util::{clean_path, clip, lines, num, MAX_FAILURES};
 pub use crate::failure::Located;
 use crate::failure::{Failure, FailureKind};
@@ -163,8 +164,8 @@ fn pos(c: &regex::Captures<'_>, l: usize, col: usize) -> Pos {
 
 impl DiagParser {
     fn line(&mut self, raw: &str) {
-        let t = raw.trim_end();
-        if let Some(cmd) = t.strip_prefix(STEP_MARK.trim_end()) {
+        let t = raw.trim_end_fast();
+        if let Some(cmd) = t.strip_prefix(STEP_MARK.trim_end_fast()) {
             // A bare mark starts a step; each script line after it may list files.
             self.gofmt_list = !cmd.is_empty() && (self.gofmt_list || GOFMT_LIST.is_match(cmd));
             return;
@@ -190,7 +191,8 @@ impl DiagParser {
         }
         if indented {
             if self.eslint_file.is_some()
-                && t.trim_start().starts_with(|c: char| c.is_ascii_digit())
+                && t.trim_start_fast()
+                    .starts_with(|c: char| c.is_ascii_digit())
             {
                 self.eslint_stylish(t);
                 return;
@@ -198,7 +200,7 @@ impl DiagParser {
             if let Some((idx, n)) = self.tsc_open.take() {
                 if n < TSC_CONTINUATION && !t.contains("): ") {
                     if let Some(f) = self.errors.get_mut(idx) {
-                        f.message = clip(&format!("{}\n{}", f.message, t.trim()));
+                        f.message = clip(&format!("{}\n{}", f.message, t.trim_fast()));
                     }
                     self.tsc_open = Some((idx, n + 1));
                     return;
@@ -334,9 +336,9 @@ impl DiagParser {
         let file = self.eslint_file.clone();
         // Columns are padded for alignment: collapse them so the message reads `msg  rule`.
         let msg = c[4].split_whitespace().collect::<Vec<_>>().join(" ");
-        let (text, rule) = match c[4].trim().rsplit_once("  ") {
-            Some((m, r)) if !r.trim().contains(' ') => {
-                (m.trim().to_string(), Some(r.trim().to_string()))
+        let (text, rule) = match c[4].trim_fast().rsplit_once("  ") {
+            Some((m, r)) if !r.trim_fast().contains(' ') => {
+                (m.trim_fast().to_string(), Some(r.trim_fast().to_string()))
             }
             _ => (msg, None),
         };
@@ -358,7 +360,7 @@ impl DiagParser {
 
     fn prettier(&mut self, t: &str) {
         if let Some(path) = t.strip_prefix("[warn] ") {
-            let path = path.trim();
+            let path = path.trim_fast();
             // `[warn] Code style issues found in 2 files. Run Prettier with --write to fix.`
             if path.contains(' ') || !path.contains('.') {
                 return;
@@ -428,7 +430,7 @@ impl DiagParser {
         let Some(c) = PAREN_LOC.captures(t) else {
             return false;
         };
-        let file = c[1].trim();
+        let file = c[1].trim_fast();
         if file.contains("): ") || is_skipped_ext(file) {
             return false;
         }

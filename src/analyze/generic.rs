@@ -3,6 +3,7 @@
 //! weak: they are reported only when no parser recognised its tool's output.
 
 use crate::failure::sink::{Found, Sink, Tier};
+use crate::failure::util::FastTrim;
 use crate::failure::{Failure, FailureKind};
 use std::collections::VecDeque;
 
@@ -44,7 +45,7 @@ impl Default for ErrorLines {
 
 impl ErrorLines {
     pub fn is_error_line(&self, l: &str) -> bool {
-        let t = l.trim_start();
+        let t = l.trim_start_fast();
         if t.len() < 4 {
             return false;
         }
@@ -109,7 +110,7 @@ impl Generic {
             return;
         }
         if let Some(msg) = l.strip_prefix("##[error]") {
-            self.error_annotation(msg.trim(), out);
+            self.error_annotation(msg.trim_fast(), out);
             return;
         }
         if self.errors.is_error_line(l) {
@@ -130,7 +131,7 @@ impl Generic {
                 self.snippet[n - 1] = l.to_string();
             }
             self.after = 2;
-            self.last_error = Some(l.trim().to_string());
+            self.last_error = Some(l.trim_fast().to_string());
         } else if self.after > 0 {
             self.after -= 1;
             if self.snippet.len() < MAX_SNIPPET_LINES {

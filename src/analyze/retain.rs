@@ -14,6 +14,7 @@
 //! ([`super::excerpt`]) picks from what is kept by value.
 
 use super::signal::{self, Signal, Signals};
+use crate::failure::util::FastTrim;
 use std::collections::{HashMap, VecDeque};
 
 /// Most lines kept for the excerpt (of any length up to [`MAX_TEXT`]).
@@ -255,7 +256,7 @@ struct State {
 
 /// pytest's `===== warnings summary =====` header.
 fn is_warnings_header(l: &str) -> bool {
-    let t = l.trim();
+    let t = l.trim_fast();
     t.starts_with("==") && t.ends_with("==") && t.trim_matches('=').trim() == "warnings summary"
 }
 
@@ -554,7 +555,7 @@ impl State {
         if self.windows.is_empty() {
             return;
         }
-        let blank = l.trim().is_empty();
+        let blank = l.trim_fast().is_empty();
         let header = sig.mark || signal::is_banner(l);
         let tag = signal::level_tag(l);
         let error_tag = matches!(tag, Some((signal::Level::Error, _)));
@@ -562,7 +563,7 @@ impl State {
         let frame = !blank && signal::is_frame(tag.map_or(l, |(_, body)| body));
         // Bytes / 4: close to the excerpt's tokens without counting chars.
         let cost = l.len().min(400) as f32 / 4.0 + 1.0;
-        let traceback = l.trim_start().starts_with("Traceback (");
+        let traceback = l.trim_start_fast().starts_with("Traceback (");
         let strong = sig.strength >= 2;
         self.windows.retain_mut(|w| {
             w.seen += 1;

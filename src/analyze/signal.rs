@@ -8,6 +8,8 @@
 //! pass instead of one search per line), and the finer rules run only on
 //! the few lines it, or their first word, points at.
 
+use crate::failure::util::FastTrim;
+
 /// What the scan says about one line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Signal {
@@ -283,8 +285,8 @@ impl Signals {
     /// tag, if `tag`), if any.
     fn judge(&self, l: &str, tag: Option<(Level, &str)>, first: Option<usize>) -> Signal {
         let body = tag.map_or(l, |(_, b)| b);
-        let lead = body.len() - body.trim_start().len();
-        let t = body.trim();
+        let lead = body.len() - body.trim_start_fast().len();
+        let t = body.trim_fast();
         let error_tag = matches!(tag, Some((Level::Error, _)));
         if t.len() < 3 {
             return Signal {
@@ -365,7 +367,7 @@ pub fn is_frame(l: &str) -> bool {
 
 /// The width of a line's leading whitespace.
 pub fn indent(l: &str) -> usize {
-    l.len() - l.trim_start().len()
+    l.len() - l.trim_start_fast().len()
 }
 
 /// A rule line (`=====`, `-----`, `_____`, `*****`) at the start of the

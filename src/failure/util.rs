@@ -32,6 +32,51 @@ pub(crate) fn clip(s: &str) -> String {
     format!("{}…", &s[..end])
 }
 
+/// `str::trim`, `trim_start` and `trim_end` with an ASCII fast path: the same
+/// result (every char `char::is_whitespace` accepts is removed), but a line that
+/// starts (or ends) with an ASCII byte costs a few byte compares instead of a
+/// call that decodes chars. These run several times on every line of a log.
+pub(crate) trait FastTrim {
+    fn trim_start_fast(&self) -> &str;
+    fn trim_end_fast(&self) -> &str;
+    fn trim_fast(&self) -> &str;
+}
+
+impl FastTrim for str {
+    #[inline]
+    fn trim_start_fast(&self) -> &str {
+        let b = self.as_bytes();
+        let mut i = 0;
+        while i < b.len() && matches!(b[i], b' ' | b'\t'..=b'\r') {
+            i += 1;
+        }
+        match b.get(i) {
+            // A non-ASCII char may be whitespace too (U+00A0, U+3000...).
+            Some(&c) if c >= 0x80 => self[i..].trim_start(),
+            _ => &self[i..],
+        }
+    }
+
+    #[inline]
+    fn trim_end_fast(&self) -> &str {
+        let b = self.as_bytes();
+        let mut j = b.len();
+        while j > 0 && matches!(b[j - 1], b' ' | b'\t'..=b'\r') {
+            j -= 1;
+        }
+        if j > 0 && b[j - 1] >= 0x80 {
+            self[..j].trim_end()
+        } else {
+            &self[..j]
+        }
+    }
+
+    #[inline]
+    fn trim_fast(&self) -> &str {
+        self.trim_end_fast().trim_start_fast()
+    }
+}
+
 /// Longest line prefix the parsers look at. Every format we read puts its
 /// location and message first; cutting here bounds the regex work per line.
 pub(crate) const MAX_LINE: usize = 16 * 1024;
@@ -115,6 +160,15 @@ mod tests {
         assert_eq!(v.len(), 2);
         assert!(v[0].len() <= MAX_LINE && v[0].len() > MAX_LINE - 4);
         assert_eq!(v[1], "b");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_trims_match_std(s in "[ \t\n\r\u{b}\u{c}\u{1c}\u{85}\u{a0}\u{2028}\u{3000}ax\u{e9}\u{4e2d}]{0,12}") {
+            proptest::prop_assert_eq!(s.trim_start_fast(), s.trim_start());
+            proptest::prop_assert_eq!(s.trim_end_fast(), s.trim_end());
+            proptest::prop_assert_eq!(s.trim_fast(), s.trim());
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! after the tests, so failures are held per package until that line (or the
 //! end of the log, where they are emitted without a package).
 
+use crate::failure::util::FastTrim;
 use crate::failure::util::{clean_path, clip, clip_str, lines, num, MAX_FAILURES};
 use crate::failure::{Failure, FailureKind, LogParser};
 use regex::Regex;
@@ -179,7 +180,7 @@ impl PkgState {
     fn note_output(&mut self, t: &str) {
         if !is_chatter(t) {
             self.last_output.clear();
-            self.last_output.push_str(clip_str(t.trim()));
+            self.last_output.push_str(clip_str(t.trim_fast()));
         }
     }
 }
@@ -254,7 +255,7 @@ impl GoParser {
     }
 
     fn text_line(&mut self, key: &str, line: &str) {
-        let t = line.trim_end();
+        let t = line.trim_end_fast();
         if t.is_empty() {
             return;
         }
@@ -322,7 +323,7 @@ impl GoParser {
             st.continuation = None;
             let mut it = rest.splitn(2, char::is_whitespace);
             let verb = it.next().unwrap_or("");
-            let name = it.next().unwrap_or("").trim();
+            let name = it.next().unwrap_or("").trim_fast();
             match verb {
                 "RUN" | "CONT" | "NAME" => {
                     st.last_failed = None;
@@ -340,7 +341,7 @@ impl GoParser {
             }
             return;
         }
-        let ts = t.trim_start();
+        let ts = t.trim_start_fast();
         if let Some(rest) = ts.strip_prefix("--- ") {
             st.trace = None;
             st.continuation = None;
@@ -487,7 +488,7 @@ impl GoParser {
         }
         if let Some((name, left)) = st.continuation.take() {
             if let Some(info) = st.tests.get_mut(&name) {
-                let s = ts.trim();
+                let s = ts.trim_fast();
                 // quicktest/qt: `error:`, `got:`, `want:` labels, each value indented
                 // below, then `stack:` (frames, not the message).
                 let label = s.len() > 1
@@ -515,21 +516,25 @@ impl GoParser {
                         } else {
                             format!("{so_far}\n{s}")
                         };
-                        info.message = Some(clip(m.trim_start()));
+                        info.message = Some(clip(m.trim_start_fast()));
                     }
                     st.continuation = Some((name, QT));
                     return;
                 }
                 // testify's `Messages:` is the test's own words about the failure.
                 if let Some(m) = s.strip_prefix("Messages:") {
-                    let m = format!("{} ({})", so_far, m.trim());
-                    info.message = Some(clip(m.trim_start()));
+                    let m = format!("{} ({})", so_far, m.trim_fast());
+                    info.message = Some(clip(m.trim_start_fast()));
                     return;
                 }
                 if let Some(m) = s.strip_prefix("Error:") {
                     info.message = Some(clip(m));
                     info.strength = info.strength.max(1);
-                    let details = if m.trim_end().ends_with(':') { 2 } else { 0 };
+                    let details = if m.trim_end_fast().ends_with(':') {
+                        2
+                    } else {
+                        0
+                    };
                     st.continuation = Some((name, details));
                     return;
                 }
@@ -693,7 +698,7 @@ impl GoParser {
 
 /// `# pkg`, `# pkg [pkg.test]` (test build), `# [pkg]` (go vet).
 fn build_header(rest: &str) -> BuildBlock {
-    let rest = rest.trim();
+    let rest = rest.trim_fast();
     if let Some(inner) = rest.strip_prefix('[') {
         return BuildBlock {
             package: inner.trim_end_matches(']').to_string(),
@@ -720,7 +725,7 @@ fn build_header(rest: &str) -> BuildBlock {
 fn test_name(s: &str) -> &str {
     match s.find(" (") {
         Some(i) => &s[..i],
-        None => s.trim(),
+        None => s.trim_fast(),
     }
 }
 
@@ -744,7 +749,7 @@ fn test_log(st: &mut PkgState, name: &str, c: &regex::Captures<'_>) {
     if st.tests.len() >= MAX_TRACKED && !st.tests.contains_key(name) {
         return;
     }
-    let msg = c[4].trim();
+    let msg = c[4].trim_fast();
     let strength = u8::from(looks_like_error(msg));
     let info = st.tests.entry(name.to_string()).or_default();
     if info.message.is_none() || strength > info.strength {
@@ -813,7 +818,7 @@ fn trace_line(st: &mut PkgState, t: &str) {
         }
         return;
     }
-    let s = t.trim();
+    let s = t.trim_fast();
     if s.starts_with("goroutine ") {
         tr.prev_func = None;
         return;
@@ -859,7 +864,12 @@ static GO_LOC: LazyLock<memchr::memmem::Finder<'static>> =
 /// Could any rule match `t`? Every go test marker starts with one of these
 /// bytes (after indentation); everything else needs a `.go:` location.
 fn maybe_go_line(t: &str) -> bool {
-    let lead = t.trim_start().as_bytes().first().copied().unwrap_or(b' ');
+    let lead = t
+        .trim_start_fast()
+        .as_bytes()
+        .first()
+        .copied()
+        .unwrap_or(b' ');
     matches!(
         lead,
         b'#' | b'=' | b'-' | b'B' | b'o' | b'F' | b'f' | b'p' | b'W' | b'D' | b'{'

@@ -11,6 +11,7 @@
 
 use crate::failure::paths;
 use crate::failure::sink::{Found, LogParser, Sink, Tier, MAX_DETAILS};
+use crate::failure::util::FastTrim;
 use crate::failure::{Failure, FailureKind};
 use std::collections::HashMap;
 
@@ -71,7 +72,7 @@ impl Default for Java {
 
 /// Drops Maven/Ant/sbt line prefixes: `[ERROR] `, `[junit] `, `[info] `...
 fn strip_prefixes(l: &str) -> &str {
-    let mut s = l.trim_start();
+    let mut s = l.trim_start_fast();
     loop {
         // Every prefix opens with `[`: most lines are done after one byte.
         if !s.starts_with('[') {
@@ -89,7 +90,7 @@ fn strip_prefixes(l: &str) -> &str {
             "[javac]",
         ] {
             if let Some(r) = s.strip_prefix(p) {
-                s = r.trim_start();
+                s = r.trim_start_fast();
             }
         }
         if s.len() == before {
@@ -133,7 +134,7 @@ fn key_of(id: &str) -> String {
 /// A stack frame: `at pkg.C.m(C.java:12)` (also Ant's bare form and
 /// Gradle's `app//` / JDK module prefixes).
 fn frame(s: &str) -> Option<(String, String, u32)> {
-    let t = s.trim_start();
+    let t = s.trim_start_fast();
     let t = t.strip_prefix("at ").unwrap_or(t);
     let open = t.find('(')?;
     let close = t[open..].find(')')? + open;
@@ -159,7 +160,7 @@ fn frame(s: &str) -> Option<(String, String, u32)> {
 
 /// A frame whose location is not a file (`(Native Method)`, `(Unknown Source)`).
 fn frame_like(s: &str) -> bool {
-    let t = s.trim_start();
+    let t = s.trim_start_fast();
     let t = t.strip_prefix("at ").unwrap_or(t);
     match t.find('(') {
         Some(open) => {
@@ -286,7 +287,7 @@ impl Java {
             tool: tool.into(),
             file: Some(paths::normalize(path)),
             line: Some(line),
-            message: msg.trim().to_string(),
+            message: msg.trim_fast().to_string(),
             ..Default::default()
         };
         out.push(Found::new(f, Tier::Strong));
@@ -322,7 +323,7 @@ impl Java {
         if s.ends_with("<<< FAILURE!") || s.ends_with("<<< ERROR!") {
             if !s.starts_with("Tests run:") {
                 if let Some(i) = s.find("Time elapsed") {
-                    let id = s[..i].trim().trim_end_matches("--").trim();
+                    let id = s[..i].trim_fast().trim_end_matches("--").trim_fast();
                     if !id.is_empty() && !id.contains(' ') {
                         let id = if id.ends_with(')') {
                             super::ids::canonical(id)
@@ -347,7 +348,7 @@ impl Java {
             && raw.contains(" > ")
             && !raw.starts_with("> Task")
         {
-            let body = raw[..raw.len() - 7].trim();
+            let body = raw[..raw.len() - 7].trim_fast();
             let segs: Vec<&str> = body.split(" > ").map(str::trim).collect();
             if segs.len() >= 2 && !segs[0].contains(' ') {
                 let last = segs[segs.len() - 1];
@@ -376,8 +377,8 @@ impl Java {
                         .strip_prefix("Failed tests:")
                         .or_else(|| s.strip_prefix("Tests in error:"))
                     {
-                        if !rest.trim().is_empty() {
-                            self.summary_line(rest, rest.trim());
+                        if !rest.trim_fast().is_empty() {
+                            self.summary_line(rest, rest.trim_fast());
                         }
                     }
                     return;
@@ -394,7 +395,7 @@ impl Java {
                 // Ant JUnit 4: `Testcase: m(pkg.C):\tFAILED` / `Caused an ERROR`.
                 if let Some(rest) = s.strip_prefix("Testcase: ") {
                     let (id, status) = match rest.rsplit_once("):") {
-                        Some((id, st)) => (format!("{id})"), st.trim()),
+                        Some((id, st)) => (format!("{id})"), st.trim_fast()),
                         None => return,
                     };
                     if status.starts_with("FAILED") || status.contains("ERROR") {
@@ -431,7 +432,7 @@ impl Java {
                             .find(|x| !x.is_empty())
                             .and_then(|x| x.parse().ok());
                         if let Some(line) = line {
-                            let msg = tail[nums.len()..].trim();
+                            let msg = tail[nums.len()..].trim_fast();
                             self.compile_error(&path, line, msg, "kotlinc", out);
                         }
                     }
@@ -451,7 +452,7 @@ impl Java {
                 let line = rest[..close]
                     .split(',')
                     .next()
-                    .and_then(|x| x.trim().parse().ok());
+                    .and_then(|x| x.trim_fast().parse().ok());
                 if let (Some(line), false) = (line, path.contains(' ')) {
                     if raw.contains("[ERROR]")
                         || !raw.contains("[WARNING]") && !raw.contains("warning")
@@ -570,10 +571,10 @@ impl Java {
         }
         // `Class.method:72 message` / `Class.method:72 » Exc msg` / `m(pkg.C): msg` / `Class.method`.
         let (id, rest) = if let Some(p) = s.find("): ") {
-            (&s[..p + 1], Some(s[p + 3..].trim()))
+            (&s[..p + 1], Some(s[p + 3..].trim_fast()))
         } else {
             match s.split_once(' ') {
-                Some((a, b)) => (a, Some(b.trim())),
+                Some((a, b)) => (a, Some(b.trim_fast())),
                 None => (s, None),
             }
         };
@@ -599,7 +600,7 @@ impl Java {
             let t = &mut self.tests[i];
             if t.message.is_none() {
                 t.message = rest
-                    .map(|r| r.trim_start_matches('»').trim().to_string())
+                    .map(|r| r.trim_start_matches('»').trim_fast().to_string())
                     .filter(|r| !r.is_empty());
             }
             if let Some(n) = line {

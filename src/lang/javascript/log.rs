@@ -11,6 +11,7 @@
 
 use crate::failure::paths;
 use crate::failure::sink::{Found, LogParser, Sink, Tier, MAX_DETAILS};
+use crate::failure::util::FastTrim;
 use crate::failure::{Failure, FailureKind};
 use std::collections::HashSet;
 
@@ -71,7 +72,7 @@ pub struct Js {
 /// `at fn (path:12:5)` / `at path:12:5` / `❯ path:12:5` → (path, line) when
 /// the path is the project's.
 fn js_frame(s: &str) -> Option<(String, u32)> {
-    let t = s.trim_start();
+    let t = s.trim_start_fast();
     let t = t.strip_prefix("at ").or_else(|| t.strip_prefix("❯ "))?;
     let loc = match (t.rfind('('), t.ends_with(')')) {
         (Some(i), true) => &t[i + 1..t.len() - 1],
@@ -84,7 +85,7 @@ fn js_frame(s: &str) -> Option<(String, u32)> {
         Some(p) if b.chars().all(|c| c.is_ascii_digit()) => (p, b),
         _ => (b, a),
     };
-    let line: u32 = line.trim().parse().ok()?;
+    let line: u32 = line.trim_fast().parse().ok()?;
     let path = path.strip_prefix("file://").unwrap_or(path);
     if path.starts_with("node:")
         || path.starts_with("internal/")
@@ -147,7 +148,7 @@ impl Js {
 
     /// Feeds one cleaned line.
     pub fn line(&mut self, l: &str, out: &mut Sink) {
-        let t = l.trim_start();
+        let t = l.trim_start_fast();
         if t.is_empty() {
             if self.mocha_title_open {
                 self.mocha_title_open = false;
@@ -159,7 +160,7 @@ impl Js {
         }
         // Mocha: `  2 failing` opens the numbered list.
         if let Some(n) = t.strip_suffix(" failing") {
-            if let Ok(n) = n.trim().parse::<u32>() {
+            if let Ok(n) = n.trim_fast().parse::<u32>() {
                 self.emit(out);
                 self.mocha_left = n;
                 return;
@@ -171,14 +172,14 @@ impl Js {
         }
         // jest `FAIL path (1.2 s)` / vitest ` FAIL  path > suite > test`.
         if let Some(rest) = t.strip_prefix("FAIL ") {
-            let rest = rest.trim();
+            let rest = rest.trim_fast();
             if let Some((file, title)) = rest.split_once(" > ") {
-                self.suite = Some(file.trim().to_string());
-                self.start("vitest", title.trim().to_string(), out);
+                self.suite = Some(file.trim_fast().to_string());
+                self.start("vitest", title.trim_fast().to_string(), out);
                 return;
             }
             // `FAIL  e2e  path (40 s)`: a project name may precede the path.
-            let head = rest.split(" (").next().unwrap_or(rest).trim();
+            let head = rest.split(" (").next().unwrap_or(rest).trim_fast();
             let file = head.rsplit(' ').next().unwrap_or(head);
             if !file.is_empty() {
                 self.emit(out);
@@ -197,7 +198,7 @@ impl Js {
             return;
         }
         if let Some(title) = t.strip_prefix("● ") {
-            let title = title.trim();
+            let title = title.trim_fast();
             // Console output and late-log warnings are not failures.
             if title == "Console"
                 || self.suite.is_none()
@@ -251,7 +252,7 @@ impl Js {
                 && indent <= 4
             {
                 self.mocha_left -= 1;
-                let title = rest.trim();
+                let title = rest.trim_fast();
                 self.start("mocha", title.trim_end_matches(':').to_string(), out);
                 self.mocha_title_open = !title.ends_with(':');
                 self.mocha_indent = indent;
@@ -314,12 +315,12 @@ impl Js {
                 if indent > y.indent {
                     let line = l.get(y.indent + 2..).unwrap_or(t);
                     if let Some(c) = self.cur.as_mut() {
-                        Self::tap_block_line(y, c, line.trim_end());
+                        Self::tap_block_line(y, c, line.trim_end_fast());
                     }
                     return true;
                 }
                 if let Some((k, v)) = t.split_once(':') {
-                    let v = v.trim();
+                    let v = v.trim_fast();
                     y.block = (v == "|-" || v == "|" || v == ">-").then(|| k.to_string());
                     let v = unquote(v);
                     match k {
@@ -342,7 +343,7 @@ impl Js {
             if let Some(name) = t.strip_prefix("# Subtest: ") {
                 let level = indent / 4;
                 self.tap_names.truncate(level);
-                self.tap_names.push(name.trim().to_string());
+                self.tap_names.push(name.trim_fast().to_string());
                 return true;
             }
             if let Some(rest) = t.strip_prefix("not ok ") {
@@ -389,7 +390,7 @@ impl Js {
         let Some(key) = y.block.as_deref() else {
             return;
         };
-        let body = line.trim_start();
+        let body = line.trim_start_fast();
         match key {
             "error" => {
                 if y.error.is_none() {
@@ -436,7 +437,8 @@ impl Js {
             self.emit(out);
             self.spec_suites.retain(|(i, _)| *i < indent);
             if strip_duration(name).is_none() {
-                self.spec_suites.push((indent, name.trim().to_string()));
+                self.spec_suites
+                    .push((indent, name.trim_fast().to_string()));
             }
             return true;
         }
@@ -513,12 +515,12 @@ impl Js {
 
 /// `name (1.23ms)` → `name`; None without node's duration suffix.
 fn strip_duration(s: &str) -> Option<&str> {
-    let s = s.trim_end();
+    let s = s.trim_end_fast();
     let body = s.strip_suffix("ms)")?;
     let open = body.rfind(" (")?;
     let num = &body[open + 2..];
     (!num.is_empty() && num.chars().all(|c| c.is_ascii_digit() || c == '.'))
-        .then(|| s[..open].trim_end())
+        .then(|| s[..open].trim_end_fast())
 }
 
 /// `'text'` → `text` (YAML single quotes, `''` for a quote).

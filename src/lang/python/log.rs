@@ -8,6 +8,7 @@
 
 use crate::failure::paths;
 use crate::failure::sink::{Found, LogParser, Sink, Tier, MAX_DETAILS};
+use crate::failure::util::FastTrim;
 use crate::failure::{Failure, FailureKind};
 use std::collections::HashMap;
 
@@ -80,13 +81,16 @@ impl Trace {
             let e = &self.errors[i];
             if e.ends_with(':') {
                 // `AssertionError:` with the text on the next lines.
-                if let Some(next) = self.errors[i + 1..].iter().find(|x| !x.trim().is_empty()) {
-                    return Some(format!("{e} {}", next.trim()));
+                if let Some(next) = self.errors[i + 1..]
+                    .iter()
+                    .find(|x| !x.trim_fast().is_empty())
+                {
+                    return Some(format!("{e} {}", next.trim_fast()));
                 }
             }
             return Some(e.clone());
         }
-        if let Some(first) = self.errors.iter().find(|e| !e.trim().is_empty()) {
+        if let Some(first) = self.errors.iter().find(|e| !e.trim_fast().is_empty()) {
             return Some(match &self.exc_type {
                 Some(t) if t != "AssertionError" && !first.starts_with(t.as_str()) => {
                     format!("{t}: {first}")
@@ -146,7 +150,7 @@ fn push_rel(out: &mut Sink, mut f: Found, rootdir: Option<&str>) {
 /// `Name: text` or bare `Name` where Name looks like an exception class.
 fn exception_line(l: &str) -> bool {
     let name = l.split(':').next().unwrap_or("");
-    let name = name.trim();
+    let name = name.trim_fast();
     if name.is_empty() || name.contains(' ') || !l.starts_with(name) {
         return false;
     }
@@ -249,7 +253,7 @@ fn banner(l: &str) -> Option<&str> {
     if l.len() < 8 || !l.starts_with("==") || !l.ends_with("==") {
         return None;
     }
-    let t = l.trim_matches('=').trim();
+    let t = l.trim_matches('=').trim_fast();
     (!t.is_empty()).then_some(t)
 }
 
@@ -265,7 +269,7 @@ fn section_title(l: &str) -> Option<&str> {
     if !t.starts_with(' ') || !t.ends_with(' ') {
         return None;
     }
-    let t = t.trim();
+    let t = t.trim_fast();
     // `_ _ _ _` separates frames inside a long traceback.
     (t.bytes().any(|b| b != b'_' && b != b' ')).then_some(t)
 }
@@ -301,7 +305,7 @@ fn location(l: &str) -> Option<(&str, u32, &str)> {
 /// Traceback frame: `  File "path", line 12, in func` (the `, in` part is
 /// absent for SyntaxError).
 fn file_frame(l: &str) -> Option<(&str, u32)> {
-    let t = l.trim_start();
+    let t = l.trim_start_fast();
     let rest = t.strip_prefix("File \"")?;
     let q = rest.find('"')?;
     let path = &rest[..q];
@@ -564,7 +568,7 @@ impl Python {
                     return;
                 }
                 if l.starts_with(' ') || l.starts_with('\t') {
-                    let t = l.trim();
+                    let t = l.trim_fast();
                     if *caret_file && trace.code.len() < 4 {
                         trace.code.push(t.to_string());
                     }
@@ -582,7 +586,7 @@ impl Python {
             }
         }
 
-        if self.pending_tb.is_some() && !l.trim().is_empty() {
+        if self.pending_tb.is_some() && !l.trim_fast().is_empty() {
             let chained = l.starts_with("During handling of the above exception")
                 || l.starts_with("The above exception was the direct cause")
                 || l.starts_with("Traceback (most recent call last)");
@@ -651,7 +655,7 @@ impl Python {
                 return;
             }
             if let Some(e) = l.strip_prefix("E ") {
-                self.line_mode.error(e.trim());
+                self.line_mode.error(e.trim_fast());
                 return;
             }
             if let Some((p, n, what)) = location(l) {
@@ -659,7 +663,7 @@ impl Python {
                     let mut tr = std::mem::take(&mut self.line_mode);
                     tr.frame(p, n);
                     if tr.errors.is_empty() {
-                        tr.error(what.trim());
+                        tr.error(what.trim_fast());
                     }
                     if self.line_entries.len() < MAX_PENDING {
                         self.line_entries.push(tr);
@@ -685,7 +689,7 @@ impl Python {
             .or_else(|| s.strip_suffix(" ERROR"))
             .or_else(|| strip_percent(s))
         {
-            let node = node.trim();
+            let node = node.trim_fast();
             if node.contains("::") && plausible_node(node, false) {
                 let error = s.contains(" ERROR");
                 self.test(node, error, None, false);
@@ -706,7 +710,7 @@ impl Python {
             if rest.contains(" (") && rest.ends_with(')') || after_rule && dotted {
                 self.finish_block(out);
                 self.block = Block::Unittest {
-                    test: rest.trim().to_string(),
+                    test: rest.trim_fast().to_string(),
                     trace: self.new_trace(),
                 };
                 return;
@@ -746,12 +750,12 @@ impl Python {
 
 /// `tests/x.py::test_y FAILED [ 50%]` → node part, when the line ends in a percentage.
 fn strip_percent(s: &str) -> Option<&str> {
-    let s = s.trim_end();
+    let s = s.trim_end_fast();
     if !s.ends_with("%]") {
         return None;
     }
     let open = s.rfind('[')?;
-    let head = s[..open].trim_end();
+    let head = s[..open].trim_end_fast();
     head.strip_suffix(" FAILED")
         .or_else(|| head.strip_suffix(" ERROR"))
 }
@@ -763,7 +767,7 @@ fn strip_xdist(l: &str) -> &str {
         if s.starts_with('[') {
             if let Some(i) = s.find("] ") {
                 let inner = &s[1..i];
-                if inner.starts_with("gw") || inner.trim().ends_with('%') {
+                if inner.starts_with("gw") || inner.trim_fast().ends_with('%') {
                     s = &s[i + 2..];
                     continue;
                 }
@@ -788,15 +792,15 @@ fn section_line(s: &mut Section, l: &str) {
     let tr = &mut s.trace;
     if let Some(rest) = l.strip_prefix('E') {
         if rest.is_empty() || rest.starts_with(' ') {
-            let body = rest.trim_start();
+            let body = rest.trim_start_fast();
             if let Some((p, n)) = file_frame(body) {
                 tr.frame(p, n);
-            } else if body.trim_start().starts_with('^') {
+            } else if body.trim_start_fast().starts_with('^') {
                 if tr.code.len() < 4 {
                     tr.code.push(body.to_string());
                 }
             } else if !body.is_empty() {
-                tr.error(body.trim_end());
+                tr.error(body.trim_end_fast());
             }
             return;
         }
@@ -810,7 +814,7 @@ fn section_line(s: &mut Section, l: &str) {
     if let Some((p, n, what)) = location(l) {
         tr.frame(p, n);
         if !what.starts_with("in ") && !what.is_empty() {
-            tr.exc_type = Some(what.trim().to_string());
+            tr.exc_type = Some(what.trim_fast().to_string());
         }
         return;
     }

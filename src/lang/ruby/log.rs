@@ -11,6 +11,7 @@
 use crate::failure::paths;
 use crate::failure::sink::{Found, LogParser, Sink, Tier, MAX_DETAILS};
 use crate::failure::util::clip;
+use crate::failure::util::FastTrim;
 use crate::failure::{Failure, FailureKind};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -76,7 +77,7 @@ impl Block {
     }
 
     fn add(&mut self, l: &str) {
-        let t = l.trim();
+        let t = l.trim_fast();
         if let Some(c) = FRAME.captures(t) {
             if self.frames.len() < 64 {
                 self.frames
@@ -326,7 +327,7 @@ impl Ruby {
     }
 
     pub fn line(&mut self, l: &str, out: &mut Sink) {
-        let t = l.trim_end();
+        let t = l.trim_end_fast();
         if let Some(error) = self.minitest_next.take() {
             if let Some(c) = MINITEST_TEST.captures(t) {
                 let id = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
@@ -435,7 +436,7 @@ impl Ruby {
                     Open::RSpec(b) | Open::RSpecLoad(b) | Open::Uncaught(b, _) => b,
                     Open::Minitest { block, .. } => block,
                 };
-                block.add(t.trim_start().strip_prefix("from ").unwrap_or(t));
+                block.add(t.trim_start_fast().strip_prefix("from ").unwrap_or(t));
                 return;
             }
             if !more || *n >= MAX_BLOCK_LINES {
@@ -455,7 +456,7 @@ impl Ruby {
                 message: clip(&format!("SyntaxError: {}", &c[3])),
                 ..Default::default()
             };
-            push(out, f, vec![t.trim().to_string()], Tier::Weak);
+            push(out, f, vec![t.trim_fast().to_string()], Tier::Weak);
             return;
         }
         let uncaught = (rb_loc && IN_METHOD.find(t.as_bytes()).is_some())

@@ -6,6 +6,7 @@
 //! both readers of these formats: [`read`] (a run's outcomes) and the log parser
 //! (`log.rs`, which pairs each failing test with its panic).
 
+use crate::failure::util::FastTrim;
 use crate::lang::reports::{Outcome, TestRun};
 
 /// nextest's status words for a finished test that failed.
@@ -27,14 +28,17 @@ pub fn test_line(t: &str) -> Option<(&str, Outcome)> {
         _ => return None,
     };
     // Doctest names contain ` - ` (`src/lib.rs - f (line 5)`); only the attribute suffix goes.
-    let name = name.strip_suffix(" - should panic").unwrap_or(name).trim();
+    let name = name
+        .strip_suffix(" - should panic")
+        .unwrap_or(name)
+        .trim_fast();
     (!name.is_empty()).then_some((name, outcome))
 }
 
 /// nextest's status line `FAIL [   0.004s] my-crate tests::b` (newer with a `(2/5)`
 /// counter, the binary id optional) → (outcome, `tests::b`).
 pub fn nextest_line(t: &str) -> Option<(Outcome, &str)> {
-    let (word, rest) = t.trim_start().split_once(' ')?;
+    let (word, rest) = t.trim_start_fast().split_once(' ')?;
     let outcome = if word == "PASS" || word == "FLAKY" || word == "LEAK" {
         Outcome::Passed
     } else if word == "SKIP" {
@@ -45,11 +49,11 @@ pub fn nextest_line(t: &str) -> Option<(Outcome, &str)> {
         return None;
     };
     let (time, rest) = rest.strip_prefix('[')?.split_once(']')?;
-    let time = time.trim().strip_suffix('s')?;
+    let time = time.trim_fast().strip_suffix('s')?;
     if time.is_empty() || !time.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return None;
     }
-    let mut rest = rest.trim_start();
+    let mut rest = rest.trim_start_fast();
     if let Some(after) = rest.strip_prefix('(') {
         let (counter, after) = after.split_once(") ")?;
         if !counter.contains('/') {
@@ -68,7 +72,7 @@ pub fn nextest_line(t: &str) -> Option<(Outcome, &str)> {
 pub fn read(text: &str) -> TestRun {
     let mut run = TestRun::default();
     for line in text.lines() {
-        let t = line.trim();
+        let t = line.trim_fast();
         if let Some((name, outcome)) = test_line(t) {
             run.record(name.to_string(), outcome);
             continue;

@@ -8,6 +8,7 @@
 //! a linter's every finding (the diagnostics fixtures score their locations).
 
 use super::libtest::{nextest_line, test_line};
+use crate::failure::util::FastTrim;
 use crate::failure::util::{clip, lines, num, MAX_FAILURES};
 use crate::failure::{Failure, FailureKind, Located, LogParser};
 use crate::lang::reports::Outcome;
@@ -140,8 +141,8 @@ struct RustParser {
 
 impl RustParser {
     fn line(&mut self, raw: &str) {
-        let mut t = raw.trim_end();
-        let s = t.trim_start();
+        let mut t = raw.trim_end_fast();
+        let s = t.trim_start_fast();
         if s.starts_with("stdout ───") || s.starts_with("stderr ───") {
             self.nextest_block = true;
             return;
@@ -219,7 +220,7 @@ impl RustParser {
                     p.message = if p.message.is_empty() {
                         clip(t)
                     } else {
-                        clip(&format!("{} {}", p.message, t.trim()))
+                        clip(&format!("{} {}", p.message, t.trim_fast()))
                     };
                 }
                 self.panic_text = Some(PanicText::New {
@@ -235,7 +236,7 @@ impl RustParser {
             } => {
                 if let Some(c) = OLD_PANIC_END.captures(t) {
                     text.push(' ');
-                    text.push_str(c[1].trim());
+                    text.push_str(c[1].trim_fast());
                     self.push_panic(thread, &c[2], (&c[3], &c[4]), text);
                     return true;
                 }
@@ -244,7 +245,7 @@ impl RustParser {
                 }
                 if text.len() < 2000 {
                     text.push(' ');
-                    text.push_str(t.trim());
+                    text.push_str(t.trim_fast());
                 }
                 self.panic_text = Some(PanicText::Old {
                     thread,
@@ -300,7 +301,7 @@ impl RustParser {
     /// is the target that crashed, at its source file. The tests it did report
     /// failing are still read.
     fn crash(&mut self, t: &str) -> Option<Located> {
-        let s = t.trim_start();
+        let s = t.trim_start_fast();
         let rest = s.strip_prefix("process didn't exit successfully: ")?;
         let open = rest.rfind("(signal: ")?;
         let signal = rest[open + 1..].trim_end_matches(')');
@@ -424,7 +425,7 @@ impl RustParser {
     }
 
     fn indented(&mut self, t: &str) {
-        let s = t.trim_start();
+        let s = t.trim_start_fast();
         let nextest = ["FAIL [", "SIG", "TIMEOUT ["]
             .iter()
             .any(|p| s.starts_with(p));
@@ -437,7 +438,7 @@ impl RustParser {
         let Some(p) = self.pending.as_mut() else {
             return;
         };
-        let s = t.trim_start();
+        let s = t.trim_start_fast();
         if s.starts_with("--> ") {
             if p.file.is_none() {
                 if let Some(c) = ARROW.captures(t) {
@@ -577,7 +578,7 @@ impl RustParser {
 
 /// `unittests src/lib.rs` from cargo's `     Running unittests src/lib.rs (target/debug/deps/x-1a2b)`.
 fn running_target(t: &str) -> Option<String> {
-    let rest = t.trim_start().strip_prefix("Running ")?;
+    let rest = t.trim_start_fast().strip_prefix("Running ")?;
     let target = match rest.rfind(" (") {
         Some(i) if rest.ends_with(')') => &rest[..i],
         _ => rest,
