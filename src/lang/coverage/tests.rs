@@ -599,6 +599,12 @@ mod built_commands {
             "{}",
             vitest.command
         );
+        // The run holds failing tests: without this vitest writes no report at all.
+        assert!(
+            vitest.command.contains("--coverage.reportOnFailure=true"),
+            "{}",
+            vitest.command
+        );
     }
 
     #[test]

@@ -26,6 +26,79 @@ pub struct Gradle {
     pub base: Option<Vec<String>>,
 }
 
+/// The start of a scoped run from the CI's Maven command (`mvn`/`./mvnw` and plain
+/// words only): its executable and the options that decide how the project builds
+/// (`-Dmaven.compiler.source=8`, `-Pci`, `-s settings.xml`, `-pl`, ...) are kept,
+/// its goals and any test selection or skipping are not; `-B -ntp test` follow.
+/// None for any other command: the plain `mvn -B -ntp test`.
+pub fn maven_base(command: Option<&str>) -> Option<Vec<String>> {
+    let words = plain_words(command?)?;
+    let (exe, rest) = words.split_first()?;
+    if !matches!(exe.as_str(), "mvn" | "./mvnw" | "mvnw") {
+        return None;
+    }
+    // Properties that select, skip or fail on the tests: the scoped run sets its own.
+    let selects = |prop: &str| {
+        let name = prop.split('=').next().unwrap_or(prop);
+        matches!(
+            name,
+            "test"
+                | "it.test"
+                | "skipTests"
+                | "maven.test.skip"
+                | "skipITs"
+                | "failIfNoTests"
+                | "surefire.failIfNoSpecifiedTests"
+                | "maven.test.failure.ignore"
+        )
+    };
+    let mut base = vec![exe.clone()];
+    let mut it = rest.iter();
+    while let Some(w) = it.next() {
+        let w = w.as_str();
+        let with_value = [
+            "-P",
+            "--activate-profiles",
+            "-s",
+            "--settings",
+            "-gs",
+            "--global-settings",
+            "-f",
+            "--file",
+            "-pl",
+            "--projects",
+            "-T",
+            "--threads",
+        ];
+        if w == "-D" {
+            if let Some(prop) = it.next() {
+                if !selects(prop) {
+                    base.extend(["-D".to_string(), prop.clone()]);
+                }
+            }
+        } else if let Some(prop) = w.strip_prefix("-D") {
+            if !selects(prop) {
+                base.push(w.to_string());
+            }
+        } else if with_value.contains(&w) {
+            if let Some(v) = it.next() {
+                base.extend([w.to_string(), v.clone()]);
+            }
+        } else if (w.starts_with("-P") && w.len() > 2)
+            || (w.starts_with("-T") && w.len() > 2)
+            || w.starts_with("--settings=")
+            || w.starts_with("--file=")
+            || w.starts_with("--projects=")
+            || w.starts_with("--activate-profiles=")
+            || ["-am", "--also-make", "-U", "-o", "--offline", "-e"].contains(&w)
+        {
+            base.push(w.to_string());
+        }
+    }
+    base.extend(["-B", "-ntp", "test"].map(str::to_string));
+    Some(base)
+}
+
 fn surefire(argv: Vec<String>) -> ScopedCommand {
     ScopedCommand {
         argv,
@@ -197,6 +270,45 @@ mod tests {
                 .shell(),
             "gradle test --tests com.ex.ATest.a"
         );
+    }
+
+    #[test]
+    fn a_scoped_maven_run_keeps_how_the_ci_command_builds() {
+        // An old pom compiles for Java 5 unless the CI command says otherwise.
+        let m = Maven {
+            single_module: true,
+            base: maven_base(Some(
+                "./mvnw -B -ntp clean verify -Dmaven.compiler.source=8 -D maven.compiler.target=8 \
+                 -Pci -s .mvn/settings.xml -Dtest=Old -DskipTests -fae",
+            )),
+        };
+        assert_eq!(
+            m.scoped(&["com.ex.ATest#a"]).unwrap().shell(),
+            "./mvnw -Dmaven.compiler.source=8 -D maven.compiler.target=8 -Pci -s .mvn/settings.xml \
+             -B -ntp test -Dtest=com.ex.ATest#a -Dsurefire.failIfNoSpecifiedTests=false"
+        );
+        // The Java language hands the CI command to the framework it finds.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pom.xml"), "<project/>").unwrap();
+        let fw = crate::lang::Language::named("java")
+            .framework(dir.path(), Some("mvn test -Dmaven.compiler.source=8"))
+            .unwrap();
+        let tests = ["com.ex.ATest#a".to_string()];
+        assert_eq!(
+            crate::lang::framework::scoped(fw.as_ref(), &tests)
+                .unwrap()
+                .shell(),
+            "mvn -Dmaven.compiler.source=8 -B -ntp test -Dtest=com.ex.ATest#a \
+             -Dsurefire.failIfNoSpecifiedTests=false"
+        );
+        for other in [
+            None,
+            Some("make test"),
+            Some("mvn test | tee out"),
+            Some(""),
+        ] {
+            assert_eq!(maven_base(other), None, "{other:?}");
+        }
     }
 
     #[test]

@@ -64,14 +64,14 @@ impl Lang for Java {
         Some(&coverage::JacocoCoverage)
     }
 
-    fn framework(&self, root: &Path, _command: Option<&str>) -> Option<Framework> {
+    fn framework(&self, root: &Path, command: Option<&str>) -> Option<Framework> {
         let has = |p: &str| root.join(p).exists();
         if has("pom.xml") {
             let single_module = std::fs::read_to_string(root.join("pom.xml"))
                 .is_ok_and(|pom| !pom.contains("<modules>"));
             Some(Arc::new(Maven {
                 single_module,
-                base: None,
+                base: build::maven_base(command),
             }))
         } else if has("build.gradle") || has("build.gradle.kts") {
             Some(Arc::new(Gradle {

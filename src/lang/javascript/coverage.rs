@@ -403,6 +403,9 @@ impl CoverageRunner for NodeCoverage {
                         "--coverage.reporter=json",
                         "--coverage.all=false",
                         "--coverage.exclude=**/node_modules/**",
+                        // Vitest writes no coverage report for a run with a failing
+                        // test unless told to, and the failing tests are what runs.
+                        "--coverage.reportOnFailure=true",
                     ]
                     .map(str::to_string),
                 );
