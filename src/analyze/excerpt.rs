@@ -299,7 +299,14 @@ fn candidates(groups: &[Group], kept: &Retained) -> Vec<Candidate> {
         .map(|k| Candidate {
             order: (1, k.no, 0),
             value: weights.value(k),
-            text: site_packages::shorten(k.text.trim_end()).into_owned(),
+            // Only a warning's installed-package prefix is shortened: a failure's
+            // lines are quoted as the log has them (a frame in a package is evidence,
+            // and whoever compares the excerpt with the log finds it verbatim).
+            text: if k.warning {
+                site_packages::shorten(k.text.trim_end()).into_owned()
+            } else {
+                k.text.trim_end().to_string()
+            },
             title: false,
         })
         .collect();
@@ -418,7 +425,7 @@ fn candidates(groups: &[Group], kept: &Retained) -> Vec<Candidate> {
             out.push(Candidate {
                 order: (0, gi as u64, j as u64 + 1),
                 value: v,
-                text: site_packages::shorten(d).into_owned(),
+                text: d.to_string(),
                 title: false,
             });
         }

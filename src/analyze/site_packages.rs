@@ -1,10 +1,12 @@
 //! Installed-package paths, shortened for the excerpt. A runner's interpreter or venv
 //! prefix (`.venv/lib/python3.11/site-packages/`, pytest's
 //! `../../../../opt/hostedtoolcache/Python/3.8.12/x64/lib/python3.8/site-packages/`)
-//! says nothing about a failure and costs the model tokens on every warning and frame;
-//! what follows it (the package and its file) does. The prefix becomes
+//! says nothing about a failure and costs the model tokens on every warning pytest
+//! lists; what follows it (the package and its file) does. The prefix becomes
 //! `<site-packages>/` (or `<dist-packages>/`): plainly not a path in the checkout, so
-//! no edit is aimed at it, and the package path is kept whole.
+//! no edit is aimed at it, and the package path is kept whole. Only the lines of
+//! pytest's warnings summary are shortened: a failure's lines (a traceback's frames
+//! in a package) are quoted verbatim, as the log has them.
 
 use std::borrow::Cow;
 
