@@ -661,11 +661,7 @@ fn judge(
     match step.kind {
         Step::Setup => (false, Some("setup command failed".to_string())),
         Step::Scoped => {
-            let not_found = match (&out.exit, &step.framework) {
-                (Exit::Code(code), Some(f)) => f.found_nothing(*code, &out.capture.text()),
-                _ => false,
-            };
-            let note = if not_found {
+            let note = if found_nothing_by_exit(step, out).is_some() {
                 "the scoped run did not find the failing tests; check the test ids and the working directory".to_string()
             } else {
                 "the previously failing tests still fail".to_string()
