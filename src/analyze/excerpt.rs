@@ -139,9 +139,11 @@ pub fn build(h: &Header, found: &[Found], kept: &Retained, budget: usize) -> Str
         };
         out.push(&title);
         // The summary says what the quoted lines belong to; the log's lines
-        // are the evidence, so it takes at most a third of the budget (the
-        // first failure is always named).
-        let limit = out.used + budget / 3;
+        // are the evidence (and the prompt lists the failing tests on its
+        // own), so it takes at most an eighth of the budget: on the LogChunks
+        // logs a third left a failure's own lines out for a list of the
+        // lint findings quoted below it. The first failure is always named.
+        let limit = out.used + budget / 8;
         let mut shown_failures = 0u64;
         for (i, g) in groups.iter().enumerate() {
             let line = cut_to_tokens(&summary_line(i, g), 400);
@@ -474,10 +476,26 @@ fn select(cands: &[Candidate], room: usize) -> Vec<String> {
     let mut texts: std::collections::HashSet<String> = Default::default();
     let mut used = 0usize;
     let mut runs = 0usize;
-    for i in idx {
+    // A line alone between two taken lines of one stretch is taken next when
+    // it fits: it costs about what the `…` in its place would, and the reader
+    // gets the stretch as the log has it (the `See config.log` between two
+    // error blocks, the border of a captured-output section).
+    let mut bridges: Vec<usize> = Vec::new();
+    let mut order = idx.into_iter();
+    loop {
+        let (i, bridge) = match bridges.pop() {
+            Some(i) => (i, true),
+            None => match order.next() {
+                Some(i) => (i, false),
+                None => break,
+            },
+        };
         let c = &cands[i];
+        if bridge && (c.title || c.text.trim().is_empty() || chosen.contains(&pos[i])) {
+            continue;
+        }
         let text = cut_to_tokens(&c.text, LINE_TOKENS);
-        if !texts.insert(text.trim().to_string()) {
+        if texts.contains(text.trim()) {
             continue;
         }
         let p = pos[i];
@@ -502,11 +520,19 @@ fn select(cands: &[Candidate], room: usize) -> Vec<String> {
         if used + cost + gaps(new_runs) > room {
             continue;
         }
+        texts.insert(text.trim().to_string());
         used += cost;
         runs = new_runs;
         chosen.insert(p);
         if let Some(t) = title {
             chosen.insert(t);
+        }
+        let lone = |q: usize| !chosen.contains(&q) && adjacent(q - 1) && adjacent(q);
+        if p >= 2 && chosen.contains(&(p - 2)) && lone(p - 1) {
+            bridges.push(by_order[p - 1]);
+        }
+        if p + 2 < cands.len() && chosen.contains(&(p + 2)) && lone(p + 1) {
+            bridges.push(by_order[p + 1]);
         }
     }
     let mut lines = Vec::new();
@@ -663,5 +689,85 @@ mod tests {
         assert!(tokens(&e) <= 200);
         assert!(e.contains("detail 0.0"), "{e}");
         assert!(e.contains(shared.trim()), "{e}");
+    }
+
+    #[test]
+    fn a_lone_line_between_two_taken_lines_is_taken_before_lesser_ones() {
+        let line = |no: u64, value: f32, text: &str| Candidate {
+            order: (1, no, 0),
+            value,
+            text: text.to_string(),
+            title: false,
+        };
+        let cands = vec![
+            line(
+                1,
+                9.0,
+                "configure: error: C compiler cannot create executables",
+            ),
+            line(2, 1.0, "See `config.log' for more details"),
+            line(
+                3,
+                9.0,
+                "thread 'main' panicked at 'command did not execute successfully'",
+            ),
+            line(4, 0.5, "   0: std::panicking::begin_panic"),
+            line(10, 5.0, "   7: build_script_build::run at build.rs:370"),
+            line(20, 4.0, "   8: build_script_build::main at build.rs:304"),
+        ];
+        // Room for the two errors and two frames with the three `…` between
+        // them, or for the errors, the line between them and one frame.
+        let room = [0usize, 2, 4, 5]
+            .iter()
+            .map(|&i| tokens(&cands[i].text) + 1)
+            .sum::<usize>()
+            + 2 * 3;
+        let chosen = select(&cands, room);
+        assert_eq!(
+            chosen[..3],
+            [
+                cands[0].text.clone(),
+                cands[1].text.clone(),
+                cands[2].text.clone()
+            ],
+            "{chosen:#?}"
+        );
+        assert!(!chosen.contains(&cands[5].text), "{chosen:#?}");
+    }
+
+    #[test]
+    fn the_summary_leaves_the_budget_to_the_log_s_lines() {
+        let mut log = String::from("$ python -m pytest\n");
+        for i in 0..30 {
+            log.push_str(&format!(
+                "FAILED tests/test_mod{i}.py::test_case_{i} - AssertionError: value {i} was not the expected one\n"
+            ));
+        }
+        log.push_str("============ 30 failed in 1.20s ============\n");
+        let opts = crate::analyze::AnalyzeOptions::default();
+        let a = crate::analyze::analyze_text(&log, &opts);
+        assert_eq!(a.failures.len(), 30);
+        let summary: Vec<&str> = a
+            .context
+            .lines()
+            .filter(|l| {
+                l.split_once(". [")
+                    .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+            })
+            .collect();
+        let spent: usize = summary.iter().map(|l| tokens(l) + 1).sum();
+        assert!(
+            !summary.is_empty() && spent <= opts.budget_tokens / 8,
+            "{}",
+            a.context
+        );
+        assert!(a.context.contains("… and "), "{}", a.context);
+        // What the summary leaves out is quoted from the log.
+        assert!(
+            a.context
+                .contains("FAILED tests/test_mod29.py::test_case_29"),
+            "{}",
+            a.context
+        );
     }
 }
