@@ -557,6 +557,14 @@ fn select(cands: &[Candidate], room: usize) -> Vec<String> {
                 );
             }
         }
+        if std::env::var_os("SH_DBG").is_some() {
+            eprintln!(
+                "{:8.4} {:?} {}",
+                at(p).value,
+                at(p).order,
+                at(p).text.chars().take(100).collect::<String>()
+            );
+        }
         lines.push(cut_to_tokens(&at(p).text, LINE_TOKENS));
         prev = Some(p);
     }
@@ -769,5 +777,34 @@ mod tests {
             "{}",
             a.context
         );
+    }
+
+    #[test]
+    fn a_failed_step_s_output_outranks_error_words_in_the_setup() {
+        let mut log = String::from("$ sudo -V\n");
+        for i in 0..20 {
+            log.push_str(&format!(
+                "Allow some information gathering to give useful error messages {i}\n"
+            ));
+            log.push_str(&format!("Option {i} is set to its default value\n"));
+        }
+        log.push_str("$ npm install\n");
+        for i in 0..20 {
+            log.push_str(&format!("  ├── error-ex@1.3.{i}\n  ├── pkg{i}@1.0.0\n"));
+        }
+        log.push_str("$ npm test\n\nstandard: Use JavaScript Standard Style\n");
+        for i in 0..40 {
+            log.push_str(&format!(
+                "  /home/travis/build/app/lib/mod{i}.js:{i}:3: A space is required after '{{'.\n"
+            ));
+        }
+        log.push_str("npm ERR! Test failed.  See above for more details.\n");
+        log.push_str("The command \"npm test\" exited with 1.\n");
+        let e = excerpt(&log, 1000);
+        assert!(tokens(&e) <= 1000);
+        for i in 0..40 {
+            assert!(e.contains(&format!("lib/mod{i}.js:{i}:3:")), "mod{i}: {e}");
+        }
+        assert!(e.contains("standard: Use JavaScript Standard Style"), "{e}");
     }
 }

@@ -40,6 +40,12 @@ const FINAL_BLOCK_TOKENS: usize = 400;
 /// ...and what its lines are worth, times the step end's top value: just
 /// under the verdict line, above the anchors of older error lines.
 const FINAL_BLOCK_VALUE: f32 = 1.9;
+/// How a failed step's last lines fall in value, a line at a time: slowly
+/// enough that a tool's forty findings above its final block still outrank
+/// the error words of the setup steps before it (`useful error messages`,
+/// `error-ex@1.3.2`). 0.93 lost those findings on LogChunks; 0.95 to 0.97
+/// keep them alike; 0.98 gives the tail's top too little over its end.
+const FAILED_TAIL_FALL: f32 = 0.96;
 /// Failed steps whose last lines are kept.
 const MAX_FAILED_TAILS: usize = 3;
 /// Distinct lines whose repeats are counted (a repeated error is worth less).
@@ -390,7 +396,7 @@ impl State {
         let step = self.step();
         if self.steps[step] == StepEnd::Failed && self.failed_tails < MAX_FAILED_TAILS {
             self.failed_tails += 1;
-            self.keep_tail(6.0, 0.93);
+            self.keep_tail(6.0, FAILED_TAIL_FALL);
         }
         for (_, s, _) in self.tail.drain(..) {
             if self.spare.len() < MAX_SPARE {

@@ -518,11 +518,7 @@ fn excerpt_budget_holds_on_hostile_inputs() {
     let a = analyze_text(&inputs[2], &AnalyzeOptions::default());
     // Counted as the budget is spent: each line rounded up, and its newline.
     let spent: usize = a.context.lines().map(|l| excerpt_tokens(l) + 1).sum();
-    assert!(
-        spent > 1200,
-        "the budget is used: {}",
-        a.context
-    );
+    assert!(spent > 1200, "the budget is used: {}", a.context);
 }
 
 /// Secrets are masked in the streamed analysis of a file.
