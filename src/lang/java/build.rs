@@ -99,6 +99,78 @@ pub fn maven_base(command: Option<&str>) -> Option<Vec<String>> {
     Some(base)
 }
 
+/// The start of a scoped run from the CI's Gradle command (`gradle`/`./gradlew`
+/// and plain words only), Maven's twin: its executable and the options that decide
+/// how the project builds (`-Pprop=v`, `-Dorg.gradle.jvmargs=...`, `-p dir`,
+/// `-b`/`-c`/`-I` files, `-x task`, `--offline`, `--no-daemon`) are kept; its tasks
+/// and any test selection (`--tests`, `-Dtest.single=`) are not; `test` follows.
+/// None for any other command: `./gradlew test` when the project has the wrapper,
+/// else `gradle test`.
+pub fn gradle_base(command: Option<&str>) -> Option<Vec<String>> {
+    let words = plain_words(command?)?;
+    let (exe, rest) = words.split_first()?;
+    if !matches!(exe.as_str(), "gradle" | "./gradlew" | "gradlew") {
+        return None;
+    }
+    let selects = |prop: &str| {
+        let name = prop.split('=').next().unwrap_or(prop);
+        name == "test.single" || name.ends_with(".single")
+    };
+    let with_value = [
+        "-P",
+        "--project-prop",
+        "-D",
+        "--system-prop",
+        "-p",
+        "--project-dir",
+        "-b",
+        "--build-file",
+        "-c",
+        "--settings-file",
+        "-I",
+        "--init-script",
+        "-x",
+        "--exclude-task",
+        "-g",
+        "--gradle-user-home",
+    ];
+    let flags = [
+        "--offline",
+        "--no-daemon",
+        "--daemon",
+        "--no-build-cache",
+        "--build-cache",
+        "--refresh-dependencies",
+        "--stacktrace",
+        "-s",
+        "--info",
+        "-i",
+    ];
+    let mut base = vec![exe.clone()];
+    let mut it = rest.iter();
+    while let Some(w) = it.next() {
+        let w = w.as_str();
+        if with_value.contains(&w) {
+            if let Some(v) = it.next() {
+                if !(matches!(w, "-D" | "--system-prop") && selects(v)) {
+                    base.extend([w.to_string(), v.clone()]);
+                }
+            }
+        } else if let Some(prop) = w.strip_prefix("-D").filter(|p| !p.is_empty()) {
+            if !selects(prop) {
+                base.push(w.to_string());
+            }
+        } else if (w.starts_with("-P") && w.len() > 2)
+            || (w.starts_with("--") && w.contains('=') && !w.starts_with("--tests="))
+            || flags.contains(&w)
+        {
+            base.push(w.to_string());
+        }
+    }
+    base.push("test".to_string());
+    Some(base)
+}
+
 fn surefire(argv: Vec<String>) -> ScopedCommand {
     ScopedCommand {
         argv,
@@ -308,6 +380,50 @@ mod tests {
             Some(""),
         ] {
             assert_eq!(maven_base(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn a_scoped_gradle_run_keeps_how_the_ci_command_builds() {
+        let g = Gradle {
+            base: gradle_base(Some(
+                "./gradlew clean build -PjavaVersion=8 -Dorg.gradle.jvmargs=-Xmx2g -P ci=true \
+                 -x javadoc --offline --tests Old -Dtest.single=Old --continue",
+            )),
+        };
+        assert_eq!(
+            g.scoped(&["com.ex.ATest#a"]).unwrap().shell(),
+            "./gradlew -PjavaVersion=8 -Dorg.gradle.jvmargs=-Xmx2g -P ci=true -x javadoc \
+             --offline test --tests com.ex.ATest.a"
+        );
+        // The Java language hands the CI command to the framework it finds.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("build.gradle"), "apply plugin: 'java'").unwrap();
+        let java = crate::lang::Language::named("java");
+        let tests = ["com.ex.ATest#a".to_string()];
+        let scoped = |command: Option<&str>| {
+            let fw = java.framework(dir.path(), command).unwrap();
+            crate::lang::framework::scoped(fw.as_ref(), &tests)
+                .unwrap()
+                .shell()
+        };
+        assert_eq!(
+            scoped(Some("gradle check -PskipSlow")),
+            "gradle -PskipSlow test --tests com.ex.ATest.a"
+        );
+        assert_eq!(
+            scoped(Some("make test")),
+            "gradle test --tests com.ex.ATest.a"
+        );
+        std::fs::write(dir.path().join("gradlew"), "#!/bin/sh\n").unwrap();
+        assert_eq!(scoped(None), "./gradlew test --tests com.ex.ATest.a");
+        for other in [
+            None,
+            Some("make test"),
+            Some("gradle test | tee out"),
+            Some(""),
+        ] {
+            assert_eq!(gradle_base(other), None, "{other:?}");
         }
     }
 

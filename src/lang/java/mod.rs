@@ -75,7 +75,9 @@ impl Lang for Java {
             }))
         } else if has("build.gradle") || has("build.gradle.kts") {
             Some(Arc::new(Gradle {
-                base: has("gradlew").then(|| vec!["./gradlew".to_string(), "test".to_string()]),
+                base: build::gradle_base(command).or_else(|| {
+                    has("gradlew").then(|| vec!["./gradlew".to_string(), "test".to_string()])
+                }),
             }))
         } else {
             None
