@@ -53,6 +53,10 @@ fn read(text: &str) -> RustParser {
     p
 }
 
+/// `.rs:`, searched on most lines: a prebuilt finder instead of a searcher built per call.
+static RS_LOC: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(".rs:"));
+
 static NEW_PANIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$")
         .expect("static regex")
@@ -195,7 +199,7 @@ impl RustParser {
             b'D' if t.starts_with("Diff in ") => self.fmt_diff(t),
             b' ' | b'\t' => self.indented(t),
             _ => {
-                if t.contains(".rs:") {
+                if RS_LOC.find(t.as_bytes()).is_some() {
                     self.short(t);
                 }
             }
