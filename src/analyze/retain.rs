@@ -265,14 +265,16 @@ fn is_warnings_header(l: &str) -> bool {
 /// the same line, and so are the redraws of a progress bar printed on new
 /// lines (`[▬▬▬․․․] 9 failing`, `[####    ] 45%`), however far it got.
 fn shape_hash(l: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    use std::hash::Hasher;
+    // The shape is written out and hashed in one call (a hasher call per
+    // character cost more than the rest of the line's judging).
+    let mut shape = String::with_capacity(l.len());
     let mut digit = false;
     let mut prev: Option<char> = None;
     for c in l.trim().chars() {
         if c.is_ascii_digit() {
             if !digit {
-                '#'.hash(&mut h);
+                shape.push('#');
             }
             digit = true;
             prev = None;
@@ -284,9 +286,17 @@ fn shape_hash(l: &str) -> u64 {
             continue;
         }
         prev = symbol.then_some(c);
-        c.hash(&mut h);
+        shape.push(c);
     }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(shape.as_bytes());
     h.finish()
+}
+
+/// `v`'s place in [`f32::total_cmp`]'s order, as an integer.
+fn total_order_key(v: f32) -> i32 {
+    let b = v.to_bits() as i32;
+    b ^ (((b >> 31) as u32) >> 1) as i32
 }
 
 fn capped(l: &str) -> String {
@@ -728,10 +738,33 @@ impl State {
         if self.pool.len() < 2 * MAX_POOL {
             return;
         }
+        // The MAX_POOL most valuable lines (the latest first among equals), in
+        // that order: what a stable sort by value then line, cut at MAX_POOL,
+        // keeps. Each value is computed once, and only the kept lines are sorted.
         let w = Weights::new(&self.steps);
-        self.pool
-            .sort_by(|a, b| w.value(b).total_cmp(&w.value(a)).then(b.no.cmp(&a.no)));
-        self.pool.truncate(MAX_POOL);
+        let mut keys: Vec<(std::cmp::Reverse<i32>, std::cmp::Reverse<u64>, u32)> = self
+            .pool
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                (
+                    std::cmp::Reverse(total_order_key(w.value(k))),
+                    std::cmp::Reverse(k.no),
+                    i as u32,
+                )
+            })
+            .collect();
+        keys.select_nth_unstable(MAX_POOL - 1);
+        keys.truncate(MAX_POOL);
+        keys.sort_unstable();
+        let mut old: Vec<Option<Kept>> = std::mem::take(&mut self.pool)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.pool = keys
+            .iter()
+            .filter_map(|&(_, _, i)| old[i as usize].take())
+            .collect();
     }
 
     /// Ends the input: the last step's end is kept (as the failed step's,
