@@ -233,7 +233,10 @@ struct State {
     steps: Vec<StepEnd>,
     /// Line of an open Travis `The command "...` whose `exited with` is to come.
     travis_open: Option<u64>,
-    pending: VecDeque<Kept>,
+    /// The last lines (lookback), each with whether its text is the tail's:
+    /// it is copied from there only if the line is kept (pytest's warnings,
+    /// never in the tail, carry their own).
+    pending: VecDeque<(Kept, bool)>,
     windows: Vec<Window>,
     /// The current step's last lines: number, text, and whether the line
     /// looked like a failure (an anchor).
@@ -504,7 +507,7 @@ impl State {
             anchor: false,
             noise: false,
             warning: false,
-            text: self.spare.pop().unwrap_or_default(),
+            text: String::new(),
         };
         // pytest's warnings summary lists warnings, not failures (its `invalid escape
         // sequence` and `DeprecationWarning` lines look like errors): no line of it
@@ -515,9 +518,14 @@ impl State {
         } else if self.in_warnings && signal::is_banner(l) {
             self.in_warnings = false;
         }
+        let in_tail = !self.in_warnings;
         if self.in_warnings {
             kept.warning = true;
             kept.tail = WARNING_VALUE;
+            kept.text = self.spare.pop().unwrap_or_default();
+            kept.text.clear();
+            kept.text
+                .push_str(crate::logs::clean::truncate(l, MAX_TEXT));
         } else {
             // Inside an open error-tagged message, a tagged line with nothing of
             // its own, or an indented one (the code it quotes may say `failed`),
@@ -536,10 +544,7 @@ impl State {
             }
             self.push_tail(no, l, sig.is_anchor());
         }
-        kept.text.clear();
-        kept.text
-            .push_str(crate::logs::clean::truncate(l, MAX_TEXT));
-        self.pending.push_back(kept);
+        self.pending.push_back((kept, in_tail));
         self.flush_pending(BEFORE);
 
         if l.starts_with("The command \"") {
@@ -664,7 +669,7 @@ impl State {
         }
         // The lines just before share some of its value.
         let mut v = w;
-        for p in self.pending.iter_mut().rev() {
+        for (p, _) in self.pending.iter_mut().rev() {
             v *= 0.8;
             if p.step != kept.step {
                 break;
@@ -721,14 +726,22 @@ impl State {
     /// Moves lookback lines older than `keep` lines into the pool.
     fn flush_pending(&mut self, keep: usize) {
         while self.pending.len() > keep {
-            if let Some(p) = self.pending.pop_front() {
+            if let Some((mut p, in_tail)) = self.pending.pop_front() {
                 if p.anchored > 0.0 || p.warning {
+                    if in_tail {
+                        // The lookback is far shorter than the tail, which is
+                        // emptied only after the lookback is flushed.
+                        let at = self.tail.binary_search_by_key(&p.no, |e| e.0);
+                        debug_assert!(at.is_ok(), "lookback line {} not in the tail", p.no);
+                        if let Ok(i) = at {
+                            let mut text = self.spare.pop().unwrap_or_default();
+                            text.clear();
+                            text.push_str(&self.tail[i].1);
+                            p.text = text;
+                        }
+                    }
                     self.pool.push(p);
                     self.compact_if_full();
-                } else {
-                    if self.spare.len() < MAX_SPARE {
-                        self.spare.push(p.text);
-                    }
                 }
             }
         }
