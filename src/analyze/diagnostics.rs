@@ -48,12 +48,12 @@ fn read(text: &str) -> DiagParser {
 /// `file.ts(12,5): error TS2322: msg`, `X.cs(229,30): warning CS0618: msg [proj]`.
 /// A path has no spaces unless it starts with a drive letter; text before it
 /// (`##[error]pkg: [task] src/x.ts(4,30): ...`) is skipped: the whole rule is
-/// `^(?:.*\s)?` then this one, which [`paren_loc_captures`] runs from the
-/// starts that rule would try, in its order, without backtracking over the
-/// line's head.
+/// `^(?:.*\s)?` then this one then `(.*)$` (the message), which
+/// [`paren_loc_captures`] runs from the starts that rule would try, in its
+/// order, without backtracking over the line's head or its message.
 static PAREN_LOC_AT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"^((?:[A-Za-z]:\\[^:*?"<>|]+?)|[^\s:*?"<>|()]+)\((\d+)(?:,(\d+))?(?:,\d+,\d+)?\): ?(error|warning|info)(?: ([A-Za-z]+)(\d+))?: ?(.*)$"#,
+        r#"^((?:[A-Za-z]:\\[^:*?"<>|]+?)|[^\s:*?"<>|()]+)\((\d+)(?:,(\d+))?(?:,\d+,\d+)?\): ?(error|warning|info)(?: ([A-Za-z]+)(\d+))?: ?"#,
     )
     .expect("static regex")
 });
@@ -71,7 +71,9 @@ fn is_path_stop(b: u8) -> bool {
 /// right, then the line's start, and the first start from which the rest
 /// matches wins. Starts that can open neither form of the path (a drive
 /// letter, or path bytes up to a `(`) are skipped without running the regex.
-fn paren_loc_captures(t: &str) -> Option<regex::Captures<'_>> {
+/// The message (the whole rule's last group, `(.*)$`, which matches whatever
+/// is left) is the rest of the line after the match.
+fn paren_loc_captures(t: &str) -> Option<(regex::Captures<'_>, &str)> {
     let b = t.as_bytes();
     let viable = |s: usize| {
         let r = &b[s..];
@@ -87,11 +89,12 @@ fn paren_loc_captures(t: &str) -> Option<regex::Captures<'_>> {
         run < r.len() && (r[run] >= 0x80 || r[run] == b'(' && run > 0)
     };
     let try_at = |s: usize| {
-        if viable(s) {
-            PAREN_LOC_AT.captures(&t[s..])
-        } else {
-            None
+        if !viable(s) {
+            return None;
         }
+        let c = PAREN_LOC_AT.captures(&t[s..])?;
+        let end = s + c.get(0).map_or(0, |m| m.end());
+        Some((c, &t[end..]))
     };
     for (i, c) in t.char_indices().rev() {
         if c.is_whitespace() {
@@ -476,7 +479,7 @@ impl DiagParser {
 
     /// Returns true when the line was a `file(line,col): severity` diagnostic.
     fn paren_loc(&mut self, t: &str) -> bool {
-        let Some(c) = paren_loc_captures(t) else {
+        let Some((c, text)) = paren_loc_captures(t) else {
             return false;
         };
         let file = c[1].trim_fast();
@@ -490,9 +493,9 @@ impl DiagParser {
             _ => String::new(),
         };
         let message = if code.is_empty() {
-            clip(&format!("{severity}: {}", &c[7]))
+            clip(&format!("{severity}: {text}"))
         } else {
-            clip(&format!("{severity} {code}: {}", &c[7]))
+            clip(&format!("{severity} {code}: {text}"))
         };
         let error = severity == "error";
         if prefix == "TS" || file.ends_with(".ts") || file.ends_with(".tsx") {
@@ -777,17 +780,18 @@ mod tests {
                 colons[pick(colons.len())],
                 tails[pick(tails.len())],
             );
-            let groups = |c: Option<regex::Captures<'_>>| {
-                c.map(|c| {
-                    (0..8)
-                        .map(|i| c.get(i).map(|m| m.as_str().to_string()))
-                        .skip(1)
-                        .collect::<Vec<_>>()
-                })
-            };
-            let want = groups(whole.captures(&line));
+            let want = whole.captures(&line).map(|c| {
+                (1..8)
+                    .map(|i| c.get(i).map(|m| m.as_str()))
+                    .collect::<Vec<_>>()
+            });
+            let got = paren_loc_captures(&line).map(|(c, text)| {
+                let mut g: Vec<_> = (1..7).map(|i| c.get(i).map(|m| m.as_str())).collect();
+                g.push(Some(text));
+                g
+            });
             matched += usize::from(want.is_some());
-            assert_eq!(groups(paren_loc_captures(&line)), want, "{line:?}");
+            assert_eq!(got, want, "{line:?}");
         }
         assert!(matched > 1000, "{matched}");
     }
