@@ -34,9 +34,22 @@ pub fn diagnostics_located(text: &str) -> Vec<Located> {
     read(text).finish(true)
 }
 
+/// [`parse`] on a text's lines (see [`lines`]).
+pub fn parse_lines(lines: &[&str]) -> Vec<Failure> {
+    read_lines(lines.iter().copied())
+        .finish(false)
+        .into_iter()
+        .map(|l| l.failure)
+        .collect()
+}
+
 fn read(text: &str) -> DiagParser {
+    read_lines(lines(text))
+}
+
+fn read_lines<'a>(lines: impl Iterator<Item = &'a str>) -> DiagParser {
     let mut p = DiagParser::default();
-    for line in lines(text) {
+    for line in lines {
         p.line(line);
         if p.errors.len() >= MAX_FAILURES {
             break;
@@ -335,10 +348,12 @@ impl DiagParser {
                     );
                 }
             }
-        } else if memchr::memchr(b':', t.as_bytes()).is_none() {
-            // Every rule below needs a `:` (location or severity separator).
         } else {
-            self.colon_rules(t, b, &Colons::of(t));
+            // Every rule below needs a `:` (location or severity separator).
+            let c = Colons::of(t);
+            if c.any {
+                self.colon_rules(t, b, &c);
+            }
         }
     }
 
@@ -650,6 +665,8 @@ fn path_line_tail(t: &str) -> bool {
 /// one substring search per rule.
 #[derive(Debug, Default)]
 struct Colons {
+    /// A `:` somewhere.
+    any: bool,
     /// `): ` somewhere.
     paren_space: bool,
     /// `):` then an optional space and a severity: necessary for [`PAREN_LOC_AT`].
@@ -665,6 +682,7 @@ impl Colons {
         let b = t.as_bytes();
         let mut c = Colons::default();
         for i in memchr::memchr_iter(b':', b) {
+            c.any = true;
             let rest = &b[i + 1..];
             if i > 0 && b[i - 1] == b')' {
                 c.paren_space |= rest.first() == Some(&b' ');

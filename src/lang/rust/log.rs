@@ -21,8 +21,12 @@ use std::sync::LazyLock;
 pub struct Parser;
 
 impl LogParser for Parser {
-    fn text(&mut self, chunk: &str) -> Vec<Failure> {
-        parse(chunk)
+    fn text(&mut self, lines: &[&str]) -> Vec<Failure> {
+        read_lines(lines.iter().copied())
+            .finish(false)
+            .into_iter()
+            .map(|l| l.failure)
+            .collect()
     }
 }
 
@@ -43,8 +47,13 @@ pub fn diagnostics_located(text: &str) -> Vec<Located> {
 }
 
 fn read(text: &str) -> RustParser {
+    read_lines(lines(text))
+}
+
+/// [`read`] on a text's lines (see [`lines`]).
+fn read_lines<'a>(lines: impl Iterator<Item = &'a str>) -> RustParser {
     let mut p = RustParser::default();
-    for line in lines(text) {
+    for line in lines {
         p.line(line);
         if p.errors.len() >= MAX_FAILURES {
             break;
