@@ -79,7 +79,7 @@ impl ErrorLines {
 
 /// One-off check (see [`ErrorLines`]).
 pub fn is_error_line(l: &str) -> bool {
-    ErrorLines::default().is_error_line(l)
+    ErrorLines.is_error_line(l)
 }
 
 impl Generic {
