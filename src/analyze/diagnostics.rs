@@ -34,9 +34,22 @@ pub fn diagnostics_located(text: &str) -> Vec<Located> {
     read(text).finish(true)
 }
 
+/// [`parse`] on a text's lines (see [`lines`]).
+pub fn parse_lines(lines: &[&str]) -> Vec<Failure> {
+    read_lines(lines.iter().copied())
+        .finish(false)
+        .into_iter()
+        .map(|l| l.failure)
+        .collect()
+}
+
 fn read(text: &str) -> DiagParser {
+    read_lines(lines(text))
+}
+
+fn read_lines<'a>(lines: impl Iterator<Item = &'a str>) -> DiagParser {
     let mut p = DiagParser::default();
-    for line in lines(text) {
+    for line in lines {
         p.line(line);
         if p.errors.len() >= MAX_FAILURES {
             break;
@@ -46,14 +59,66 @@ fn read(text: &str) -> DiagParser {
 }
 
 /// `file.ts(12,5): error TS2322: msg`, `X.cs(229,30): warning CS0618: msg [proj]`.
-static PAREN_LOC: LazyLock<Regex> = LazyLock::new(|| {
-    // A path has no spaces unless it starts with a drive letter; text before it
-    // (`##[error]pkg: [task] src/x.ts(4,30): ...`) is skipped.
+/// A path has no spaces unless it starts with a drive letter; text before it
+/// (`##[error]pkg: [task] src/x.ts(4,30): ...`) is skipped: the whole rule is
+/// `^(?:.*\s)?` then this one then `(.*)$` (the message), which
+/// [`paren_loc_captures`] runs from the starts that rule would try, in its
+/// order, without backtracking over the line's head or its message.
+static PAREN_LOC_AT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"^(?:.*\s)?((?:[A-Za-z]:\\[^:*?"<>|]+?)|[^\s:*?"<>|()]+)\((\d+)(?:,(\d+))?(?:,\d+,\d+)?\): ?(error|warning|info)(?: ([A-Za-z]+)(\d+))?: ?(.*)$"#,
+        r#"^((?:[A-Za-z]:\\[^:*?"<>|]+?)|[^\s:*?"<>|()]+)\((\d+)(?:,(\d+))?(?:,\d+,\d+)?\): ?(error|warning|info)(?: ([A-Za-z]+)(\d+))?: ?"#,
     )
-        .expect("static regex")
+    .expect("static regex")
 });
+
+/// A byte no path of [`PAREN_LOC_AT`]'s second form holds (whitespace aside).
+fn is_path_stop(b: u8) -> bool {
+    matches!(
+        b,
+        b':' | b'*' | b'?' | b'"' | b'<' | b'>' | b'|' | b'(' | b')'
+    )
+}
+
+/// The captures of `^(?:.*\s)?` + [`PAREN_LOC_AT`] on `t`, the same the one
+/// regex gives: its greedy head tries the start after each whitespace from the
+/// right, then the line's start, and the first start from which the rest
+/// matches wins. Starts that can open neither form of the path (a drive
+/// letter, or path bytes up to a `(`) are skipped without running the regex.
+/// The message (the whole rule's last group, `(.*)$`, which matches whatever
+/// is left) is the rest of the line after the match.
+fn paren_loc_captures(t: &str) -> Option<(regex::Captures<'_>, &str)> {
+    let b = t.as_bytes();
+    let viable = |s: usize| {
+        let r = &b[s..];
+        if r.len() >= 3 && r[0].is_ascii_alphabetic() && r[1] == b':' && r[2] == b'\\' {
+            return true;
+        }
+        let run = r
+            .iter()
+            .position(|&c| is_path_stop(c) || c.is_ascii_whitespace() || c >= 0x80)
+            .unwrap_or(r.len());
+        // At a non-ASCII byte the run may go on (or stop at Unicode
+        // whitespace): the regex decides.
+        run < r.len() && (r[run] >= 0x80 || r[run] == b'(' && run > 0)
+    };
+    let try_at = |s: usize| {
+        if !viable(s) {
+            return None;
+        }
+        let c = PAREN_LOC_AT.captures(&t[s..])?;
+        let end = s + c.get(0).map_or(0, |m| m.end());
+        Some((c, &t[end..]))
+    };
+    for (i, c) in t.char_indices().rev() {
+        if c.is_whitespace() {
+            if let Some(c) = try_at(i + c.len_utf8()) {
+                return Some(c);
+            }
+        }
+    }
+    try_at(0)
+}
+
 /// tsc `--pretty`: `src/x.ts:12:5 - error TS2322: msg`.
 static TSC_PRETTY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.+?):(\d+):(\d+) - (error|warning) (TS\d+): (.*)$").expect("static regex")
@@ -283,10 +348,12 @@ impl DiagParser {
                     );
                 }
             }
-        } else if memchr::memchr(b':', t.as_bytes()).is_none() {
-            // Every rule below needs a `:` (location or severity separator).
         } else {
-            self.colon_rules(t, b, &Colons::of(t));
+            // Every rule below needs a `:` (location or severity separator).
+            let c = Colons::of(t);
+            if c.any {
+                self.colon_rules(t, b, &c);
+            }
         }
     }
 
@@ -427,7 +494,7 @@ impl DiagParser {
 
     /// Returns true when the line was a `file(line,col): severity` diagnostic.
     fn paren_loc(&mut self, t: &str) -> bool {
-        let Some(c) = PAREN_LOC.captures(t) else {
+        let Some((c, text)) = paren_loc_captures(t) else {
             return false;
         };
         let file = c[1].trim_fast();
@@ -441,9 +508,9 @@ impl DiagParser {
             _ => String::new(),
         };
         let message = if code.is_empty() {
-            clip(&format!("{severity}: {}", &c[7]))
+            clip(&format!("{severity}: {text}"))
         } else {
-            clip(&format!("{severity} {code}: {}", &c[7]))
+            clip(&format!("{severity} {code}: {text}"))
         };
         let error = severity == "error";
         if prefix == "TS" || file.ends_with(".ts") || file.ends_with(".tsx") {
@@ -598,9 +665,11 @@ fn path_line_tail(t: &str) -> bool {
 /// one substring search per rule.
 #[derive(Debug, Default)]
 struct Colons {
+    /// A `:` somewhere.
+    any: bool,
     /// `): ` somewhere.
     paren_space: bool,
-    /// `):` then an optional space and a severity: necessary for [`PAREN_LOC`].
+    /// `):` then an optional space and a severity: necessary for [`PAREN_LOC_AT`].
     paren_severity: bool,
     /// `: line ` (eslint compact).
     eslint_line: bool,
@@ -613,6 +682,7 @@ impl Colons {
         let b = t.as_bytes();
         let mut c = Colons::default();
         for i in memchr::memchr_iter(b':', b) {
+            c.any = true;
             let rest = &b[i + 1..];
             if i > 0 && b[i - 1] == b')' {
                 c.paren_space |= rest.first() == Some(&b' ');
@@ -666,6 +736,83 @@ fn is_skipped_ext(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The captures of the one regex `paren_loc_captures` stands for, on
+    /// lines built from the pieces such lines are made of (paths with spaces
+    /// and parentheses, drive letters, Unicode spaces and letters, two
+    /// locations on a line, odd location forms).
+    #[test]
+    fn paren_loc_finds_what_the_whole_line_regex_finds() {
+        let whole = Regex::new(
+            r#"^(?:.*\s)?((?:[A-Za-z]:\\[^:*?"<>|]+?)|[^\s:*?"<>|()]+)\((\d+)(?:,(\d+))?(?:,\d+,\d+)?\): ?(error|warning|info)(?: ([A-Za-z]+)(\d+))?: ?(.*)$"#,
+        )
+        .unwrap();
+        let heads = [
+            "",
+            "##[error]",
+            "pkg: [task] ",
+            "  ",
+            "a b ",
+            "C:\\Program Files\\x ",
+            "é ",
+            "\u{3000}",
+            "x\u{0b}",
+            "(1,2): error: ",
+            "a(b) ",
+        ];
+        let paths = [
+            "src/x.ts",
+            "X.cs",
+            "C:\\a b\\c.cs",
+            "a(b).cs",
+            "é.cs",
+            "a:b.cs",
+            "",
+            "D:\\x (1)\\y.cs",
+            "p\u{0b}q.cs",
+            "a\u{3000}b.cs",
+        ];
+        let locs = ["(12,5)", "(1,2,3,4)", "(1,2,3)", "(1)", "(x)", "(٣,4)"];
+        let seps = [": ", ":", " : "];
+        let sevs = ["error", "warning", "info", "information", "Error"];
+        let codes = [" CS0001", " TS2322", "", " 12", " MSB", " é1"];
+        let colons = [": ", ":", "", "  "];
+        let tails = ["msg [proj]", "", " x.cs(1,2): warning CS1: again", "é"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut pick = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut matched = 0;
+        for _ in 0..20_000 {
+            let line = format!(
+                "{}{}{}{}{}{}{}{}",
+                heads[pick(heads.len())],
+                paths[pick(paths.len())],
+                locs[pick(locs.len())],
+                seps[pick(seps.len())],
+                sevs[pick(sevs.len())],
+                codes[pick(codes.len())],
+                colons[pick(colons.len())],
+                tails[pick(tails.len())],
+            );
+            let want = whole.captures(&line).map(|c| {
+                (1..8)
+                    .map(|i| c.get(i).map(|m| m.as_str()))
+                    .collect::<Vec<_>>()
+            });
+            let got = paren_loc_captures(&line).map(|(c, text)| {
+                let mut g: Vec<_> = (1..7).map(|i| c.get(i).map(|m| m.as_str())).collect();
+                g.push(Some(text));
+                g
+            });
+            matched += usize::from(want.is_some());
+            assert_eq!(got, want, "{line:?}");
+        }
+        assert!(matched > 1000, "{matched}");
+    }
 
     #[test]
     fn gofmt_list_names_are_format_failures_only_after_the_command() {

@@ -461,10 +461,12 @@ impl Engine {
         }
         // The whole-text parsers in order: every language's, then the cross-tool one.
         let mut failures: Vec<Failure> = Vec::new();
+        // Split once for every whole-text parser.
+        let lines: Vec<&str> = crate::failure::util::lines(&self.chunk).collect();
         for p in self.parsers.iter_mut() {
-            failures.extend(p.text(&self.chunk));
+            failures.extend(p.text(&lines));
         }
-        failures.extend(diagnostics::parse(&self.chunk));
+        failures.extend(diagnostics::parse_lines(&lines));
         for f in failures {
             let tier = if f.kind == FailureKind::Unknown {
                 Tier::Weak

@@ -239,7 +239,10 @@ struct State {
     steps: Vec<StepEnd>,
     /// Line of an open Travis `The command "...` whose `exited with` is to come.
     travis_open: Option<u64>,
-    pending: VecDeque<Kept>,
+    /// The last lines (lookback), each with whether its text is the tail's:
+    /// it is copied from there only if the line is kept (pytest's warnings,
+    /// never in the tail, carry their own).
+    pending: VecDeque<(Kept, bool)>,
     windows: Vec<Window>,
     /// The current step's last lines: number, text, and whether the line
     /// looked like a failure (an anchor).
@@ -271,14 +274,16 @@ fn is_warnings_header(l: &str) -> bool {
 /// the same line, and so are the redraws of a progress bar printed on new
 /// lines (`[▬▬▬․․․] 9 failing`, `[####    ] 45%`), however far it got.
 fn shape_hash(l: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    use std::hash::Hasher;
+    // The shape is written out and hashed in one call (a hasher call per
+    // character cost more than the rest of the line's judging).
+    let mut shape = String::with_capacity(l.len());
     let mut digit = false;
     let mut prev: Option<char> = None;
     for c in l.trim().chars() {
         if c.is_ascii_digit() {
             if !digit {
-                '#'.hash(&mut h);
+                shape.push('#');
             }
             digit = true;
             prev = None;
@@ -290,9 +295,17 @@ fn shape_hash(l: &str) -> u64 {
             continue;
         }
         prev = symbol.then_some(c);
-        c.hash(&mut h);
+        shape.push(c);
     }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(shape.as_bytes());
     h.finish()
+}
+
+/// `v`'s place in [`f32::total_cmp`]'s order, as an integer.
+fn total_order_key(v: f32) -> i32 {
+    let b = v.to_bits() as i32;
+    b ^ (((b >> 31) as u32) >> 1) as i32
 }
 
 fn capped(l: &str) -> String {
@@ -500,7 +513,7 @@ impl State {
             anchor: false,
             noise: false,
             warning: false,
-            text: self.spare.pop().unwrap_or_default(),
+            text: String::new(),
         };
         // pytest's warnings summary lists warnings, not failures (its `invalid escape
         // sequence` and `DeprecationWarning` lines look like errors): no line of it
@@ -511,9 +524,14 @@ impl State {
         } else if self.in_warnings && signal::is_banner(l) {
             self.in_warnings = false;
         }
+        let in_tail = !self.in_warnings;
         if self.in_warnings {
             kept.warning = true;
             kept.tail = WARNING_VALUE;
+            kept.text = self.spare.pop().unwrap_or_default();
+            kept.text.clear();
+            kept.text
+                .push_str(crate::logs::clean::truncate(l, MAX_TEXT));
         } else {
             // Inside an open error-tagged message, a tagged line with nothing of
             // its own, or an indented one (the code it quotes may say `failed`),
@@ -532,10 +550,7 @@ impl State {
             }
             self.push_tail(no, l, sig.is_anchor());
         }
-        kept.text.clear();
-        kept.text
-            .push_str(crate::logs::clean::truncate(l, MAX_TEXT));
-        self.pending.push_back(kept);
+        self.pending.push_back((kept, in_tail));
         self.flush_pending(BEFORE);
 
         if l.starts_with("The command \"") {
@@ -660,7 +675,7 @@ impl State {
         }
         // The lines just before share some of its value.
         let mut v = w;
-        for p in self.pending.iter_mut().rev() {
+        for (p, _) in self.pending.iter_mut().rev() {
             v *= 0.8;
             if p.step != kept.step {
                 break;
@@ -717,14 +732,22 @@ impl State {
     /// Moves lookback lines older than `keep` lines into the pool.
     fn flush_pending(&mut self, keep: usize) {
         while self.pending.len() > keep {
-            if let Some(p) = self.pending.pop_front() {
+            if let Some((mut p, in_tail)) = self.pending.pop_front() {
                 if p.anchored > 0.0 || p.warning {
+                    if in_tail {
+                        // The lookback is far shorter than the tail, which is
+                        // emptied only after the lookback is flushed.
+                        let at = self.tail.binary_search_by_key(&p.no, |e| e.0);
+                        debug_assert!(at.is_ok(), "lookback line {} not in the tail", p.no);
+                        if let Ok(i) = at {
+                            let mut text = self.spare.pop().unwrap_or_default();
+                            text.clear();
+                            text.push_str(&self.tail[i].1);
+                            p.text = text;
+                        }
+                    }
                     self.pool.push(p);
                     self.compact_if_full();
-                } else {
-                    if self.spare.len() < MAX_SPARE {
-                        self.spare.push(p.text);
-                    }
                 }
             }
         }
@@ -734,10 +757,33 @@ impl State {
         if self.pool.len() < 2 * MAX_POOL {
             return;
         }
+        // The MAX_POOL most valuable lines (the latest first among equals), in
+        // that order: what a stable sort by value then line, cut at MAX_POOL,
+        // keeps. Each value is computed once, and only the kept lines are sorted.
         let w = Weights::new(&self.steps);
-        self.pool
-            .sort_by(|a, b| w.value(b).total_cmp(&w.value(a)).then(b.no.cmp(&a.no)));
-        self.pool.truncate(MAX_POOL);
+        let mut keys: Vec<(std::cmp::Reverse<i32>, std::cmp::Reverse<u64>, u32)> = self
+            .pool
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                (
+                    std::cmp::Reverse(total_order_key(w.value(k))),
+                    std::cmp::Reverse(k.no),
+                    i as u32,
+                )
+            })
+            .collect();
+        keys.select_nth_unstable(MAX_POOL - 1);
+        keys.truncate(MAX_POOL);
+        keys.sort_unstable();
+        let mut old: Vec<Option<Kept>> = std::mem::take(&mut self.pool)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.pool = keys
+            .iter()
+            .filter_map(|&(_, _, i)| old[i as usize].take())
+            .collect();
     }
 
     /// Ends the input: the last step's end is kept (as the failed step's,

@@ -135,12 +135,14 @@ pub fn cap(mut s: String, max: usize) -> String {
 /// analysis engine feeds every cleaned line to [`LogParser::line`] and calls
 /// [`LogParser::finish`] at the end of each input file; a parser that needs the text
 /// whole (a package named only after its tests) takes it instead in
-/// [`LogParser::text`], in chunks of about a megabyte cut at a blank line, and the
-/// engine adds the log's lines around each failure it returns.
+/// [`LogParser::text`], in chunks of about a megabyte cut at a blank line (as the
+/// chunk's lines, split once for every such parser: what
+/// `failure::util::lines` gives), and the engine adds the log's lines around each
+/// failure it returns.
 pub trait LogParser {
     fn line(&mut self, _l: &str, _out: &mut Sink) {}
     fn finish(&mut self, _out: &mut Sink) {}
-    fn text(&mut self, _chunk: &str) -> Vec<Failure> {
+    fn text(&mut self, _lines: &[&str]) -> Vec<Failure> {
         Vec::new()
     }
 }

@@ -27,8 +27,11 @@ pub struct GoFailure {
 pub struct Parser;
 
 impl LogParser for Parser {
-    fn text(&mut self, chunk: &str) -> Vec<Failure> {
-        parse(chunk)
+    fn text(&mut self, lines: &[&str]) -> Vec<Failure> {
+        parse_lines(lines.iter().copied())
+            .into_iter()
+            .map(|g| g.failure)
+            .collect()
     }
 }
 
@@ -43,8 +46,13 @@ pub fn parse(text: &str) -> Vec<Failure> {
 /// Like [`parse`], keeping the package of each failure. Test ids are
 /// `pkg.TestName` (`pkg.TestName/sub` for subtests) when the package is known.
 pub fn parse_detailed(text: &str) -> Vec<GoFailure> {
+    parse_lines(lines(text))
+}
+
+/// [`parse_detailed`] on a text's lines (see [`lines`]).
+fn parse_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<GoFailure> {
     let mut p = GoParser::default();
-    for line in lines(text) {
+    for line in lines {
         p.line(line);
         if p.out.len() >= MAX_FAILURES {
             break;

@@ -21,8 +21,12 @@ use std::sync::LazyLock;
 pub struct Parser;
 
 impl LogParser for Parser {
-    fn text(&mut self, chunk: &str) -> Vec<Failure> {
-        parse(chunk)
+    fn text(&mut self, lines: &[&str]) -> Vec<Failure> {
+        read_lines(lines.iter().copied())
+            .finish(false)
+            .into_iter()
+            .map(|l| l.failure)
+            .collect()
     }
 }
 
@@ -43,8 +47,13 @@ pub fn diagnostics_located(text: &str) -> Vec<Located> {
 }
 
 fn read(text: &str) -> RustParser {
+    read_lines(lines(text))
+}
+
+/// [`read`] on a text's lines (see [`lines`]).
+fn read_lines<'a>(lines: impl Iterator<Item = &'a str>) -> RustParser {
     let mut p = RustParser::default();
-    for line in lines(text) {
+    for line in lines {
         p.line(line);
         if p.errors.len() >= MAX_FAILURES {
             break;
@@ -52,6 +61,10 @@ fn read(text: &str) -> RustParser {
     }
     p
 }
+
+/// `.rs:`, searched on most lines: a prebuilt finder instead of a searcher built per call.
+static RS_LOC: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(".rs:"));
 
 static NEW_PANIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):$")
@@ -195,7 +208,7 @@ impl RustParser {
             b'D' if t.starts_with("Diff in ") => self.fmt_diff(t),
             b' ' | b'\t' => self.indented(t),
             _ => {
-                if t.contains(".rs:") {
+                if RS_LOC.find(t.as_bytes()).is_some() {
                     self.short(t);
                 }
             }
