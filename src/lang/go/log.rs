@@ -933,6 +933,25 @@ mod tests {
     }
 
     #[test]
+    fn package_failure_without_tests_takes_the_last_output() {
+        // The newer of a text line and a `-json` event's output is the reason.
+        let log = "setup ok\n  cannot open config.yaml  \nFAIL\texample.com/m/x\t0.005s\n";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].message, "cannot open config.yaml");
+        let log = "cannot open config.yaml\n\
+{\"Action\":\"build-output\",\"Output\":\"no Go files in /m/x\\n\"}\n\
+FAIL\texample.com/m/x\t0.005s\n";
+        let f = parse(log);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].message, "no Go files in /m/x");
+        let log = "{\"Action\":\"build-output\",\"Output\":\"no Go files in /m/x\\n\"}\n\
+cannot open config.yaml\nPASS\nFAIL\texample.com/m/x\t0.005s\n";
+        let f = parse(log);
+        assert_eq!(f[0].message, "cannot open config.yaml");
+    }
+
+    #[test]
     fn panic_in_test_points_at_first_frame_in_module() {
         let log = "=== RUN   TestIndex\n--- FAIL: TestIndex (0.00s)\n\
 panic: runtime error: index out of range [3] with length 2 [recovered]\n\
