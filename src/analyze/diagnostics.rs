@@ -778,13 +778,7 @@ mod tests {
         let codes = [" CS0001", " TS2322", "", " 12", " MSB", " é1"];
         let colons = [": ", ":", "", "  "];
         let tails = ["msg [proj]", "", " x.cs(1,2): warning CS1: again", "é"];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut pick = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut pick = crate::failure::util::test_picker(0x2545_f491_4f6c_dd1du64);
         let mut matched = 0;
         for _ in 0..20_000 {
             let line = format!(

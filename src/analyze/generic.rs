@@ -243,13 +243,7 @@ mod tests {
             "No space ",
             "command not ",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut pick = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut pick = crate::failure::util::test_picker(0x9e37_79b9_7f4a_7c15u64);
         let (mut yes, mut no) = (0, 0);
         for _ in 0..20_000 {
             let n = 1 + pick(4);

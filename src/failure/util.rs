@@ -141,6 +141,18 @@ impl<'a> Iterator for SplitNl<'a> {
     }
 }
 
+/// A small seeded xorshift generator for tests that build many varied inputs:
+/// `pick(n)` is in `0..n`, the same sequence for the same seed.
+#[cfg(test)]
+pub fn test_picker(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
