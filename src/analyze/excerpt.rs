@@ -561,14 +561,6 @@ fn select(cands: &[Candidate], room: usize) -> Vec<String> {
                 );
             }
         }
-        if std::env::var_os("SH_DBG").is_some() {
-            eprintln!(
-                "{:8.4} {:?} {}",
-                at(p).value,
-                at(p).order,
-                at(p).text.chars().take(100).collect::<String>()
-            );
-        }
         lines.push(cut_to_tokens(&at(p).text, LINE_TOKENS));
         prev = Some(p);
     }

@@ -26,17 +26,20 @@ pub struct Gradle {
     pub base: Option<Vec<String>>,
 }
 
+/// The CI command's words when it is plain words started by one of `exes`.
+fn build_command(command: Option<&str>, exes: &[&str]) -> Option<Vec<String>> {
+    let words = plain_words(command?)?;
+    exes.contains(&words.first()?.as_str()).then_some(words)
+}
+
 /// The start of a scoped run from the CI's Maven command (`mvn`/`./mvnw` and plain
 /// words only): its executable and the options that decide how the project builds
 /// (`-Dmaven.compiler.source=8`, `-Pci`, `-s settings.xml`, `-pl`, ...) are kept,
 /// its goals and any test selection or skipping are not; `-B -ntp test` follow.
 /// None for any other command: the plain `mvn -B -ntp test`.
 pub fn maven_base(command: Option<&str>) -> Option<Vec<String>> {
-    let words = plain_words(command?)?;
+    let words = build_command(command, &["mvn", "./mvnw", "mvnw"])?;
     let (exe, rest) = words.split_first()?;
-    if !matches!(exe.as_str(), "mvn" | "./mvnw" | "mvnw") {
-        return None;
-    }
     // Properties that select, skip or fail on the tests: the scoped run sets its own.
     let selects = |prop: &str| {
         let name = prop.split('=').next().unwrap_or(prop);
@@ -107,11 +110,8 @@ pub fn maven_base(command: Option<&str>) -> Option<Vec<String>> {
 /// None for any other command: `./gradlew test` when the project has the wrapper,
 /// else `gradle test`.
 pub fn gradle_base(command: Option<&str>) -> Option<Vec<String>> {
-    let words = plain_words(command?)?;
+    let words = build_command(command, &["gradle", "./gradlew", "gradlew"])?;
     let (exe, rest) = words.split_first()?;
-    if !matches!(exe.as_str(), "gradle" | "./gradlew" | "gradlew") {
-        return None;
-    }
     let selects = |prop: &str| {
         let name = prop.split('=').next().unwrap_or(prop);
         name == "test.single" || name.ends_with(".single")
