@@ -6,6 +6,7 @@
 
 mod analysis;
 pub mod changes;
+mod chunk;
 pub mod diagnostics;
 mod evidence;
 pub mod excerpt;
@@ -225,7 +226,7 @@ pub struct Engine {
     /// Every language's parsers, in [`LANGUAGES`] order.
     parsers: Vec<Box<dyn LogParser>>,
     generic: generic::Generic,
-    chunk: String,
+    chunk: chunk::Chunk,
     sink: Sink,
     /// Finished input files; `cur` is the one being read.
     files: Vec<FileInfo>,
@@ -263,7 +264,7 @@ impl Engine {
             cleaner: Cleaner::new(),
             parsers: LANGUAGES.iter().flat_map(|l| l.log_parsers()).collect(),
             generic: generic::Generic::new(),
-            chunk: String::new(),
+            chunk: chunk::Chunk::default(),
             sink: Sink::default(),
             files: Vec::new(),
             cur: FileInfo::default(),
@@ -346,9 +347,7 @@ impl Engine {
         // The whole-text parsers see the step's script too: some output (`gofmt -l`'s
         // bare file names) means a failure only after a given command.
         for c in &self.cmd_lines {
-            self.chunk.push_str(diagnostics::STEP_MARK);
-            self.chunk.push_str(c);
-            self.chunk.push('\n');
+            self.chunk.push_line(&[diagnostics::STEP_MARK, c]);
         }
         let info = &mut self.cur;
         info.last_command = (!cmd.trim().is_empty()).then_some(cmd);
@@ -360,8 +359,7 @@ impl Engine {
             if let Some(first) = title.strip_prefix("Run ") {
                 self.finish_command();
                 // A new step: what the last one ran no longer explains the output.
-                self.chunk.push_str(diagnostics::STEP_MARK);
-                self.chunk.push('\n');
+                self.chunk.push_line(&[diagnostics::STEP_MARK]);
                 let info = &mut self.cur;
                 info.last_title = Some(title.to_string());
                 info.last_command = Some(first.to_string());
@@ -451,8 +449,7 @@ impl Engine {
             self.flush_chunk();
             self.chunk.clear();
         }
-        self.chunk.push_str(l);
-        self.chunk.push('\n');
+        self.chunk.push_line(&[l]);
     }
 
     fn flush_chunk(&mut self) {
@@ -462,7 +459,7 @@ impl Engine {
         // The whole-text parsers in order: every language's, then the cross-tool one.
         let mut failures: Vec<Failure> = Vec::new();
         // Split once for every whole-text parser.
-        let lines: Vec<&str> = crate::failure::util::lines(&self.chunk).collect();
+        let lines = self.chunk.lines();
         for p in self.parsers.iter_mut() {
             failures.extend(p.text(&lines));
         }
@@ -478,7 +475,7 @@ impl Engine {
             // and only for as many as an excerpt could ever show.
             if self.blocks_left > 0 && !self.sink.contains(&found) {
                 self.blocks_left -= 1;
-                found.details = evidence::block(&self.chunk, &found.failure);
+                found.details = evidence::block(self.chunk.text(), &found.failure);
             }
             self.sink.push(found);
         }

@@ -163,7 +163,11 @@ pub struct Retained {
 #[derive(Debug)]
 pub struct Retainer {
     signals: Signals,
+    /// The held lines, joined by `\n`.
     batch: String,
+    /// Where each held line ends in `batch`: the scan needs no search for them
+    /// (and a line is one line whatever bytes it holds).
+    ends: Vec<usize>,
     state: State,
 }
 
@@ -181,6 +185,7 @@ impl Retainer {
         Retainer {
             signals: Signals::default(),
             batch: String::with_capacity(BATCH_BYTES + 1024),
+            ends: Vec::with_capacity(BATCH_BYTES / 16),
             state: State::new(),
         }
     }
@@ -193,31 +198,29 @@ impl Retainer {
 
     /// Feeds one cleaned line.
     pub fn line(&mut self, l: &str) {
-        if !self.batch.is_empty() {
+        if !self.ends.is_empty() {
             self.batch.push('\n');
         }
-        // A line is one line of the batch, whatever it holds.
-        if memchr::memchr(b'\n', l.as_bytes()).is_some() {
-            self.batch.push_str(&l.replace('\n', " "));
-        } else {
-            self.batch.push_str(l);
-        }
+        self.batch.push_str(l);
+        self.ends.push(self.batch.len());
         if self.batch.len() >= BATCH_BYTES {
             self.judge_batch();
         }
     }
 
     fn judge_batch(&mut self) {
-        if self.batch.is_empty() {
+        if self.ends.is_empty() {
             return;
         }
         let Retainer {
             signals,
             batch,
+            ends,
             state,
         } = self;
-        signals.scan(batch, |l, sig| state.line(l, sig));
+        signals.scan_lines(batch, ends, |l, sig| state.line(l, sig));
         batch.clear();
+        ends.clear();
     }
 
     /// Ends the input and hands over what was kept.
@@ -840,6 +843,28 @@ mod tests {
             .iter()
             .find(|k| k.text == text)
             .map_or(0.0, |k| Weights::new(&r.steps).value(k))
+    }
+
+    #[test]
+    fn an_empty_line_that_opens_a_batch_is_still_a_line() {
+        // A batch used to start with its first non-empty line: an empty line
+        // right after a full batch was lost, and every later line's number
+        // (what the excerpt's `…` gaps and blocks are drawn from) was one short.
+        let mut r = Retainer::new();
+        let filler = "x".repeat(99);
+        let mut n = 0u64;
+        loop {
+            r.line(&filler);
+            n += 1;
+            if r.batch.is_empty() {
+                break;
+            }
+        }
+        r.line("");
+        r.line("error: boom");
+        let kept = r.finish();
+        let boom = kept.lines.iter().find(|k| k.text == "error: boom").unwrap();
+        assert_eq!(boom.no, n + 1);
     }
 
     #[test]

@@ -244,12 +244,20 @@ fn may_mark(t: &str) -> bool {
 
 impl Signals {
     /// Calls `f` with every line of `text` (split on `\n`) and its signal, in order.
-    pub fn scan(&self, text: &str, mut f: impl FnMut(&str, Signal)) {
+    #[cfg(test)]
+    pub fn scan(&self, text: &str, f: impl FnMut(&str, Signal)) {
+        let mut ends: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+        ends.push(text.len());
+        self.scan_lines(text, &ends, f);
+    }
+
+    /// Calls `f` with every line of `text` and its signal, in order: line `i`
+    /// ends at `ends[i]` and the next starts one byte (its separator) later.
+    pub fn scan_lines(&self, text: &str, ends: &[usize], mut f: impl FnMut(&str, Signal)) {
         let b = text.as_bytes();
         let mut hits = self.words.find_iter(b).peekable();
         let mut start = 0;
-        while start <= text.len() {
-            let end = memchr::memchr(b'\n', &b[start..]).map_or(text.len(), |i| start + i);
+        for &end in ends {
             let line = &text[start..end];
             // The first failure word on this line that stands as a word
             // (after its level tag: `[error]` is not a word of the line's own).
@@ -266,9 +274,6 @@ impl Signals {
                 hits.next();
             }
             f(line, self.judge(line, tag, first));
-            if end == text.len() {
-                break;
-            }
             start = end + 1;
         }
     }
@@ -285,8 +290,9 @@ impl Signals {
     /// tag, if `tag`), if any.
     fn judge(&self, l: &str, tag: Option<(Level, &str)>, first: Option<usize>) -> Signal {
         let body = tag.map_or(l, |(_, b)| b);
-        let lead = body.len() - body.trim_start_fast().len();
-        let t = body.trim_fast();
+        let from_word = body.trim_start_fast();
+        let lead = body.len() - from_word.len();
+        let t = from_word.trim_end_fast();
         let error_tag = matches!(tag, Some((Level::Error, _)));
         if t.len() < 3 {
             return Signal {

@@ -89,17 +89,20 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
         pos: 0,
         done: false,
     }
-    .map(|l| {
-        let l = l.strip_suffix('\r').unwrap_or(l);
-        if l.len() <= MAX_LINE {
-            return l;
-        }
-        let mut end = MAX_LINE;
-        while !l.is_char_boundary(end) {
-            end -= 1;
-        }
-        &l[..end]
-    })
+    .map(line_view)
+}
+
+/// One line as [`lines`] gives it: without a `\r` terminator, cut to [`MAX_LINE`] bytes.
+pub(crate) fn line_view(l: &str) -> &str {
+    let l = l.strip_suffix('\r').unwrap_or(l);
+    if l.len() <= MAX_LINE {
+        return l;
+    }
+    let mut end = MAX_LINE;
+    while !l.is_char_boundary(end) {
+        end -= 1;
+    }
+    &l[..end]
 }
 
 /// Parses a decimal line/column number; `None` on overflow or garbage.
