@@ -268,7 +268,11 @@ struct State {
 
 /// pytest's `===== warnings summary =====` header.
 fn is_warnings_header(l: &str) -> bool {
-    let t = l.trim_fast();
+    let t = l.trim_start_fast();
+    if !t.starts_with("==") {
+        return false;
+    }
+    let t = t.trim_end_fast();
     t.starts_with("==") && t.ends_with("==") && t.trim_matches('=').trim() == "warnings summary"
 }
 

@@ -177,6 +177,27 @@ fn word_ends(b: &[u8], at: usize, end: usize) -> bool {
 /// `[` or `(`): `error:`, `FAILED`, `Traceback`, pytest's `E`, `npm ERR!`,
 /// `make: ***`, `[-] test`, `✖`. Looks at the first word only.
 fn starts_with_failure(t: &str) -> bool {
+    // Every form below starts with one of these bytes (the marks are non-ASCII).
+    let first = t.as_bytes().first().copied().unwrap_or(b' ');
+    if !matches!(
+        first,
+        b'[' | b'('
+            | b'*'
+            | b'e'
+            | b'E'
+            | b'F'
+            | b'f'
+            | b'p'
+            | b'P'
+            | b'C'
+            | b'T'
+            | b'n'
+            | b'm'
+            | b't'
+            | 0x80..
+    ) {
+        return false;
+    }
     if t.starts_with("[-] ")
         || t.starts_with("[x] ")
         || t.starts_with("***")
@@ -391,6 +412,47 @@ mod tests {
 
     fn s(l: &str) -> Signal {
         Signals::default().of(l)
+    }
+
+    #[test]
+    fn every_failure_start_passes_the_first_byte_check() {
+        for l in [
+            "error: x",
+            "ERROR x",
+            "Error x",
+            "FAIL x",
+            "FAILED x",
+            "FAILURE: x",
+            "Failed x",
+            "Failure x",
+            "fatal: x",
+            "FATAL x",
+            "Fatal x",
+            "panic: x",
+            "PANIC x",
+            "CRITICAL x",
+            "Traceback (most recent call last):",
+            "Exception x",
+            "E   x",
+            "not ok 1 x",
+            "npm ERR! x",
+            "make: *** x",
+            "thread 'main' panicked",
+            "[-] x",
+            "[x] x",
+            "*** x",
+            "✖ x",
+            "✗ x",
+            "× x",
+            "✘ x",
+            "❌ x",
+            "[error] x",
+            "(error) x",
+        ] {
+            assert!(starts_with_failure(l), "{l}");
+        }
+        assert!(!starts_with_failure("Downloading error-ex"));
+        assert!(!starts_with_failure(""));
     }
 
     #[test]

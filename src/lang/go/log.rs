@@ -184,11 +184,12 @@ struct PkgState {
 }
 
 impl PkgState {
-    /// Remembers `t` as the latest output unless it is go test's own chatter.
+    /// Remembers `t` (a line without its trailing whitespace) as the latest
+    /// output unless it is go test's own chatter.
     fn note_output(&mut self, t: &str) {
         if !is_chatter(t) {
             self.last_output.clear();
-            self.last_output.push_str(clip_str(t.trim_fast()));
+            self.last_output.push_str(clip_str(t.trim_start_fast()));
         }
     }
 }

@@ -725,8 +725,11 @@ impl Python {
             return;
         }
         // SyntaxError printed by the interpreter without a Traceback header.
+        if !l.starts_with("  File") {
+            return;
+        }
         if let Some((p, n)) = file_frame(l) {
-            if !l.contains(", in ") && l.starts_with("  File") {
+            if !l.contains(", in ") {
                 let mut trace = self.new_trace();
                 trace.frame(p, n);
                 self.block = Block::Traceback {

@@ -155,7 +155,7 @@ struct RustParser {
 impl RustParser {
     fn line(&mut self, raw: &str) {
         let mut t = raw.trim_end_fast();
-        let s = t.trim_start_fast();
+        let mut s = t.trim_start_fast();
         if s.starts_with("stdout ───") || s.starts_with("stderr ───") {
             self.nextest_block = true;
             return;
@@ -166,6 +166,7 @@ impl RustParser {
                 self.nextest_block = false;
             } else {
                 t = t.strip_prefix("    ").unwrap_or(t);
+                s = t.trim_start_fast();
                 // The test binary's own lines repeat the status line; its
                 // `test result:` must not close the run before the panic
                 // (in the stderr block that follows) is read.
@@ -182,11 +183,12 @@ impl RustParser {
         if t.is_empty() {
             return;
         }
-        if let Some(target) = running_target(t) {
+        // Both read the line without its indent: `s`.
+        if let Some(target) = running_target(s) {
             self.running = Some(target);
             return;
         }
-        if let Some(f) = self.crash(t) {
+        if let Some(f) = self.crash(s) {
             self.errors.push(f);
             return;
         }
