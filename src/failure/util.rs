@@ -9,14 +9,7 @@ pub(crate) const MAX_FAILURES: usize = 10_000;
 
 /// `s` cut to [`MAX_MESSAGE`] bytes on a char boundary, without allocating.
 pub(crate) fn clip_str(s: &str) -> &str {
-    if s.len() <= MAX_MESSAGE {
-        return s;
-    }
-    let mut end = MAX_MESSAGE;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    crate::logs::clean::truncate(s, MAX_MESSAGE)
 }
 
 /// Trims and cuts `s` to [`MAX_MESSAGE`] bytes on a char boundary.
@@ -94,15 +87,7 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
 
 /// One line as [`lines`] gives it: without a `\r` terminator, cut to [`MAX_LINE`] bytes.
 pub(crate) fn line_view(l: &str) -> &str {
-    let l = l.strip_suffix('\r').unwrap_or(l);
-    if l.len() <= MAX_LINE {
-        return l;
-    }
-    let mut end = MAX_LINE;
-    while !l.is_char_boundary(end) {
-        end -= 1;
-    }
-    &l[..end]
+    crate::logs::clean::truncate(l.strip_suffix('\r').unwrap_or(l), MAX_LINE)
 }
 
 /// Parses a decimal line/column number; `None` on overflow or garbage.
