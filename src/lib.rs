@@ -7,6 +7,7 @@
 
 pub mod analyze;
 pub mod approve;
+pub mod byte_search;
 pub mod check;
 pub mod config;
 pub mod console;

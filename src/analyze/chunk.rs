@@ -37,6 +37,11 @@ impl Chunk {
         self.text.push('\n');
     }
 
+    /// The lines with the text they come from (see [`Chunk::lines`]).
+    pub fn text_lines(&self) -> crate::failure::sink::TextLines<'_> {
+        crate::failure::sink::TextLines::new(&self.text, &self.ends, self.lines())
+    }
+
     /// The lines as [`crate::failure::util::lines`] splits the text: each as
     /// [`crate::failure::util::line_view`] gives it, then the empty rest after
     /// the last `\n`.
@@ -73,6 +78,17 @@ mod tests {
         let split: Vec<&str> = crate::failure::util::lines(c.text()).collect();
         assert_eq!(c.lines(), split);
         assert_eq!(c.lines().len(), 7);
+        // The search over the chunk marks exactly the lines whose text (before
+        // a view cuts it) holds the needle; a view is part of its line's text.
+        c.push_line(&["a.go:1: x.rs:2 a.go:3 .go:"]);
+        let raw: Vec<&str> = c.text().split('\n').collect();
+        for needle in [
+            "é", "x", "a", "go test", "\r", " ", "ab", ".go:", ":", "x.rs:",
+        ] {
+            let f = memchr::memmem::Finder::new(needle);
+            let want: Vec<bool> = raw.iter().map(|l| l.contains(needle)).collect();
+            assert_eq!(c.text_lines().may_hold(&f), want, "{needle:?}");
+        }
         c.clear();
         assert!(c.is_empty());
         assert_eq!(c.lines(), [""]);

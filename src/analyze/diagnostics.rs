@@ -12,7 +12,7 @@ pub mod eval;
 use crate::failure::util::FastTrim;
 use crate::failure::util::{clean_path, clip, lines, num, MAX_FAILURES};
 pub use crate::failure::Located;
-use crate::failure::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind, TextLines};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -34,9 +34,9 @@ pub fn diagnostics_located(text: &str) -> Vec<Located> {
     read(text).finish(true)
 }
 
-/// [`parse`] on a text's lines (see [`lines`]).
-pub fn parse_lines(lines: &[&str]) -> Vec<Failure> {
-    read_lines(lines.iter().copied())
+/// [`parse`] on a chunk's lines.
+pub fn parse_lines(chunk: &TextLines<'_>) -> Vec<Failure> {
+    read_lines(chunk.lines.iter().copied())
         .finish(false)
         .into_iter()
         .map(|l| l.failure)
@@ -131,7 +131,9 @@ static ESLINT_COMPACT: LazyLock<Regex> = LazyLock::new(|| {
 static ESLINT_STYLISH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s+(\d+):(\d+)\s+(error|warning)\s+(.*)$").expect("static regex")
 });
-/// A bare path on its own line: eslint stylish's file header.
+/// A bare path on its own line: eslint stylish's file header. What
+/// [`is_path_line`] tells, kept to test it against.
+#[cfg(test)]
 static PATH_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((?:[A-Za-z]:[\\/])?[^\s:*?<>|]+\.[A-Za-z0-9]{1,6})$").expect("static regex")
 });
@@ -276,26 +278,25 @@ impl DiagParser {
         if !indented {
             // Any unindented line ends an eslint stylish block; a bare path starts one.
             self.eslint_file = None;
-            if !t.contains(' ') && t.contains('.') && path_line_tail(t) {
-                if let Some(c) = PATH_LINE.captures(t) {
-                    if self.gofmt_list && c[1].ends_with(".go") {
-                        self.push(
-                            FailureKind::Format,
-                            "gofmt",
-                            Some(&c[1]),
-                            None,
-                            "not formatted as gofmt would (gofmt -l)".into(),
-                            true,
-                        );
-                    } else if !is_skipped_ext(&c[1]) {
-                        self.eslint_file = Some(c[1].to_string());
-                    }
-                    return;
+            // A space ends the check before anything else: most lines have one.
+            if !t.contains(' ') && is_path_line(t) {
+                if self.gofmt_list && t.ends_with(".go") {
+                    self.push(
+                        FailureKind::Format,
+                        "gofmt",
+                        Some(t),
+                        None,
+                        "not formatted as gofmt would (gofmt -l)".into(),
+                        true,
+                    );
+                } else if !is_skipped_ext(t) {
+                    self.eslint_file = Some(t.to_string());
                 }
+                return;
             }
         }
         let b = t.as_bytes()[0];
-        if (b.is_ascii_uppercase() && RUFF_HEAD.is_match(t))
+        if (b.is_ascii_uppercase() && ruff_code_start(t) && RUFF_HEAD.is_match(t))
             || t.starts_with("unformatted: File would be reformatted")
         {
             self.ruff_head = Some(t.to_string());
@@ -646,19 +647,39 @@ impl DiagParser {
     }
 }
 
-/// `.py:` or `.pyi:` followed by a line number: pytest's `x.py::test` node ids are not locations.
-/// Necessary for [`PATH_LINE`] (`\.[A-Za-z0-9]{1,6}$`): the last `.` is
-/// followed by 1 to 6 ASCII letters or digits up to the end. Skips the
-/// regex on the many space-free lines that are not paths.
-fn path_line_tail(t: &str) -> bool {
+/// Whether `t` opens as [`RUFF_HEAD`] needs (one to four capitals, then a
+/// digit, which for `\d` is any Unicode one: `is_numeric` takes them all):
+/// most lines that start with a capital are prose, and this spares them the
+/// regex.
+fn ruff_code_start(t: &str) -> bool {
+    let caps = t
+        .bytes()
+        .take(5)
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
+    (1..=4).contains(&caps) && t[caps..].starts_with(|c: char| c.is_numeric())
+}
+
+/// A bare path on its own line (eslint stylish's file header): an optional
+/// drive (`C:\`), then no whitespace, `:`, `*`, `?`, `<`, `>` or `|`, and a
+/// name that ends with `.` and 1 to 6 ASCII letters or digits. The regex
+/// that said this (`PATH_LINE`, in the tests) cost thousands of
+/// instructions on each of the many space-free lines of a log.
+fn is_path_line(t: &str) -> bool {
     let b = t.as_bytes();
-    match memchr::memrchr(b'.', b) {
-        Some(i) => {
-            let ext = &b[i + 1..];
-            (1..=6).contains(&ext.len()) && ext.iter().all(u8::is_ascii_alphanumeric)
-        }
-        None => false,
-    }
+    let drive =
+        b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/');
+    let body = if drive { &t[3..] } else { t };
+    let Some(dot) = body.rfind('.') else {
+        return false;
+    };
+    let ext = &body.as_bytes()[dot + 1..];
+    dot > 0
+        && (1..=6).contains(&ext.len())
+        && ext.iter().all(u8::is_ascii_alphanumeric)
+        && !body
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, ':' | '*' | '?' | '<' | '>' | '|'))
 }
 
 /// What the `:` separators of a line announce, found in one pass instead of
@@ -681,7 +702,7 @@ impl Colons {
     fn of(t: &str) -> Colons {
         let b = t.as_bytes();
         let mut c = Colons::default();
-        for i in memchr::memchr_iter(b':', b) {
+        for i in crate::byte_search::iter(b':', b) {
             c.any = true;
             let rest = &b[i + 1..];
             if i > 0 && b[i - 1] == b')' {
@@ -702,7 +723,7 @@ impl Colons {
 /// ` - error TS` or ` - warning TS` (tsc `--pretty`), found from the dashes.
 fn tsc_pretty_severity(t: &str) -> bool {
     let b = t.as_bytes();
-    memchr::memchr_iter(b'-', b).any(|i| {
+    crate::byte_search::iter(b'-', b).any(|i| {
         let rest = &b[i + 1..];
         i > 0
             && b[i - 1] == b' '
@@ -710,9 +731,10 @@ fn tsc_pretty_severity(t: &str) -> bool {
     })
 }
 
+/// `.py:` or `.pyi:` followed by a line number: pytest's `x.py::test` node ids are not locations.
 fn py_location(t: &str) -> bool {
     // `.py` cannot overlap itself, so its occurrences are the dots followed by `py`.
-    memchr::memchr_iter(b'.', t.as_bytes()).any(|i| {
+    crate::byte_search::iter(b'.', t.as_bytes()).any(|i| {
         if !t.as_bytes()[i + 1..].starts_with(b"py") {
             return false;
         }
@@ -901,6 +923,80 @@ would reformat a/b.py\nERROR: /app/m.py Imports are incorrectly sorted and/or fo
         let only_warn = "A.cs(1,2): warning CS0618: old [p.csproj]\n";
         assert!(parse(only_warn).is_empty());
         assert_eq!(diagnostics_located(only_warn).len(), 1);
+    }
+
+    #[test]
+    fn ruff_code_check_lets_every_code_through() {
+        for l in [
+            "E501 line too long",
+            "F401 [*] unused",
+            "PLR2004 x",
+            "E\u{663} x",
+            "UP006 y",
+        ] {
+            assert!(RUFF_HEAD.is_match(l) && ruff_code_start(l), "{l:?}");
+        }
+        for l in ["Error: x", "EXAMPLE1 x", "Installing", "E", "E 1"] {
+            assert!(!ruff_code_start(l) && !RUFF_HEAD.is_match(l), "{l:?}");
+        }
+    }
+
+    /// [`is_path_line`] says what the regex it replaced says, on lines
+    /// of every shape near its edges.
+    #[test]
+    fn path_line_check_agrees_with_its_regex() {
+        let mut lines: Vec<String> = [
+            "src/a.js",
+            "C:\\x\\a.ts",
+            "C:/x/a.ts",
+            "c:a.ts",
+            "1:/a.ts",
+            "a.toolong7",
+            "a.abcdef",
+            ".js",
+            "x.",
+            "a.b.c",
+            "a b.js",
+            "a\tb.js",
+            "a:b.js",
+            "a*b.js",
+            "a?b.js",
+            "a<b.js",
+            "a>b.js",
+            "a|b.js",
+            "é/ü.rs",
+            "a\u{a0}b.js",
+            "a.j-s",
+            "a.jé",
+            "dir/.eslintrc",
+            "C:\\.js",
+            "C:\\",
+            "C:",
+            "",
+            "x.1",
+            "./a.go",
+            "a..js",
+            "a.js.",
+            "a/b/c/d.e.f.tsx",
+            "\u{2003}a.js",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every prefix and suffix of a few of them, for the edges.
+        for base in ["C:/dir/a.tsx", "src/x y.js", "é:/a.b"] {
+            for i in 0..=base.len() {
+                if base.is_char_boundary(i) {
+                    lines.push(base[..i].to_string());
+                    lines.push(base[i..].to_string());
+                }
+            }
+        }
+        for l in &lines {
+            let want = PATH_LINE.captures(l).map(|c| c[1].to_string());
+            let got = is_path_line(l).then(|| l.to_string());
+            assert_eq!(got, want, "{l:?}");
+        }
     }
 
     #[test]

@@ -365,14 +365,21 @@ fn candidates(groups: &[Group], kept: &Retained) -> Vec<Candidate> {
             .lines
             .iter()
             .find(|k| {
-                k.mark_block != u32::MAX && !used.contains(&(true, k.mark_block)) && names_it(k)
+                // Only anchors can name it: the set is looked up for few lines.
+                k.mark_block != u32::MAX
+                    && k.anchor
+                    && !used.contains(&(true, k.mark_block))
+                    && names_it(k)
             })
             .map(|k| (true, k.mark_block))
             .or_else(|| {
                 kept.lines
                     .iter()
                     .find(|k| {
-                        k.block != u32::MAX && !used.contains(&(false, k.block)) && names_it(k)
+                        k.block != u32::MAX
+                            && k.anchor
+                            && !used.contains(&(false, k.block))
+                            && names_it(k)
                     })
                     .map(|k| (false, k.block))
             });

@@ -35,7 +35,7 @@ pub struct ErrorLines;
 fn has_error_word(b: &[u8]) -> bool {
     const NO_SPACE: &[u8] = b"No space left on device";
     const NOT_FOUND: &[u8] = b"command not found";
-    memchr::memchr2_iter(b':', b'f', b).any(|i| {
+    crate::byte_search::iter2(b':', b'f', b).any(|i| {
         if b[i] == b':' {
             return i >= 5 && matches!(b[i - 5], b'e' | b'E') && &b[i - 4..i] == b"rror";
         }

@@ -315,8 +315,7 @@ impl Engine {
         if !self.started {
             self.start_file(None, None);
         }
-        let mut cleaner = std::mem::take(&mut self.cleaner);
-        if let Some(l) = cleaner.line(raw) {
+        if let Some(l) = self.cleaner.line(raw) {
             if self.secrets.appear_in(&l) {
                 let masked = self.secrets.mask(&l);
                 self.line(&masked);
@@ -324,7 +323,6 @@ impl Engine {
                 self.line(&l);
             }
         }
-        self.cleaner = cleaner;
     }
 
     fn new_segment(&mut self) {
@@ -459,11 +457,11 @@ impl Engine {
         // The whole-text parsers in order: every language's, then the cross-tool one.
         let mut failures: Vec<Failure> = Vec::new();
         // Split once for every whole-text parser.
-        let lines = self.chunk.lines();
+        let chunk = self.chunk.text_lines();
         for p in self.parsers.iter_mut() {
-            failures.extend(p.text(&lines));
+            failures.extend(p.text(&chunk));
         }
-        failures.extend(diagnostics::parse_lines(&lines));
+        failures.extend(diagnostics::parse_lines(&chunk));
         for f in failures {
             let tier = if f.kind == FailureKind::Unknown {
                 Tier::Weak

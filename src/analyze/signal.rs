@@ -101,11 +101,18 @@ pub struct Signals {
     noise: regex::Regex,
     /// `ok` as a word: a pass, unless it is TAP's `not ok`.
     ok: regex::Regex,
+    /// Either of the two above: most lines asked about match neither, and
+    /// this tells so in one pass instead of two.
+    noise_or_ok: regex::Regex,
     /// A count of failures that is not zero (`FAILED: 2`, `3 errors`): never a pass.
     failed_count: regex::Regex,
     warn: regex::Regex,
     /// Failure-block headers of known formats.
     mark: regex::Regex,
+    /// `FAIL` and `<<< `: one of them is in every line [`Signals::mark`]
+    /// matches that does not open with one of its own words.
+    fail: memchr::memmem::Finder<'static>,
+    angles: memchr::memmem::Finder<'static>,
 }
 
 impl Default for Signals {
@@ -129,10 +136,12 @@ impl Default for Signals {
             "error(?:\\[\\w+\\])?: |thread '.*' panicked at|Traceback \\(most recent call last\\)|",
             "\\s*\\S.*\\s(?:FAIL|FAILED)(?: \\([\\d.]+m?s\\))?$)"
         );
+        const OK: &str = "(?i)(?-u:\\b)ok(?-u:\\b)";
         Signals {
             words: regex::bytes::Regex::new(&words).expect("static regex"),
             noise: regex::Regex::new(noise).expect("static regex"),
-            ok: regex::Regex::new("(?i)(?-u:\\b)ok(?-u:\\b)").expect("static regex"),
+            ok: regex::Regex::new(OK).expect("static regex"),
+            noise_or_ok: regex::Regex::new(&format!("(?:{noise})|(?:{OK})")).expect("static regex"),
             failed_count: regex::Regex::new(concat!(
                 "(?i)(?-u:\\b)(?:fail(?:ed|ures?)?|errors?)\\s*[:=]\\s*[1-9]|",
                 "(?-u:\\b)[1-9]\\d* (?:failed|failures?|errors?)(?-u:\\b)"
@@ -140,6 +149,8 @@ impl Default for Signals {
             .expect("static regex"),
             warn: regex::Regex::new("(?i)warn|deprecat").expect("static regex"),
             mark: regex::Regex::new(mark).expect("static regex"),
+            fail: memchr::memmem::Finder::new("FAIL").into_owned(),
+            angles: memchr::memmem::Finder::new("<<< ").into_owned(),
         }
     }
 }
@@ -234,7 +245,7 @@ pub enum Level {
 /// words) does. The level and the rest of the line (one space dropped).
 pub fn level_tag(l: &str) -> Option<(Level, &str)> {
     let t = l.strip_prefix('[')?;
-    let end = memchr::memchr(b']', &t.as_bytes()[..t.len().min(9)])?;
+    let end = crate::byte_search::find(b']', &t.as_bytes()[..t.len().min(9)])?;
     let word = &t[..end];
     let is = |w: &str| word.eq_ignore_ascii_case(w);
     let level = if is("error") || is("err") || is("fatal") || is("severe") {
@@ -332,7 +343,7 @@ impl Signals {
                 continuation: error_tag,
             };
         }
-        let mark = self.mark.is_match(l);
+        let mark = self.may_be_mark(l) && self.mark.is_match(l);
         if (first.is_none() && !start && !mark) || self.is_noise(t) {
             return Signal::default();
         }
@@ -356,10 +367,42 @@ impl Signals {
         }
     }
 
+    /// `false` only when [`Signals::mark`] cannot match `l`: the regex
+    /// reads the whole line (its `.* FAILED$` forms), which costs far more
+    /// than these checks on the lines with a failure word.
+    fn may_be_mark(&self, l: &str) -> bool {
+        // The forms anchored at the line's first byte (`FAIL: ` is among those
+        // that hold `FAIL`, below).
+        let anchored = match l.as_bytes().first() {
+            Some(b'_') => l.starts_with("___"),
+            Some(b'=') => l.starts_with("==="),
+            Some(b'E') => l.starts_with("ERROR: "),
+            Some(b'e') => l.starts_with("error"),
+            Some(b't') => l.starts_with("thread '"),
+            Some(b'T') => l.starts_with("Traceback ("),
+            Some(b'n') => l.starts_with("not ok "),
+            _ => false,
+        };
+        if anchored {
+            return true;
+        }
+        // After the indent: `● ` and `12) ` (`\d` is any Unicode digit:
+        // `is_numeric` takes them all, and more).
+        let t = l.trim_start();
+        if t.starts_with('●') || t.starts_with(|c: char| c.is_numeric()) {
+            return true;
+        }
+        // The rest (`--- FAIL: `, `<<< FAILURE!`, `> x FAILED`, `x FAIL`) hold
+        // `FAIL` or `<<< ` somewhere.
+        let b = l.as_bytes();
+        self.fail.find(b).is_some() || self.angles.find(b).is_some()
+    }
+
     /// Whether the line says a test or step passed, or counts zero failures.
     pub fn is_noise(&self, l: &str) -> bool {
         let t = l.trim();
-        (self.noise.is_match(t) || self.ok.is_match(t) && !t.contains("not ok"))
+        self.noise_or_ok.is_match(t)
+            && (self.noise.is_match(t) || self.ok.is_match(t) && !t.contains("not ok"))
             && !self.failed_count.is_match(t)
     }
 }
@@ -384,7 +427,7 @@ pub fn is_frame(l: &str) -> bool {
     }
     // `path.ext:12`: a word with a dot, then a colon and digits.
     let word_end = t
-        .find(|c: char| !(c.is_alphanumeric() || "./\\-_".contains(c)))
+        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '/' | '\\' | '-' | '_')))
         .unwrap_or(t.len());
     let word = &t[..word_end];
     word.contains('.')
@@ -412,6 +455,55 @@ mod tests {
 
     fn s(l: &str) -> Signal {
         Signals::default().of(l)
+    }
+
+    /// Every form of the mark regex, with and without an indent where it
+    /// allows one, passes the cheap check before it; and lines the check
+    /// turns away are not marks.
+    #[test]
+    fn every_mark_form_passes_the_mark_precheck() {
+        let sig = Signals::default();
+        let marks = [
+            "____ test_x ____",
+            "=== FAIL",
+            "==== ERROR at setup",
+            "FAIL: test_x",
+            "ERROR: test_y (pkg.T)",
+            "--- FAIL: TestX (0.00s)",
+            "    --- FAIL: TestX/sub (0.00s)",
+            "● Suite › test",
+            "  ● Suite › test",
+            "1) Suite",
+            "  12) Suite test",
+            "\u{a0}3) Suite",
+            "\u{663}) Suite",
+            "not ok 3 - x",
+            "x.y.Z.m  Time elapsed: 0.1 s  <<< FAILURE!",
+            "  x <<< ERROR!",
+            "Calc > adds() FAILED",
+            "  Calc > adds() FAILED",
+            "error: could not compile",
+            "error[E0425]: cannot find value",
+            "thread 'main' panicked at src/x.rs:1:2",
+            "Traceback (most recent call last):",
+            "  tests/x.test.js FAIL",
+            "src/a_test.go FAILED (0.10s)",
+            "\tpkg  FAIL (1.2ms)",
+        ];
+        for l in marks {
+            assert!(sig.mark.is_match(l), "the regex must match {l:?}");
+            assert!(sig.may_be_mark(l), "the precheck turned away {l:?}");
+        }
+        for l in [
+            "  error: indented, not a mark",
+            "Build failed in 3s",
+            "    at x (f.js:1:2)",
+            "warning: x",
+            "[ERROR] Failed to execute goal",
+        ] {
+            assert!(!sig.may_be_mark(l), "{l:?} is turned away");
+            assert!(!sig.mark.is_match(l), "{l:?}");
+        }
     }
 
     #[test]

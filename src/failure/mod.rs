@@ -10,7 +10,7 @@ pub mod paths;
 pub mod sink;
 pub mod util;
 
-pub use sink::{Found, LogParser, Sink, Tier};
+pub use sink::{Found, LogParser, Sink, TextLines, Tier};
 
 use serde::{Deserialize, Serialize};
 

@@ -135,16 +135,65 @@ pub fn cap(mut s: String, max: usize) -> String {
 /// analysis engine feeds every cleaned line to [`LogParser::line`] and calls
 /// [`LogParser::finish`] at the end of each input file; a parser that needs the text
 /// whole (a package named only after its tests) takes it instead in
-/// [`LogParser::text`], in chunks of about a megabyte cut at a blank line (as the
-/// chunk's lines, split once for every such parser: what
-/// `failure::util::lines` gives), and the engine adds the log's lines around each
-/// failure it returns.
+/// [`LogParser::text`], in chunks of about a megabyte cut at a blank line (as a
+/// [`TextLines`]: the chunk's lines, split once for every such parser as
+/// `failure::util::lines` splits them, and the text to search whole), and the
+/// engine adds the log's lines around each failure it returns.
 pub trait LogParser {
     fn line(&mut self, _l: &str, _out: &mut Sink) {}
     fn finish(&mut self, _out: &mut Sink) {}
-    fn text(&mut self, _lines: &[&str]) -> Vec<Failure> {
+    fn text(&mut self, _chunk: &TextLines<'_>) -> Vec<Failure> {
         Vec::new()
     }
+}
+
+/// A chunk of cleaned text as the whole-text parsers get it: its lines,
+/// and the text they were cut from, so that a parser can search the whole
+/// chunk once for what it would otherwise look for on every line.
+pub struct TextLines<'a> {
+    text: &'a str,
+    /// Where each line but the last ends in `text` (at its `\n`).
+    ends: &'a [usize],
+    /// The lines (see [`LogParser`]); one more than `ends`.
+    pub lines: Vec<&'a str>,
+}
+
+impl<'a> TextLines<'a> {
+    /// `lines` must be `text` split at `ends` (each line possibly cut
+    /// shorter, as `failure::util::line_view` does).
+    pub fn new(text: &'a str, ends: &'a [usize], lines: Vec<&'a str>) -> Self {
+        debug_assert_eq!(lines.len(), ends.len() + 1);
+        TextLines { text, ends, lines }
+    }
+
+    /// Per line: `false` when `needle` (which holds no `\n`) is not in it.
+    /// One search over the chunk costs far less than one per line, whose
+    /// fixed cost dominates on lines a few dozen bytes long.
+    pub fn may_hold(&self, needle: &memchr::memmem::Finder<'_>) -> Vec<bool> {
+        lines_holding(self.text, self.ends, self.lines.len(), needle)
+    }
+}
+
+/// Per line of `text` (line `i` ends at `ends[i]`, at its `\n`; the last
+/// of the `count` lines may run to the end): whether it holds `needle`,
+/// which holds no `\n`. One search over the text.
+fn lines_holding(
+    text: &str,
+    ends: &[usize],
+    count: usize,
+    needle: &memchr::memmem::Finder<'_>,
+) -> Vec<bool> {
+    let mut out = vec![false; count];
+    let mut i = 0;
+    for at in needle.find_iter(text.as_bytes()) {
+        while i < ends.len() && ends[i] < at {
+            i += 1;
+        }
+        if let Some(o) = out.get_mut(i) {
+            *o = true;
+        }
+    }
+    out
 }
 
 /// Runs a line-driven `parser` over a whole cleaned text (tests and small inputs).

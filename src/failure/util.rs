@@ -116,7 +116,7 @@ impl<'a> Iterator for SplitNl<'a> {
             return None;
         }
         let rest = &self.text[self.pos..];
-        match memchr::memchr(b'\n', rest.as_bytes()) {
+        match crate::byte_search::find(b'\n', rest.as_bytes()) {
             Some(i) => {
                 self.pos += i + 1;
                 Some(&rest[..i])

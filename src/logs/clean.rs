@@ -26,15 +26,29 @@ impl Cleaner {
     pub fn line<'a>(&mut self, raw: &'a str) -> Option<Cow<'a, str>> {
         // Order matters for idempotence: every step's output is a fixed point
         // of the steps before it.
-        let l = strip_cr(truncate(raw, MAX_LINE));
-        let l: Cow<'a, str> = if memchr::memchr(0x1b, l.as_bytes()).is_some() {
-            Cow::Owned(strip_ansi(l))
-        } else {
-            Cow::Borrowed(l)
+        let l = truncate(raw, MAX_LINE);
+        let l = l.strip_suffix('\r').unwrap_or(l);
+        // One search for both bytes: most lines have neither (Travis ends
+        // every line with the `\r` just dropped).
+        let (l, esc) = match crate::byte_search::find2(b'\r', 0x1b, l.as_bytes()) {
+            None => (l, false),
+            Some(i) => {
+                let l = strip_cr_frames(l, i);
+                (l, crate::byte_search::find(0x1b, l.as_bytes()).is_some())
+            }
         };
-        let l = match l {
-            Cow::Borrowed(s) => Cow::Borrowed(strip_timestamps(s.trim_end())),
-            Cow::Owned(s) => Cow::Owned(strip_timestamps(s.trim_end()).to_string()),
+        let l: Cow<'a, str> = if esc {
+            let mut s = strip_ansi(l);
+            let kept = strip_timestamps(s.trim_end());
+            if kept.len() != s.len() {
+                let start = kept.as_ptr() as usize - s.as_ptr() as usize;
+                let end = start + kept.len();
+                s.truncate(end);
+                s.drain(..start);
+            }
+            Cow::Owned(s)
+        } else {
+            Cow::Borrowed(strip_timestamps(l.trim_end()))
         };
         if let Some(rest) = l.strip_prefix("##[") {
             // Workflow markers: keep the ones the analysis needs in a fixed form.
@@ -158,10 +172,10 @@ pub fn strip_timestamp(l: &str) -> &str {
 }
 
 /// Keeps what a terminal would show after carriage returns: the last
-/// non-empty segment (progress bars redraw the same line).
-fn strip_cr(l: &str) -> &str {
-    let l = l.strip_suffix('\r').unwrap_or(l);
-    if memchr::memchr(b'\r', l.as_bytes()).is_none() {
+/// non-empty segment (progress bars redraw the same line). `l` has no
+/// trailing `\r` and nothing before `from` is one.
+fn strip_cr_frames(l: &str, from: usize) -> &str {
+    if crate::byte_search::find(b'\r', &l.as_bytes()[from..]).is_none() {
         return l;
     }
     l.rsplit('\r').find(|s| !s.trim().is_empty()).unwrap_or("")
@@ -175,7 +189,7 @@ pub fn strip_ansi(l: &str) -> String {
     while i < b.len() {
         if b[i] != 0x1b {
             // Copy the whole run up to the next escape at once.
-            let end = memchr::memchr(0x1b, &b[i..]).map_or(b.len(), |j| i + j);
+            let end = crate::byte_search::find(0x1b, &b[i..]).map_or(b.len(), |j| i + j);
             out.extend_from_slice(&b[i..end]);
             i = end;
             continue;
@@ -234,6 +248,27 @@ mod tests {
     #[test]
     fn carriage_return_keeps_last_frame() {
         assert_eq!(clean_text("10%\r50%\r100% done\r\n"), "100% done\n");
+    }
+
+    /// Carriage returns and escapes in either order, one search finding the
+    /// first of them: the frames are cut first, then the colours.
+    #[test]
+    fn frames_and_colours_in_any_order() {
+        for (raw, want) in [
+            ("\x1b[31mred\x1b[0m\rover\r", "over"),
+            ("travis_fold:end:install\r\x1b[0K$ make test", "$ make test"),
+            // The last frame is the escape alone: nothing is left.
+            ("x\r\x1b[0K\r", ""),
+            ("\x1b[1m2024-07-16T20:34:28.4579987Z bold\x1b[0m  ", "bold"),
+            ("plain  \r", "plain"),
+            ("a\rb\x1b[2Kc", "bc"),
+            ("\x1b[33m", ""),
+        ] {
+            let mut c = Cleaner::new();
+            let got = c.line(raw).map(|l| l.into_owned());
+            assert_eq!(got.as_deref(), Some(want), "{raw:?}");
+            assert_eq!(clean_text(want), want, "idempotent on {raw:?}");
+        }
     }
 
     #[test]

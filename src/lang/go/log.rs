@@ -7,7 +7,7 @@
 
 use crate::failure::util::FastTrim;
 use crate::failure::util::{clean_path, clip, clip_str, lines, num, MAX_FAILURES};
-use crate::failure::{Failure, FailureKind, LogParser};
+use crate::failure::{Failure, FailureKind, LogParser, TextLines};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -27,8 +27,9 @@ pub struct GoFailure {
 pub struct Parser;
 
 impl LogParser for Parser {
-    fn text(&mut self, lines: &[&str]) -> Vec<Failure> {
-        parse_lines(lines.iter().copied())
+    fn text(&mut self, chunk: &TextLines<'_>) -> Vec<Failure> {
+        let locs = chunk.may_hold(&GO_LOC);
+        parse_lines(chunk.lines.iter().copied().zip(locs))
             .into_iter()
             .map(|g| g.failure)
             .collect()
@@ -46,14 +47,15 @@ pub fn parse(text: &str) -> Vec<Failure> {
 /// Like [`parse`], keeping the package of each failure. Test ids are
 /// `pkg.TestName` (`pkg.TestName/sub` for subtests) when the package is known.
 pub fn parse_detailed(text: &str) -> Vec<GoFailure> {
-    parse_lines(lines(text))
+    parse_lines(lines(text).map(|l| (l, true)))
 }
 
-/// [`parse_detailed`] on a text's lines (see [`lines`]).
-fn parse_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<GoFailure> {
+/// [`parse_detailed`] on a text's lines (see [`lines`]), each with whether
+/// it may hold `.go:` (`false` only when it does not).
+fn parse_lines<'a>(lines: impl Iterator<Item = (&'a str, bool)>) -> Vec<GoFailure> {
     let mut p = GoParser::default();
-    for line in lines {
-        p.line(line);
+    for (line, loc) in lines {
+        p.line(line, loc);
         if p.out.len() >= MAX_FAILURES {
             break;
         }
@@ -223,7 +225,8 @@ impl GoParser {
         self.pkgs.entry(key.to_string()).or_default()
     }
 
-    fn line(&mut self, line: &str) {
+    /// `loc`: whether `line` may hold `.go:` (see [`parse_lines`]).
+    fn line(&mut self, line: &str, loc: bool) {
         if line.starts_with('{') {
             if let Some(ev) = super::json::event(line) {
                 self.event(ev);
@@ -231,7 +234,7 @@ impl GoParser {
             }
         }
         let key = self.gotestsum.clone().unwrap_or_default();
-        self.text_line(&key, line);
+        self.text_line(&key, line, loc);
     }
 
     fn event(&mut self, ev: super::json::Event) {
@@ -255,7 +258,7 @@ impl GoParser {
         };
         for part in parts {
             if !part.is_empty() || complete {
-                self.text_line(&key, part);
+                self.text_line(&key, part, true);
             }
         }
         if !rest.is_empty() {
@@ -263,14 +266,14 @@ impl GoParser {
         }
     }
 
-    fn text_line(&mut self, key: &str, line: &str) {
+    fn text_line(&mut self, key: &str, line: &str, loc: bool) {
         let t = line.trim_end_fast();
         if t.is_empty() {
             return;
         }
         // Fast path for the bulk of a log: a line no rule below can match while
         // no build block, stack trace or testify message is open.
-        if self.build.is_none() && !maybe_go_line(t) {
+        if self.build.is_none() && !maybe_go_line(t, loc) {
             let st = self.state(key);
             if st.trace.is_none() && st.continuation.is_none() {
                 st.note_output(t);
@@ -284,6 +287,7 @@ impl GoParser {
         if let Some(b) = &self.build {
             // A golangci-lint finding (`... (errcheck)`) right after a build block isn't part of it.
             if !t.starts_with(char::is_whitespace)
+                && loc
                 && GO_LOC.find(t.as_bytes()).is_some()
                 && !LINTER_SUFFIX.is_match(t)
             {
@@ -468,7 +472,7 @@ impl GoParser {
             trace_line(st, t);
             return;
         }
-        if GO_LOC.find(t.as_bytes()).is_some() {
+        if loc && GO_LOC.find(t.as_bytes()).is_some() {
             if let Some(c) = DIAG.captures(t) {
                 let indented = t.starts_with(char::is_whitespace);
                 let target = if indented {
@@ -872,7 +876,7 @@ static GO_LOC: LazyLock<memchr::memmem::Finder<'static>> =
 
 /// Could any rule match `t`? Every go test marker starts with one of these
 /// bytes (after indentation); everything else needs a `.go:` location.
-fn maybe_go_line(t: &str) -> bool {
+fn maybe_go_line(t: &str, loc: bool) -> bool {
     let lead = t
         .trim_start_fast()
         .as_bytes()
@@ -882,7 +886,7 @@ fn maybe_go_line(t: &str) -> bool {
     matches!(
         lead,
         b'#' | b'=' | b'-' | b'B' | b'o' | b'F' | b'f' | b'p' | b'W' | b'D' | b'{'
-    ) || GO_LOC.find(t.as_bytes()).is_some()
+    ) || loc && GO_LOC.find(t.as_bytes()).is_some()
 }
 
 /// go test's own status lines, never the reason a package failed.

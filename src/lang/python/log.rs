@@ -282,7 +282,7 @@ fn location(l: &str) -> Option<(&str, u32, &str)> {
     // Find ":<digits>: " scanning from the left (paths rarely hold it).
     let b = l.as_bytes();
     let mut i = 0;
-    while let Some(off) = memchr::memchr(b':', &b[i..]) {
+    while let Some(off) = crate::byte_search::find(b':', &b[i..]) {
         let c = i + off;
         let mut j = c + 1;
         while j < b.len() && b[j].is_ascii_digit() {

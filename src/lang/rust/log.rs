@@ -10,7 +10,7 @@
 use super::libtest::{nextest_line, test_line};
 use crate::failure::util::FastTrim;
 use crate::failure::util::{clip, lines, num, MAX_FAILURES};
-use crate::failure::{Failure, FailureKind, Located, LogParser};
+use crate::failure::{Failure, FailureKind, Located, LogParser, TextLines};
 use crate::lang::reports::Outcome;
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -21,8 +21,9 @@ use std::sync::LazyLock;
 pub struct Parser;
 
 impl LogParser for Parser {
-    fn text(&mut self, lines: &[&str]) -> Vec<Failure> {
-        read_lines(lines.iter().copied())
+    fn text(&mut self, chunk: &TextLines<'_>) -> Vec<Failure> {
+        let locs = chunk.may_hold(&RS_LOC);
+        read_lines(chunk.lines.iter().copied().zip(locs))
             .finish(false)
             .into_iter()
             .map(|l| l.failure)
@@ -47,14 +48,15 @@ pub fn diagnostics_located(text: &str) -> Vec<Located> {
 }
 
 fn read(text: &str) -> RustParser {
-    read_lines(lines(text))
+    read_lines(lines(text).map(|l| (l, true)))
 }
 
-/// [`read`] on a text's lines (see [`lines`]).
-fn read_lines<'a>(lines: impl Iterator<Item = &'a str>) -> RustParser {
+/// [`read`] on a text's lines (see [`lines`]), each with whether it may
+/// hold `.rs:` (`false` only when it does not).
+fn read_lines<'a>(lines: impl Iterator<Item = (&'a str, bool)>) -> RustParser {
     let mut p = RustParser::default();
-    for line in lines {
-        p.line(line);
+    for (line, loc) in lines {
+        p.line(line, loc);
         if p.errors.len() >= MAX_FAILURES {
             break;
         }
@@ -153,7 +155,8 @@ struct RustParser {
 }
 
 impl RustParser {
-    fn line(&mut self, raw: &str) {
+    /// `loc`: whether `raw` may hold `.rs:` (see [`read_lines`]).
+    fn line(&mut self, raw: &str, loc: bool) {
         let mut t = raw.trim_end_fast();
         let mut s = t.trim_start_fast();
         if s.starts_with("stdout ───") || s.starts_with("stderr ───") {
@@ -210,7 +213,7 @@ impl RustParser {
             b'D' if t.starts_with("Diff in ") => self.fmt_diff(t),
             b' ' | b'\t' => self.indented(t),
             _ => {
-                if RS_LOC.find(t.as_bytes()).is_some() {
+                if loc && RS_LOC.find(t.as_bytes()).is_some() {
                     self.short(t);
                 }
             }
