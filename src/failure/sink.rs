@@ -170,30 +170,19 @@ impl<'a> TextLines<'a> {
     /// One search over the chunk costs far less than one per line, whose
     /// fixed cost dominates on lines a few dozen bytes long.
     pub fn may_hold(&self, needle: &memchr::memmem::Finder<'_>) -> Vec<bool> {
-        lines_holding(self.text, self.ends, self.lines.len(), needle)
-    }
-}
-
-/// Per line of `text` (line `i` ends at `ends[i]`, at its `\n`; the last
-/// of the `count` lines may run to the end): whether it holds `needle`,
-/// which holds no `\n`. One search over the text.
-fn lines_holding(
-    text: &str,
-    ends: &[usize],
-    count: usize,
-    needle: &memchr::memmem::Finder<'_>,
-) -> Vec<bool> {
-    let mut out = vec![false; count];
-    let mut i = 0;
-    for at in needle.find_iter(text.as_bytes()) {
-        while i < ends.len() && ends[i] < at {
-            i += 1;
+        let mut out = vec![false; self.lines.len()];
+        // Hits come in order: the line of each is found by walking on.
+        let mut i = 0;
+        for at in needle.find_iter(self.text.as_bytes()) {
+            while i < self.ends.len() && self.ends[i] < at {
+                i += 1;
+            }
+            if let Some(o) = out.get_mut(i) {
+                *o = true;
+            }
         }
-        if let Some(o) = out.get_mut(i) {
-            *o = true;
-        }
+        out
     }
-    out
 }
 
 /// Runs a line-driven `parser` over a whole cleaned text (tests and small inputs).

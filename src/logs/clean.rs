@@ -38,14 +38,12 @@ impl Cleaner {
             }
         };
         let l: Cow<'a, str> = if esc {
+            // Trimmed and unstamped in place: the stamp cut is a prefix.
             let mut s = strip_ansi(l);
-            let kept = strip_timestamps(s.trim_end());
-            if kept.len() != s.len() {
-                let start = kept.as_ptr() as usize - s.as_ptr() as usize;
-                let end = start + kept.len();
-                s.truncate(end);
-                s.drain(..start);
-            }
+            let end = s.trim_end().len();
+            let start = end - strip_timestamps(&s[..end]).len();
+            s.truncate(end);
+            s.drain(..start);
             Cow::Owned(s)
         } else {
             Cow::Borrowed(strip_timestamps(l.trim_end()))
